@@ -1,0 +1,264 @@
+/**
+ * The ZEGOCLOUD AI Agent server API as documented (see README "Sources"): every object, field,
+ * limit and action, in the spec language of `spec.ts`. Where the docs disagree, the comment says
+ * which reading we enforce.
+ */
+import { arr, bool, Charset, int, num, obj, ObjectSpec, passthrough, required, str } from "./spec";
+
+export const AGENT_ID_CHARSET: Charset = {
+    pattern: /^[0-9A-Za-z!#$%&()+\-:;<=.>?@[\]^_{}|~,]*$/,
+    description: "letters, digits and !#$%&()+-:;<=.>?@[]^_{}|~,",
+};
+export const ID_CHARSET: Charset = { pattern: /^[0-9A-Za-z_-]*$/, description: "letters, digits, '-' and '_'" };
+/** The RTC object additionally allows '.' (shared-components.yaml). */
+export const RTC_ID_CHARSET: Charset = { pattern: /^[0-9A-Za-z_.-]*$/, description: "letters, digits, '-', '_' and '.'" };
+
+const flag = (wire: string) => int(wire, { enum: [0, 1] });
+
+export const agentIdField = required(str("AgentId", { minLength: 1, maxBytes: 128, charset: AGENT_ID_CHARSET }));
+export const agentInstanceIdField = required(str("AgentInstanceId", { minLength: 1 }));
+
+export const RTC = obj("RTC", {
+    roomId: required(str("RoomId", { minLength: 1, maxBytes: 128, charset: RTC_ID_CHARSET })),
+    agentStreamId: required(str("AgentStreamId", { minLength: 1, maxBytes: 128, charset: RTC_ID_CHARSET })),
+    agentUserId: required(str("AgentUserId", { minLength: 1, maxBytes: 32, charset: RTC_ID_CHARSET })),
+    userStreamId: required(str("UserStreamId", { minLength: 1, maxBytes: 128, charset: RTC_ID_CHARSET })),
+    streamExtraInfo: str("StreamExtraInfo", { maxBytes: 1024 }),
+});
+
+export const LLM = obj("LLM", {
+    vendor: str("Vendor", { enum: ["OpenAIChat", "OpenAIResponses"] }),
+    url: required(str("Url", { minLength: 1 })),
+    apiKey: required(str("ApiKey", { minLength: 1, secret: true })),
+    model: required(str("Model", { minLength: 1 })),
+    systemPrompt: str("SystemPrompt"),
+    temperature: num("Temperature", { min: 0, max: 2 }),
+    topP: num("TopP", { min: 0, max: 1 }),
+    params: passthrough("Params"),
+    addAgentInfo: bool("AddAgentInfo"),
+    agentExtraInfo: passthrough("AgentExtraInfo"),
+});
+
+export const TTS_VENDORS = ["Aliyun", "ByteDanceV3", "ByteDanceFlowing", "MiniMax", "CosyVoice"] as const;
+export const TTS = obj("TTS", {
+    vendor: required(str("Vendor", { enum: TTS_VENDORS })),
+    url: str("Url"),
+    // `app` carries the vendor credentials (docs: "vendor auth").
+    params: required(passthrough("Params", { requiredKeys: ["app"] })),
+    filterText: arr(
+        "FilterText",
+        obj(undefined, {
+            beginCharacters: required(str("BeginCharacters")),
+            endCharacters: required(str("EndCharacters")),
+        }),
+    ),
+    terminatorText: str("TerminatorText", { maxChars: 4 }),
+    characterFilter: arr("CharacterFilter", str(undefined, { maxChars: 2 })),
+});
+
+/** TTS fields fixed at creation: the YAML names FilterText/TerminatorText, the TTS guide Vendor/CharacterFilter. */
+export const TTS_FIXED_FIELDS = ["vendor", "filterText", "terminatorText", "characterFilter"] as const;
+
+export const ASR_VENDORS = ["Tencent", "AliyunParaformer", "Microsoft", "AliyunFunASR", "AliyunQwenASR", "VolcSeedASR"] as const;
+export const ASR = obj("ASR", {
+    vendor: str("Vendor", { enum: ASR_VENDORS }),
+    params: passthrough("Params"),
+    // Deprecated since server 2.12.0 in favour of VAD; still accepted.
+    vadSilenceSegmentation: int("VADSilenceSegmentation", { min: 200, max: 2000, note: "milliseconds" }),
+    pauseInterval: int("PauseInterval", { min: 200, max: 2000, note: "milliseconds" }),
+    vadSensitiveLevel: int("VADSensitiveLevel", { enum: [0, 1, 2, 3] }),
+    vadMinSpeechDur: int("VADMinSpeechDur", { min: 0, max: 1000 }),
+    vadEnergyThreshold: num("VADEnergyThreshold", { min: 0, max: 1 }),
+    hotWord: str("HotWord", { note: "deprecated" }),
+});
+
+export const VAD = obj("VAD", {
+    turnDetectConfig: obj("TurnDetectConfig", {
+        silenceSegmentation: int("SilenceSegmentation", { min: 200, max: 2000, note: "milliseconds" }),
+        pauseInterval: int("PauseInterval", { min: 200, max: 2000, note: "milliseconds" }),
+    }),
+    voiceDetectConfig: obj("VoiceDetectConfig", {
+        sensitiveConfig: obj("SensitiveConfig", {
+            level: int("Level", { enum: [0, 1, 2, 3] }),
+            minSpeechDur: int("MinSpeechDur", { min: 0, max: 1000 }),
+            energyThreshold: num("EnergyThreshold", { min: 0, max: 1 }),
+        }),
+    }),
+});
+
+export const MESSAGE = obj(undefined, {
+    role: required(str("Role", { enum: ["user", "assistant"] })),
+    content: required(str("Content")),
+});
+
+export const MESSAGE_HISTORY = obj("MessageHistory", {
+    syncMode: int("SyncMode", { enum: [0, 1] }),
+    messages: arr("Messages", MESSAGE, { maxItems: 100 }),
+    // 500 per the YAML and release notes 2.7.0 (one guide still says 100).
+    windowSize: int("WindowSize", { min: 0, max: 500 }),
+    zim: obj("ZIM", {
+        robotId: str("RobotId"),
+        loadMessageCount: int("LoadMessageCount", { min: 0, max: 500 }),
+    }),
+});
+
+export const CALLBACK_CONFIG = obj("CallbackConfig", {
+    asrResult: flag("ASRResult"),
+    llmResult: flag("LLMResult"),
+    interrupted: flag("Interrupted"),
+    userSpeakAction: flag("UserSpeakAction"),
+    agentInstanceStatus: flag("AgentInstanceStatus"),
+    userAudioData: flag("UserAudioData"),
+    hostTag: str("HostTag"),
+});
+
+export const ADVANCED_CONFIG = obj("AdvancedConfig", {
+    interruptMode: int("InterruptMode", { enum: [0, 1] }),
+    maxIdleTime: int("MaxIdleTime", { min: 10, max: 1800, note: "seconds" }),
+    disableTts: bool("DisableTTS"),
+    communicationMode: int("CommunicationMode", { enum: [0, 2] }),
+    llmMetaInfo: obj("LLMMetaInfo", {
+        beginCharacters: str("BeginCharacters"),
+        endCharacters: str("EndCharacters"),
+        sendMetaKeys: arr("SendMetaKeys", str(undefined)),
+    }),
+    addAsrInfo: bool("AddASRInfo"),
+    ttsParamPaths: passthrough("TTSParamPaths"),
+});
+
+export const DIGITAL_HUMAN = obj("DigitalHuman", {
+    digitalHumanId: required(str("DigitalHumanId", { minLength: 1 })),
+    configId: str("ConfigId", { enum: ["mobile", "web"] }),
+    encodeCode: str("EncodeCode", { enum: ["H264"] }),
+});
+
+const AGENT_CONFIG_FIELDS = { llm: LLM, tts: TTS, asr: ASR };
+
+export const CREATE_AGENT_INSTANCE = obj(undefined, {
+    agentId: agentIdField,
+    userId: required(str("UserId", { minLength: 1, maxBytes: 32, charset: ID_CHARSET })),
+    rtc: required(RTC),
+    ...AGENT_CONFIG_FIELDS,
+    vad: VAD,
+    messageHistory: MESSAGE_HISTORY,
+    callbackConfig: CALLBACK_CONFIG,
+    advancedConfig: ADVANCED_CONFIG,
+});
+
+export const CREATE_DIGITAL_HUMAN_AGENT_INSTANCE = obj(undefined, {
+    ...CREATE_AGENT_INSTANCE.fields,
+    digitalHuman: required(DIGITAL_HUMAN),
+});
+
+export const AGENT = obj(undefined, {
+    agentId: agentIdField,
+    name: str("Name", { maxBytes: 256 }),
+    ...AGENT_CONFIG_FIELDS,
+});
+
+const ROUND = obj(undefined, { round: int("Round") });
+const EMPTY = obj(undefined, {});
+const INSTANCE_ONLY = obj(undefined, { agentInstanceId: agentInstanceIdField });
+const PRIORITY = {
+    priority: str("Priority", { enum: ["Low", "Medium", "High"] }),
+    samePriorityOption: str("SamePriorityOption", { enum: ["ClearAndInterrupt", "Enqueue"] }),
+};
+const LISTENING = obj(undefined, {
+    agentInstanceId: agentInstanceIdField,
+    userId: str("UserId", { maxBytes: 32, charset: ID_CHARSET }),
+    sequence: int("Sequence"),
+});
+
+export const AGENT_STATUSES = ["IDLE", "LISTENING", "THINKING", "SPEAKING"] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+
+export interface ActionSpec {
+    readonly request: ObjectSpec;
+    readonly response: ObjectSpec;
+    /** Creates something remotely: a retry after an ambiguous failure could create a second one. */
+    readonly creates?: boolean;
+}
+
+/** Every action the client speaks, keyed by its ZEGO name. */
+export const ACTIONS = {
+    RegisterAgent: { request: AGENT, response: EMPTY, creates: true },
+    UpdateAgent: {
+        request: obj(undefined, { ...AGENT.fields, name: str("Name", { maxBytes: 64 }) }),
+        response: EMPTY,
+    },
+    UnregisterAgent: { request: obj(undefined, { agentId: agentIdField }), response: EMPTY },
+    QueryAgents: {
+        request: obj(undefined, { agentIds: required(arr("AgentIds", str(undefined), { maxItems: 10 })) }),
+        response: obj(undefined, { agents: arr("Agents", AGENT) }),
+    },
+    ListAgents: {
+        request: obj(undefined, { limit: int("Limit", { min: 0, max: 10 }), cursor: str("Cursor") }),
+        response: obj(undefined, { total: int("Total"), agents: arr("Agents", AGENT), cursor: str("Cursor") }),
+    },
+    CreateAgentInstance: {
+        request: CREATE_AGENT_INSTANCE,
+        response: obj(undefined, { agentInstanceId: str("AgentInstanceId") }),
+        creates: true,
+    },
+    CreateDigitalHumanAgentInstance: {
+        request: CREATE_DIGITAL_HUMAN_AGENT_INSTANCE,
+        response: obj(undefined, { agentInstanceId: str("AgentInstanceId"), digitalHumanConfig: str("DigitalHumanConfig") }),
+        creates: true,
+    },
+    UpdateAgentInstance: {
+        request: obj(undefined, {
+            agentInstanceId: agentInstanceIdField,
+            ...AGENT_CONFIG_FIELDS,
+            rtc: obj("RTC", { userStreamId: RTC.fields.userStreamId }),
+        }),
+        response: EMPTY,
+    },
+    DeleteAgentInstance: {
+        request: obj(undefined, {
+            agentInstanceId: agentInstanceIdField,
+            gracefulShutdown: bool("GracefulShutdown"),
+            gracefulShutdownTimeout: int("GracefulShutdownTimeout", { min: 1, max: 120, note: "seconds" }),
+        }),
+        response: EMPTY,
+    },
+    QueryAgentInstanceStatus: {
+        request: INSTANCE_ONLY,
+        response: obj(undefined, { status: str("Status", { enum: AGENT_STATUSES }) }),
+    },
+    SendAgentInstanceLLM: {
+        request: obj(undefined, {
+            agentInstanceId: agentInstanceIdField,
+            text: required(str("Text", { minLength: 1 })),
+            systemPrompt: str("SystemPrompt"),
+            addQuestionToHistory: bool("AddQuestionToHistory"),
+            addAnswerToHistory: bool("AddAnswerToHistory"),
+            ...PRIORITY,
+        }),
+        response: ROUND,
+    },
+    SendAgentInstanceTTS: {
+        request: obj(undefined, {
+            agentInstanceId: agentInstanceIdField,
+            text: required(str("Text", { minLength: 1, maxChars: 300 })),
+            addHistory: bool("AddHistory"),
+            interruptMode: int("InterruptMode", { enum: [0, 1], note: "deprecated: use priority" }),
+            ...PRIORITY,
+        }),
+        response: ROUND,
+    },
+    InterruptAgentInstance: { request: INSTANCE_ONLY, response: ROUND },
+    GetAgentInstanceMsgList: {
+        request: INSTANCE_ONLY,
+        response: obj(undefined, { total: int("Total"), messageList: arr("MessageList", MESSAGE) }),
+    },
+    ResetAgentInstanceMsgList: { request: INSTANCE_ONLY, response: EMPTY },
+    AddAgentInstanceMsg: {
+        request: obj(undefined, { agentInstanceId: agentInstanceIdField, messages: required(arr("Messages", MESSAGE)) }),
+        response: EMPTY,
+    },
+    StartListening: { request: LISTENING, response: ROUND },
+    StopListening: { request: LISTENING, response: ROUND },
+} satisfies Record<string, ActionSpec>;
+
+export type ActionName = keyof typeof ACTIONS;
+export const ACTION_NAMES = Object.keys(ACTIONS) as ActionName[];
