@@ -262,3 +262,43 @@ export const ACTIONS = {
 
 export type ActionName = keyof typeof ACTIONS;
 export const ACTION_NAMES = Object.keys(ACTIONS) as ActionName[];
+
+/**
+ * CreateLiveDigitalHumanAgentInstance (docs 2.13.5): documented, but not an action the client
+ * speaks, so it is kept out of `ACTIONS`. The emulator accepts it so that it answers every
+ * documented action.
+ */
+export const RTC_LIVE = obj("RTC", {
+    roomId: RTC.fields.roomId,
+    agentStreamId: RTC.fields.agentStreamId,
+    agentUserId: RTC.fields.agentUserId,
+    streamExtraInfo: RTC.fields.streamExtraInfo,
+});
+
+export const CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE = obj(undefined, {
+    agentId: agentIdField,
+    digitalHuman: required(DIGITAL_HUMAN),
+    // RTC and CDN are mutually exclusive (CDN wins); the docs require neither on its own.
+    rtc: RTC_LIVE,
+    cdn: obj("CDN", { url: required(str("Url", { minLength: 1 })) }),
+    tts: TTS,
+    callbackConfig: obj("CallbackConfig", {
+        interrupted: CALLBACK_CONFIG.fields.interrupted,
+        agentInstanceStatus: CALLBACK_CONFIG.fields.agentInstanceStatus,
+        hostTag: CALLBACK_CONFIG.fields.hostTag,
+    }),
+    advancedConfig: obj("AdvancedConfig", {
+        maxIdleTime: int("MaxIdleTime", { min: 30, max: 86400, note: "seconds" }),
+        disableTts: ADVANCED_CONFIG.fields.disableTts,
+        ttsParamPaths: ADVANCED_CONFIG.fields.ttsParamPaths,
+    }),
+});
+
+/** Documented actions outside `ACTIONS` (see above). */
+export const EXTRA_ACTIONS = {
+    CreateLiveDigitalHumanAgentInstance: {
+        request: CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE,
+        response: obj(undefined, { agentInstanceId: str("AgentInstanceId"), digitalHumanConfig: str("DigitalHumanConfig") }),
+        creates: true,
+    },
+} satisfies Record<string, ActionSpec>;

@@ -1,0 +1,11 @@
+/**
+ * pulumi-zego-aiagent: ZEGOCLOUD AI Agent instances as Pulumi resources, the ZEGO API client they
+ * use, and (from `pulumi-zego-aiagent/emulator`) a local emulator of the ZEGO API.
+ */
+export { Agent, AgentArgs } from "./resources/agent";
+export { AgentInstance, AgentInstanceArgs } from "./resources/agentInstance";
+export { DigitalHumanAgentInstance, DigitalHumanAgentInstanceArgs } from "./resources/digitalHumanAgentInstance";
+export * from "./client";
+export * from "./schema/types";
+export { CONFIG_KEYS, ENV_VARS, DEFAULTS, DeletionSettings } from "./lifecycle/settings";
+export { UNKNOWN } from "./schema/unknown";

@@ -1,0 +1,98 @@
+/**
+ * Lifecycle of Agent, a registered agent configuration (RegisterAgent / UpdateAgent /
+ * UnregisterAgent, read with QueryAgents). `adoptExisting` takes over an AgentId that is already
+ * registered (410001008) instead of failing: it is updated to the declared config and managed
+ * from then on (destroy unregisters it; use the `retainOnDelete` resource option to keep it).
+ */
+import { Code } from "../client/codes";
+import { checkArgs, userArgs } from "../schema/resources";
+import { splitSecrets } from "../schema/secrets";
+import { SECRETS_PROPERTY } from "../schema/secrets";
+import type { AgentConfig } from "../schema/types";
+import { clientForExisting, clientForNew } from "./clients";
+import { classifyChanges, topLevel } from "./diff";
+import { stderrLogger } from "./log";
+import { LifecycleProvider, Props } from "./provider";
+import { inputsFromState, migrate, STATE_VERSION } from "./state";
+
+const OUTPUT_ONLY = ["appId", "endpoint", "adopted", "stateVersion", "__provider"] as const;
+const API_FIELDS = ["agentId", "name", "llm", "tts", "asr"] as const;
+
+function agentConfig(args: Props): AgentConfig {
+    const config: Props = {};
+    for (const key of API_FIELDS) if (args[key] !== undefined && args[key] !== null) config[key] = args[key];
+    return config as unknown as AgentConfig;
+}
+
+function withoutPlumbing(inputs: Props): Props {
+    const { __provider: _ignored, ...rest } = inputs;
+    return rest;
+}
+
+export const agentProvider: LifecycleProvider = {
+    async check(_olds, news) {
+        return { inputs: news, failures: checkArgs("Agent", userArgs("Agent", news)) };
+    },
+
+    async diff(_id, olds, news) {
+        const changes = classifyChanges("Agent", migrate(olds), news);
+        if (changes.length === 0) return { changes: false };
+        const replaces = [...new Set(changes.filter((c) => c.kind === "replace").map((c) => topLevel(c.path)))];
+        return { changes: true, replaces };
+    },
+
+    async create(inputs) {
+        const args = userArgs("Agent", inputs);
+        const client = clientForNew();
+        const config = agentConfig(args);
+        let adopted = false;
+        try {
+            await client.registerAgent(config);
+        } catch (e) {
+            if ((e as { code?: unknown }).code !== Code.AgentAlreadyExists) throw e;
+            if (args.adoptExisting !== true) {
+                throw new Error(
+                    `agent ${JSON.stringify(config.agentId)} is already registered with this ZEGO app (410001008). ` +
+                        `Set adoptExisting: true to take it over (it is then updated to this configuration), or choose another agentId.`,
+                );
+            }
+            await client.updateAgent(config);
+            adopted = true;
+            stderrLogger(`adopted existing agent ${config.agentId} and updated it to the declared configuration`);
+        }
+        const outs: Props = { ...withoutPlumbing(inputs), appId: client.appId, endpoint: client.endpoint, adopted, stateVersion: STATE_VERSION };
+        return { id: config.agentId, outs };
+    },
+
+    async read(id, props) {
+        const state = migrate(props);
+        const client = clientForExisting(state, `agent ${id}`);
+        const found = (await client.queryAgents([id])).find((a) => a.agentId === id);
+        if (!found) return {};
+        // Refresh what the service holds now; secrets stay hoisted so they remain encrypted in state.
+        const { publicArgs, secrets } = splitSecrets({ name: found.name, llm: found.llm, tts: found.tts, asr: found.asr });
+        const outs: Props = { ...state, ...publicArgs };
+        if (Object.keys(secrets).length > 0) outs[SECRETS_PROPERTY] = secrets;
+        for (const key of ["name", "llm", "tts", "asr"]) if (outs[key] === undefined) delete outs[key];
+        return { id, props: outs, inputs: inputsFromState(outs, OUTPUT_ONLY) };
+    },
+
+    async update(id, olds, news) {
+        const state = migrate(olds);
+        const args = userArgs("Agent", news);
+        const apiChange = classifyChanges("Agent", state, news).some((c) => c.kind === "update");
+        // UpdateAgent replaces LLM, TTS and ASR whole, so always send the complete declared config.
+        if (apiChange) await clientForExisting(state, `agent ${id}`).updateAgent(agentConfig(args));
+        return { outs: { ...withoutPlumbing(news), appId: state.appId, endpoint: state.endpoint, adopted: state.adopted ?? false, stateVersion: STATE_VERSION } };
+    },
+
+    async delete(id, props) {
+        const state = migrate(props);
+        try {
+            await clientForExisting(state, `agent ${id}`).unregisterAgent(id);
+        } catch (e) {
+            if ((e as { code?: unknown }).code !== Code.AgentNotFound) throw e;
+            stderrLogger(`agent ${id} was already unregistered`);
+        }
+    },
+};

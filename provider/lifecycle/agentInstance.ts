@@ -1,0 +1,158 @@
+/**
+ * Lifecycle of AgentInstance and DigitalHumanAgentInstance: check, diff, create, read, update,
+ * delete. Delete itself is in `deletion.ts`.
+ */
+import { Code } from "../client/codes";
+import { checkArgs, DELETION_KEYS, ResourceKind, userArgs } from "../schema/resources";
+import type { CreateAgentInstanceRequest, CreateDigitalHumanAgentInstanceRequest, UpdateAgentInstanceRequest } from "../schema/types";
+import { isUnknown } from "../schema/unknown";
+import { isPlainObject } from "../schema/validate";
+import { clientForExisting, clientForNew, configuredEndpoint } from "./clients";
+import { deleteAgentInstance } from "./deletion";
+import { classifyChanges, topLevel } from "./diff";
+import { stderrLogger } from "./log";
+import { LifecycleProvider, PartialCreateError, Props } from "./provider";
+import { deleteWaitMarginSeconds, deletionSettingsWithoutEnv, effectiveDeletionSettings, OwnDeletionSettings } from "./settings";
+import { inputsFromState, migrate, STATE_VERSION } from "./state";
+
+type InstanceKind = Extract<ResourceKind, "AgentInstance" | "DigitalHumanAgentInstance">;
+
+const OUTPUT_ONLY = ["agentInstanceId", "status", "appId", "endpoint", "deletion", "stateVersion", "digitalHumanConfig", "__provider"] as const;
+const API_FIELDS = ["agentId", "userId", "rtc", "llm", "tts", "asr", "vad", "messageHistory", "callbackConfig", "advancedConfig", "digitalHuman"];
+
+function pick(args: Props, keys: readonly string[]): Props {
+    const out: Props = {};
+    for (const key of keys) if (args[key] !== undefined && args[key] !== null) out[key] = args[key];
+    return out;
+}
+
+function ownDeletionSettings(args: Props): OwnDeletionSettings {
+    return pick(args, DELETION_KEYS) as OwnDeletionSettings;
+}
+
+function withoutPlumbing(inputs: Props): Props {
+    const { __provider: _ignored, ...rest } = inputs;
+    return rest;
+}
+
+export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
+    const label = kind === "AgentInstance" ? "agent instance" : "digital-human agent instance";
+
+    return {
+        async check(_olds, news) {
+            const failures = checkArgs(kind, userArgs(kind, news));
+            return { inputs: news, failures };
+        },
+
+        async diff(_id, olds, news) {
+            const state = migrate(olds);
+            const changes = classifyChanges(kind, state, news);
+            const replaces = new Set(changes.filter((c) => c.kind === "replace").map((c) => topLevel(c.path)));
+            // A change of ZEGO app or endpoint moves the instance: it must be created anew there.
+            const target = configuredEndpoint();
+            if (target.appId !== undefined && typeof state.appId === "number" && target.appId !== state.appId) replaces.add("appId");
+            if (target.endpoint !== undefined && typeof state.endpoint === "string" && target.endpoint !== state.endpoint) replaces.add("endpoint");
+            if (changes.length === 0 && replaces.size === 0) return { changes: false };
+            return {
+                changes: true,
+                replaces: [...replaces],
+                deleteBeforeReplace: replaces.size > 0 && reusesRtcIdentity(userArgs(kind, state), userArgs(kind, news)),
+            };
+        },
+
+        async create(inputs) {
+            const args = userArgs(kind, inputs);
+            const client = clientForNew();
+            const body = pick(args, API_FIELDS);
+            const created =
+                kind === "AgentInstance"
+                    ? await client.createAgentInstance(body as unknown as CreateAgentInstanceRequest)
+                    : await client.createDigitalHumanAgentInstance(body as unknown as CreateDigitalHumanAgentInstanceRequest);
+            const id = created.agentInstanceId;
+            const outs: Props = {
+                ...withoutPlumbing(inputs),
+                agentInstanceId: id,
+                status: "UNKNOWN",
+                appId: client.appId,
+                endpoint: client.endpoint,
+                deletion: deletionSettingsWithoutEnv(ownDeletionSettings(args)),
+                stateVersion: STATE_VERSION,
+                ...("digitalHumanConfig" in created ? { digitalHumanConfig: created.digitalHumanConfig } : {}),
+            };
+            try {
+                outs.status = (await client.queryAgentInstanceStatus(id)).status;
+            } catch (e) {
+                throw new PartialCreateError(id, { ...outs, __provider: inputs.__provider }, e as Error);
+            }
+            stderrLogger(`created ${label} ${id} (${String(args.agentId)} in room ${String((args.rtc as Props | undefined)?.roomId)})`);
+            return { id, outs };
+        },
+
+        async read(id, props) {
+            const state = migrate(props);
+            const client = clientForExisting(state, `${label} ${id}`);
+            let status: string;
+            try {
+                status = (await client.queryAgentInstanceStatus(id)).status;
+            } catch (e) {
+                const code = (e as { code?: unknown }).code;
+                // Gone: auto-deleted after MaxIdleTime, or deleted elsewhere. An empty result drops it from state.
+                if (code === Code.InstanceNotFound) return {};
+                if (code !== Code.ShuttingDown) throw e;
+                status = "SHUTTING_DOWN";
+            }
+            const outs = { ...state, status };
+            return { id, props: outs, inputs: inputsFromState(outs, OUTPUT_ONLY) };
+        },
+
+        async update(id, olds, news) {
+            const state = migrate(olds);
+            const args = userArgs(kind, news);
+            const changes = classifyChanges(kind, state, news).filter((c) => c.kind === "update");
+            const request: UpdateAgentInstanceRequest = { agentInstanceId: id };
+            const apiChange = changes.length > 0;
+            for (const change of changes) {
+                const key = topLevel(change.path);
+                if (key === "rtc") request.rtc = { userStreamId: String((args.rtc as Props).userStreamId) };
+                else (request as unknown as Props)[key] = args[key];
+            }
+            let status = state.status;
+            if (apiChange) {
+                const client = clientForExisting(state, `${label} ${id}`);
+                await client.updateAgentInstance(request);
+                status = (await client.queryAgentInstanceStatus(id)).status;
+            }
+            const outs: Props = {
+                ...withoutPlumbing(news),
+                agentInstanceId: id,
+                status,
+                appId: state.appId,
+                endpoint: state.endpoint,
+                deletion: deletionSettingsWithoutEnv(ownDeletionSettings(args)),
+                stateVersion: STATE_VERSION,
+                ...(state.digitalHumanConfig !== undefined ? { digitalHumanConfig: state.digitalHumanConfig } : {}),
+            };
+            return { outs };
+        },
+
+        async delete(id, props) {
+            const state = migrate(props);
+            const own = ownDeletionSettings(userArgs(kind, state));
+            const settings = effectiveDeletionSettings(own);
+            const client = clientForExisting(state, `${label} ${id}`);
+            await deleteAgentInstance(client, id, {
+                settings,
+                marginSeconds: deleteWaitMarginSeconds(),
+                log: stderrLogger,
+            });
+        },
+    };
+}
+
+/** A replacement must delete first when the new instance would take the old one's AgentUserId or AgentStreamId. */
+function reusesRtcIdentity(before: Props, after: Props): boolean {
+    const a = isPlainObject(before.rtc) ? before.rtc : {};
+    const b = isPlainObject(after.rtc) ? after.rtc : {};
+    // An id not known yet (preview) may turn out equal: be safe.
+    return ["agentUserId", "agentStreamId"].some((k) => a[k] !== undefined && (b[k] === a[k] || isUnknown(b[k]) || isUnknown(after.rtc)));
+}

@@ -1,0 +1,73 @@
+/**
+ * One ZegoClient per (app, endpoint, secret) in the provider process, so that every resource
+ * shares one pacing budget and one keep-alive pool: a destroy of 50 instances is paced, not
+ * throttled into failure.
+ */
+import { createHash } from "crypto";
+import { ZegoClient } from "../client/client";
+import { resolveEndpoint } from "../client/regions";
+import { Logger, stderrLogger } from "./log";
+import { ENV_VARS, Connection, SettingsError, configuredTarget, requireConnection } from "./settings";
+
+const clients = new Map<string, ZegoClient>();
+
+export function clientFor(connection: Connection, endpointOverride?: string, log: Logger = stderrLogger): ZegoClient {
+    const endpoint = resolveEndpoint({ endpoint: endpointOverride ?? connection.endpoint, region: connection.region });
+    const secretHash = createHash("sha256").update(connection.serverSecret).digest("hex");
+    const key = `${connection.appId}|${endpoint}|${secretHash}|${connection.maxRequestsPerSecond ?? ""}`;
+    let client = clients.get(key);
+    if (!client) {
+        client = new ZegoClient({
+            appId: connection.appId,
+            serverSecret: connection.serverSecret,
+            endpoint,
+            maxRequestsPerSecond: connection.maxRequestsPerSecond,
+            onEvent: (event) => {
+                if (event.type === "retry" || event.type === "throttled") {
+                    log(`${event.action}: ${event.type} (attempt ${event.attempt}${event.reason ? `, ${event.reason}` : ""}${event.delayMs !== undefined ? `, next try in ${event.delayMs} ms` : ""})`);
+                }
+            },
+        });
+        clients.set(key, client);
+    }
+    return client;
+}
+
+/** The client for a new resource: current credentials and endpoint. */
+export function clientForNew(): ZegoClient {
+    return clientFor(requireConnection());
+}
+
+/**
+ * The client for an existing resource: its stored app and endpoint (where it lives), unless the
+ * operator overrides the endpoint with ZEGO_ENDPOINT at run time.
+ */
+export function clientForExisting(state: { appId?: unknown; endpoint?: unknown }, what: string): ZegoClient {
+    const connection = requireConnection();
+    if (typeof state.appId === "number" && state.appId !== connection.appId) {
+        throw new SettingsError(
+            `${what} belongs to ZEGO app ${state.appId}, but the configured credentials are for app ${connection.appId}. ` +
+                `Set zego:appId / zego:serverSecret (or ${ENV_VARS.appId} / ${ENV_VARS.serverSecret}) to that app's credentials.`,
+        );
+    }
+    const override = process.env[ENV_VARS.endpoint];
+    const endpoint = override || (typeof state.endpoint === "string" ? state.endpoint : undefined);
+    return clientFor(connection, endpoint);
+}
+
+/** The endpoint new resources would use now, if credentials are configured (diff uses it; never throws). */
+export function configuredEndpoint(): { appId?: number; endpoint?: string } {
+    const target = configuredTarget();
+    // Without configured credentials (a PR preview from a fork) there is nothing to compare with.
+    if (target.appId === undefined) return {};
+    try {
+        return { appId: target.appId, endpoint: resolveEndpoint({ endpoint: target.endpoint, region: target.region }) };
+    } catch {
+        return { appId: target.appId };
+    }
+}
+
+/** For tests: drop cached clients. */
+export function resetClients(): void {
+    clients.clear();
+}

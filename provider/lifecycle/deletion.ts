@@ -1,0 +1,122 @@
+/**
+ * What happens on `pulumi destroy` (and on replacement) of an agent instance:
+ * DeleteAgentInstance with the effective graceful-shutdown settings, then, with waitForDeletion,
+ * poll until the instance is gone, bounded by the graceful timeout plus a margin. Idempotent and
+ * resumable: an instance that is already gone is a success, and one already shutting down (for
+ * instance after an interrupted destroy) is waited for.
+ */
+import { Code } from "../client/codes";
+import { DeletionSettings } from "./settings";
+import { Logger } from "./log";
+
+/** The client calls delete needs (a ZegoClient satisfies it). */
+export interface DeletionClient {
+    deleteAgentInstance(req: { agentInstanceId: string; gracefulShutdown?: boolean; gracefulShutdownTimeout?: number }): Promise<unknown>;
+    queryAgentInstanceStatus(agentInstanceId: string): Promise<{ status: string }>;
+}
+
+export interface DeletionOptions {
+    settings: DeletionSettings;
+    /** Seconds to keep waiting after the graceful timeout. */
+    marginSeconds: number;
+    log: Logger;
+    /** Milliseconds between status polls. */
+    pollIntervalMs?: number;
+    /** Milliseconds between progress lines. */
+    progressIntervalMs?: number;
+    sleep?: (ms: number) => Promise<void>;
+    now?: () => number;
+}
+
+export type DeletionOutcome = "deleted" | "already-gone" | "requested";
+
+export interface DeletionReport {
+    outcome: DeletionOutcome;
+    waitedMs: number;
+    lastStatus?: string;
+}
+
+export class DeletionTimeoutError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "DeletionTimeoutError";
+    }
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function deleteAgentInstance(client: DeletionClient, agentInstanceId: string, options: DeletionOptions): Promise<DeletionReport> {
+    const { settings, log } = options;
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? realSleep;
+    const started = now();
+    const graceful = settings.gracefulShutdown;
+    const timeout = settings.gracefulShutdownTimeout;
+
+    log(
+        graceful
+            ? `deleting agent instance ${agentInstanceId} gracefully: GracefulShutdown=true, GracefulShutdownTimeout=${timeout} s`
+            : `deleting agent instance ${agentInstanceId} now (GracefulShutdown=false)`,
+    );
+    try {
+        await client.deleteAgentInstance(
+            graceful ? { agentInstanceId, gracefulShutdown: true, gracefulShutdownTimeout: timeout } : { agentInstanceId, gracefulShutdown: false },
+        );
+    } catch (e) {
+        const code = zegoCode(e);
+        if (code === Code.InstanceNotFound) {
+            log(`agent instance ${agentInstanceId} is already gone (ZEGO ${Code.InstanceNotFound}); nothing to delete`);
+            return { outcome: "already-gone", waitedMs: now() - started };
+        }
+        if (code !== Code.ShuttingDown) throw e;
+        log(`agent instance ${agentInstanceId} is already shutting down (ZEGO ${Code.ShuttingDown}); waiting for it`);
+    }
+    if (!settings.waitForDeletion) {
+        log(`delete of agent instance ${agentInstanceId} requested; not waiting (waitForDeletion=false)`);
+        return { outcome: "requested", waitedMs: now() - started };
+    }
+
+    const budgetSeconds = (graceful ? timeout : 0) + options.marginSeconds;
+    const deadline = started + budgetSeconds * 1000;
+    const pollInterval = options.pollIntervalMs ?? 500;
+    const progressInterval = options.progressIntervalMs ?? 5000;
+    let lastProgress = started;
+    let lastStatus: string | undefined;
+    let announced = false;
+    for (;;) {
+        try {
+            lastStatus = (await client.queryAgentInstanceStatus(agentInstanceId)).status;
+        } catch (e) {
+            const code = zegoCode(e);
+            if (code === Code.InstanceNotFound) {
+                const waitedMs = now() - started;
+                log(`agent instance ${agentInstanceId} is gone after ${(waitedMs / 1000).toFixed(1)} s`);
+                return { outcome: "deleted", waitedMs, lastStatus };
+            }
+            if (code !== Code.ShuttingDown) throw e;
+            lastStatus = "SHUTTING_DOWN";
+        }
+        const t = now();
+        if (!announced && graceful) {
+            announced = true;
+            log(`waiting up to ${timeout} s for agent instance ${agentInstanceId} to finish speaking (status ${lastStatus})`);
+        }
+        if (t >= deadline) {
+            throw new DeletionTimeoutError(
+                `agent instance ${agentInstanceId} still exists ${((t - started) / 1000).toFixed(1)} s after DeleteAgentInstance ` +
+                    `(last status ${lastStatus}; waited the graceful timeout of ${graceful ? timeout : 0} s plus a margin of ${options.marginSeconds} s). ` +
+                    `It stays in the Pulumi state: run \`pulumi destroy\` again, or set ZEGO_GRACEFUL_SHUTDOWN=false to stop it at once.`,
+            );
+        }
+        if (t - lastProgress >= progressInterval) {
+            lastProgress = t;
+            log(`still waiting for agent instance ${agentInstanceId} (status ${lastStatus}, ${((t - started) / 1000).toFixed(0)} s of up to ${budgetSeconds} s)`);
+        }
+        await sleep(Math.min(pollInterval, Math.max(0, deadline - t)));
+    }
+}
+
+function zegoCode(e: unknown): number | undefined {
+    const code = (e as { code?: unknown } | null)?.code;
+    return typeof code === "number" ? code : undefined;
+}

@@ -1,0 +1,79 @@
+/**
+ * What a change to each argument means: update in place, replace, or state only. Pure and offline,
+ * so `pulumi preview --diff` in a pull request is exact and needs no credentials.
+ */
+import { TTS_FIXED_FIELDS } from "../schema/api";
+import { DELETION_KEYS, ResourceKind, userArgs } from "../schema/resources";
+import { containsUnknown } from "../schema/unknown";
+import { isPlainObject } from "../schema/validate";
+import { sameValue } from "./equality";
+import { Props } from "./state";
+
+export type ChangeKind = "update" | "replace" | "state";
+
+export interface Change {
+    /** Property path, e.g. `llm`, `rtc.roomId`, `tts.vendor`. */
+    readonly path: string;
+    readonly kind: ChangeKind;
+}
+
+/** The instance arguments UpdateAgentInstance can change (whole objects, except RTC.UserStreamId). */
+export const UPDATABLE_CONFIG = ["llm", "tts", "asr"] as const;
+
+/** Every difference between the arguments in state and the new ones, classified. */
+export function classifyChanges(kind: ResourceKind, olds: Props, news: Props): Change[] {
+    const before = userArgs(kind, olds);
+    const after = userArgs(kind, news);
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    const changes: Change[] = [];
+    for (const key of keys) {
+        const a = before[key];
+        const b = after[key];
+        if (!containsUnknown(b) && sameValue(a, b)) continue;
+        changes.push(...(kind === "Agent" ? agentChange(key) : instanceChange(key, a, b)));
+    }
+    return changes;
+}
+
+function agentChange(key: string): Change[] {
+    if (key === "agentId") return [{ path: key, kind: "replace" }];
+    if (key === "adoptExisting") return [{ path: key, kind: "state" }];
+    return [{ path: key, kind: "update" }];
+}
+
+function instanceChange(key: string, before: unknown, after: unknown): Change[] {
+    if ((DELETION_KEYS as string[]).includes(key)) return [{ path: key, kind: "state" }];
+    if (key === "rtc") return rtcChanges(before, after);
+    if ((UPDATABLE_CONFIG as readonly string[]).includes(key)) {
+        // UpdateAgentInstance can replace the object but cannot remove it (back to the agent's own config).
+        if (after === undefined || after === null) return [{ path: key, kind: "replace" }];
+        if (key === "tts") return ttsChanges(before, after);
+        return [{ path: key, kind: "update" }];
+    }
+    // agentId, userId, vad, messageHistory, callbackConfig, advancedConfig, digitalHuman: fixed at creation.
+    return [{ path: key, kind: "replace" }];
+}
+
+function rtcChanges(before: unknown, after: unknown): Change[] {
+    if (!isPlainObject(before) || !isPlainObject(after)) return [{ path: "rtc", kind: "replace" }];
+    const changes: Change[] = [];
+    for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
+        if (!containsUnknown(after[field]) && sameValue(before[field], after[field])) continue;
+        changes.push({ path: `rtc.${field}`, kind: field === "userStreamId" ? "update" : "replace" });
+    }
+    return changes;
+}
+
+function ttsChanges(before: unknown, after: unknown): Change[] {
+    if (!isPlainObject(before) || !isPlainObject(after)) return [{ path: "tts", kind: "update" }];
+    const fixed = (TTS_FIXED_FIELDS as readonly string[]).filter(
+        (field) => containsUnknown(after[field]) || !sameValue(before[field], after[field]),
+    );
+    if (fixed.length > 0) return fixed.map((field) => ({ path: `tts.${field}`, kind: "replace" as const }));
+    return [{ path: "tts", kind: "update" }];
+}
+
+/** Top-level property names for the engine (it reports replacements per top-level property). */
+export function topLevel(path: string): string {
+    return path.split(/[.[]/)[0];
+}

@@ -1,0 +1,32 @@
+/** The provider-method signatures our lifecycle modules implement (the dynamic host's contract). */
+import type * as pulumi from "@pulumi/pulumi";
+
+export type Props = Record<string, unknown>;
+
+export interface LifecycleProvider {
+    check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult<Props>>;
+    diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult>;
+    create(inputs: Props): Promise<pulumi.dynamic.CreateResult<Props>>;
+    read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult<Props>>;
+    update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult<Props>>;
+    delete(id: string, props: Props): Promise<void>;
+}
+
+/**
+ * Thrown from `create` when the remote object exists but a later step failed: the dynamic host
+ * turns an error with `id` and `properties` into "created but failed to initialize", so Pulumi
+ * keeps the id in state and `destroy` can still clean it up. The host stores `properties` as
+ * they are, so they must carry `__provider` for later operations to load the provider.
+ */
+export class PartialCreateError extends Error {
+    readonly reasons: string[];
+    constructor(
+        readonly id: string,
+        readonly properties: Props,
+        cause: Error,
+    ) {
+        super(`${cause.message} (the instance ${id} was created and is kept in state so that destroy can delete it)`);
+        this.name = "PartialCreateError";
+        this.reasons = [cause.message];
+    }
+}

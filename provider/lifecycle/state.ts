@@ -1,0 +1,52 @@
+/**
+ * The shape of what we store in Pulumi state (the resource's outputs), and how state written by
+ * older versions of this package is read. Outputs echo every input, so `delete`, `read` and `diff`
+ * have everything they need from state alone.
+ */
+import { DeletionSettings } from "./settings";
+import { isPlainObject } from "../schema/validate";
+
+/** Bump when the stored shape changes; `migrate` must then read every older version. */
+export const STATE_VERSION = 1;
+
+/** Outputs every instance resource adds to its echoed inputs. */
+export interface InstanceComputedOutputs {
+    agentInstanceId: string;
+    /** Conversation status at the last create/update/refresh; "SHUTTING_DOWN" while a graceful delete runs. */
+    status: string;
+    appId: number;
+    /** The ZEGO API base URL the instance was created at; delete and refresh go there. */
+    endpoint: string;
+    /** Deletion settings in effect at the last create/update (environment overrides apply at delete time). */
+    deletion: DeletionSettings;
+    stateVersion: number;
+}
+
+export type Props = Record<string, unknown>;
+
+/** Read state of any version as the current shape. */
+export function migrate(props: Props): Props {
+    const version = typeof props.stateVersion === "number" ? props.stateVersion : 1;
+    if (version > STATE_VERSION) {
+        throw new Error(
+            `This state was written by a newer pulumi-zego-aiagent (state version ${version}; this one reads up to ${STATE_VERSION}). Install the newer package version where you run pulumi.`,
+        );
+    }
+    // Version 1 is the first published shape: nothing to convert yet.
+    return { ...props, stateVersion: STATE_VERSION };
+}
+
+/** The input part of stored outputs (what `read` hands back as inputs). */
+export function inputsFromState(props: Props, outputOnly: readonly string[]): Props {
+    const inputs: Props = {};
+    for (const [key, value] of Object.entries(props)) if (!outputOnly.includes(key)) inputs[key] = value;
+    return inputs;
+}
+
+export function numberOrUndefined(value: unknown): number | undefined {
+    return typeof value === "number" ? value : undefined;
+}
+
+export function recordOrEmpty(value: unknown): Record<string, unknown> {
+    return isPlainObject(value) ? value : {};
+}

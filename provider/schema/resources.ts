@@ -1,0 +1,133 @@
+/**
+ * What each resource accepts (the API body plus provider-only settings) and the cross-field rules
+ * the docs state, as one `checkArgs` used by the provider's `check` (offline, preview-safe).
+ */
+import { AGENT, CREATE_AGENT_INSTANCE, CREATE_DIGITAL_HUMAN_AGENT_INSTANCE } from "./api";
+import { bool, int, obj, ObjectSpec } from "./spec";
+import { containsUnknown, isUnknown } from "./unknown";
+import { Failure, isPlainObject, validate } from "./validate";
+import { SECRETS_PROPERTY, joinSecrets } from "./secrets";
+
+export type ResourceKind = "AgentInstance" | "DigitalHumanAgentInstance" | "Agent";
+
+/** Provider-only settings (never sent to ZEGO): how `pulumi destroy` tears the instance down. */
+export const DELETION_FIELDS = {
+    gracefulShutdown: bool(undefined),
+    gracefulShutdownTimeout: int(undefined, { min: 1, max: 120, note: "seconds" }),
+    waitForDeletion: bool(undefined),
+};
+export const DELETION_KEYS = Object.keys(DELETION_FIELDS) as (keyof typeof DELETION_FIELDS)[];
+
+export const RESOURCE_ARGS: Record<ResourceKind, ObjectSpec> = {
+    AgentInstance: obj(undefined, { ...CREATE_AGENT_INSTANCE.fields, ...DELETION_FIELDS }),
+    DigitalHumanAgentInstance: obj(undefined, { ...CREATE_DIGITAL_HUMAN_AGENT_INSTANCE.fields, ...DELETION_FIELDS }),
+    Agent: obj(undefined, { ...AGENT.fields, adoptExisting: bool(undefined) }),
+};
+
+/** Keys of the props object that are Pulumi plumbing, not user arguments. */
+const PLUMBING = ["__provider", SECRETS_PROPERTY];
+
+/** The user's arguments from a props object (inputs or state): secrets joined back, plumbing removed. */
+export function userArgs(kind: ResourceKind, props: Record<string, unknown>): Record<string, unknown> {
+    const full = joinSecrets(props, props[SECRETS_PROPERTY]);
+    const known = RESOURCE_ARGS[kind].fields;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(full)) {
+        if (PLUMBING.includes(key)) continue;
+        if (key in known || !isOutputOnly(key)) out[key] = value;
+    }
+    return out;
+}
+
+/** Output-only keys in state (see lifecycle/outputs.ts); never user arguments. */
+const OUTPUT_ONLY = new Set([
+    "agentInstanceId",
+    "status",
+    "appId",
+    "endpoint",
+    "deletion",
+    "stateVersion",
+    "digitalHumanConfig",
+    "adopted",
+]);
+function isOutputOnly(key: string): boolean {
+    return OUTPUT_ONLY.has(key);
+}
+
+/** Validate a resource's arguments: fields, then the cross-field rules. */
+export function checkArgs(kind: ResourceKind, args: Record<string, unknown>): Failure[] {
+    const failures = validate(RESOURCE_ARGS[kind], args, { naming: "camel", rejectUnknownFields: true });
+    if (kind !== "Agent") failures.push(...instanceRules(kind, args));
+    failures.push(...llmRules(args.llm));
+    return failures;
+}
+
+function instanceRules(kind: ResourceKind, args: Record<string, unknown>): Failure[] {
+    const failures: Failure[] = [];
+    const known = (v: unknown) => v !== undefined && v !== null && !containsUnknown(v);
+    const conflict = (property: string, reason: string) => failures.push({ property, reason });
+
+    if (args.gracefulShutdown === false && known(args.gracefulShutdownTimeout)) {
+        conflict(
+            "gracefulShutdownTimeout",
+            `gracefulShutdownTimeout only applies when gracefulShutdown is true; got gracefulShutdown: false with gracefulShutdownTimeout: ${String(args.gracefulShutdownTimeout)}. Remove one of them.`,
+        );
+    }
+
+    const rtc = isPlainObject(args.rtc) ? args.rtc : {};
+    if (known(rtc.agentUserId) && known(args.userId) && rtc.agentUserId === args.userId) {
+        conflict(
+            "rtc.agentUserId",
+            `rtc.agentUserId must differ from userId (ZEGO: the agent's user id must not equal a real user's); both are ${JSON.stringify(args.userId)}.`,
+        );
+    }
+
+    const asr = isPlainObject(args.asr) ? args.asr : {};
+    const vad = isPlainObject(args.vad) ? args.vad : undefined;
+    const deprecatedVad = ["vadSilenceSegmentation", "pauseInterval", "vadSensitiveLevel", "vadMinSpeechDur", "vadEnergyThreshold"].filter(
+        (k) => asr[k] !== undefined,
+    );
+    if (vad && deprecatedVad.length > 0) {
+        conflict(
+            `asr.${deprecatedVad[0]}`,
+            `asr.${deprecatedVad[0]} is deprecated and conflicts with vad; set voice activity detection in vad only (got both asr.${deprecatedVad.join(", asr.")} and vad).`,
+        );
+    }
+    const asrVendor = asr.vendor ?? "Tencent";
+    if (asrVendor === "Tencent" && typeof asr.vadSilenceSegmentation === "number" && asr.vadSilenceSegmentation > 1500) {
+        conflict(
+            "asr.vadSilenceSegmentation",
+            `asr.vadSilenceSegmentation must be from 200 to 1500 for the Tencent ASR vendor (the default); got ${asr.vadSilenceSegmentation}.`,
+        );
+    }
+
+    const sensitive = isPlainObject(vad?.voiceDetectConfig) && isPlainObject(vad!.voiceDetectConfig.sensitiveConfig) ? vad!.voiceDetectConfig.sensitiveConfig : {};
+    const custom = ["minSpeechDur", "energyThreshold"].filter((k) => sensitive[k] !== undefined);
+    if (custom.length > 0 && known(sensitive.level) && sensitive.level !== 3) {
+        conflict(
+            `vad.voiceDetectConfig.sensitiveConfig.${custom[0]}`,
+            `vad.voiceDetectConfig.sensitiveConfig.${custom[0]} is only used with level 3 (custom); got level ${String(sensitive.level)}.`,
+        );
+    }
+
+    const history = isPlainObject(args.messageHistory) ? args.messageHistory : {};
+    if (history.syncMode === 1 && history.zim !== undefined) {
+        conflict("messageHistory.zim", "messageHistory.zim is only used with syncMode 0 (history from ZIM); got syncMode 1 with zim set.");
+    }
+
+    const advanced = isPlainObject(args.advancedConfig) ? args.advancedConfig : {};
+    if (kind === "DigitalHumanAgentInstance" && advanced.disableTts === true) {
+        conflict("advancedConfig.disableTts", "advancedConfig.disableTts must not be true for a digital human (ZEGO refuses to create it); got true.");
+    }
+    return failures;
+}
+
+function llmRules(llm: unknown): Failure[] {
+    if (!isPlainObject(llm) || llm.vendor !== "OpenAIResponses" || isUnknown(llm.vendor)) return [];
+    return (["addAgentInfo", "agentExtraInfo"] as const)
+        .filter((k) => llm[k] !== undefined && llm[k] !== false)
+        .map((k) => ({
+            property: `llm.${k}`,
+            reason: `llm.${k} is only supported with llm.vendor "OpenAIChat"; got vendor "OpenAIResponses".`,
+        }));
+}

@@ -1,0 +1,84 @@
+import { expect } from "chai";
+import * as http from "http";
+import { providers } from "../../../provider/runtime";
+import { UNKNOWN } from "../../../provider/schema/unknown";
+import { splitSecrets } from "../../../provider/schema/secrets";
+import { BAD_INPUTS, badArgs } from "../../fixtures/badInputs";
+import { LLM_API_KEY, TTS_TOKEN, ASR_SECRET, validInstanceArgs } from "../../fixtures/args";
+
+/** Inputs as the resource class hands them to the provider: secrets hoisted into `secrets`. */
+function asProps(args: Record<string, unknown>): Record<string, unknown> {
+    const { publicArgs, secrets } = splitSecrets(args);
+    return { ...publicArgs, secrets };
+}
+
+describe("AgentInstance check", () => {
+    const check = providers.AgentInstance.check;
+
+    it("accepts valid arguments", async () => {
+        const result = await check({}, asProps(validInstanceArgs()));
+        expect(result.failures).to.deep.equal([]);
+    });
+
+    it(`rejects each of ${BAD_INPUTS.length} bad inputs with a message naming the field, what is allowed and what was given`, async () => {
+        expect(BAD_INPUTS.length).to.be.at.least(25);
+        for (const bad of BAD_INPUTS) {
+            const { failures = [] } = await check({}, asProps(badArgs(bad)));
+            const failure = failures.find((f) => f.property === bad.property);
+            expect(failure, `${bad.name}: no failure for ${bad.property}; got ${JSON.stringify(failures)}`).to.not.equal(undefined);
+            for (const fragment of bad.expect) {
+                expect(failure!.reason, bad.name).to.contain(fragment);
+            }
+            expect(failure!.reason, bad.name).to.contain(bad.property);
+        }
+    });
+
+    it("never echoes a secret in a failure", async () => {
+        const args = validInstanceArgs();
+        const bad = { ...args, llm: { ...(args.llm as object), apiKey: `${LLM_API_KEY} with spaces`, temperature: 9 }, userId: "" };
+        const { failures = [] } = await check({}, asProps(bad));
+        const text = JSON.stringify(failures);
+        expect(text).to.contain("llm.temperature").and.contain("userId");
+        for (const secret of [LLM_API_KEY, TTS_TOKEN, ASR_SECRET]) expect(text).to.not.contain(secret);
+        const empty = await check({}, asProps({ ...args, llm: { ...(args.llm as object), apiKey: "" } }));
+        expect(JSON.stringify(empty.failures)).to.contain("llm.apiKey").and.contain("a secret string of 0 characters");
+    });
+
+    it("tolerates unknown values during preview", async () => {
+        const args = validInstanceArgs();
+        const props = asProps({ ...args, agentId: UNKNOWN, rtc: { ...(args.rtc as object), roomId: UNKNOWN }, gracefulShutdownTimeout: UNKNOWN });
+        props.secrets = UNKNOWN;
+        const { failures } = await check({}, props);
+        expect(failures).to.deep.equal([]);
+    });
+
+    it("returns the inputs unchanged (no defaults that would show up as diffs)", async () => {
+        const props = asProps(validInstanceArgs());
+        const result = await check({}, props);
+        expect(result.inputs).to.deep.equal(props);
+    });
+
+    it("makes no network call", async () => {
+        let connections = 0;
+        const server = http.createServer((_req, res) => res.end()).on("connection", () => connections++);
+        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+        const old = process.env.ZEGO_ENDPOINT;
+        process.env.ZEGO_ENDPOINT = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+        try {
+            await check({}, asProps(validInstanceArgs()));
+            await providers.AgentInstance.diff("id", { ...asProps(validInstanceArgs()), agentInstanceId: "id" }, asProps(validInstanceArgs("2")));
+        } finally {
+            if (old === undefined) delete process.env.ZEGO_ENDPOINT;
+            else process.env.ZEGO_ENDPOINT = old;
+            server.close();
+        }
+        expect(connections).to.equal(0);
+    });
+});
+
+describe("Agent check", () => {
+    it("rejects a bad agentId and an unknown field", async () => {
+        const { failures = [] } = await providers.Agent.check({}, { agentId: "bad id", nmae: "x", secrets: {} });
+        expect(failures.map((f) => f.property)).to.have.members(["agentId", "nmae"]);
+    });
+});
