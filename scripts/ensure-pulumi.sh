@@ -15,6 +15,11 @@
 #      (Go module proxy only; the first build downloads ~1 GB and compiles for several minutes)
 #   4. otherwise: print install instructions to stderr and exit 1.
 # Progress goes to stderr. Safe to run repeatedly and concurrently (flock).
+#
+# The Node language host (pulumi-language-nodejs) cannot be built here: its Go module
+# (github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3) has no version tags and the module
+# proxy refuses it (403). So a built CLI runs Automation API *inline* programs only (the Automation API
+# serves the language runtime in-process); `pulumi up` in a project directory needs an ambient install.
 set -euo pipefail
 
 log() { printf 'ensure-pulumi: %s\n' "$*" >&2; }
@@ -72,13 +77,27 @@ if [[ "${PULUMI_ENSURE_IGNORE_AMBIENT:-}" != "1" ]] && ambient="$(command -v pul
       if v="$(cli_version "$ambient_real")" && version_ge "$v" "$VERSION"; then
         dir="$CLI_ROOT/ambient"
         mkdir -p "$dir/bin"
-        ln -sfn "$ambient_real" "$dir/bin/pulumi"
         real_bin="$(dirname "$ambient_real")"
         for p in pulumi-language-nodejs pulumi-resource-pulumi-nodejs; do
-          rm -f "$dir/bin/$p"
-          if [[ -x "$real_bin/$p" ]]; then ln -s "$real_bin/$p" "$dir/bin/$p"; fi
+          if [[ -x "$real_bin/$p" ]]; then
+            [[ "$(readlink "$dir/bin/$p" || true)" == "$real_bin/$p" ]] || ln -sfn "$real_bin/$p" "$dir/bin/$p"
+          elif [[ -L "$dir/bin/$p" ]]; then
+            rm -f "$dir/bin/$p"
+          fi
         done
-        if [[ ! -e "$dir/bin/pulumi-resource-pulumi-nodejs" ]]; then install_dyn_plugin "$dir/bin"; fi
+        if [[ -x "$real_bin/pulumi-resource-pulumi-nodejs" ]]; then
+          [[ "$(readlink "$dir/bin/pulumi" || true)" == "$ambient_real" ]] || ln -sfn "$ambient_real" "$dir/bin/pulumi"
+        else
+          # The install lacks the dynamic-provider plugin. The engine looks for bundled plugins next to
+          # the *resolved* pulumi executable and warns ("using ... from $PATH") when it finds one only on
+          # PATH, so link the binary itself (hard link, else copy) next to our copy of the plugin.
+          install_dyn_plugin "$dir/bin"
+          if [[ -L "$dir/bin/pulumi" ]] || { [[ ! "$dir/bin/pulumi" -ef "$ambient_real" ]] \
+            && ! cmp -s "$ambient_real" "$dir/bin/pulumi" 2>/dev/null; }; then
+            rm -f "$dir/bin/pulumi"
+            ln "$ambient_real" "$dir/bin/pulumi" 2>/dev/null || cp "$ambient_real" "$dir/bin/pulumi"
+          fi
+        fi
         log "using pulumi $v from PATH ($ambient_real)"
         echo "$dir"
         exit 0

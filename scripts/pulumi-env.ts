@@ -1,17 +1,21 @@
 /**
  * Hermetic environment for driving the real Pulumi engine from tests (Automation API).
  *
- *   const cmd = await getPulumiCommand();
  *   const env = createPulumiEnv();
  *   const stack = await LocalWorkspace.createOrSelectStack(
- *       { stackName, projectName, program },
- *       { workDir, pulumiCommand: cmd, envVars: env.envVars, projectSettings: { name, runtime: "nodejs" } });
- *   ...
- *   env.cleanup();
+ *       { stackName: "test", projectName: "t", program },
+ *       { workDir: env.workDir, envVars: env.envVars, pulumiCommand: await getPulumiCommand(),
+ *         projectSettings: { name: "t", runtime: "nodejs" } });
+ *   try { ... } finally { await stack.workspace.removeStack("test"); env.cleanup(); }
+ *
+ * Use env.workDir, never the repository root: LocalWorkspace writes Pulumi.yaml (projectSettings)
+ * and Pulumi.<stack>.yaml (setConfig) into its workDir. workDir is also the cwd of the dynamic
+ * provider host, which resolves `@pulumi/pulumi` and bare `pulumi-zego-aiagent/...` requires from it:
+ * it lives under <repo>/.pulumi-state/ (git-ignored) so that the repo's node_modules is found, and has
+ * node_modules/pulumi-zego-aiagent -> <repo>, like a consumer project would.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 
@@ -24,7 +28,9 @@ export interface PulumiEnv {
     backendDir: string;
     /** file:// URL of backendDir. */
     backendUrl: string;
-    /** Variables for LocalWorkspace `envVars` (merged over process.env by the Automation API). */
+    /** Program directory to pass as LocalWorkspace `workDir`. */
+    workDir: string;
+    /** Variables for LocalWorkspace `envVars` (the CLI gets process.env overlaid with these). */
     envVars: { [key: string]: string };
     cleanup(): void;
 }
@@ -38,16 +44,11 @@ export interface PulumiEnvOptions {
 
 let cachedCliRoot: string | undefined;
 
-function findEnsureScript(): string {
-    // Works both from scripts/ (ts-node) and from dist/scripts/ (compiled).
+/** The repository root: the nearest ancestor of this file (scripts/ or dist/scripts/) with scripts/ensure-pulumi.sh. */
+export function repoRoot(): string {
     for (let dir = __dirname; ; dir = path.dirname(dir)) {
-        const candidate = path.join(dir, "scripts", "ensure-pulumi.sh");
-        if (fs.existsSync(candidate)) {
-            return candidate;
-        }
-        const sibling = path.join(dir, "ensure-pulumi.sh");
-        if (fs.existsSync(sibling)) {
-            return sibling;
+        if (fs.existsSync(path.join(dir, "scripts", "ensure-pulumi.sh"))) {
+            return dir;
         }
         if (path.dirname(dir) === dir) {
             throw new Error(`scripts/ensure-pulumi.sh not found above ${__dirname}`);
@@ -58,7 +59,7 @@ function findEnsureScript(): string {
 /** Runs scripts/ensure-pulumi.sh once per process; returns the dir whose bin/ holds the CLI. */
 export function ensurePulumiCli(): string {
     if (cachedCliRoot === undefined) {
-        const out = execFileSync("bash", [findEnsureScript()], {
+        const out = execFileSync("bash", [path.join(repoRoot(), "scripts", "ensure-pulumi.sh")], {
             encoding: "utf8",
             stdio: ["ignore", "pipe", "inherit"],
         });
@@ -77,14 +78,20 @@ export async function getPulumiCommand(): Promise<PulumiCommand> {
     return PulumiCommand.get({ root: ensurePulumiCli() });
 }
 
-/** Creates a fresh temp PULUMI_HOME + file backend and the env vars that point the engine at them. */
+/** Creates a fresh PULUMI_HOME, file backend and program dir, and the env vars pointing the engine at them. */
 export function createPulumiEnv(opts: PulumiEnvOptions = {}): PulumiEnv {
     const cliBin = path.join(opts.cliRoot ?? ensurePulumiCli(), "bin");
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-env-"));
+    const repo = repoRoot();
+    const parent = path.join(repo, ".pulumi-state");
+    fs.mkdirSync(parent, { recursive: true });
+    const root = fs.mkdtempSync(path.join(parent, "env-"));
     const pulumiHome = path.join(root, "home");
     const backendDir = path.join(root, "state");
-    fs.mkdirSync(pulumiHome);
-    fs.mkdirSync(backendDir);
+    const workDir = path.join(root, "work");
+    for (const dir of [pulumiHome, backendDir, path.join(workDir, "node_modules")]) {
+        fs.mkdirSync(dir, { recursive: true });
+    }
+    fs.symlinkSync(repo, path.join(workDir, "node_modules", "pulumi-zego-aiagent"), "junction");
     const backendUrl = `file://${backendDir}`;
     const envVars: { [key: string]: string } = {
         PULUMI_HOME: pulumiHome,
@@ -99,7 +106,9 @@ export function createPulumiEnv(opts: PulumiEnvOptions = {}): PulumiEnv {
         pulumiHome,
         backendDir,
         backendUrl,
+        workDir,
         envVars,
+        // rmSync does not follow the node_modules/pulumi-zego-aiagent symlink (it unlinks it).
         cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
     };
 }
