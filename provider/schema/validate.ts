@@ -144,6 +144,8 @@ export function describe(spec: FieldSpec): string {
 export function describeGiven(value: unknown, secret = false): string {
     if (value === undefined) return "nothing";
     if (value === null) return "null";
+    // A secret given with the wrong type is still a secret: say what it is, never what it holds.
+    if (secret && typeof value !== "string") return Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : `a ${typeof value}`;
     if (typeof value === "string") {
         if (secret) return `a secret string of ${value.length} characters`;
         const shown = value.length > 60 ? `${JSON.stringify(value.slice(0, 60))}… (${Buffer.byteLength(value)} bytes)` : JSON.stringify(value);
