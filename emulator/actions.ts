@@ -1,0 +1,73 @@
+/**
+ * ZEGO actions → emulator state: validate the wire body against the action's documented request
+ * spec (provider/schema/api.ts), then apply it.
+ */
+import { ACTIONS, EXTRA_ACTIONS, ActionSpec } from "../provider/schema/api";
+import { validate } from "../provider/schema/validate";
+import { ApiResult, EmulatorState, failure, Wire } from "./state";
+
+const SPECS: Readonly<Record<string, ActionSpec>> = { ...ACTIONS, ...EXTRA_ACTIONS };
+
+/** Every documented action the emulator answers. */
+export const EMULATED_ACTIONS: readonly string[] = Object.keys(SPECS);
+
+export function isKnownAction(action: string): boolean {
+    return Object.prototype.hasOwnProperty.call(SPECS, action);
+}
+
+type Handler = (state: EmulatorState, body: Wire) => ApiResult;
+
+const HANDLERS: Record<string, Handler> = {
+    RegisterAgent: (s, b) => s.registerAgent(b),
+    UpdateAgent: (s, b) => s.updateAgent(b),
+    UnregisterAgent: (s, b) => s.unregisterAgent(b),
+    QueryAgents: (s, b) => s.queryAgents(b),
+    ListAgents: (s, b) => s.listAgents(b),
+    CreateAgentInstance: (s, b) => s.createInstance("CreateAgentInstance", b),
+    CreateDigitalHumanAgentInstance: (s, b) => s.createInstance("CreateDigitalHumanAgentInstance", b),
+    CreateLiveDigitalHumanAgentInstance: (s, b) => s.createInstance("CreateLiveDigitalHumanAgentInstance", b),
+    UpdateAgentInstance: (s, b) => s.updateInstance(b),
+    DeleteAgentInstance: (s, b) => s.deleteInstance(b),
+    QueryAgentInstanceStatus: (s, b) => s.queryStatus(b),
+    SendAgentInstanceLLM: (s, b) => s.sendLlm(b),
+    SendAgentInstanceTTS: (s, b) => s.sendTts(b),
+    InterruptAgentInstance: (s, b) => s.interrupt(b),
+    GetAgentInstanceMsgList: (s, b) => s.getMessages(b),
+    ResetAgentInstanceMsgList: (s, b) => s.resetMessages(b),
+    AddAgentInstanceMsg: (s, b) => s.addMessages(b),
+    StartListening: (s, b) => s.listening(b, true),
+    StopListening: (s, b) => s.listening(b, false),
+};
+
+/** UpdateAgentInstance: "Only LLM, TTS, ASR and RTC.UserStreamId can change." */
+const UPDATABLE = new Set(["AgentInstanceId", "LLM", "TTS", "ASR", "RTC"]);
+
+function updateRestrictions(body: Wire): string | undefined {
+    for (const key of Object.keys(body)) {
+        if (!UPDATABLE.has(key)) {
+            return `${key} cannot be updated by UpdateAgentInstance: only LLM, TTS, ASR and RTC.UserStreamId can change; got ${key}.`;
+        }
+    }
+    const rtc = body.RTC;
+    if (rtc !== null && typeof rtc === "object" && !Array.isArray(rtc)) {
+        for (const key of Object.keys(rtc)) {
+            if (key !== "UserStreamId") return `RTC.${key} cannot be updated by UpdateAgentInstance: only RTC.UserStreamId can change; got RTC.${key}.`;
+        }
+    }
+    return undefined;
+}
+
+/** Validate and apply one action (the gateway has accepted it; the body is a JSON object). */
+export function dispatch(state: EmulatorState, action: string, body: Wire): ApiResult {
+    const spec = SPECS[action];
+    const handler = HANDLERS[action];
+    if (!spec || !handler) return failure(410000001, `action ${action} is not emulated.`);
+    const failures = validate(spec.request, body, { naming: "wire" });
+    if (failures.length > 0) return failure(410000003, failures.map((f) => f.reason).join(" "));
+    if (action === "UpdateAgentInstance") {
+        const restricted = updateRestrictions(body);
+        if (restricted) return failure(410000003, restricted);
+    }
+    state.settle();
+    return handler(state, body);
+}

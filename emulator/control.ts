@@ -1,0 +1,282 @@
+/**
+ * The control API: the handle's methods over HTTP, under /_emulator/ (JSON, no signing, never
+ * faulted or rate limited), so a process other than the one running the emulator (a Pulumi
+ * provider under test, a demo) can inspect it and make agents busy.
+ *
+ *   GET  /_emulator/health                       {ok, appId, url}
+ *   GET  /_emulator/instances[?state=S]          EmulatedInstance[]
+ *   GET  /_emulator/instances/<id>               EmulatedInstance (404 if unknown)
+ *   GET  /_emulator/agents                       EmulatedAgent[]
+ *   GET  /_emulator/requests[?since=SEQ&action=A] RequestLogEntry[]
+ *   GET  /_emulator/stats                        EmulatorStats
+ *   GET  /_emulator/options                      the options in force (no secret)
+ *   POST /_emulator/reset                        {ok: true}
+ *   POST /_emulator/instances/<id>/busy          {status?, seconds}      → the instance
+ *   POST /_emulator/instances/<id>/script        {steps: [{status, seconds}]} → the instance
+ *   POST /_emulator/instances/<id>/user          {present}               → the instance
+ *   POST /_emulator/faults                       FaultOptions            → the fault options in force
+ *   POST /_emulator/options                      Partial<MutableOptions> → the options in force
+ *
+ * Errors: 400 (bad input), 404 (unknown route or instance), 405 (wrong method), as {error}.
+ */
+import type * as http from "http";
+import { EmulatorRequestError } from "./state";
+import { CONTROL_PREFIX, sendJson } from "./server";
+import type {
+    BusyOptions,
+    EmulatedAgent,
+    EmulatedInstance,
+    EmulatorHandle,
+    EmulatorInspector,
+    EmulatorOptionsView,
+    EmulatorStats,
+    FaultOptions,
+    InstanceState,
+    MutableOptions,
+    RequestLogEntry,
+    ScriptStep,
+} from "./types";
+
+/** What the control routes act on: the handle. */
+export type ControlTarget = Pick<EmulatorHandle, "url" | "appId"> & EmulatorInspector;
+
+type Route = { method: "GET" | "POST"; pattern: RegExp; run: (t: ControlTarget, m: RegExpExecArray, url: URL, body: unknown) => unknown };
+
+const ID = "([^/]+)";
+const ROUTES: Route[] = [
+    { method: "GET", pattern: /^\/health$/, run: (t) => ({ ok: true, appId: t.appId, url: t.url }) },
+    {
+        method: "GET",
+        pattern: /^\/instances$/,
+        run: (t, _m, url) => {
+            const state = url.searchParams.get("state") as InstanceState | null;
+            return state ? t.instances().filter((i) => i.state === state) : t.instances();
+        },
+    },
+    {
+        method: "GET",
+        pattern: new RegExp(`^/instances/${ID}$`),
+        run: (t, m) => t.instance(decodeURIComponent(m[1])) ?? notFound(`no instance ${JSON.stringify(decodeURIComponent(m[1]))}.`),
+    },
+    { method: "GET", pattern: /^\/agents$/, run: (t) => t.agents() },
+    {
+        method: "GET",
+        pattern: /^\/requests$/,
+        run: (t, _m, url) => {
+            const since = Number(url.searchParams.get("since") ?? 0);
+            const action = url.searchParams.get("action");
+            return t.requests().filter((r) => r.seq > since && (action === null || r.action === action));
+        },
+    },
+    { method: "GET", pattern: /^\/stats$/, run: (t) => t.stats() },
+    { method: "GET", pattern: /^\/options$/, run: (t) => t.options() },
+    {
+        method: "POST",
+        pattern: /^\/reset$/,
+        run: (t) => {
+            t.reset();
+            return { ok: true };
+        },
+    },
+    {
+        method: "POST",
+        pattern: new RegExp(`^/instances/${ID}/busy$`),
+        run: (t, m, _u, body) => {
+            const id = decodeURIComponent(m[1]);
+            t.setBusy(id, objectBody(body) as unknown as BusyOptions);
+            return t.instance(id);
+        },
+    },
+    {
+        method: "POST",
+        pattern: new RegExp(`^/instances/${ID}/script$`),
+        run: (t, m, _u, body) => {
+            const id = decodeURIComponent(m[1]);
+            t.script(id, objectBody(body).steps as ScriptStep[]);
+            return t.instance(id);
+        },
+    },
+    {
+        method: "POST",
+        pattern: new RegExp(`^/instances/${ID}/user$`),
+        run: (t, m, _u, body) => {
+            const id = decodeURIComponent(m[1]);
+            t.setUserPresent(id, objectBody(body).present as boolean);
+            return t.instance(id);
+        },
+    },
+    {
+        method: "POST",
+        pattern: /^\/faults$/,
+        run: (t, _m, _u, body) => {
+            t.setFaults(objectBody(body) as FaultOptions);
+            return t.options().faults;
+        },
+    },
+    {
+        method: "POST",
+        pattern: /^\/options$/,
+        run: (t, _m, _u, body) => {
+            t.setOptions(objectBody(body) as Partial<MutableOptions>);
+            return t.options();
+        },
+    },
+];
+
+function notFound(message: string): never {
+    throw new EmulatorRequestError(message, 404);
+}
+
+function objectBody(body: unknown): Record<string, unknown> {
+    if (body === null || typeof body !== "object" || Array.isArray(body)) throw new EmulatorRequestError("the body must be a JSON object.", 400);
+    return body as Record<string, unknown>;
+}
+
+/** Serve one control request. */
+export async function handleControl(target: ControlTarget, req: http.IncomingMessage, res: http.ServerResponse, url: URL, raw: Buffer): Promise<void> {
+    const path = url.pathname.slice(CONTROL_PREFIX.length) || "/";
+    const matching = ROUTES.filter((r) => r.pattern.test(path));
+    if (matching.length === 0) return sendJson(res, 404, { error: `no control route ${url.pathname}` });
+    const route = matching.find((r) => r.method === req.method);
+    if (!route) {
+        res.setHeader("Allow", matching.map((r) => r.method).join(", "));
+        return sendJson(res, 405, { error: `${url.pathname} takes ${matching.map((r) => r.method).join(" or ")}` });
+    }
+    let body: unknown = {};
+    if (route.method === "POST" && raw.length > 0) {
+        try {
+            body = JSON.parse(raw.toString("utf8"));
+        } catch {
+            return sendJson(res, 400, { error: "the body is not JSON" });
+        }
+    }
+    try {
+        const result = route.run(target, route.pattern.exec(path)!, url, body);
+        sendJson(res, 200, result ?? null);
+    } catch (err) {
+        if (err instanceof EmulatorRequestError) return sendJson(res, err.status, { error: err.message });
+        if (err instanceof RangeError || err instanceof TypeError) return sendJson(res, 400, { error: err.message });
+        throw err;
+    }
+}
+
+/** Thrown by EmulatorControl when the control API answers with an error. */
+export class EmulatorControlError extends Error {
+    constructor(
+        message: string,
+        readonly status: number,
+    ) {
+        super(message);
+        this.name = "EmulatorControlError";
+    }
+}
+
+/**
+ * A client of the control API, for processes other than the one running the emulator:
+ *
+ *   const control = new EmulatorControl("http://127.0.0.1:4000");
+ *   await control.setBusy(instanceId, { status: "SPEAKING", seconds: 5 });
+ */
+export class EmulatorControl {
+    readonly baseUrl: string;
+
+    /** `url`: the emulator's URL (as printed by the CLI, or handle.url). */
+    constructor(url: string) {
+        this.baseUrl = url.replace(/\/+$/, "");
+    }
+
+    health(): Promise<{ ok: boolean; appId: number; url: string }> {
+        return this.call("GET", "/health");
+    }
+
+    /** Poll /health until it answers (for an emulator started as another process). */
+    async waitUntilReady(timeoutMs = 10000, intervalMs = 50): Promise<void> {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+            try {
+                await this.health();
+                return;
+            } catch (err) {
+                if (Date.now() >= deadline) throw new Error(`ZEGO AI Agent emulator at ${this.baseUrl} not ready after ${timeoutMs} ms: ${(err as Error).message}`);
+                await new Promise((resolve) => setTimeout(resolve, intervalMs));
+            }
+        }
+    }
+
+    instances(state?: InstanceState): Promise<EmulatedInstance[]> {
+        return this.call("GET", state ? `/instances?state=${encodeURIComponent(state)}` : "/instances");
+    }
+
+    instance(agentInstanceId: string): Promise<EmulatedInstance> {
+        return this.call("GET", `/instances/${encodeURIComponent(agentInstanceId)}`);
+    }
+
+    liveInstances(): Promise<EmulatedInstance[]> {
+        return this.instances("live");
+    }
+
+    agents(): Promise<EmulatedAgent[]> {
+        return this.call("GET", "/agents");
+    }
+
+    requests(filter: { since?: number; action?: string } = {}): Promise<RequestLogEntry[]> {
+        const q = new URLSearchParams();
+        if (filter.since !== undefined) q.set("since", String(filter.since));
+        if (filter.action !== undefined) q.set("action", filter.action);
+        const query = q.toString();
+        return this.call("GET", `/requests${query ? `?${query}` : ""}`);
+    }
+
+    stats(): Promise<EmulatorStats> {
+        return this.call("GET", "/stats");
+    }
+
+    options(): Promise<EmulatorOptionsView> {
+        return this.call("GET", "/options");
+    }
+
+    async reset(): Promise<void> {
+        await this.call("POST", "/reset", {});
+    }
+
+    setBusy(agentInstanceId: string, busy: BusyOptions): Promise<EmulatedInstance> {
+        return this.call("POST", `/instances/${encodeURIComponent(agentInstanceId)}/busy`, busy);
+    }
+
+    script(agentInstanceId: string, steps: ScriptStep[]): Promise<EmulatedInstance> {
+        return this.call("POST", `/instances/${encodeURIComponent(agentInstanceId)}/script`, { steps });
+    }
+
+    setUserPresent(agentInstanceId: string, present: boolean): Promise<EmulatedInstance> {
+        return this.call("POST", `/instances/${encodeURIComponent(agentInstanceId)}/user`, { present });
+    }
+
+    setFaults(faults: FaultOptions): Promise<FaultOptions> {
+        return this.call("POST", "/faults", faults);
+    }
+
+    /** JSON-safe options only (not `now` or `log`). */
+    setOptions(partial: Partial<Omit<MutableOptions, "now" | "log">>): Promise<EmulatorOptionsView> {
+        return this.call("POST", "/options", partial);
+    }
+
+    private async call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+        const response = await fetch(`${this.baseUrl}${CONTROL_PREFIX}${path}`, {
+            method,
+            headers: body === undefined ? undefined : { "Content-Type": "application/json" },
+            body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const text = await response.text();
+        let value: unknown;
+        try {
+            value = text ? JSON.parse(text) : undefined;
+        } catch {
+            value = undefined;
+        }
+        if (!response.ok) {
+            const error = (value as { error?: string } | undefined)?.error ?? text;
+            throw new EmulatorControlError(`${method} ${CONTROL_PREFIX}${path}: HTTP ${response.status}: ${error}`, response.status);
+        }
+        return value as T;
+    }
+}

@@ -1,0 +1,147 @@
+/**
+ * The errors the client throws. Every message is built here from plain fields, never from a
+ * transport error: axios errors carry the request URL, whose query holds the Signature, so they
+ * are never wrapped, rethrown or used as a `cause`. Nothing here ever sees the ServerSecret.
+ */
+import type { Failure } from "../schema/validate";
+import { codeMeaning } from "./codes";
+
+/** Base class, so callers can catch everything this client throws with one `instanceof`. */
+export class ZegoError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = new.target.name;
+    }
+}
+
+/** Bad client options (appId, serverSecret, endpoint, region, ...), thrown before any request. */
+export class ZegoConfigError extends ZegoError {
+    /** The option at fault, as spelled in the client options: "region", "retry.maxAttempts". */
+    readonly option: string;
+
+    constructor(option: string, message: string) {
+        super(message);
+        this.option = option;
+    }
+}
+
+/** A request body the documented schema rejects, thrown before any request. */
+export class ZegoValidationError extends ZegoError {
+    readonly action: string;
+    readonly failures: readonly Failure[];
+
+    constructor(action: string, failures: readonly Failure[]) {
+        const reasons = failures.map((f) => f.reason).join(" ");
+        super(`${action} request is invalid (${failures.length} problem${failures.length === 1 ? "" : "s"}): ${reasons}`);
+        this.action = action;
+        this.failures = failures;
+    }
+}
+
+export interface ZegoApiErrorDetails {
+    readonly action: string;
+    /** The ZEGO `Code` of the response, when there was a ZEGO response body. */
+    readonly code?: number;
+    readonly httpStatus?: number;
+    readonly requestId?: string;
+    /** The response `Message`, already redacted by the caller. */
+    readonly zegoMessage?: string;
+    /** For failures without a usable response: the system error code ("ECONNREFUSED") or "TIMEOUT". */
+    readonly networkCode?: string;
+    /** What went wrong, when there is no ZEGO code to name: "no response within 10000 ms". */
+    readonly problem?: string;
+    /** The retry policy would retry this kind of failure for this action. */
+    readonly retryable: boolean;
+    /** The request may have taken effect on ZEGO's side. */
+    readonly ambiguous: boolean;
+    /** Requests sent for this call, retries included. */
+    readonly attempts?: number;
+    /** Why the client stopped retrying, when it had retried or would have. */
+    readonly gaveUp?: string;
+    /** What the caller can do about it (ambiguous creates). */
+    readonly advice?: string;
+}
+
+/** A ZEGO call that failed: a ZEGO error code, an HTTP error, a network error or a bad response. */
+export class ZegoApiError extends ZegoError {
+    readonly action: string;
+    readonly code?: number;
+    readonly httpStatus?: number;
+    readonly requestId?: string;
+    readonly zegoMessage?: string;
+    readonly networkCode?: string;
+    readonly retryable: boolean;
+    readonly ambiguous: boolean;
+    readonly attempts: number;
+
+    constructor(details: ZegoApiErrorDetails) {
+        super(apiErrorMessage(details));
+        this.action = details.action;
+        this.code = details.code;
+        this.httpStatus = details.httpStatus;
+        this.requestId = details.requestId;
+        this.zegoMessage = details.zegoMessage;
+        this.networkCode = details.networkCode;
+        this.retryable = details.retryable;
+        this.ambiguous = details.ambiguous;
+        this.attempts = details.attempts ?? 1;
+    }
+}
+
+function apiErrorMessage(d: ZegoApiErrorDetails): string {
+    let cause: string;
+    if (d.code !== undefined && d.code !== 0) {
+        cause = `ZEGO code ${d.code} (${codeMeaning(d.code)})`;
+        if (d.zegoMessage) cause += `: ${d.zegoMessage}`;
+        if (d.httpStatus !== undefined && d.httpStatus !== 200) cause += ` [HTTP ${d.httpStatus}]`;
+        if (d.problem) cause += `; ${d.problem}`;
+    } else {
+        cause = d.problem ?? (d.httpStatus !== undefined ? `HTTP ${d.httpStatus}` : "unknown failure");
+    }
+    let message = `${d.action} failed: ${cause}`;
+    if (d.requestId) message += `; request id ${d.requestId}`;
+    if (d.gaveUp) message += `. ${d.gaveUp}`;
+    if (d.advice) message += `. ${d.advice}`;
+    return message;
+}
+
+/** What to do after an ambiguous failure of an action that creates something. */
+export function ambiguousCreateAdvice(action: string): string {
+    switch (action) {
+        case "CreateAgentInstance":
+        case "CreateDigitalHumanAgentInstance":
+            return (
+                "The AI agent instance may or may not have been created, so the request was not retried (a retry could create a second one). " +
+                "Re-running `pulumi up` is safe: it creates a new instance, and because ZEGO allows one live instance per RTC AgentUserId, " +
+                "an earlier instance with the same AgentUserId is kicked out and deleted; otherwise ZEGO deletes an orphaned instance " +
+                "once no user has been in the room for AdvancedConfig.MaxIdleTime (default 120 s)"
+            );
+        case "RegisterAgent":
+            return (
+                "The agent may or may not have been registered, so the request was not retried. " +
+                "Re-running is safe: if it was registered, RegisterAgent answers 410001008 (agent already exists), " +
+                "and QueryAgents shows what ZEGO holds"
+            );
+        default:
+            return `The ${action} request may or may not have taken effect, so it was not retried`;
+    }
+}
+
+/** Cut `text` to `max` characters and blank out every occurrence of the given secret strings. */
+export function redact(text: string, secrets: readonly string[], max = 500): string {
+    let out = text;
+    for (const secret of secrets) {
+        // Short strings would blank out ordinary words; real secrets and signatures are long.
+        if (secret.length >= 8) out = out.split(secret).join("[redacted]");
+    }
+    // A proxy or gateway page may echo the request URL: drop a signed query whole, and any
+    // signature parameter left on its own.
+    out = out.replace(/\?[^\s"'<>]*?Signature=[^\s"'<>]*/gi, "?[signed query redacted]");
+    out = out.replace(/\bSignature=[^&\s"'<>]*/gi, "Signature:[redacted]");
+    return out.length > max ? `${out.slice(0, max)}… (${out.length} characters)` : out;
+}
+
+/** `err` is a ZegoApiError, optionally with the given ZEGO code. */
+export function isZegoApiError(err: unknown, code?: number): err is ZegoApiError {
+    return err instanceof ZegoApiError && (code === undefined || err.code === code);
+}

@@ -1,0 +1,223 @@
+/**
+ * The client's options, and their validation: everything is checked before any request, and a bad
+ * option fails with a ZegoConfigError naming the option, what is allowed and what was given. The
+ * ServerSecret is never shown, only described ("an empty string").
+ */
+import type { Clock } from "./clock";
+import { systemClock } from "./clock";
+import { ZegoConfigError } from "./errors";
+import type { ClientEventListener } from "./events";
+import { Region, resolveEndpoint } from "./regions";
+import { DEFAULT_RETRY_POLICY, DEFAULT_THROTTLE_SIGNAL, NO_RETRIES, RetryPolicy, ThrottleSignal } from "./retry";
+
+export interface ZegoClientOptions {
+    /** The AppID from the ZEGOCLOUD console: a uint32, or a string of digits. */
+    readonly appId: number | string;
+    /** The ServerSecret from the ZEGOCLOUD console. Only ever used to sign requests. */
+    readonly serverSecret: string;
+    /** Base URL; overrides `region`. https only, except loopback hosts (the emulator). */
+    readonly endpoint?: string;
+    /** A regional host; without it (and without `endpoint`) the unified host is used. */
+    readonly region?: Region;
+    /** Per attempt, in milliseconds. Default 10000. */
+    readonly timeoutMs?: number;
+    /** Pacing per action; 0 or Infinity turns it off. Default 10 (the documented limit). */
+    readonly maxRequestsPerSecond?: number;
+    /** Retry policy overrides, or `false` for a single attempt per call. */
+    readonly retry?: Partial<RetryPolicy> | false;
+    /** How throttling shows itself (undocumented). Default: HTTP 429 or code 410001029. */
+    readonly throttle?: { readonly httpStatuses?: readonly number[]; readonly codes?: readonly number[] };
+    /** Called for every request, response, retry and throttled answer. Exceptions it throws are ignored. */
+    readonly onEvent?: ClientEventListener;
+    /** Time source for retry waits and pacing (tests). Default: Date.now and setTimeout. */
+    readonly clock?: Clock;
+}
+
+export interface ResolvedClientOptions {
+    readonly appId: number;
+    readonly serverSecret: string;
+    readonly endpoint: string;
+    readonly timeoutMs: number;
+    readonly maxRequestsPerSecond: number;
+    readonly retry: RetryPolicy;
+    readonly throttle: ThrottleSignal;
+    readonly onEvent?: ClientEventListener;
+    readonly clock: Clock;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10000;
+export const DEFAULT_MAX_REQUESTS_PER_SECOND = 10;
+
+const OPTION_NAMES = [
+    "appId",
+    "serverSecret",
+    "endpoint",
+    "region",
+    "timeoutMs",
+    "maxRequestsPerSecond",
+    "retry",
+    "throttle",
+    "onEvent",
+    "clock",
+] as const;
+const RETRY_OPTION_NAMES = ["maxAttempts", "baseDelayMs", "maxDelayMs", "deadlineMs"] as const;
+const THROTTLE_OPTION_NAMES = ["httpStatuses", "codes"] as const;
+
+const MAX_UINT32 = 0xffffffff;
+/** Node timers and AbortSignal.timeout take at most this many milliseconds. */
+const MAX_TIMER_MS = 0x7fffffff;
+
+export function resolveClientOptions(options: ZegoClientOptions): ResolvedClientOptions {
+    if (!isRecord(options)) throw invalid("options", "an object with at least appId and serverSecret", describe(options));
+    rejectUnknownKeys("", options, OPTION_NAMES);
+    return {
+        appId: resolveAppId(options.appId),
+        serverSecret: resolveServerSecret(options.serverSecret),
+        endpoint: resolveEndpoint({ endpoint: options.endpoint, region: options.region }),
+        timeoutMs: numberOption("timeoutMs", options.timeoutMs, DEFAULT_TIMEOUT_MS, { min: 1, max: MAX_TIMER_MS }),
+        maxRequestsPerSecond: resolveRate(options.maxRequestsPerSecond),
+        retry: resolveRetry(options.retry),
+        throttle: resolveThrottle(options.throttle),
+        onEvent: functionOption("onEvent", options.onEvent),
+        clock: resolveClock(options.clock),
+    };
+}
+
+function resolveAppId(given: unknown): number {
+    const allowed = `a positive integer up to ${MAX_UINT32}, or a string of digits (the AppID in the ZEGOCLOUD console)`;
+    let appId: number | undefined;
+    if (typeof given === "number") appId = given;
+    else if (typeof given === "string" && /^\d+$/.test(given.trim())) appId = Number(given.trim());
+    if (appId === undefined || !Number.isInteger(appId) || appId < 1 || appId > MAX_UINT32) throw invalid("appId", allowed, describe(given));
+    return appId;
+}
+
+function resolveServerSecret(given: unknown): string {
+    const allowed = "a non-empty string (the ServerSecret in the ZEGOCLOUD console)";
+    if (typeof given !== "string") {
+        throw invalid("serverSecret", allowed, given === undefined || given === null ? describe(given) : `a ${typeof given}`);
+    }
+    if (given === "") throw invalid("serverSecret", allowed, "an empty string");
+    if (given.trim() === "") throw invalid("serverSecret", allowed, `a string of ${given.length} whitespace characters`);
+    // A pasted secret with a newline signs every request wrongly (100000005): say so up front.
+    if (given.trim() !== given) {
+        const shown = `a ${given.length}-character string with leading or trailing whitespace (not shown)`;
+        throw invalid("serverSecret", `${allowed} without leading or trailing whitespace`, shown);
+    }
+    return given;
+}
+
+function resolveRate(given: unknown): number {
+    if (given === undefined) return DEFAULT_MAX_REQUESTS_PER_SECOND;
+    if (typeof given !== "number" || Number.isNaN(given) || given < 0) {
+        throw invalid("maxRequestsPerSecond", "a number >= 0 (requests per second per action; 0 or Infinity turns pacing off)", describe(given));
+    }
+    return given;
+}
+
+function resolveRetry(given: unknown): RetryPolicy {
+    if (given === undefined) return DEFAULT_RETRY_POLICY;
+    if (given === false) return NO_RETRIES;
+    if (!isRecord(given)) throw invalid("retry", "false or an object with maxAttempts, baseDelayMs, maxDelayMs, deadlineMs", describe(given));
+    rejectUnknownKeys("retry.", given, RETRY_OPTION_NAMES);
+    const d = DEFAULT_RETRY_POLICY;
+    const policy: RetryPolicy = {
+        maxAttempts: numberOption("retry.maxAttempts", given.maxAttempts, d.maxAttempts, { min: 1, max: 100, integer: true }),
+        baseDelayMs: numberOption("retry.baseDelayMs", given.baseDelayMs, d.baseDelayMs, { min: 0, max: MAX_TIMER_MS }),
+        maxDelayMs: numberOption("retry.maxDelayMs", given.maxDelayMs, d.maxDelayMs, { min: 0, max: MAX_TIMER_MS }),
+        deadlineMs: numberOption("retry.deadlineMs", given.deadlineMs, d.deadlineMs, { min: 1, max: MAX_TIMER_MS }),
+    };
+    if (policy.maxDelayMs < policy.baseDelayMs) {
+        throw invalid("retry.maxDelayMs", `a number of milliseconds >= retry.baseDelayMs (${policy.baseDelayMs})`, String(policy.maxDelayMs));
+    }
+    return policy;
+}
+
+function resolveThrottle(given: unknown): ThrottleSignal {
+    if (given === undefined) return DEFAULT_THROTTLE_SIGNAL;
+    if (!isRecord(given)) throw invalid("throttle", "an object with httpStatuses and/or codes", describe(given));
+    rejectUnknownKeys("throttle.", given, THROTTLE_OPTION_NAMES);
+    return {
+        httpStatuses: integerList(
+            "throttle.httpStatuses",
+            given.httpStatuses,
+            DEFAULT_THROTTLE_SIGNAL.httpStatuses,
+            "HTTP status codes (100 to 599)",
+            (n) => n >= 100 && n <= 599,
+        ),
+        codes: integerList("throttle.codes", given.codes, DEFAULT_THROTTLE_SIGNAL.codes, "ZEGO return codes (positive integers)", (n) => n > 0),
+    };
+}
+
+function resolveClock(given: unknown): Clock {
+    if (given === undefined) return systemClock;
+    if (!isRecord(given) || typeof given.now !== "function" || typeof given.sleep !== "function") {
+        throw invalid("clock", "an object with now() and sleep(ms) functions", describe(given));
+    }
+    return given as unknown as Clock;
+}
+
+function functionOption<F>(name: string, given: unknown): F | undefined {
+    if (given === undefined) return undefined;
+    if (typeof given !== "function") throw invalid(name, "a function", describe(given));
+    return given as F;
+}
+
+interface NumberRange {
+    readonly min: number;
+    readonly max: number;
+    readonly integer?: boolean;
+}
+
+function numberOption(name: string, given: unknown, fallback: number, range: NumberRange): number {
+    if (given === undefined) return fallback;
+    const ok =
+        typeof given === "number" &&
+        Number.isFinite(given) &&
+        given >= range.min &&
+        given <= range.max &&
+        (!range.integer || Number.isInteger(given));
+    if (!ok) throw invalid(name, `${range.integer ? "an integer" : "a number"} from ${range.min} to ${range.max}`, describe(given));
+    return given as number;
+}
+
+function integerList(name: string, given: unknown, fallback: readonly number[], what: string, accept: (n: number) => boolean): readonly number[] {
+    if (given === undefined) return fallback;
+    if (!Array.isArray(given)) throw invalid(name, `a list of ${what}`, describe(given));
+    given.forEach((item: unknown, i) => {
+        if (typeof item !== "number" || !Number.isInteger(item) || !accept(item)) throw invalid(`${name}[${i}]`, `one of ${what}`, describe(item));
+    });
+    return [...(given as number[])];
+}
+
+function rejectUnknownKeys(prefix: string, given: Record<string, unknown>, known: readonly string[]): void {
+    for (const key of Object.keys(given)) {
+        if (!known.includes(key)) {
+            throw new ZegoConfigError(
+                `${prefix}${key}`,
+                `Unknown ZEGO client option "${prefix}${key}"; allowed: ${known.map((k) => prefix + k).join(", ")}.`,
+            );
+        }
+    }
+}
+
+function invalid(option: string, allowed: string, given: string): ZegoConfigError {
+    return new ZegoConfigError(option, `Invalid ZEGO client option "${option}": must be ${allowed}; got ${given}.`);
+}
+
+/** A short rendering of a given (non-secret) option value. */
+function describe(value: unknown): string {
+    if (value === undefined) return "nothing";
+    if (value === null) return "null";
+    if (typeof value === "string") {
+        return value === "" ? "an empty string" : `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}`;
+    }
+    if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+    if (typeof value === "function") return "a function";
+    if (Array.isArray(value)) return `a list of ${value.length} items`;
+    return typeof value === "object" ? "an object" : typeof value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+}

@@ -1,0 +1,106 @@
+/**
+ * Client-side pacing, so a busy `pulumi up` stays under ZEGO's documented limit of 10 calls per
+ * second per action instead of being throttled.
+ *
+ * Each key (an action) gets a token bucket whose tokens come back one full window after they were
+ * spent (a rolling window), not continuously. Burst = rate: 10 calls may go at once. The
+ * difference from a continuously refilling bucket matters here: that one allows `burst + rate` =
+ * 20 calls in the first second, which a server counting "10 per second" would throttle. With
+ * rolling tokens, no window of one period ever holds more than `burst` calls.
+ *
+ * Waiting is timer-driven through the injectable Clock, so sinon fake timers control it.
+ */
+import { Clock, systemClock } from "./clock";
+
+/** Paces one key. Waiters are served first come, first served. */
+export class RollingWindowBucket {
+    /** When each token still out was spent, oldest first. */
+    private readonly spentAt: number[] = [];
+    private readonly waiters: Array<() => void> = [];
+    private pumping = false;
+
+    constructor(
+        /** Tokens per window (the burst). */
+        readonly burst: number,
+        /** How long a spent token stays out. */
+        readonly windowMs: number,
+        private readonly clock: Clock = systemClock,
+    ) {}
+
+    /** Resolves when the caller may send; takes a token. */
+    acquire(): Promise<void> {
+        if (this.waiters.length === 0 && this.take()) return Promise.resolve();
+        return new Promise<void>((resolve) => {
+            this.waiters.push(resolve);
+            void this.pump();
+        });
+    }
+
+    /** Callers currently waiting for a token. */
+    get waiting(): number {
+        return this.waiters.length;
+    }
+
+    private take(): boolean {
+        const now = this.clock.now();
+        while (this.spentAt.length > 0 && this.spentAt[0] <= now - this.windowMs) this.spentAt.shift();
+        if (this.spentAt.length >= this.burst) return false;
+        this.spentAt.push(now);
+        return true;
+    }
+
+    /** One loop per bucket hands out tokens as they come back. */
+    private async pump(): Promise<void> {
+        if (this.pumping) return;
+        this.pumping = true;
+        try {
+            while (this.waiters.length > 0) {
+                if (this.take()) {
+                    this.waiters.shift()!();
+                    continue;
+                }
+                // Capped at one window, so a wall clock stepping backwards cannot stall us for long.
+                const untilNextToken = this.spentAt[0] + this.windowMs - this.clock.now();
+                await this.clock.sleep(Math.min(this.windowMs, Math.max(1, untilNextToken)));
+            }
+        } finally {
+            this.pumping = false;
+        }
+    }
+}
+
+/** One bucket per key (per action), created on first use. */
+export class RateLimiter {
+    private readonly buckets = new Map<string, RollingWindowBucket>();
+    /** Undefined when pacing is off. */
+    private readonly shape?: { readonly burst: number; readonly windowMs: number };
+
+    /**
+     * @param requestsPerSecond per key; 0 or Infinity turns pacing off. Fractional rates work:
+     *   0.5 gives 1 call per 2 s, 2.5 gives 2 calls per 800 ms.
+     */
+    constructor(
+        readonly requestsPerSecond: number,
+        private readonly clock: Clock = systemClock,
+    ) {
+        if (requestsPerSecond > 0 && Number.isFinite(requestsPerSecond)) {
+            const burst = Math.max(1, Math.floor(requestsPerSecond));
+            this.shape = { burst, windowMs: (burst / requestsPerSecond) * 1000 };
+        }
+    }
+
+    get enabled(): boolean {
+        return this.shape !== undefined;
+    }
+
+    /** Resolves when a call for `key` may be sent. */
+    acquire(key: string): Promise<void> {
+        if (!this.shape) return Promise.resolve();
+        let bucket = this.buckets.get(key);
+        if (!bucket) {
+            bucket = new RollingWindowBucket(this.shape.burst, this.shape.windowMs, this.clock);
+            this.buckets.set(key, bucket);
+        }
+        return bucket.acquire();
+    }
+}

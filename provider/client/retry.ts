@@ -1,0 +1,261 @@
+/**
+ * The retry policy, in one place: which failures are retried, how long to wait, when to stop, and
+ * the rule that keeps a create from being sent twice.
+ *
+ * The docs classify nothing as retryable (reference §3), so the classification is ours:
+ * - connection failures, HTTP 429/502/503/504, the transient ZEGO codes (codes.ts) and
+ *   100000004 "signature expired" (every attempt is signed afresh) are retried;
+ * - throttled responses (configurable: the docs don't say how throttling is signalled) are retried
+ *   and counted;
+ * - actions that create something (`creates` in schema/api.ts) are retried only when the request
+ *   provably did not take effect; any other failure that may have taken effect fails at once,
+ *   marked `ambiguous`, because a second create would leave two instances behind.
+ *
+ * Waits use exponential backoff with full jitter, honour Retry-After, and never run past the
+ * overall deadline: a wait that would end past it is not started.
+ */
+import { Code, TRANSIENT_CODES } from "./codes";
+import type { Clock } from "./clock";
+import { ambiguousCreateAdvice, ZegoApiError } from "./errors";
+
+export interface RetryPolicy {
+    /** Requests per call, the first one included; 1 disables retries. */
+    readonly maxAttempts: number;
+    /** Backoff cap before jitter for the first retry; doubles per retry. */
+    readonly baseDelayMs: number;
+    /** Upper bound of any backoff wait (Retry-After may ask for longer, bounded by the deadline). */
+    readonly maxDelayMs: number;
+    /** No wait may end later than this long after the call started. */
+    readonly deadlineMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 200, maxDelayMs: 5000, deadlineMs: 60000 };
+export const NO_RETRIES: RetryPolicy = { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 };
+
+/** How throttling shows itself. The docs don't say; these are the likely signals. */
+export interface ThrottleSignal {
+    readonly httpStatuses: readonly number[];
+    readonly codes: readonly number[];
+}
+
+export const DEFAULT_THROTTLE_SIGNAL: ThrottleSignal = { httpStatuses: [429], codes: [Code.DigitalHumanFrequencyLimit] };
+
+/** How one attempt failed: all the policy needs to decide, and all an error message needs. */
+export interface AttemptFailure {
+    /**
+     * network: no HTTP response (refused, reset, DNS, TLS, ...); timeout: none within timeoutMs;
+     * zego: a ZEGO body with a non-zero Code (any HTTP status); http: an HTTP error status without
+     * a ZEGO body; malformed: a 2xx status without a valid ZEGO body.
+     */
+    readonly kind: "network" | "timeout" | "zego" | "http" | "malformed";
+    /** System error code for `network` ("ECONNREFUSED"); "TIMEOUT" for `timeout`. */
+    readonly networkCode?: string;
+    readonly httpStatus?: number;
+    readonly code?: number;
+    /** Already redacted. */
+    readonly zegoMessage?: string;
+    readonly requestId?: string;
+    /** From a Retry-After header, relative to when the response arrived. */
+    readonly retryAfterMs?: number;
+    /** One clause for the error message when there is no ZEGO code: "no response within 10000 ms". */
+    readonly problem?: string;
+}
+
+export interface Verdict {
+    readonly retry: boolean;
+    /** The request may have taken effect. */
+    readonly ambiguous: boolean;
+    readonly throttled: boolean;
+    /** Short, for events and logs: "HTTP 503", "ZEGO code 410000001", "ECONNRESET". */
+    readonly reason: string;
+}
+
+/** Connection failures that are usually passing. */
+const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
+    "ECONNREFUSED",
+    "ECONNRESET",
+    "ETIMEDOUT",
+    "EPIPE",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+]);
+
+/** The connection was never established, so no byte of the request reached ZEGO. */
+const NEVER_CONNECTED_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/** TLS setup failures happen before the request is written: not applied, and not passing either. */
+const TLS_SETUP_ERROR = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH)/;
+
+const RETRYABLE_HTTP_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
+/** Retried for any action: the signature is re-made on every attempt. */
+const RETRYABLE_CODES: ReadonlySet<number> = new Set([...TRANSIENT_CODES, Code.SignatureExpired]);
+
+/** Internal faults after which the request may or may not have been carried out. */
+const AMBIGUOUS_CODES: ReadonlySet<number> = new Set([Code.GatewayInternal, Code.SystemError, Code.InternalCallFailed]);
+
+export interface ClassifyOptions {
+    /** The action creates something remotely (ACTIONS[action].creates). */
+    readonly creates: boolean;
+    readonly throttle: ThrottleSignal;
+}
+
+export function classifyFailure(failure: AttemptFailure, options: ClassifyOptions): Verdict {
+    const throttled =
+        (failure.httpStatus !== undefined && options.throttle.httpStatuses.includes(failure.httpStatus)) ||
+        (failure.code !== undefined && options.throttle.codes.includes(failure.code));
+    const reason = throttled ? `throttled (${failureReason(failure)})` : failureReason(failure);
+    // A throttled request was turned away, not carried out: safe to repeat, even for a create.
+    if (throttled) return { retry: true, ambiguous: false, throttled, reason };
+
+    const { retryable, ambiguous, notApplied } = assess(failure);
+    const retry = options.creates ? notApplied && retryable : retryable;
+    return { retry, ambiguous, throttled, reason };
+}
+
+interface Assessment {
+    /** Worth repeating for an idempotent action. */
+    readonly retryable: boolean;
+    /** May have taken effect. */
+    readonly ambiguous: boolean;
+    /** Provably did not take effect. */
+    readonly notApplied: boolean;
+}
+
+function assess(failure: AttemptFailure): Assessment {
+    switch (failure.kind) {
+        case "network": {
+            const code = failure.networkCode ?? "";
+            const notApplied = NEVER_CONNECTED_CODES.has(code) || TLS_SETUP_ERROR.test(code);
+            return { retryable: RETRYABLE_NETWORK_CODES.has(code), ambiguous: !notApplied, notApplied };
+        }
+        case "timeout":
+            return { retryable: true, ambiguous: true, notApplied: false };
+        case "zego": {
+            // ZEGO's own answer is more specific than the HTTP status it came with. Any code but an
+            // internal fault is a definitive "not done", so a create is re-sent exactly for the
+            // retryable definitive ones: 100000004 (signature expired) and 410000010 (no resources).
+            const code = failure.code ?? -1;
+            return { retryable: RETRYABLE_CODES.has(code), ambiguous: AMBIGUOUS_CODES.has(code), notApplied: !AMBIGUOUS_CODES.has(code) };
+        }
+        case "http": {
+            const status = failure.httpStatus ?? 0;
+            // 503: the service refused the request outright. Any other 5xx may come after the work was done.
+            const ambiguous = status >= 500 && status !== 503;
+            return { retryable: RETRYABLE_HTTP_STATUSES.has(status), ambiguous, notApplied: !ambiguous };
+        }
+        case "malformed":
+            // A 2xx whose body we can't read: the request may well have succeeded.
+            return { retryable: false, ambiguous: true, notApplied: false };
+    }
+}
+
+/** Short, for events and logs: "HTTP 503", "ZEGO code 410000001", "ECONNRESET", "timeout". */
+export function failureReason(failure: AttemptFailure): string {
+    switch (failure.kind) {
+        case "network":
+            return failure.networkCode ?? "network error";
+        case "timeout":
+            return "timeout";
+        case "zego":
+            return `ZEGO code ${failure.code}`;
+        default:
+            return `HTTP ${failure.httpStatus}`;
+    }
+}
+
+/** Full jitter: uniform in [0, min(maxDelayMs, baseDelayMs * 2^(failedAttempts-1))]. */
+export function backoffDelayMs(failedAttempts: number, policy: RetryPolicy, random: () => number = Math.random): number {
+    const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, failedAttempts - 1));
+    return Math.floor(random() * cap);
+}
+
+/** Retry-After as milliseconds from `nowMs`: delta-seconds or an HTTP date; undefined if absent or unreadable. */
+export function parseRetryAfterMs(header: string | undefined, nowMs: number): number | undefined {
+    if (header === undefined) return undefined;
+    const value = header.trim();
+    if (value === "") return undefined;
+    if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
+    const at = Date.parse(value);
+    if (Number.isNaN(at)) return undefined;
+    return Math.max(0, at - nowMs);
+}
+
+export type AttemptResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: AttemptFailure };
+
+export interface RetryHooks {
+    /** A throttled answer arrived on `attempt`. */
+    onThrottled?(attempt: number, failure: AttemptFailure, verdict: Verdict): void;
+    /** Attempt `attempt` will be sent after `delayMs`. */
+    onRetry?(attempt: number, delayMs: number, verdict: Verdict): void;
+}
+
+export interface RetryRun extends ClassifyOptions, RetryHooks {
+    readonly action: string;
+    readonly policy: RetryPolicy;
+    readonly clock: Clock;
+    readonly random?: () => number;
+}
+
+/**
+ * Runs `attempt(1)`, `attempt(2)`, ... until one succeeds or the policy says stop; then throws a
+ * ZegoApiError describing the last failure and why it stopped.
+ */
+export async function runWithRetries<T>(attempt: (attemptNumber: number) => Promise<AttemptResult<T>>, run: RetryRun): Promise<T> {
+    const deadlineAt = run.clock.now() + run.policy.deadlineMs;
+    for (let n = 1; ; n++) {
+        const result = await attempt(n);
+        if (result.ok) return result.value;
+        const failure = result.failure;
+        const verdict = classifyFailure(failure, run);
+        if (verdict.throttled) run.onThrottled?.(n, failure, verdict);
+
+        if (!verdict.retry) {
+            const advice = run.creates && verdict.ambiguous ? ambiguousCreateAdvice(run.action) : undefined;
+            throw finalError(run.action, failure, verdict, n, undefined, advice);
+        }
+        if (n >= run.policy.maxAttempts) {
+            const why = `Gave up after ${plural(n, "attempt")} (retry.maxAttempts is ${run.policy.maxAttempts})`;
+            throw finalError(run.action, failure, verdict, n, why);
+        }
+        const delayMs = failure.retryAfterMs ?? backoffDelayMs(n, run.policy, run.random);
+        const remainingMs = deadlineAt - run.clock.now();
+        if (delayMs > remainingMs) {
+            const deadline = `the retry deadline (retry.deadlineMs is ${run.policy.deadlineMs})`;
+            const why =
+                failure.retryAfterMs !== undefined
+                    ? `ZEGO asked to retry after ${seconds(delayMs)} (Retry-After), past the remaining ${seconds(Math.max(0, remainingMs))} of ${deadline}`
+                    : `the next retry (in ${seconds(delayMs)}) would pass ${deadline}`;
+            throw finalError(run.action, failure, verdict, n, `Gave up after ${plural(n, "attempt")}: ${why}`);
+        }
+        run.onRetry?.(n + 1, delayMs, verdict);
+        await run.clock.sleep(delayMs);
+    }
+}
+
+function finalError(action: string, failure: AttemptFailure, verdict: Verdict, attempts: number, gaveUp?: string, advice?: string): ZegoApiError {
+    return new ZegoApiError({
+        action,
+        code: failure.code,
+        httpStatus: failure.httpStatus,
+        requestId: failure.requestId,
+        zegoMessage: failure.zegoMessage,
+        networkCode: failure.networkCode,
+        problem: failure.problem,
+        retryable: verdict.retry,
+        ambiguous: verdict.ambiguous,
+        attempts,
+        gaveUp,
+        advice,
+    });
+}
+
+function plural(n: number, noun: string): string {
+    return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+function seconds(ms: number): string {
+    return `${Number((ms / 1000).toFixed(3))} s`;
+}

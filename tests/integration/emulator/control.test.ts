@@ -1,0 +1,147 @@
+import { expect } from "chai";
+import { EmulatorControl, EmulatorControlError, startEmulator } from "../../../emulator";
+import { APP_ID, createInstance, Emulator, LLM, registerAgent, SECRET, TTS, useEmulator, zego } from "./helpers";
+
+describe("emulator: control API over HTTP (EmulatorControl)", () => {
+    const ctx = useEmulator();
+    let control: EmulatorControl;
+    beforeEach(async () => {
+        control = new EmulatorControl(`${ctx.url}/`);
+        await registerAgent(ctx.url);
+    });
+
+    it("health, instances, instance, agents, requests, stats and options", async () => {
+        await control.waitUntilReady(1000);
+        expect(await control.health()).to.deep.equal({ ok: true, appId: APP_ID, url: ctx.url });
+        const id = await createInstance(ctx.url, 1);
+        expect((await control.instances()).map((i) => i.agentInstanceId)).to.deep.equal([id]);
+        expect((await control.liveInstances()).map((i) => i.agentInstanceId)).to.deep.equal([id]);
+        expect(await control.instances("deleted")).to.deep.equal([]);
+        expect((await control.instance(id)).state).to.equal("live");
+        expect((await control.agents()).map((a) => a.AgentId)).to.deep.equal(["agent-1"]);
+        const requests = await control.requests();
+        expect(requests.map((r) => r.action)).to.deep.equal(["RegisterAgent", "CreateAgentInstance"]);
+        expect((await control.requests({ since: 1 })).map((r) => r.seq)).to.deep.equal([2]);
+        expect((await control.requests({ action: "RegisterAgent" })).map((r) => r.seq)).to.deep.equal([1]);
+        const stats = await control.stats();
+        expect(stats).to.include({ requests: 2, throttled: 0, faults: 0, duplicateCreations: 0, maxLive: 1 });
+        expect(stats.byAction).to.deep.equal({ RegisterAgent: 1, CreateAgentInstance: 1 });
+        const options = await control.options();
+        expect(options).to.include({ appId: APP_ID, concurrencyLimit: 10, deleteMode: "async" });
+        expect(JSON.stringify(options)).not.to.contain(SECRET);
+    });
+
+    it("busy and script make an agent busy, as QueryAgentInstanceStatus then says", async () => {
+        const id = await createInstance(ctx.url, 1);
+        const busy = await control.setBusy(id, { status: "THINKING", seconds: 30 });
+        expect(busy.status).to.equal("THINKING");
+        expect((await zego(ctx.url, "QueryAgentInstanceStatus", { AgentInstanceId: id })).data.Status).to.equal("THINKING");
+        expect((await control.setBusy(id, { seconds: 30 })).status).to.equal("SPEAKING");
+        await control.script(id, [
+            { status: "LISTENING", seconds: 30 },
+            { status: "SPEAKING", seconds: 1 },
+        ]);
+        expect((await zego(ctx.url, "QueryAgentInstanceStatus", { AgentInstanceId: id })).data.Status).to.equal("LISTENING");
+        expect((await control.setBusy(id, { seconds: 0 })).status).to.equal("IDLE");
+        expect((await control.setUserPresent(id, true)).userPresent).to.equal(true);
+    });
+
+    it("errors: 404 unknown instance or route, 400 bad input, 405 wrong method", async () => {
+        const expectError = async (p: Promise<unknown>, status: number, pattern: RegExp) => {
+            try {
+                await p;
+                expect.fail("should have failed");
+            } catch (err) {
+                expect(err).to.be.instanceOf(EmulatorControlError);
+                expect((err as EmulatorControlError).status).to.equal(status);
+                expect((err as Error).message).to.match(pattern);
+            }
+        };
+        const id = await createInstance(ctx.url, 1);
+        await expectError(control.setBusy("nope", { seconds: 1 }), 404, /no instance/);
+        await expectError(control.instance("nope"), 404, /no instance/);
+        await expectError(control.setBusy(id, { status: "IDLE" as never, seconds: 1 }), 400, /status/);
+        await expectError(control.setBusy(id, { seconds: -1 }), 400, /seconds/);
+        await expectError(control.script(id, [{ status: "NAPPING" as never, seconds: 1 }]), 400, /steps\[0\]\.status/);
+        await expectError(control.setOptions({ concurrencyLimit: "x" as never }), 400, /concurrencyLimit/);
+        await expectError(control.setOptions({ bogus: 1 } as never), 400, /bogus/);
+        await expectError(control.setFaults({ resetRate: 5 }), 400, /resetRate/);
+        expect((await fetch(`${ctx.url}/_emulator/nothing`)).status).to.equal(404);
+        const wrong = await fetch(`${ctx.url}/_emulator/reset`);
+        expect(wrong.status).to.equal(405);
+        expect(wrong.headers.get("allow")).to.equal("POST");
+        await zego(ctx.url, "DeleteAgentInstance", { AgentInstanceId: id });
+        await expectError(control.setBusy(id, { seconds: 1 }), 404, /deleted/);
+    });
+
+    it("setOptions and setFaults over HTTP", async () => {
+        const options = await control.setOptions({ concurrencyLimit: 1, deleteMode: "wait" });
+        expect(options).to.include({ concurrencyLimit: 1, deleteMode: "wait" });
+        await createInstance(ctx.url, 1);
+        expect((await zego(ctx.url, "CreateAgentInstance", { AgentId: "agent-1", UserId: "u2", RTC: { RoomId: "r", AgentStreamId: "s2", AgentUserId: "a2", UserStreamId: "x" } })).code).to.equal(410000011);
+        const faults = await control.setFaults({ seed: 5, http5xxRate: 1, http5xxStatuses: [504] });
+        expect(faults).to.deep.include({ seed: 5, http5xxRate: 1, http5xxStatuses: [504] });
+        expect((await zego(ctx.url, "ListAgents")).status).to.equal(504);
+        // The control API is neither faulted nor counted.
+        const before = (await control.stats()).requests;
+        await control.stats();
+        expect((await control.stats()).requests).to.equal(before);
+        await control.setFaults({});
+        expect((await zego(ctx.url, "ListAgents")).code).to.equal(0);
+    });
+
+    it("reset forgets agents, instances, requests, stats and nonces, and keeps options and faults", async () => {
+        await control.setOptions({ concurrencyLimit: 4 });
+        await control.setFaults({ seed: 9, actions: ["Nothing"] });
+        await createInstance(ctx.url, 1);
+        await control.reset();
+        expect(await control.instances()).to.deep.equal([]);
+        expect(await control.agents()).to.deep.equal([]);
+        expect(await control.requests()).to.deep.equal([]);
+        expect(await control.stats()).to.include({ requests: 0, maxLive: 0 });
+        expect(await control.options()).to.deep.include({ concurrencyLimit: 4 });
+        expect(((await control.options()).faults as Record<string, unknown>).seed).to.equal(9);
+        expect(ctx.em.instances()).to.deep.equal([]);
+    });
+});
+
+describe("emulator: secrets in the request log and introspection", () => {
+    const ctx = useEmulator();
+
+    it("redacts LLM.ApiKey, TTS/ASR Params.app and keys like key/secret/token/password", async () => {
+        await zego(ctx.url, "RegisterAgent", {
+            AgentId: "a1",
+            LLM: { ...LLM, Params: { max_tokens: 100, api_key: "pk-1", nested: { password: "pw-1" } } },
+            TTS,
+            ASR: { Vendor: "Tencent", Params: { app: { secret_id: "asr-1" }, hotwords: "x" } },
+        });
+        const [entry] = ctx.em.requests();
+        const body = entry.body as Record<string, any>;
+        expect(body.LLM.ApiKey).to.equal("***");
+        expect(body.LLM.Params).to.deep.equal({ max_tokens: 100, api_key: "***", nested: { password: "***" } });
+        expect(body.TTS.Params).to.deep.equal({ app: "***", speaker: "x" });
+        expect(body.ASR.Params).to.deep.equal({ app: "***", hotwords: "x" });
+        const everything = JSON.stringify([ctx.em.requests(), ctx.em.agents(), ctx.em.instances()]);
+        for (const secret of [LLM.ApiKey, "pk-1", "pw-1", "tts-secret", "asr-1"]) expect(everything).not.to.contain(secret);
+    });
+
+    it("keeps documented non-secret fields such as AdvancedConfig.LLMMetaInfo.SendMetaKeys", async () => {
+        await registerAgent(ctx.url);
+        await createInstance(ctx.url, 1, { AdvancedConfig: { LLMMetaInfo: { SendMetaKeys: ["emotion"] } } });
+        const [inst] = ctx.em.instances();
+        expect((inst.body.AdvancedConfig as any).LLMMetaInfo.SendMetaKeys).to.deep.equal(["emotion"]);
+    });
+
+    it("the log option gets one line per request, without secrets", async () => {
+        const lines: string[] = [];
+        const em: Emulator = await startEmulator({ appId: APP_ID, serverSecret: SECRET, log: (l) => lines.push(l) });
+        try {
+            await zego(em.url, "RegisterAgent", { AgentId: "a1", LLM });
+            expect(lines.some((l) => /#1 POST RegisterAgent → HTTP 200, Code 0/.test(l))).to.equal(true);
+            expect(lines.join("\n")).not.to.contain(LLM.ApiKey);
+            expect(lines.join("\n")).not.to.contain(SECRET);
+        } finally {
+            await em.close();
+        }
+    });
+});

@@ -1,0 +1,251 @@
+import { expect } from "chai";
+import * as sinon from "sinon";
+import { startEmulator, EmulatorOptions } from "../../../emulator";
+import { APP_ID, createInstance, Emulator, registerAgent, SECRET, zego } from "./helpers";
+
+/** An emulator on a manual clock: time moves only when the test says. */
+async function withClock(options: Partial<EmulatorOptions> = {}) {
+    const clock = { t: Date.UTC(2030, 0, 1, 12) };
+    const em = await startEmulator({ appId: APP_ID, serverSecret: SECRET, rateLimitPerSecond: 0, now: () => clock.t, ...options });
+    const call = (action: string, body: Record<string, unknown>) => zego(em.url, action, body, { nowMs: clock.t });
+    await zego(em.url, "RegisterAgent", { AgentId: "agent-1" }, { nowMs: clock.t });
+    const create = async (n: number) => {
+        const r = await zego(em.url, "CreateAgentInstance", { AgentId: "agent-1", UserId: `u${n}`, RTC: { RoomId: "r", AgentStreamId: `s${n}`, AgentUserId: `a${n}`, UserStreamId: "us" } }, { nowMs: clock.t });
+        return r.data.AgentInstanceId as string;
+    };
+    return { clock, em, call, create };
+}
+
+describe("emulator: graceful shutdown state machine", () => {
+    let env: Awaited<ReturnType<typeof withClock>>;
+    afterEach(async () => env && (await env.em.close()));
+
+    it("an IDLE instance is deleted at once, even with GracefulShutdown", async () => {
+        env = await withClock();
+        const id = await env.create(1);
+        expect((await env.call("DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true })).code).to.equal(0);
+        expect(env.em.instances()[0]).to.include({ state: "deleted", deletedReason: "api", deletedAt: env.clock.t });
+    });
+
+    it("without GracefulShutdown a busy instance is deleted at once", async () => {
+        env = await withClock();
+        const id = await env.create(1);
+        env.em.setBusy(id, { seconds: 60 });
+        expect((await env.call("DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: false })).code).to.equal(0);
+        expect(env.em.instances()[0]).to.include({ state: "deleted", deletedReason: "api", status: "SPEAKING" });
+    });
+
+    it("busy, then IDLE before the timeout: shutting-down (410001041 for every call), then deleted (410001002)", async () => {
+        env = await withClock();
+        const id = await env.create(1);
+        const t0 = env.clock.t;
+        env.em.setBusy(id, { status: "THINKING", seconds: 5 });
+        expect((await env.call("QueryAgentInstanceStatus", { AgentInstanceId: id })).data.Status).to.equal("THINKING");
+        expect((await env.call("DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 30 })).code).to.equal(0);
+        expect(env.em.instances()[0]).to.include({ state: "shutting-down", status: "THINKING" });
+        expect(env.em.instances()[0].deleteRequest).to.deep.equal({ GracefulShutdown: true, GracefulShutdownTimeout: 30, receivedAt: t0 });
+
+        env.clock.t += 4_000;
+        for (const [action, extra] of [
+            ["QueryAgentInstanceStatus", {}],
+            ["DeleteAgentInstance", {}],
+            ["DeleteAgentInstance", { GracefulShutdown: true }],
+            ["UpdateAgentInstance", {}],
+            ["SendAgentInstanceTTS", { Text: "x" }],
+            ["SendAgentInstanceLLM", { Text: "x" }],
+            ["InterruptAgentInstance", {}],
+            ["GetAgentInstanceMsgList", {}],
+        ] as const) {
+            const r = await env.call(action, { AgentInstanceId: id, ...extra });
+            expect(r.code, action).to.equal(410001041);
+        }
+        expect(env.em.liveInstances()).to.have.length(0);
+
+        env.clock.t = t0 + 5_000;
+        expect((await env.call("QueryAgentInstanceStatus", { AgentInstanceId: id })).code).to.equal(410001002);
+        expect((await env.call("DeleteAgentInstance", { AgentInstanceId: id })).code).to.equal(410001002);
+        expect(env.em.instances()[0]).to.include({ state: "deleted", deletedReason: "api", deletedAt: t0 + 5_000, status: "IDLE" });
+    });
+
+    it("still busy at GracefulShutdownTimeout: deleted then (\"graceful-timeout\")", async () => {
+        env = await withClock();
+        const id = await env.create(1);
+        const t0 = env.clock.t;
+        env.em.setBusy(id, { seconds: 60 });
+        await env.call("DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 2 });
+        env.clock.t = t0 + 1_999;
+        expect((await env.call("QueryAgentInstanceStatus", { AgentInstanceId: id })).code).to.equal(410001041);
+        env.clock.t = t0 + 2_500;
+        expect((await env.call("QueryAgentInstanceStatus", { AgentInstanceId: id })).code).to.equal(410001002);
+        expect(env.em.instances()[0]).to.include({ state: "deleted", deletedReason: "graceful-timeout", deletedAt: t0 + 2_000, status: "SPEAKING" });
+    });
+
+    it("GracefulShutdownTimeout defaults to 30 s", async () => {
+        env = await withClock();
+        const id = await env.create(1);
+        const t0 = env.clock.t;
+        env.em.setBusy(id, { seconds: 100 });
+        await env.call("DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true });
+        env.clock.t = t0 + 29_999;
+        expect(env.em.instances()[0].state).to.equal("shutting-down");
+        env.clock.t = t0 + 30_000;
+        expect(env.em.instances()[0]).to.include({ state: "deleted", deletedReason: "graceful-timeout" });
+    });
+
+    it("a script's IDLE gap ends the shutdown; setBusy during the window extends it", async () => {
+        env = await withClock();
+        const a = await env.create(1);
+        const b = await env.create(2);
+        const t0 = env.clock.t;
+        env.em.script(a, [
+            { status: "SPEAKING", seconds: 1 },
+            { status: "IDLE", seconds: 1 },
+            { status: "SPEAKING", seconds: 5 },
+        ]);
+        env.em.setBusy(b, { seconds: 1 });
+        await env.call("DeleteAgentInstance", { AgentInstanceId: a, GracefulShutdown: true });
+        await env.call("DeleteAgentInstance", { AgentInstanceId: b, GracefulShutdown: true });
+        env.clock.t = t0 + 500;
+        env.em.setBusy(b, { status: "LISTENING", seconds: 3 });
+        env.clock.t = t0 + 3_000;
+        const [ia, ib] = env.em.instances();
+        expect(ia).to.include({ state: "deleted", deletedReason: "api", deletedAt: t0 + 1_000 });
+        expect(ib).to.include({ state: "shutting-down", status: "LISTENING" });
+        env.clock.t = t0 + 3_500;
+        expect(env.em.instances()[1]).to.include({ state: "deleted", deletedReason: "api", deletedAt: t0 + 3_500 });
+    });
+
+    it("deleteMode \"wait\" with an injected clock answers once the clock passes the deadline", async () => {
+        env = await withClock({ deleteMode: "wait" });
+        const id = await env.create(1);
+        env.em.setBusy(id, { seconds: 10 });
+        let answered = false;
+        const pending = env.call("DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true }).then((r) => {
+            answered = true;
+            return r;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        expect(answered).to.equal(false);
+        expect(env.em.instances()[0].state).to.equal("shutting-down");
+        env.clock.t += 10_000;
+        const r = await pending; // the 100 ms poll notices
+        expect(r.code).to.equal(0);
+        expect(env.em.instances()[0]).to.include({ state: "deleted", deletedReason: "api" });
+    });
+});
+
+describe("emulator: graceful shutdown in real time", () => {
+    let em: Emulator;
+    afterEach(async () => em && (await em.close()));
+
+    it("deleteMode \"wait\": the Delete answers when the busy instance becomes IDLE (busy 1 s)", async () => {
+        em = await startEmulator({ appId: APP_ID, serverSecret: SECRET, deleteMode: "wait" });
+        await registerAgent(em.url);
+        const id = await createInstance(em.url, 1);
+        em.setBusy(id, { seconds: 1 });
+        const started = Date.now();
+        const r = await zego(em.url, "DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 5 });
+        const elapsed = Date.now() - started;
+        expect(r.code).to.equal(0);
+        expect(elapsed).to.be.within(850, 2000);
+        expect(em.instances()[0]).to.include({ state: "deleted", deletedReason: "api" });
+    });
+
+    it("deleteMode \"wait\": the Delete answers at the timeout when still busy (timeout 1 s)", async () => {
+        em = await startEmulator({ appId: APP_ID, serverSecret: SECRET, deleteMode: "wait" });
+        await registerAgent(em.url);
+        const id = await createInstance(em.url, 1);
+        em.setBusy(id, { seconds: 30 });
+        const started = Date.now();
+        const r = await zego(em.url, "DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 1 });
+        expect(r.code).to.equal(0);
+        expect(Date.now() - started).to.be.within(850, 2000);
+        expect(em.instances()[0]).to.include({ state: "deleted", deletedReason: "graceful-timeout" });
+    });
+
+    it("deleteMode \"async\": answers at once, then the instance goes by itself (timer-driven)", async () => {
+        const lines: string[] = [];
+        em = await startEmulator({ appId: APP_ID, serverSecret: SECRET, log: (line) => lines.push(line) });
+        await registerAgent(em.url);
+        const id = await createInstance(em.url, 1);
+        em.setBusy(id, { seconds: 1 });
+        const started = Date.now();
+        const r = await zego(em.url, "DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true });
+        expect(r.code).to.equal(0);
+        expect(Date.now() - started).to.be.below(500);
+        expect((await zego(em.url, "QueryAgentInstanceStatus", { AgentInstanceId: id })).code).to.equal(410001041);
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        // The timer deleted it: nothing asked since.
+        expect(lines).to.include(`instance ${id} deleted (api)`);
+        expect((await zego(em.url, "QueryAgentInstanceStatus", { AgentInstanceId: id })).code).to.equal(410001002);
+    });
+});
+
+describe("emulator: idle auto-deletion (option maxIdleTime)", () => {
+    let env: Awaited<ReturnType<typeof withClock>>;
+    afterEach(async () => env && (await env.em.close()));
+
+    it("off by default: instances live forever", async () => {
+        env = await withClock();
+        await env.create(1);
+        env.clock.t += 3_600_000;
+        expect(env.em.instances()[0].state).to.equal("live");
+    });
+
+    it("on: deleted (\"idle\") after AdvancedConfig.MaxIdleTime (default 120 s) without a user in the room", async () => {
+        env = await withClock({ maxIdleTime: true });
+        const t0 = env.clock.t;
+        const byDefault = await env.create(1);
+        const r = await zego(env.em.url, "CreateAgentInstance", { AgentId: "agent-1", UserId: "u2", RTC: { RoomId: "r", AgentStreamId: "s2", AgentUserId: "a2", UserStreamId: "us" }, AdvancedConfig: { MaxIdleTime: 10 } }, { nowMs: env.clock.t });
+        const short = r.data.AgentInstanceId as string;
+        const present = await env.create(3);
+        env.em.setUserPresent(present, true);
+        env.clock.t = t0 + 10_000;
+        expect(env.em.instance(short)).to.include({ state: "deleted", deletedReason: "idle", deletedAt: t0 + 10_000 });
+        expect(env.em.instance(byDefault)!.state).to.equal("live");
+        env.clock.t = t0 + 120_000;
+        expect(env.em.instance(byDefault)).to.include({ state: "deleted", deletedReason: "idle" });
+        expect(env.em.instance(present)!.state).to.equal("live");
+        // The user leaves: the idle clock starts then.
+        env.em.setUserPresent(present, false);
+        env.clock.t = t0 + 239_999;
+        expect(env.em.instance(present)!.state).to.equal("live");
+        env.clock.t = t0 + 240_000;
+        expect((await env.call("QueryAgentInstanceStatus", { AgentInstanceId: present })).code).to.equal(410001002);
+    });
+});
+
+describe("emulator: graceful shutdown under sinon fake timers", () => {
+    let em: Emulator;
+    let clock: sinon.SinonFakeTimers | undefined;
+    afterEach(async () => {
+        clock?.restore();
+        clock = undefined;
+        if (em) await em.close();
+    });
+
+    it("follows the faked Date and setTimeout (no real waiting)", async () => {
+        em = await startEmulator({ appId: APP_ID, serverSecret: SECRET, deleteMode: "wait", rateLimitPerSecond: 0 });
+        await registerAgent(em.url);
+        const id = await createInstance(em.url, 1);
+        clock = sinon.useFakeTimers({ now: Date.now(), toFake: ["Date", "setTimeout", "clearTimeout"], shouldClearNativeTimers: true });
+        em.setBusy(id, { seconds: 20 });
+        const started = Date.now();
+        let answered = false;
+        const pending = zego(em.url, "DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 60 }).then((r) => {
+            answered = true;
+            return r;
+        });
+        // Let the request reach the emulator (real I/O), then move the fake clock.
+        for (let i = 0; i < 50 && em.instances()[0].state !== "shutting-down"; i++) await new Promise((resolve) => setImmediate(resolve));
+        expect(em.instances()[0].state).to.equal("shutting-down");
+        await clock.tickAsync(19_000);
+        expect(answered).to.equal(false);
+        await clock.tickAsync(1_000);
+        const r = await pending;
+        expect(r.code).to.equal(0);
+        const inst = em.instances()[0];
+        expect(inst).to.include({ state: "deleted", deletedReason: "api" });
+        expect(inst.deletedAt! - started).to.equal(20_000);
+    });
+});

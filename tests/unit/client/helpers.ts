@@ -1,0 +1,88 @@
+/** Shared test helpers: a client wired to a scripted peer, error capture with secret checks, fake-time driving. */
+import { expect } from "chai";
+import type { SinonFakeTimers } from "sinon";
+import { inspect } from "util";
+import { ClientEvent, ZegoClient, ZegoClientOptions } from "../../../provider/client";
+import { ScriptedPeer, SEEN_SIGNATURES } from "./peer";
+
+export const APP_ID = 12345;
+/** Distinctive, so a leak is easy to spot. */
+export const SECRET = "f00dfacecafebeef0123456789abcdef";
+
+/** Errors checked so far (the suite asserts it checked some). */
+export const checkedErrors: Error[] = [];
+
+/** Fails the test if the error shows the secret, a signature or a signed query anywhere. */
+export function assertNoSecrets(err: unknown): void {
+    expect(err).to.be.instanceOf(Error);
+    const e = err as Error;
+    const renderings = [e.message, String(e.stack), inspect(e, { depth: 6, showHidden: true }), JSON.stringify(e)];
+    for (const text of renderings) {
+        expect(text).not.to.include(SECRET);
+        expect(text).not.to.match(/Signature=|SignatureNonce=|\?Action=/);
+        for (const signature of SEEN_SIGNATURES) expect(text).not.to.include(signature);
+    }
+    checkedErrors.push(e);
+}
+
+/** The rejection of `promise` (fails if it resolves), checked for secrets. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+    try {
+        await promise;
+    } catch (err) {
+        assertNoSecrets(err);
+        return err as Error;
+    }
+    throw new Error("expected the promise to reject, but it resolved");
+}
+
+/** What `fn` throws (fails if it does not), checked for secrets. */
+export function thrown(fn: () => unknown): Error {
+    try {
+        fn();
+    } catch (err) {
+        assertNoSecrets(err);
+        return err as Error;
+    }
+    throw new Error("expected a throw");
+}
+
+/** An event and the (possibly fake) time it was emitted. */
+export type TimedEvent = ClientEvent & { readonly at: number };
+
+export interface TestClient {
+    readonly client: ZegoClient;
+    readonly events: TimedEvent[];
+}
+
+export function makeClient(peer: ScriptedPeer | string, options: Partial<ZegoClientOptions> = {}): TestClient {
+    const events: TimedEvent[] = [];
+    const client = new ZegoClient({
+        appId: APP_ID,
+        serverSecret: SECRET,
+        endpoint: typeof peer === "string" ? peer : peer.url,
+        onEvent: (e) => events.push({ ...e, at: Date.now() }),
+        ...options,
+    });
+    return { client, events };
+}
+
+/** Lets real I/O run between fake-timer steps until `promise` settles; returns it (or its rejection). */
+export async function settle<T>(promise: Promise<T>, clock: SinonFakeTimers): Promise<T> {
+    let done = false;
+    promise.then(
+        () => (done = true),
+        () => (done = true),
+    );
+    // setImmediate is not faked: each turn gives sockets a chance; a fake timer only fires when
+    // one is pending, and then exactly at its scheduled fake time.
+    while (!done) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (!done && clock.countTimers() > 0) await clock.nextAsync();
+    }
+    return promise;
+}
+
+export function eventsOf(events: readonly TimedEvent[], type: ClientEvent["type"]): TimedEvent[] {
+    return events.filter((e) => e.type === type);
+}
