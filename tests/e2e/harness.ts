@@ -44,10 +44,10 @@ export async function withStack(
     config: ConfigMap,
     body: (run: EngineRun) => Promise<void>,
     envVars: Record<string, string> = {},
+    stackName = `e2e-${randomBytes(4).toString("hex")}`,
 ): Promise<void> {
     const env = createPulumiEnv();
     const projectName = "zego-e2e";
-    const stackName = `e2e-${randomBytes(4).toString("hex")}`;
     const stack = await LocalWorkspace.createOrSelectStack(
         { stackName, projectName, program },
         {

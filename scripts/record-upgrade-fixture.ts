@@ -1,0 +1,42 @@
+/**
+ * Records tests/fixtures/state/upgrade-v1.json: the state (secrets encrypted) that this version of
+ * the provider writes for a small stack, with the emulator URL and ids made placeholders. The e2e
+ * upgrade test imports it and destroys with the current code. Re-record only when the state shape
+ * changes on purpose (and keep the old fixture: new code must still destroy old state).
+ *
+ *   npm run build && node dist/scripts/record-upgrade-fixture.js
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { emulatorConfig, startTestEmulator, withStack } from "../tests/e2e/harness";
+import { UPGRADE_STACK, upgradeProgram } from "../tests/e2e/upgradeProgram";
+import { repoRoot } from "./pulumi-env";
+
+async function main(): Promise<void> {
+    const emulator = await startTestEmulator();
+    try {
+        await withStack(
+            upgradeProgram,
+            emulatorConfig(emulator),
+            async (run) => {
+                const up = await run.stack.up();
+                const instanceId = up.outputs.instanceId.value as string;
+                const checkpoint = JSON.parse(await run.exportState());
+                const deployment = { version: 3, deployment: checkpoint.checkpoint.latest };
+                const text = JSON.stringify(deployment, null, 2).split(emulator.url).join("{{ENDPOINT}}").split(instanceId).join("{{INSTANCE_ID}}");
+                const file = path.join(repoRoot(), "tests", "fixtures", "state", "upgrade-v1.json");
+                fs.writeFileSync(file, text + "\n");
+                process.stdout.write(`recorded ${file} (${text.length} bytes)\n`);
+            },
+            {},
+            UPGRADE_STACK,
+        );
+    } finally {
+        await emulator.close();
+    }
+}
+
+main().catch((e) => {
+    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+});

@@ -1,0 +1,18 @@
+/** The program whose state is recorded in tests/fixtures/state/upgrade-v1.json (see scripts/record-upgrade-fixture.ts). */
+import { Agent, AgentInstance } from "../../provider";
+import { LLM_API_KEY } from "../fixtures/args";
+
+export const UPGRADE_STACK = "upgrade-fixture";
+export const UPGRADE_TIMEOUT = 7;
+
+export async function upgradeProgram() {
+    const agent = new Agent("agent", { agentId: "upgrade_agent", llm: { url: "https://llm.example.com/v1", apiKey: LLM_API_KEY, model: "m" } });
+    const instance = new AgentInstance("instance", {
+        agentId: agent.agentId,
+        userId: "upgrade_user",
+        rtc: { roomId: "upgrade_room", agentStreamId: "upgrade_agent_stream", agentUserId: "upgrade_agent_user", userStreamId: "upgrade_user_stream" },
+        llm: { url: "https://llm.example.com/v1", apiKey: LLM_API_KEY, model: "m" },
+        gracefulShutdownTimeout: UPGRADE_TIMEOUT,
+    });
+    return { instanceId: instance.agentInstanceId };
+}
