@@ -12,22 +12,16 @@ import type { AgentConfig } from "../schema/types";
 import { clientForExisting, clientForNew } from "./clients";
 import { classifyChanges, topLevel } from "./diff";
 import { stderrLogger } from "./log";
-import { LifecycleProvider, Props } from "./provider";
+import { LifecycleProvider, pick, Props, withoutPlumbing } from "./provider";
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
 
 const OUTPUT_ONLY = ["appId", "endpoint", "adopted", "stateVersion", "__provider"] as const;
 const API_FIELDS = ["agentId", "name", "llm", "tts", "asr"] as const;
 
 function agentConfig(args: Props): AgentConfig {
-    const config: Props = {};
-    for (const key of API_FIELDS) if (args[key] !== undefined && args[key] !== null) config[key] = args[key];
-    return config as unknown as AgentConfig;
+    return pick(args, API_FIELDS) as unknown as AgentConfig;
 }
 
-function withoutPlumbing(inputs: Props): Props {
-    const { __provider: _ignored, ...rest } = inputs;
-    return rest;
-}
 
 export const agentProvider: LifecycleProvider = {
     async check(_olds, news) {

@@ -11,7 +11,7 @@ import { clientForExisting, clientForNew, configuredEndpoint } from "./clients";
 import { deleteAgentInstance } from "./deletion";
 import { classifyChanges, topLevel } from "./diff";
 import { stderrLogger } from "./log";
-import { LifecycleProvider, PartialCreateError, Props } from "./provider";
+import { LifecycleProvider, PartialCreateError, pick, Props, withoutPlumbing } from "./provider";
 import { deleteWaitMarginSeconds, deletionSettingsWithoutEnv, effectiveDeletionSettings, OwnDeletionSettings } from "./settings";
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
 
@@ -20,20 +20,11 @@ type InstanceKind = Extract<ResourceKind, "AgentInstance" | "DigitalHumanAgentIn
 const OUTPUT_ONLY = ["agentInstanceId", "status", "appId", "endpoint", "deletion", "stateVersion", "digitalHumanConfig", "__provider"] as const;
 const API_FIELDS = ["agentId", "userId", "rtc", "llm", "tts", "asr", "vad", "messageHistory", "callbackConfig", "advancedConfig", "digitalHuman"];
 
-function pick(args: Props, keys: readonly string[]): Props {
-    const out: Props = {};
-    for (const key of keys) if (args[key] !== undefined && args[key] !== null) out[key] = args[key];
-    return out;
-}
 
 function ownDeletionSettings(args: Props): OwnDeletionSettings {
     return pick(args, DELETION_KEYS) as OwnDeletionSettings;
 }
 
-function withoutPlumbing(inputs: Props): Props {
-    const { __provider: _ignored, ...rest } = inputs;
-    return rest;
-}
 
 export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
     const label = kind === "AgentInstance" ? "agent instance" : "digital-human agent instance";

@@ -3,6 +3,19 @@ import type * as pulumi from "@pulumi/pulumi";
 
 export type Props = Record<string, unknown>;
 
+/** Inputs without the engine's `__provider` (the host re-attaches it to outputs). */
+export function withoutPlumbing(inputs: Props): Props {
+    const { __provider: _ignored, ...rest } = inputs;
+    return rest;
+}
+
+/** The listed keys of `args` that have a value. */
+export function pick(args: Props, keys: readonly string[]): Props {
+    const out: Props = {};
+    for (const key of keys) if (args[key] !== undefined && args[key] !== null) out[key] = args[key];
+    return out;
+}
+
 export interface LifecycleProvider {
     check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult<Props>>;
     diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult>;

@@ -5,46 +5,34 @@
 import { FieldSpec, ObjectSpec } from "./spec";
 import { isPlainObject } from "./validate";
 
-/** camelCase value → ZEGO wire value. Provider-only fields (no `wire` name) and unknown keys are dropped. */
-export function toWire(spec: FieldSpec, value: unknown): unknown {
+type Direction = "toWire" | "fromWire";
+
+/**
+ * Map a value between namings. Provider-only fields (no `wire` name) and keys the spec does not
+ * declare are dropped.
+ */
+function mapValue(spec: FieldSpec, value: unknown, direction: Direction): unknown {
     if (value === undefined || value === null) return undefined;
-    switch (spec.kind) {
-        case "object": {
-            if (!isPlainObject(value)) return value;
-            const out: Record<string, unknown> = {};
-            for (const [key, field] of Object.entries(spec.fields)) {
-                if (!field.wire) continue;
-                const mapped = toWire(field, value[key]);
-                if (mapped !== undefined) out[field.wire] = mapped;
-            }
-            return out;
-        }
-        case "array":
-            return Array.isArray(value) ? value.map((item) => toWire(spec.items, item)) : value;
-        default:
-            return value;
+    if (spec.kind === "array") return Array.isArray(value) ? value.map((item) => mapValue(spec.items, item, direction)) : value;
+    if (spec.kind !== "object" || !isPlainObject(value)) return value;
+    const out: Record<string, unknown> = {};
+    for (const [camel, field] of Object.entries(spec.fields)) {
+        if (!field.wire) continue;
+        const [from, to] = direction === "toWire" ? [camel, field.wire] : [field.wire, camel];
+        const mapped = mapValue(field, value[from], direction);
+        if (mapped !== undefined) out[to] = mapped;
     }
+    return out;
 }
 
-/** ZEGO wire value → camelCase value. Keys the spec does not declare are dropped. */
+/** camelCase value → ZEGO wire value. */
+export function toWire(spec: FieldSpec, value: unknown): unknown {
+    return mapValue(spec, value, "toWire");
+}
+
+/** ZEGO wire value → camelCase value. */
 export function fromWire(spec: FieldSpec, value: unknown): unknown {
-    if (value === undefined || value === null) return undefined;
-    switch (spec.kind) {
-        case "object": {
-            if (!isPlainObject(value)) return value;
-            const out: Record<string, unknown> = {};
-            for (const [key, field] of Object.entries(spec.fields)) {
-                if (!field.wire) continue;
-                const mapped = fromWire(field, value[field.wire]);
-                if (mapped !== undefined) out[key] = mapped;
-            }
-            return out;
-        }
-        case "array":
-            return Array.isArray(value) ? value.map((item) => fromWire(spec.items, item)) : value;
-        default:
-            return value;
-    }
+    return mapValue(spec, value, "fromWire");
 }
 
 export function objectToWire(spec: ObjectSpec, value: object): Record<string, unknown> {
