@@ -44,9 +44,16 @@ export function secretsOf(top: string, value: unknown): SecretValues {
         const [owner, leaf] = path.split(".");
         const params = value[leaf];
         if (owner !== top || !isPlainObject(params)) continue;
-        for (const key of Object.keys(params)) if (isSensitiveKey(key)) found[`${path}.${key}`] = params[key];
+        for (const key of Object.keys(params)) {
+            if (isSensitiveKey(key) && isCredentialValue(params[key])) found[`${path}.${key}`] = params[key];
+        }
     }
     return found;
+}
+
+/** Numbers and booleans under credential-looking vendor keys are counts and switches (max_tokens, use_token), not credentials. */
+function isCredentialValue(value: unknown): boolean {
+    return value !== undefined && value !== null && typeof value !== "number" && typeof value !== "boolean";
 }
 
 /** `value` (one top-level argument) without its secret values. */

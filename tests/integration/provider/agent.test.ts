@@ -1,0 +1,203 @@
+/** Agent provider methods (provider/runtime.ts) against the bundled emulator over real HTTP. */
+import { expect } from "chai";
+import { resetStackConfig } from "../../../provider/lifecycle/settings";
+import { providers } from "../../../provider/runtime";
+import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN } from "../../fixtures/args";
+import { APP_ID, configureStack, directClient, Props, rejectionOf, requestsOf, resourceInputs, useProviderEnvironment } from "./helpers";
+
+const agent = providers.Agent;
+const AGENT_ID = "support_agent";
+
+function agentArgs(overrides: Props = {}): Props {
+    const out: Props = {
+        agentId: AGENT_ID,
+        name: "Support agent",
+        llm: {
+            url: "https://llm.example.com/v1/chat/completions",
+            apiKey: LLM_API_KEY,
+            model: "model-a",
+            systemPrompt: "You answer support questions.",
+            params: { max_tokens: 512, extra_body: { enable_thinking: false } },
+        },
+        tts: { vendor: "ByteDanceV3", params: { app: { appid: "tts-app", token: TTS_TOKEN }, audio: { voice_type: "zh_female" } } },
+        asr: { vendor: "Tencent", params: { secret_key: ASR_SECRET, hotwords: "zego" } },
+        ...overrides,
+    };
+    for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
+    return out;
+}
+
+/** The wire form of agentArgs() as the emulator logs it (secrets redacted). */
+const LOGGED_CONFIG = {
+    AgentId: AGENT_ID,
+    Name: "Support agent",
+    LLM: {
+        Url: "https://llm.example.com/v1/chat/completions",
+        ApiKey: "***",
+        Model: "model-a",
+        SystemPrompt: "You answer support questions.",
+        Params: { max_tokens: 512, extra_body: { enable_thinking: false } },
+    },
+    TTS: { Vendor: "ByteDanceV3", Params: { app: "***", audio: { voice_type: "zh_female" } } },
+    ASR: { Vendor: "Tencent", Params: { secret_key: "***", hotwords: "zego" } },
+};
+
+describe("provider integration: Agent against the emulator", function () {
+    this.timeout(20000);
+    const ctx = useProviderEnvironment();
+
+    beforeEach(() => configureStack(ctx.em));
+
+    async function create(a: Props = agentArgs()) {
+        const inputs = resourceInputs(a);
+        const checked = await agent.check({}, inputs);
+        expect(checked.failures ?? [], "check failures").to.deep.equal([]);
+        const result = await agent.create(checked.inputs!);
+        return { id: result.id, outs: result.outs as Props, inputs };
+    }
+
+    async function registerBehindPulumisBack(config: Props): Promise<void> {
+        const client = directClient(ctx.em);
+        try {
+            await client.registerAgent(config as never);
+        } finally {
+            client.close();
+        }
+    }
+
+    it("create registers the agent (complete config on the wire) and echoes the inputs", async () => {
+        const { id, outs, inputs } = await create();
+        expect(id).to.equal(AGENT_ID);
+        const { __provider: _p, ...echoed } = inputs;
+        expect(outs).to.deep.equal({ ...echoed, appId: APP_ID, endpoint: ctx.em.url, adopted: false, stateVersion: 1 });
+        expect(outs.llm).to.not.have.property("apiKey");
+
+        expect(ctx.em.requests().map((r) => r.action)).to.deep.equal(["RegisterAgent"]);
+        expect(requestsOf(ctx.em, "RegisterAgent")[0].body).to.deep.equal(LOGGED_CONFIG);
+        const wire = ctx.sent.find((s) => s.action === "RegisterAgent")!.body as Record<string, Props>;
+        expect(wire.LLM.ApiKey).to.equal(LLM_API_KEY);
+        expect((wire.TTS.Params as Props).app).to.deep.equal({ appid: "tts-app", token: TTS_TOKEN });
+        expect((wire.ASR.Params as Props).secret_key).to.equal(ASR_SECRET);
+        expect(wire).to.not.have.any.keys("AdoptExisting", "Secrets");
+        expect(ctx.em.agents().map((a) => a.AgentId)).to.deep.equal([AGENT_ID]);
+    });
+
+    it("an AgentId already registered, without adoptExisting: a clear error naming adoptExisting, nothing changed", async () => {
+        await registerBehindPulumisBack({ agentId: AGENT_ID, name: "Someone else's" });
+        const err = await rejectionOf(create());
+        expect(err.message).to.contain(AGENT_ID).and.contain("410001008").and.contain("adoptExisting: true");
+        expect(requestsOf(ctx.em, "UpdateAgent")).to.have.length(0);
+        expect(ctx.em.agents()[0].Name).to.equal("Someone else's");
+    });
+
+    it("with adoptExisting: UpdateAgent with the declared config, adopted = true", async () => {
+        await registerBehindPulumisBack({ agentId: AGENT_ID, name: "Someone else's" });
+        const { outs } = await create(agentArgs({ adoptExisting: true }));
+        expect(outs).to.include({ adopted: true, adoptExisting: true, appId: APP_ID });
+        expect(ctx.em.requests().map((r) => [r.action, r.code])).to.deep.equal([
+            ["RegisterAgent", 0],
+            ["RegisterAgent", 410001008],
+            ["UpdateAgent", 0],
+        ]);
+        expect(requestsOf(ctx.em, "UpdateAgent")[0].body).to.deep.equal(LOGGED_CONFIG);
+        expect(ctx.em.agents()[0]).to.include({ Name: "Support agent" });
+        expect(ctx.logs.join("\n")).to.contain(`adopted existing agent ${AGENT_ID}`);
+    });
+
+    it("update sends the complete config (UpdateAgent replaces LLM, TTS and ASR whole)", async () => {
+        const { id, outs } = await create();
+        const news = resourceInputs(agentArgs({ llm: { ...(agentArgs().llm as Props), model: "model-b" } }));
+        const diff = await agent.diff(id, outs, news);
+        expect(diff).to.deep.equal({ changes: true, replaces: [] });
+
+        const { outs: updated } = await agent.update(id, outs, news);
+
+        const [update] = requestsOf(ctx.em, "UpdateAgent");
+        expect(update.body).to.deep.equal({ ...LOGGED_CONFIG, LLM: { ...LOGGED_CONFIG.LLM, Model: "model-b" } });
+        const wire = ctx.sent.find((s) => s.action === "UpdateAgent")!.body as Record<string, Props>;
+        expect(wire.LLM.ApiKey).to.equal(LLM_API_KEY);
+        expect((wire.TTS.Params as Props).app).to.deep.equal({ appid: "tts-app", token: TTS_TOKEN });
+        const { __provider: _p, ...echoed } = news;
+        expect(updated).to.deep.equal({ ...echoed, appId: APP_ID, endpoint: ctx.em.url, adopted: false, stateVersion: 1 });
+        expect((ctx.em.agents()[0].LLM as Props).Model).to.equal("model-b");
+    });
+
+    it("a change of adoptExisting only makes no API call; a new agentId replaces", async () => {
+        const { id, outs } = await create();
+        const before = ctx.em.requests().length;
+        const news = resourceInputs(agentArgs({ adoptExisting: true }));
+        expect(await agent.diff(id, outs, news)).to.deep.equal({ changes: true, replaces: [] });
+        const { outs: updated } = await agent.update(id, outs, news);
+        expect(ctx.em.requests().length).to.equal(before);
+        expect(updated).to.include({ adoptExisting: true, adopted: false });
+
+        const renamed = await agent.diff(id, outs, resourceInputs(agentArgs({ agentId: "other_agent" })));
+        expect(renamed.replaces).to.deep.equal(["agentId"]);
+    });
+
+    it("read reflects changes made on the server, keeps secrets hoisted, and hands back inputs", async () => {
+        const { id, outs } = await create();
+        const client = directClient(ctx.em);
+        try {
+            await client.updateAgent({
+                agentId: AGENT_ID,
+                name: "Renamed",
+                llm: { url: "https://llm.example.com/v2", apiKey: "sk-changed-elsewhere", model: "model-z" },
+            });
+        } finally {
+            client.close();
+        }
+
+        const result = await agent.read(id, outs);
+
+        expect(result.id).to.equal(id);
+        const props = result.props as Props;
+        expect(props).to.include({ name: "Renamed", adopted: false, appId: APP_ID, endpoint: ctx.em.url, stateVersion: 1 });
+        expect(props.llm).to.deep.equal({ url: "https://llm.example.com/v2", model: "model-z" });
+        expect((props.secrets as Props)["llm.apiKey"]).to.equal("sk-changed-elsewhere");
+        expect(props.tts, "TTS unchanged on the server").to.deep.equal(outs.tts);
+        expect(result.inputs).to.not.have.any.keys("appId", "endpoint", "adopted", "stateVersion", "__provider");
+        expect(result.inputs).to.include({ agentId: AGENT_ID, name: "Renamed" });
+
+        // A refresh followed by `up` with the declared config puts it back.
+        const news = resourceInputs(agentArgs());
+        expect((await agent.diff(id, props, news)).changes).to.equal(true);
+    });
+
+    it("read drops an agent unregistered behind Pulumi's back", async () => {
+        const { id, outs } = await create();
+        const client = directClient(ctx.em);
+        try {
+            await client.unregisterAgent(AGENT_ID);
+        } finally {
+            client.close();
+        }
+        expect(await agent.read(id, outs)).to.deep.equal({});
+    });
+
+    it("delete unregisters; an agent already gone (410001009) is a success", async () => {
+        const { id, outs } = await create();
+        await agent.delete(id, outs);
+        expect(ctx.em.agents()).to.deep.equal([]);
+        expect(requestsOf(ctx.em, "UnregisterAgent")[0].body).to.deep.equal({ AgentId: AGENT_ID });
+
+        await agent.delete(id, outs);
+        expect(requestsOf(ctx.em, "UnregisterAgent").map((r) => r.code)).to.deep.equal([0, 410001009]);
+        expect(ctx.logs.join("\n")).to.contain("already unregistered");
+    });
+
+    it("without credentials: create fails naming the config keys and variables; check and diff still work", async () => {
+        const { id, outs } = await create();
+        resetStackConfig();
+        expect((await agent.check({}, resourceInputs(agentArgs()))).failures).to.deep.equal([]);
+        expect(await agent.diff(id, outs, resourceInputs(agentArgs()))).to.deep.equal({ changes: false });
+        for (const call of [() => agent.create(resourceInputs(agentArgs({ agentId: "x2" }))), () => agent.delete(id, outs)]) {
+            const err = await rejectionOf(call());
+            expect(err.message)
+                .to.contain("zego:appId")
+                .and.contain("zego:serverSecret")
+                .and.contain("ZEGO_APP_ID")
+                .and.contain("ZEGO_SERVER_SECRET");
+        }
+    });
+});

@@ -1,0 +1,554 @@
+/**
+ * AgentInstance and DigitalHumanAgentInstance provider methods (provider/runtime.ts) against the
+ * bundled emulator over real HTTP: every lifecycle path, what goes on the wire, and the deletion
+ * settings precedence.
+ */
+import { expect } from "chai";
+import { DeletionTimeoutError } from "../../../provider/lifecycle/deletion";
+import { resetStackConfig } from "../../../provider/lifecycle/settings";
+import { PartialCreateError } from "../../../provider/lifecycle/provider";
+import { providers } from "../../../provider/runtime";
+import { startEmulator } from "../../../emulator";
+import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN, validInstanceArgs } from "../../fixtures/args";
+import {
+    APP_ID,
+    configureStack,
+    directClient,
+    PROVIDER_TEXT,
+    Props,
+    rejectionOf,
+    requestsOf,
+    resourceInputs,
+    SERVER_SECRET,
+    timed,
+    useProviderEnvironment,
+} from "./helpers";
+
+const AGENT_ID = "demo_agent";
+const instance = providers.AgentInstance;
+
+/** Vendor parameters ZEGO passes on to the vendor: must reach the wire exactly as given (no case conversion). */
+const LLM_PARAMS = { max_tokens: 1024, stopSequences: ["\n\n"], extra_body: { enable_thinking: false, Mixed_Case: "x" } };
+
+function args(overrides: Props = {}, suffix = "1"): Props {
+    const base = validInstanceArgs(suffix);
+    const llm = { ...(base.llm as Props), params: LLM_PARAMS };
+    const out: Props = { ...base, llm, ...overrides };
+    for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
+    return out;
+}
+
+describe("provider integration: AgentInstance against the emulator", function () {
+    this.timeout(20000);
+    const ctx = useProviderEnvironment();
+
+    beforeEach(async () => {
+        const client = directClient(ctx.em);
+        try {
+            await client.registerAgent({ agentId: AGENT_ID, name: "Demo agent" });
+        } finally {
+            client.close();
+        }
+        configureStack(ctx.em);
+    });
+
+    /** check, then create with what check returned (as the engine does). */
+    async function create(a: Props = args(), kind: "AgentInstance" | "DigitalHumanAgentInstance" = "AgentInstance") {
+        const provider = providers[kind];
+        const inputs = resourceInputs(a);
+        const checked = await provider.check({}, inputs);
+        expect(checked.failures ?? [], "check failures").to.deep.equal([]);
+        const result = await provider.create(checked.inputs!);
+        return { id: result.id, outs: result.outs as Props, inputs };
+    }
+
+    async function withDirectClient<T>(fn: (client: ReturnType<typeof directClient>) => Promise<T>): Promise<T> {
+        const client = directClient(ctx.em);
+        try {
+            return await fn(client);
+        } finally {
+            client.close();
+        }
+    }
+
+    describe("create", () => {
+        it("creates the instance, echoes the inputs and adds the computed outputs", async () => {
+            const a = args();
+            const { id, outs, inputs } = await create(a);
+
+            const live = ctx.em.liveInstances();
+            expect(live.map((i) => i.agentInstanceId)).to.deep.equal([id]);
+            expect(outs).to.deep.equal({
+                ...withoutKey(inputs, "__provider"),
+                agentInstanceId: id,
+                status: "IDLE",
+                appId: APP_ID,
+                endpoint: ctx.em.url,
+                deletion: { gracefulShutdown: true, gracefulShutdownTimeout: 30, waitForDeletion: true },
+                stateVersion: 1,
+            });
+            expect(outs.agentId).to.equal(a.agentId);
+            // Secrets stay hoisted: llm/tts/asr in the outputs hold none.
+            expect(outs.llm).to.not.have.property("apiKey");
+            expect(outs.secrets).to.deep.equal({
+                "llm.apiKey": LLM_API_KEY,
+                "tts.params.app": { appid: "tts-app", token: TTS_TOKEN },
+                "asr.params.secret_key": ASR_SECRET,
+            });
+            expect(JSON.stringify({ ...outs, secrets: undefined }))
+                .to.not.contain(LLM_API_KEY)
+                .and.not.contain(TTS_TOKEN)
+                .and.not.contain(ASR_SECRET);
+        });
+
+        it("sends the API body on the wire (secrets joined back, vendor Params untouched, provider-only settings left out)", async () => {
+            const { id } = await create(args({ gracefulShutdownTimeout: 12, waitForDeletion: true }));
+
+            expect(ctx.em.requests().map((r) => r.action)).to.deep.equal([
+                "RegisterAgent",
+                "CreateAgentInstance",
+                "QueryAgentInstanceStatus",
+            ]);
+            const [logged] = requestsOf(ctx.em, "CreateAgentInstance");
+            // The emulator's log redacts secrets; everything else is as received.
+            expect(logged.body).to.deep.equal({
+                AgentId: AGENT_ID,
+                UserId: "user_1",
+                RTC: { RoomId: "room_1", AgentStreamId: "agent_stream_1", AgentUserId: "agent_user_1", UserStreamId: "user_stream_1" },
+                LLM: {
+                    Url: "https://llm.example.com/v1/chat/completions",
+                    ApiKey: "***",
+                    Model: "model-a",
+                    SystemPrompt: "You are a helpful assistant.",
+                    Temperature: 0.7,
+                    Params: LLM_PARAMS,
+                },
+                TTS: { Vendor: "ByteDanceV3", Params: { app: "***", audio: { voice_type: "zh_female" } } },
+                ASR: { Vendor: "Tencent", Params: { secret_key: "***", hotwords: "zego" } },
+            });
+            // What actually left the process: the real secret values, where ZEGO expects them.
+            const wire = ctx.sent.find((s) => s.action === "CreateAgentInstance")!.body as Record<string, Props>;
+            expect(wire.LLM.ApiKey).to.equal(LLM_API_KEY);
+            expect(wire.LLM.Params).to.deep.equal(LLM_PARAMS);
+            expect((wire.TTS.Params as Props).app).to.deep.equal({ appid: "tts-app", token: TTS_TOKEN });
+            expect((wire.ASR.Params as Props).secret_key).to.equal(ASR_SECRET);
+            expect(wire).to.not.have.any.keys("GracefulShutdownTimeout", "WaitForDeletion", "Secrets", "secrets");
+            expect(requestsOf(ctx.em, "QueryAgentInstanceStatus")[0].body).to.deep.equal({ AgentInstanceId: id });
+        });
+
+        it("when the follow-up status query fails: throws with id and properties (incl. __provider) so the instance stays in state", async () => {
+            ctx.em.setFaults({ http5xxRate: 1, http5xxStatuses: [500], actions: ["QueryAgentInstanceStatus"] });
+            const inputs = resourceInputs(args());
+            const err = await rejectionOf(instance.create(inputs));
+
+            const [created] = ctx.em.liveInstances();
+            expect(created, "the instance was created").to.exist;
+            expect(err).to.be.instanceOf(PartialCreateError);
+            expect(err.id).to.equal(created.agentInstanceId);
+            const properties = err.properties as Props;
+            expect(properties.__provider).to.equal(PROVIDER_TEXT);
+            expect(properties).to.include({
+                agentInstanceId: created.agentInstanceId,
+                status: "UNKNOWN",
+                appId: APP_ID,
+                endpoint: ctx.em.url,
+                stateVersion: 1,
+            });
+            expect(properties.secrets).to.deep.equal(inputs.secrets);
+            expect(err.message).to.contain("QueryAgentInstanceStatus").and.contain(created.agentInstanceId).and.contain("kept in state");
+            expect((err.reasons as string[]).length).to.equal(1);
+            // One status query only: HTTP 500 is not retried.
+            expect(requestsOf(ctx.em, "QueryAgentInstanceStatus")).to.have.length(1);
+
+            // What destroy then does with the stored properties.
+            ctx.em.setFaults({});
+            await instance.delete(err.id as string, properties);
+            expect(ctx.em.instance(created.agentInstanceId)!.state).to.equal("deleted");
+        });
+    });
+
+    describe("read", () => {
+        it("refreshes the status and hands back the inputs without output-only properties", async () => {
+            const { id, outs, inputs } = await create();
+            ctx.em.setBusy(id, { status: "SPEAKING", seconds: 10 });
+            const result = await instance.read(id, outs);
+            expect(result.id).to.equal(id);
+            expect(result.props).to.deep.equal({ ...outs, status: "SPEAKING" });
+            expect(result.inputs).to.deep.equal(withoutKey(inputs, "__provider"));
+        });
+
+        it("drops an instance that is gone (410001002) from state", async () => {
+            const { id, outs } = await create();
+            await withDirectClient((c) => c.deleteAgentInstance({ agentInstanceId: id, gracefulShutdown: false }));
+            expect(await instance.read(id, outs)).to.deep.equal({});
+            expect(requestsOf(ctx.em, "QueryAgentInstanceStatus").pop()!.code).to.equal(410001002);
+        });
+
+        it("reports SHUTTING_DOWN for an instance in a graceful shutdown (410001041)", async () => {
+            const { id, outs } = await create();
+            ctx.em.setBusy(id, { seconds: 30 });
+            await withDirectClient((c) =>
+                c.deleteAgentInstance({ agentInstanceId: id, gracefulShutdown: true, gracefulShutdownTimeout: 60 }),
+            );
+            const result = await instance.read(id, outs);
+            expect(result.props).to.include({ status: "SHUTTING_DOWN", agentInstanceId: id });
+        });
+    });
+
+    describe("update", () => {
+        it("an llm change sends UpdateAgentInstance with the whole LLM object", async () => {
+            const { id, outs } = await create();
+            const before = ctx.em.requests().length;
+            const newArgs = args({ llm: { ...(args().llm as Props), model: "model-b" } });
+            const news = resourceInputs(newArgs);
+            expect((await instance.diff(id, outs, news)).changes).to.equal(true);
+
+            const { outs: updated } = await instance.update(id, outs, news);
+
+            const after = ctx.em.requests().slice(before);
+            expect(after.map((r) => r.action)).to.deep.equal(["UpdateAgentInstance", "QueryAgentInstanceStatus"]);
+            expect(after[0].body).to.deep.equal({
+                AgentInstanceId: id,
+                LLM: {
+                    Url: "https://llm.example.com/v1/chat/completions",
+                    ApiKey: "***",
+                    Model: "model-b",
+                    SystemPrompt: "You are a helpful assistant.",
+                    Temperature: 0.7,
+                    Params: LLM_PARAMS,
+                },
+            });
+            const wire = ctx.sent.filter((s) => s.action === "UpdateAgentInstance").pop()!.body as Record<string, Props>;
+            expect(wire.LLM.ApiKey, "the secret is joined back for ZEGO").to.equal(LLM_API_KEY);
+            expect(ctx.em.instance(id)!.config.LLM).to.deep.include({ Model: "model-b", Params: LLM_PARAMS });
+            expect(ctx.em.instance(id)!.updates).to.equal(1);
+
+            expect(updated).to.deep.equal({
+                ...withoutKey(news, "__provider"),
+                agentInstanceId: id,
+                status: "IDLE",
+                appId: APP_ID,
+                endpoint: ctx.em.url,
+                deletion: { gracefulShutdown: true, gracefulShutdownTimeout: 30, waitForDeletion: true },
+                stateVersion: 1,
+            });
+        });
+
+        it("a rotated llm.apiKey (a hoisted secret) is sent as the whole LLM with the new key", async () => {
+            const { id, outs } = await create();
+            const news = resourceInputs(args({ llm: { ...(args().llm as Props), apiKey: "sk-rotated-KEY2" } }));
+            await instance.update(id, outs, news);
+            const wire = ctx.sent.filter((s) => s.action === "UpdateAgentInstance").pop()!.body as Record<string, Props>;
+            expect(Object.keys(wire).sort()).to.deep.equal(["AgentInstanceId", "LLM"]);
+            expect(wire.LLM).to.deep.include({ ApiKey: "sk-rotated-KEY2", Model: "model-a", Params: LLM_PARAMS });
+        });
+
+        it("an rtc.userStreamId change sends RTC {UserStreamId} only", async () => {
+            const { id, outs } = await create();
+            const base = args();
+            const news = resourceInputs({ ...base, rtc: { ...(base.rtc as Props), userStreamId: "user_stream_new" } });
+            const diff = await instance.diff(id, outs, news);
+            expect(diff.changes).to.equal(true);
+            expect(diff.replaces).to.deep.equal([]);
+
+            const { outs: updated } = await instance.update(id, outs, news);
+            const [update] = requestsOf(ctx.em, "UpdateAgentInstance");
+            expect(update.body).to.deep.equal({ AgentInstanceId: id, RTC: { UserStreamId: "user_stream_new" } });
+            expect(ctx.em.instance(id)!.config.RTC).to.include({ UserStreamId: "user_stream_new", RoomId: "room_1" });
+            expect((updated as Props).rtc).to.include({ userStreamId: "user_stream_new" });
+        });
+
+        it("a change of deletion settings only makes no API call and updates the outputs", async () => {
+            const { id, outs } = await create();
+            ctx.em.setBusy(id, { seconds: 10 });
+            const before = ctx.em.requests();
+            const news = resourceInputs(args({ gracefulShutdownTimeout: 60, waitForDeletion: false }));
+            const diff = await instance.diff(id, outs, news);
+            expect(diff.changes).to.equal(true);
+            expect(diff.replaces).to.deep.equal([]);
+
+            const { outs: updated } = await instance.update(id, outs, news);
+            expect(ctx.em.requests(), "request log unchanged").to.deep.equal(before);
+            expect(ctx.sent.filter((s) => s.action !== "RegisterAgent").map((s) => s.action)).to.deep.equal([
+                "CreateAgentInstance",
+                "QueryAgentInstanceStatus",
+            ]);
+            expect(updated).to.deep.equal({
+                ...withoutKey(news, "__provider"),
+                agentInstanceId: id,
+                status: "IDLE", // from state: nothing was asked
+                appId: APP_ID,
+                endpoint: ctx.em.url,
+                deletion: { gracefulShutdown: true, gracefulShutdownTimeout: 60, waitForDeletion: false },
+                stateVersion: 1,
+            });
+        });
+    });
+
+    describe("delete", () => {
+        it("busy agent: GracefulShutdown true / timeout 5 sent, returns only once the agent finished and the instance is gone", async () => {
+            const { id, outs } = await create(args({ gracefulShutdownTimeout: 5 }));
+            ctx.em.setBusy(id, { status: "SPEAKING", seconds: 2 });
+
+            const { ms } = await timed(() => instance.delete(id, outs));
+
+            const [del] = requestsOf(ctx.em, "DeleteAgentInstance");
+            expect(del.body).to.deep.equal({ AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 5 });
+            const gone = ctx.em.instance(id)!;
+            expect(gone).to.include({ state: "deleted", deletedReason: "api" });
+            expect(gone.deletedAt! - gone.deleteRequest!.receivedAt).to.be.within(1500, 2600);
+            expect(ms).to.be.within(1500, 4500);
+            // It polled while the instance was shutting down, and saw it gone.
+            const polls = requestsOf(ctx.em, "QueryAgentInstanceStatus").filter((r) => r.at >= del.at);
+            expect(polls.map((r) => r.code)).to.include(410001041);
+            expect(polls[polls.length - 1].code).to.equal(410001002);
+            expect(ctx.logs.join("\n")).to.contain("gracefully").and.contain(`${id} is gone`);
+        });
+
+        it("busy past the timeout: returns when the service force-deletes at the timeout (margin from ZEGO_DELETE_WAIT_MARGIN)", async () => {
+            process.env.ZEGO_DELETE_WAIT_MARGIN = "2";
+            const { id, outs } = await create(args({ gracefulShutdownTimeout: 1 }));
+            ctx.em.setBusy(id, { seconds: 30 });
+
+            const { ms } = await timed(() => instance.delete(id, outs));
+
+            expect(ctx.em.instance(id)).to.include({ state: "deleted", deletedReason: "graceful-timeout" });
+            expect(requestsOf(ctx.em, "DeleteAgentInstance")[0].body).to.include({ GracefulShutdown: true, GracefulShutdownTimeout: 1 });
+            expect(ms).to.be.within(800, 2500);
+        });
+
+        it("already shutting down (410001041 on the delete): waits for it to go", async () => {
+            const { id, outs } = await create();
+            ctx.em.setBusy(id, { seconds: 1.5 });
+            await withDirectClient((c) =>
+                c.deleteAgentInstance({ agentInstanceId: id, gracefulShutdown: true, gracefulShutdownTimeout: 60 }),
+            );
+
+            const { ms } = await timed(() => instance.delete(id, outs));
+
+            const deletes = requestsOf(ctx.em, "DeleteAgentInstance");
+            expect(deletes.map((d) => d.code)).to.deep.equal([0, 410001041]);
+            expect(ctx.em.instance(id)).to.include({ state: "deleted", deletedReason: "api" });
+            expect(ms).to.be.within(800, 3500);
+            expect(ctx.logs.join("\n")).to.contain("already shutting down");
+        });
+
+        it("already gone (410001002): succeeds without waiting", async () => {
+            const { id, outs } = await create();
+            await withDirectClient((c) => c.deleteAgentInstance({ agentInstanceId: id }));
+            const before = ctx.em.requests().length;
+
+            await instance.delete(id, outs);
+
+            const after = ctx.em.requests().slice(before);
+            expect(after.map((r) => [r.action, r.code])).to.deep.equal([["DeleteAgentInstance", 410001002]]);
+            expect(ctx.logs.join("\n")).to.contain("already gone");
+        });
+
+        it("ZEGO_GRACEFUL_SHUTDOWN=false overrides the resource: GracefulShutdown false, immediate", async () => {
+            const { id, outs } = await create(args({ gracefulShutdown: true, gracefulShutdownTimeout: 30 }));
+            ctx.em.setBusy(id, { seconds: 30 });
+            process.env.ZEGO_GRACEFUL_SHUTDOWN = "false";
+
+            const { ms } = await timed(() => instance.delete(id, outs));
+
+            expect(requestsOf(ctx.em, "DeleteAgentInstance")[0].body).to.deep.equal({ AgentInstanceId: id, GracefulShutdown: false });
+            expect(ctx.em.instance(id)).to.include({ state: "deleted", deletedReason: "api", status: "SPEAKING" });
+            expect(ms).to.be.below(1500);
+        });
+
+        it("ZEGO_GRACEFUL_SHUTDOWN_TIMEOUT=7 overrides the resource's timeout", async () => {
+            const { id, outs } = await create(args({ gracefulShutdownTimeout: 30 }));
+            process.env.ZEGO_GRACEFUL_SHUTDOWN_TIMEOUT = "7";
+            await instance.delete(id, outs);
+            expect(requestsOf(ctx.em, "DeleteAgentInstance")[0].body).to.deep.equal({
+                AgentInstanceId: id,
+                GracefulShutdown: true,
+                GracefulShutdownTimeout: 7,
+            });
+            expect(ctx.em.instance(id)!.state).to.equal("deleted");
+        });
+
+        it("stack config zego:gracefulShutdownTimeout applies when the resource sets none (and the resource's own value wins over it)", async () => {
+            configureStack(ctx.em, { "zego:gracefulShutdownTimeout": "9" });
+            const own = await create(args({ gracefulShutdownTimeout: 4 }, "1"));
+            const none = await create(args({ gracefulShutdownTimeout: undefined }, "2"));
+            expect(none.outs.deletion).to.deep.equal({ gracefulShutdown: true, gracefulShutdownTimeout: 9, waitForDeletion: true });
+
+            await instance.delete(none.id, none.outs);
+            await instance.delete(own.id, own.outs);
+
+            const bodies = requestsOf(ctx.em, "DeleteAgentInstance").map((r) => r.body);
+            expect(bodies).to.deep.equal([
+                { AgentInstanceId: none.id, GracefulShutdown: true, GracefulShutdownTimeout: 9 },
+                { AgentInstanceId: own.id, GracefulShutdown: true, GracefulShutdownTimeout: 4 },
+            ]);
+        });
+
+        it("by default deletes gracefully with a 30 s timeout", async () => {
+            const { id, outs } = await create(args({ gracefulShutdownTimeout: undefined }));
+            expect(outs.deletion).to.deep.equal({ gracefulShutdown: true, gracefulShutdownTimeout: 30, waitForDeletion: true });
+            await instance.delete(id, outs);
+            expect(requestsOf(ctx.em, "DeleteAgentInstance")[0].body).to.deep.equal({
+                AgentInstanceId: id,
+                GracefulShutdown: true,
+                GracefulShutdownTimeout: 30,
+            });
+            expect(ctx.em.instance(id)!.state).to.equal("deleted");
+        });
+
+        it("waitForDeletion false: returns right after DeleteAgentInstance, the instance still shutting down", async () => {
+            const { id, outs } = await create(args({ waitForDeletion: false }));
+            ctx.em.setBusy(id, { seconds: 30 });
+            const before = ctx.em.requests().length;
+
+            const { ms } = await timed(() => instance.delete(id, outs));
+
+            expect(
+                ctx.em
+                    .requests()
+                    .slice(before)
+                    .map((r) => r.action),
+            ).to.deep.equal(["DeleteAgentInstance"]);
+            expect(ctx.em.instance(id)!.state).to.equal("shutting-down");
+            expect(ms).to.be.below(1500);
+            expect(ctx.logs.join("\n")).to.contain("not waiting");
+        });
+
+        it("fails with DeletionTimeoutError when the instance outlives the graceful timeout plus the margin", async () => {
+            // An emulator whose clock stands still: the graceful timeout never elapses there, so the
+            // instance stays shutting down however long the provider waits.
+            const frozen = { t: Date.now() };
+            const stuck = await startEmulator({ appId: APP_ID, serverSecret: SERVER_SECRET, rateLimitPerSecond: 0, now: () => frozen.t });
+            try {
+                configureStack(stuck);
+                const client = directClient(stuck);
+                await client.registerAgent({ agentId: AGENT_ID });
+                client.close();
+                const { id, outs } = await create(args({ gracefulShutdownTimeout: 1 }));
+                stuck.setBusy(id, { seconds: 60 });
+                process.env.ZEGO_DELETE_WAIT_MARGIN = "0";
+
+                const started = Date.now();
+                const err = await rejectionOf(instance.delete(id, outs));
+                const ms = Date.now() - started;
+
+                expect(err).to.be.instanceOf(DeletionTimeoutError);
+                expect(err.message)
+                    .to.contain(id)
+                    .and.contain("still exists")
+                    .and.contain("last status SHUTTING_DOWN")
+                    .and.contain("graceful timeout of 1 s plus a margin of 0 s")
+                    .and.contain("stays in the Pulumi state")
+                    .and.contain("pulumi destroy")
+                    .and.contain("ZEGO_GRACEFUL_SHUTDOWN=false");
+                expect(ms).to.be.within(900, 2500);
+                expect(stuck.instance(id)!.state).to.equal("shutting-down");
+
+                // The retry the message suggests, once the service's own timeout has passed: the
+                // instance is gone by then, which delete treats as success.
+                frozen.t += 2000;
+                await instance.delete(id, outs);
+                expect(stuck.instance(id)).to.include({ state: "deleted", deletedReason: "graceful-timeout" });
+                expect(requestsOf(stuck, "DeleteAgentInstance").map((r) => r.code)).to.deep.equal([0, 410001002]);
+            } finally {
+                await stuck.close();
+            }
+        });
+    });
+
+    describe("credentials", () => {
+        it("without credentials: every API method fails naming the config keys and variables; check and diff still work", async () => {
+            const { id, outs } = await create();
+            const before = ctx.em.requests().length;
+            resetStackConfig();
+
+            const news = resourceInputs(args({ llm: { ...(args().llm as Props), model: "model-b" } }));
+            const checked = await instance.check(outs, news);
+            expect(checked.failures).to.deep.equal([]);
+            const bad = await instance.check(outs, resourceInputs(args({ userId: "" })));
+            expect(bad.failures!.map((f) => f.property)).to.include("userId");
+            expect(await instance.diff(id, outs, resourceInputs(args()))).to.deep.equal({ changes: false });
+            expect((await instance.diff(id, outs, news)).changes).to.equal(true);
+
+            for (const [what, call] of [
+                ["create", () => instance.create(resourceInputs(args({}, "2")))],
+                ["read", () => instance.read(id, outs)],
+                ["update", () => instance.update(id, outs, news)],
+                ["delete", () => instance.delete(id, outs)],
+            ] as const) {
+                const err = await rejectionOf(call());
+                expect(err.message, what)
+                    .to.contain("zego:appId")
+                    .and.contain("zego:serverSecret")
+                    .and.contain("ZEGO_APP_ID")
+                    .and.contain("ZEGO_SERVER_SECRET");
+            }
+            expect(ctx.em.requests().length, "nothing sent").to.equal(before);
+        });
+
+        it("credentials from the environment work without stack config", async () => {
+            resetStackConfig();
+            process.env.ZEGO_APP_ID = String(APP_ID);
+            process.env.ZEGO_SERVER_SECRET = SERVER_SECRET;
+            process.env.ZEGO_ENDPOINT = ctx.em.url;
+            const { id, outs } = await create();
+            expect(outs).to.include({ appId: APP_ID, endpoint: ctx.em.url });
+            await instance.delete(id, outs);
+            expect(ctx.em.instance(id)!.state).to.equal("deleted");
+        });
+
+        it("credentials of another app than the state's: a clear error, nothing sent", async () => {
+            const { id, outs } = await create();
+            const before = ctx.em.requests().length;
+            configureStack(ctx.em, { "zego:appId": "987654321" });
+
+            for (const call of [() => instance.read(id, outs), () => instance.delete(id, outs)]) {
+                const err = await rejectionOf(call());
+                expect(err.message)
+                    .to.contain(`belongs to ZEGO app ${APP_ID}`)
+                    .and.contain("credentials are for app 987654321")
+                    .and.contain("zego:appId");
+            }
+            expect(ctx.em.requests().length).to.equal(before);
+            // diff sees the move to another app as a replacement.
+            expect((await instance.diff(id, outs, resourceInputs(args()))).replaces).to.deep.equal(["appId"]);
+        });
+    });
+
+    describe("DigitalHumanAgentInstance", () => {
+        it("create returns digitalHumanConfig; update keeps it; delete deletes", async () => {
+            const dh = providers.DigitalHumanAgentInstance;
+            const a = args({ digitalHuman: { digitalHumanId: "dh_001", configId: "web" } });
+            const { id, outs } = await create(a, "DigitalHumanAgentInstance");
+
+            expect(typeof outs.digitalHumanConfig).to.equal("string");
+            const decoded = JSON.parse(Buffer.from(outs.digitalHumanConfig as string, "base64").toString("utf8")) as Props;
+            expect(decoded).to.include({ AgentInstanceId: id, DigitalHumanId: "dh_001", ConfigId: "web", RoomId: "room_1" });
+            expect(outs).to.include({ agentInstanceId: id, status: "IDLE", appId: APP_ID });
+            const [created] = requestsOf(ctx.em, "CreateDigitalHumanAgentInstance");
+            expect((created.body as Props).DigitalHuman).to.deep.equal({ DigitalHumanId: "dh_001", ConfigId: "web" });
+            expect(ctx.em.instance(id)!.action).to.equal("CreateDigitalHumanAgentInstance");
+
+            const news = resourceInputs({ ...a, asr: { vendor: "Tencent", params: { secret_key: ASR_SECRET, hotwords: "pulumi" } } });
+            const { outs: updated } = await dh.update(id, outs, news);
+            expect(updated).to.include({ digitalHumanConfig: outs.digitalHumanConfig, agentInstanceId: id });
+            expect(requestsOf(ctx.em, "UpdateAgentInstance")[0].body).to.deep.equal({
+                AgentInstanceId: id,
+                ASR: { Vendor: "Tencent", Params: { secret_key: "***", hotwords: "pulumi" } },
+            });
+
+            const read = await dh.read(id, updated as Props);
+            expect(read.inputs).to.not.have.property("digitalHumanConfig");
+            expect(read.props).to.include({ digitalHumanConfig: outs.digitalHumanConfig });
+
+            await dh.delete(id, updated as Props);
+            expect(ctx.em.instance(id)!.state).to.equal("deleted");
+        });
+    });
+});
+
+function withoutKey(props: Props, key: string): Props {
+    const { [key]: _dropped, ...rest } = props;
+    return rest;
+}
