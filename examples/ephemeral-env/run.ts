@@ -1,0 +1,364 @@
+/**
+ * An ephemeral environment for one CI run, with the Pulumi Automation API:
+ *
+ *   1. create a stack with a name unique to the run (`ci-<GITHUB_RUN_ID>-<GITHUB_RUN_ATTEMPT>`, or random);
+ *   2. `up` the voice-agent stack (../voice-agent/stack.ts) with ids prefixed by the stack name, retrying
+ *      up to 3 times on transient failures;
+ *   3. a smoke step: a `@pulumi/command` `local.Command` runs `node smoke.js`, which checks every agent
+ *      instance's status and makes each agent speak a sentence;
+ *   4. ALWAYS destroy the stack and remove it: on success, on failure, and on SIGINT/SIGTERM (Ctrl-C, a
+ *      cancelled CI job); then print what was destroyed. Exit code 0 only when everything passed.
+ *
+ * Run it with `npm start` in this directory (see README.md). Environment:
+ *
+ *   ZEGO_APP_ID, ZEGO_SERVER_SECRET     the ZEGO app (read by the provider and by the smoke step)
+ *   ZEGO_REGION or ZEGO_ENDPOINT        optional: regional host, or an explicit endpoint (the emulator)
+ *   LLM_API_KEY, TTS_APP_ID, TTS_TOKEN  the voice-agent stack's LLM and TTS credentials
+ *   PULUMI_BACKEND_URL / PULUMI_ACCESS_TOKEN, PULUMI_CONFIG_PASSPHRASE   where the state goes, as for any Pulumi run
+ *   STACK_NAME                          override the generated stack name
+ *   SMOKE_STEP                          command (default) | direct (run smoke.js from this script, no
+ *                                       @pulumi/command plugin needed) | none
+ *   UP_ATTEMPTS                         default 3
+ *   GRACEFUL_SHUTDOWN_TIMEOUT           seconds each agent may finish speaking on destroy (default 10)
+ *   EPHEMERAL_REPORT                    optional path: write the run's report there as JSON
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { EngineEvent, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import * as local from "@pulumi/command/local";
+import { execFile } from "child_process";
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { voiceAgentStack } from "../voice-agent/stack";
+
+export const PROJECT = "zego-ephemeral-env";
+const SMOKE_SCRIPT = path.join(__dirname, "smoke.js");
+
+export type SmokeStep = "command" | "direct" | "none";
+
+export interface DestroyedResource {
+    type: string;
+    name: string;
+    id?: string;
+}
+
+export interface EphemeralReport {
+    stackName: string;
+    /** passed: up and smoke succeeded; failed: something did; interrupted: a signal arrived. */
+    result: "passed" | "failed" | "interrupted";
+    error?: string;
+    signal?: string;
+    upAttempts: number;
+    outputs?: Record<string, unknown>;
+    smoke?: string;
+    /** Resources the destroy deleted (the stack itself and providers left out). */
+    destroyed: DestroyedResource[];
+    /** The destroy succeeded and the stack was removed from the backend. */
+    cleanedUp: boolean;
+}
+
+const log = (line: string) => process.stdout.write(`[ephemeral-env] ${line}\n`);
+
+/** Engine output, indented, so the CI log shows what Pulumi did. */
+const engineOutput = (text: string) => process.stdout.write(text.replace(/^(?=.)/gm, "    "));
+
+// ---------------------------------------------------------------------------------------------
+// Transient failures
+//
+// `pulumi up` is retried (UP_ATTEMPTS, default 3) only when it failed for a reason that may pass:
+// throttling, a 5xx or a dropped connection that outlasted the client's own retries, or a create
+// whose outcome is unknown. The ZEGO client never retries an ambiguous create by itself (a second
+// CreateAgentInstance could leave two agents running); re-running `up` is the safe retry, because the
+// new instance reuses the AgentUserId and ZEGO kicks the earlier one out, and because this stack sets
+// adoptExistingAgent (an ambiguous RegisterAgent of this run's own AgentId is adopted, not an error).
+// Bad input, missing credentials or a missing plugin fail at once: retrying cannot fix them.
+// ---------------------------------------------------------------------------------------------
+const TRANSIENT_PATTERNS: [RegExp, string][] = [
+    [/may or may not have (been|taken)/i, "a create whose outcome is unknown"],
+    [/throttled|HTTP 429|rate limit/i, "throttling"],
+    [/HTTP 5\d\d/, "an HTTP 5xx from ZEGO"],
+    [/ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|socket hang up/i, "a network error"],
+    [/no response within|timed? ?out/i, "a timeout"],
+    [/ZEGO code (410000010|410000011|100000004)\b/, "a busy or not-yet-ready ZEGO service"],
+];
+
+export function transientReason(error: unknown): string | undefined {
+    const text = error instanceof Error ? error.message : String(error);
+    for (const [pattern, reason] of TRANSIENT_PATTERNS) if (pattern.test(text)) return reason;
+    return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signals: the first SIGINT/SIGTERM cancels the running Pulumi operation and makes the script destroy
+// the stack, once, then exit non-zero. Later signals are reported and ignored, because stopping the
+// destroy half-way is what would leave agents running (and billing) with nobody watching them.
+// ---------------------------------------------------------------------------------------------
+class Interrupted extends Error {
+    constructor(readonly signal: NodeJS.Signals) {
+        super(`interrupted by ${signal}`);
+    }
+}
+
+class SignalWatch {
+    received: NodeJS.Signals | undefined;
+    readonly abort = new AbortController();
+    /** Set once the engine said it got the signal itself (Ctrl-C in a terminal reaches the whole process group). */
+    private engineCancelling = false;
+    private readonly listeners: (() => void)[] = [];
+    private readonly handler = (signal: NodeJS.Signals) => this.onSignal(signal);
+
+    install(): void {
+        process.on("SIGINT", this.handler);
+        process.on("SIGTERM", this.handler);
+    }
+
+    uninstall(): void {
+        process.off("SIGINT", this.handler);
+        process.off("SIGTERM", this.handler);
+    }
+
+    /** Watches engine output for the CLI's own "^C received; cancelling" / "SIGTERM received; cancelling". */
+    sawEngineOutput(text: string): void {
+        if (/received; cancelling/.test(text)) this.engineCancelling = true;
+    }
+
+    onInterrupt(listener: () => void): void {
+        this.listeners.push(listener);
+    }
+
+    throwIfInterrupted(): void {
+        if (this.received) throw new Interrupted(this.received);
+    }
+
+    /** setTimeout that ends early on a signal. */
+    sleep(ms: number): Promise<void> {
+        return new Promise((resolve) => {
+            const timer = setTimeout(resolve, ms);
+            this.onInterrupt(() => {
+                clearTimeout(timer);
+                resolve();
+            });
+        });
+    }
+
+    private onSignal(signal: NodeJS.Signals): void {
+        if (this.received) {
+            log(`${signal} again: the cleanup is already running and will not be stopped half-way; it exits when the stack is destroyed`);
+            return;
+        }
+        this.received = signal;
+        log(`${signal} received: cancelling, then destroying the stack`);
+        // Forward the signal to the running Pulumi CLI, unless it got it itself (a terminal's Ctrl-C goes to
+        // the whole process group): a second signal would make the CLI terminate at once instead of
+        // finishing its in-flight steps and saving the state that the destroy needs.
+        setTimeout(() => {
+            if (!this.engineCancelling) this.abort.abort();
+        }, 1000).unref();
+        for (const listener of this.listeners.splice(0)) listener();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function defaultStackName(env: NodeJS.ProcessEnv = process.env): string {
+    if (env.STACK_NAME) return env.STACK_NAME;
+    if (env.GITHUB_RUN_ID) return `ci-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`;
+    return `ci-${randomBytes(4).toString("hex")}`;
+}
+
+function parseSmokeStep(text: string | undefined): SmokeStep {
+    const value = (text ?? "command").trim().toLowerCase();
+    if (value === "command" || value === "direct" || value === "none") return value;
+    throw new Error(`SMOKE_STEP must be command, direct or none; got ${JSON.stringify(text)}`);
+}
+
+function requireEnv(name: string): string {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} must be set (see README.md)`);
+    return value;
+}
+
+/** The inline program: the voice-agent stack, plus the smoke command when SMOKE_STEP=command. */
+function program(smokeStep: SmokeStep, stackName: string) {
+    return async () => {
+        const env = voiceAgentStack(new pulumi.Config());
+        let smoke: pulumi.Output<string> | undefined;
+        if (smokeStep === "command") {
+            // Runs once, after every instance exists (it depends on their ids). Credentials are inherited
+            // from this process's environment, so none of them ends up in the command's state.
+            const command = new local.Command("smoke", {
+                create: `"${process.execPath}" "${SMOKE_SCRIPT}"`,
+                environment: {
+                    AGENT_INSTANCE_IDS: env.instanceIds.apply((ids) => Object.values(ids).join(",")),
+                    SMOKE_TEXT: `Smoke test of ${stackName}: hello!`,
+                },
+            });
+            smoke = command.stdout;
+        }
+        return {
+            agentId: env.agentId,
+            roomId: env.roomId,
+            instanceIds: env.instanceIds,
+            statuses: env.statuses,
+            endpoint: env.endpoint,
+            smoke,
+        };
+    };
+}
+
+/** SMOKE_STEP=direct: the same script, run by this process instead of by the command provider. */
+function runSmokeDirectly(instanceIds: string[], stackName: string, signals: SignalWatch): Promise<string> {
+    return new Promise((resolve, reject) => {
+        const child = execFile(
+            process.execPath,
+            [SMOKE_SCRIPT],
+            { env: { ...process.env, AGENT_INSTANCE_IDS: instanceIds.join(","), SMOKE_TEXT: `Smoke test of ${stackName}: hello!` } },
+            (error, stdout, stderr) => {
+                if (error) reject(new Error(`smoke step failed: ${(stderr || stdout || error.message).trim()}`));
+                else resolve(stdout);
+            },
+        );
+        signals.onInterrupt(() => child.kill("SIGTERM"));
+    });
+}
+
+function plainOutputs(outputs: OutputMap): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(outputs).map(([key, o]) => [key, o.secret ? "[secret]" : o.value]));
+}
+
+/** Destroys the stack (3 tries: deletes are idempotent) and removes it; never removes a stack that still holds resources. */
+async function tearDown(stack: Stack, report: EphemeralReport): Promise<void> {
+    const seen = new Set<string>();
+    const collect = (event: EngineEvent) => {
+        const meta = event.resOutputsEvent?.metadata;
+        if (!meta || meta.op !== "delete" || seen.has(meta.urn)) return;
+        seen.add(meta.urn);
+        if (meta.type === "pulumi:pulumi:Stack" || meta.type.startsWith("pulumi:providers:")) return;
+        report.destroyed.push({ type: meta.type, name: meta.urn.split("::").pop() ?? meta.urn, id: meta.old?.id || undefined });
+    };
+    for (let attempt = 1; attempt <= 3; attempt++) {
+        log(`pulumi destroy ${report.stackName} (attempt ${attempt} of 3)`);
+        try {
+            await stack.destroy({ onOutput: engineOutput, onEvent: collect, color: "never" });
+            await stack.workspace.removeStack(report.stackName);
+            fs.rmSync(path.join(stack.workspace.workDir, `Pulumi.${report.stackName}.yaml`), { force: true });
+            report.cleanedUp = true;
+            return;
+        } catch (e) {
+            log(`destroy failed: ${firstLine(e)}`);
+            if (attempt < 3) await new Promise((resolve) => setTimeout(resolve, 2000 * attempt));
+        }
+    }
+    log(
+        `!!! the stack ${report.stackName} could NOT be destroyed and was kept so that its resources are not forgotten. ` +
+            `Run \`pulumi destroy --stack ${report.stackName} && pulumi stack rm ${report.stackName}\` in ${stack.workspace.workDir}.`,
+    );
+}
+
+function firstLine(e: unknown): string {
+    const text = e instanceof Error ? e.message : String(e);
+    const lines = text.split("\n").filter((l) => /error|failed/i.test(l));
+    return (lines.length > 0 ? lines.slice(0, 3).join(" | ") : text.split("\n")[0]).trim().slice(0, 600);
+}
+
+export async function runEphemeralEnvironment(): Promise<EphemeralReport> {
+    const signals = new SignalWatch();
+    signals.install();
+    const stackName = defaultStackName();
+    const smokeStep = parseSmokeStep(process.env.SMOKE_STEP);
+    const maxAttempts = Math.max(1, Number(process.env.UP_ATTEMPTS ?? 3) || 3);
+    const report: EphemeralReport = { stackName, result: "failed", upAttempts: 0, destroyed: [], cleanedUp: false };
+
+    // Everything that can fail without side effects is checked before the stack exists.
+    const config = {
+        [`${PROJECT}:namePrefix`]: { value: `${stackName}-` },
+        [`${PROJECT}:adoptExistingAgent`]: { value: "true" },
+        [`${PROJECT}:llmApiKey`]: { value: requireEnv("LLM_API_KEY"), secret: true },
+        [`${PROJECT}:ttsAppId`]: { value: requireEnv("TTS_APP_ID") },
+        [`${PROJECT}:ttsToken`]: { value: requireEnv("TTS_TOKEN"), secret: true },
+        [`${PROJECT}:gracefulShutdownTimeout`]: { value: process.env.GRACEFUL_SHUTDOWN_TIMEOUT ?? "10" },
+    };
+    requireEnv("ZEGO_APP_ID");
+    requireEnv("ZEGO_SERVER_SECRET");
+
+    // createStack, not createOrSelectStack: a stack of that name that already exists is not ours to destroy.
+    const stack = await LocalWorkspace.createStack(
+        { stackName, projectName: PROJECT, program: program(smokeStep, stackName) },
+        { workDir: process.cwd() },
+    );
+    log(`created stack ${stackName} (smoke step: ${smokeStep})`);
+    const onOutput = (text: string) => {
+        signals.sawEngineOutput(text);
+        engineOutput(text);
+    };
+    try {
+        signals.throwIfInterrupted();
+        await stack.setAllConfig(config);
+        for (let attempt = 1; ; attempt++) {
+            signals.throwIfInterrupted();
+            report.upAttempts = attempt;
+            log(`pulumi up (attempt ${attempt} of ${maxAttempts})`);
+            try {
+                const up = await stack.up({ onOutput, color: "never", signal: signals.abort.signal });
+                report.outputs = plainOutputs(up.outputs);
+                break;
+            } catch (e) {
+                signals.throwIfInterrupted();
+                const reason = transientReason(e);
+                if (reason === undefined || attempt >= maxAttempts) throw e;
+                const delay = 5 * attempt;
+                log(`up failed with a transient error (${reason}): ${firstLine(e)}; retrying in ${delay} s`);
+                await signals.sleep(delay * 1000);
+            }
+        }
+        signals.throwIfInterrupted();
+        if (smokeStep === "command") {
+            report.smoke = String(report.outputs?.smoke ?? "");
+        } else if (smokeStep === "direct") {
+            const ids = Object.values((report.outputs?.instanceIds ?? {}) as Record<string, string>);
+            report.smoke = await runSmokeDirectly(ids, stackName, signals);
+            process.stdout.write(report.smoke);
+        }
+        signals.throwIfInterrupted();
+        report.result = "passed";
+        log(`up and smoke step passed`);
+    } catch (e) {
+        if (e instanceof Interrupted || signals.received) {
+            report.result = "interrupted";
+            report.signal = signals.received;
+        } else {
+            report.result = "failed";
+            report.error = firstLine(e);
+            log(`FAILED: ${report.error}`);
+        }
+    } finally {
+        await tearDown(stack, report);
+        signals.uninstall();
+    }
+    printReport(report);
+    return report;
+}
+
+function printReport(report: EphemeralReport): void {
+    log(`--- ${report.stackName}: ${report.result}${report.signal ? ` (${report.signal})` : ""}${report.error ? `: ${report.error}` : ""}`);
+    log(`cleaned up ${report.destroyed.length} resource(s)${report.destroyed.length > 0 ? ":" : ""}`);
+    for (const r of report.destroyed) log(`  - ${r.type} ${r.name}${r.id ? ` (id ${r.id})` : ""}`);
+    log(report.cleanedUp ? `stack ${report.stackName} destroyed and removed` : `stack ${report.stackName} NOT cleaned up (see above)`);
+    if (process.env.EPHEMERAL_REPORT) fs.writeFileSync(process.env.EPHEMERAL_REPORT, JSON.stringify(report, null, 2));
+}
+
+export function exitCode(report: EphemeralReport): number {
+    if (report.result === "interrupted") return report.signal === "SIGTERM" ? 143 : 130;
+    return report.result === "passed" && report.cleanedUp ? 0 : 1;
+}
+
+if (require.main === module) {
+    runEphemeralEnvironment().then(
+        (report) => process.exit(exitCode(report)),
+        (e: unknown) => {
+            // Only reached before the stack exists (bad settings, a name already taken): nothing to clean up.
+            log(`FAILED before creating anything: ${e instanceof Error ? e.message : String(e)}`);
+            process.exit(1);
+        },
+    );
+}
