@@ -43,6 +43,8 @@ export default tseslint.config(
                     ignoreRestSiblings: true,
                 },
             ],
+            // `let x; ... closure reads x ...; x = ...` is how a value refers to itself before it exists.
+            "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
         },
     },
     {

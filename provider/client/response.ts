@@ -23,9 +23,10 @@ export interface InterpretContext {
 
 export function interpretOutcome(outcome: RawOutcome, ctx: InterpretContext): Interpreted {
     switch (outcome.kind) {
-        case "timeout":
+        case "timeout": {
             const problem = `no complete response from ${ctx.endpoint} within ${ctx.timeoutMs} ms (timeoutMs)`;
             return { ok: false, failure: { kind: "timeout", networkCode: "TIMEOUT", problem } };
+        }
         case "network":
             return { ok: false, failure: { kind: "network", networkCode: outcome.code, problem: networkProblem(outcome.code, ctx.endpoint) } };
         case "response":
