@@ -26,8 +26,14 @@ function relay(prefix = "      "): (text: string) => void {
     return (text) => {
         for (const line of text.split("\n")) {
             // Skip blank lines, headers, and the engine's end-of-run repeat of provider messages.
-            if (line.trim() === "" || /^\s+\[pulumi-zego-aiagent\]/.test(line) || /^\s*(Type|Name|Plan|Status|Info|Duration|View in|Previewing|Updating|Destroying|Resources:|Outputs:)\b/.test(line)) continue;
-            if (/pulumi-zego-aiagent\]|[+~-]{1,2}\s|\(replace\)|\(update\)|=>|created|deleted|error/i.test(line)) say(prefix + line.trimEnd());
+            if (
+                line.trim() === "" ||
+                /^\s+\[pulumi-zego-aiagent\]/.test(line) ||
+                /^\s*(Type|Name|Plan|Status|Info|Duration|View in|Previewing|Updating|Destroying|Resources:|Outputs:)\b/.test(line)
+            )
+                continue;
+            if (/pulumi-zego-aiagent\]|[+~-]{1,2}\s|\(replace\)|\(update\)|=>|created|deleted|error/i.test(line))
+                say(prefix + line.trimEnd());
         }
     };
 }
@@ -77,14 +83,21 @@ async function runDemo(stack: Stack, emulator: EmulatorHandle): Promise<void> {
     const up = await stack.up({ onOutput: relay() });
     const alice = up.outputs.aliceInstanceId.value as string;
     const bob = up.outputs.bobInstanceId.value as string;
-    say(`      agent_alice = instance ${alice}, agent_bob = instance ${bob}; the emulator has ${emulator.liveInstances().length} live instances`);
+    say(
+        `      agent_alice = instance ${alice}, agent_bob = instance ${bob}; the emulator has ${emulator.liveInstances().length} live instances`,
+    );
 
     step(4, "A pull request proposes a change: pulumi preview --diff");
     say(`      demo:llmModel = "doubao-pro-32k" (offline: no ZEGO API call, no credentials needed)`);
     const callsBefore = emulator.stats().requests;
     await stack.setConfig("demo:llmModel", { value: "doubao-pro-32k" });
     const preview = await stack.preview({ diff: true });
-    relay("        ")(preview.stdout.split("\n").filter((l) => /AgentInstance|Agent:|model|update|replace/.test(l)).join("\n"));
+    relay("        ")(
+        preview.stdout
+            .split("\n")
+            .filter((l) => /AgentInstance|Agent:|model|update|replace/.test(l))
+            .join("\n"),
+    );
     say(`      → ${JSON.stringify(preview.changeSummary)}; ZEGO API calls during preview: ${emulator.stats().requests - callsBefore}`);
     await stack.removeConfig("demo:llmModel");
 
@@ -101,7 +114,11 @@ async function runDemo(stack: Stack, emulator: EmulatorHandle): Promise<void> {
     for (const instance of emulator.instances()) {
         const request = instance.deleteRequest;
         rows.push([
-            instance.agentInstanceId === alice ? `agent_alice ${alice}` : instance.agentInstanceId === bob ? `agent_bob ${bob}` : instance.agentInstanceId,
+            instance.agentInstanceId === alice
+                ? `agent_alice ${alice}`
+                : instance.agentInstanceId === bob
+                  ? `agent_bob ${bob}`
+                  : instance.agentInstanceId,
             statusAtDestroy.get(instance.agentInstanceId) ?? "?",
             String(request?.GracefulShutdown ?? "-"),
             request ? `${request.GracefulShutdownTimeout} s` : "-",
@@ -110,7 +127,9 @@ async function runDemo(stack: Stack, emulator: EmulatorHandle): Promise<void> {
         ]);
     }
     printTable(rows);
-    say(`  destroy took ${seconds(destroyMs)}; registered agents left: ${emulator.agents().length}; live instances left: ${emulator.liveInstances().length}`);
+    say(
+        `  destroy took ${seconds(destroyMs)}; registered agents left: ${emulator.agents().length}; live instances left: ${emulator.liveInstances().length}`,
+    );
     if (emulator.liveInstances().length > 0 || emulator.agents().length > 0) throw new Error("the demo left resources behind");
 }
 

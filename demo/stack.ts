@@ -22,7 +22,10 @@ export function voiceAgentStack() {
     };
     const tts = {
         vendor: "ByteDanceV3" as const,
-        params: { app: { appid: "zego_test", token: "zego_test", cluster: "volcano_tts" }, audio: { voice_type: "zh_female_wanwanxiaohe_moon_bigtts" } },
+        params: {
+            app: { appid: "zego_test", token: "zego_test", cluster: "volcano_tts" },
+            audio: { voice_type: "zh_female_wanwanxiaohe_moon_bigtts" },
+        },
     };
 
     const agent = new Agent("assistant", { agentId: "demo_assistant", name: "Demo assistant", llm, tts });

@@ -51,7 +51,8 @@ function updateRestrictions(body: Wire): string | undefined {
     const rtc = body.RTC;
     if (rtc !== null && typeof rtc === "object" && !Array.isArray(rtc)) {
         for (const key of Object.keys(rtc)) {
-            if (key !== "UserStreamId") return `RTC.${key} cannot be updated by UpdateAgentInstance: only RTC.UserStreamId can change; got RTC.${key}.`;
+            if (key !== "UserStreamId")
+                return `RTC.${key} cannot be updated by UpdateAgentInstance: only RTC.UserStreamId can change; got RTC.${key}.`;
         }
     }
     return undefined;

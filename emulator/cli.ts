@@ -38,7 +38,10 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): EmulatorOptio
     };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
-        const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+        const [flag, inline] =
+            arg.startsWith("--") && arg.includes("=")
+                ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+                : [arg, undefined];
         const value = (): string => {
             const v = inline ?? argv[++i];
             if (v === undefined) throw new Error(`${flag} needs a value`);

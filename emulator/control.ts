@@ -128,12 +128,19 @@ function notFound(message: string): never {
 }
 
 function objectBody(body: unknown): Record<string, unknown> {
-    if (body === null || typeof body !== "object" || Array.isArray(body)) throw new EmulatorRequestError("the body must be a JSON object.", 400);
+    if (body === null || typeof body !== "object" || Array.isArray(body))
+        throw new EmulatorRequestError("the body must be a JSON object.", 400);
     return body as Record<string, unknown>;
 }
 
 /** Serve one control request. */
-export async function handleControl(target: ControlTarget, req: http.IncomingMessage, res: http.ServerResponse, url: URL, raw: Buffer): Promise<void> {
+export async function handleControl(
+    target: ControlTarget,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    raw: Buffer,
+): Promise<void> {
     const path = url.pathname.slice(CONTROL_PREFIX.length) || "/";
     const matching = ROUTES.filter((r) => r.pattern.test(path));
     if (matching.length === 0) return sendJson(res, 404, { error: `no control route ${url.pathname}` });
@@ -197,7 +204,8 @@ export class EmulatorControl {
                 await this.health();
                 return;
             } catch (err) {
-                if (Date.now() >= deadline) throw new Error(`ZEGO AI Agent emulator at ${this.baseUrl} not ready after ${timeoutMs} ms: ${(err as Error).message}`);
+                if (Date.now() >= deadline)
+                    throw new Error(`ZEGO AI Agent emulator at ${this.baseUrl} not ready after ${timeoutMs} ms: ${(err as Error).message}`);
                 await new Promise((resolve) => setTimeout(resolve, intervalMs));
             }
         }

@@ -71,15 +71,21 @@ export function checkOptions(options: Partial<EmulatorOptions>, mutableOnly: boo
         throw new RangeError(`Emulator option ${name} must be ${what}; got ${JSON.stringify(got)}.`);
     };
     for (const key of Object.keys(options)) {
-        const known = (MUTABLE_KEYS as readonly string[]).includes(key) || (!mutableOnly && ["appId", "serverSecret", "port"].includes(key));
+        const known =
+            (MUTABLE_KEYS as readonly string[]).includes(key) || (!mutableOnly && ["appId", "serverSecret", "port"].includes(key));
         if (!known) {
-            bad(key, mutableOnly ? `one of ${MUTABLE_KEYS.join(", ")} (appId, serverSecret and port are fixed at start)` : "a known option", key);
+            bad(
+                key,
+                mutableOnly ? `one of ${MUTABLE_KEYS.join(", ")} (appId, serverSecret and port are fixed at start)` : "a known option",
+                key,
+            );
         }
     }
     const o = options as Record<string, unknown>;
     const int = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
         const v = o[name];
-        if (v !== undefined && !(typeof v === "number" && Number.isInteger(v) && v >= min && v <= max)) bad(name, `an integer from ${min} to ${max}`, v);
+        if (v !== undefined && !(typeof v === "number" && Number.isInteger(v) && v >= min && v <= max))
+            bad(name, `an integer from ${min} to ${max}`, v);
     };
     const nonNegative = (name: string) => {
         const v = o[name];
@@ -94,7 +100,8 @@ export function checkOptions(options: Partial<EmulatorOptions>, mutableOnly: boo
     if (!mutableOnly) {
         int("appId", 0, 4294967295);
         if (options.appId === undefined) bad("appId", "an integer from 0 to 4294967295", undefined);
-        if (typeof options.serverSecret !== "string" || options.serverSecret === "") bad("serverSecret", "a non-empty string", options.serverSecret === undefined ? undefined : "(a non-string or empty value)");
+        if (typeof options.serverSecret !== "string" || options.serverSecret === "")
+            bad("serverSecret", "a non-empty string", options.serverSecret === undefined ? undefined : "(a non-string or empty value)");
         int("port", 0, 65535);
     }
     int("concurrencyLimit", 0);
@@ -108,11 +115,13 @@ export function checkOptions(options: Partial<EmulatorOptions>, mutableOnly: boo
     boolean("strictUniqueness");
     fn("now");
     fn("log");
-    if (options.deleteMode !== undefined && options.deleteMode !== "async" && options.deleteMode !== "wait") bad("deleteMode", `"async" or "wait"`, options.deleteMode);
+    if (options.deleteMode !== undefined && options.deleteMode !== "async" && options.deleteMode !== "wait")
+        bad("deleteMode", `"async" or "wait"`, options.deleteMode);
     const t = options.throttleResponse;
     if (t !== undefined) {
         if (t === null || typeof t !== "object") bad("throttleResponse", "an object", t);
-        if (t.httpStatus !== undefined && !(Number.isInteger(t.httpStatus) && t.httpStatus >= 200 && t.httpStatus <= 599)) bad("throttleResponse.httpStatus", "an HTTP status from 200 to 599", t.httpStatus);
+        if (t.httpStatus !== undefined && !(Number.isInteger(t.httpStatus) && t.httpStatus >= 200 && t.httpStatus <= 599))
+            bad("throttleResponse.httpStatus", "an HTTP status from 200 to 599", t.httpStatus);
         if (t.code !== undefined && !Number.isInteger(t.code)) bad("throttleResponse.code", "an integer", t.code);
         if (t.retryAfterSeconds !== undefined && !(Number.isInteger(t.retryAfterSeconds) && t.retryAfterSeconds >= 0)) {
             bad("throttleResponse.retryAfterSeconds", "an integer, 0 or more", t.retryAfterSeconds);
@@ -186,7 +195,11 @@ export class Emulator implements EmulatorInspector {
     }
     get throttleResponse(): Required<Omit<ThrottleResponse, "code">> & Pick<ThrottleResponse, "code"> {
         const t = this.settings.throttleResponse;
-        return { httpStatus: t.httpStatus ?? DEFAULTS.throttleHttpStatus, code: t.code, retryAfterSeconds: t.retryAfterSeconds ?? DEFAULTS.retryAfterSeconds };
+        return {
+            httpStatus: t.httpStatus ?? DEFAULTS.throttleHttpStatus,
+            code: t.code,
+            retryAfterSeconds: t.retryAfterSeconds ?? DEFAULTS.retryAfterSeconds,
+        };
     }
 
     logLine(line: string): void {
@@ -225,7 +238,9 @@ export class Emulator implements EmulatorInspector {
         const what = [
             httpStatus === 0 ? "no response" : `HTTP ${httpStatus}`,
             entry.code !== undefined ? `Code ${entry.code}` : "",
-            entry.fault ? `fault ${entry.fault.kind}${entry.fault.httpStatus ? ` ${entry.fault.httpStatus}` : ""} (${entry.fault.phase})` : "",
+            entry.fault
+                ? `fault ${entry.fault.kind}${entry.fault.httpStatus ? ` ${entry.fault.httpStatus}` : ""} (${entry.fault.phase})`
+                : "",
             entry.throttled ? "throttled" : "",
         ].filter(Boolean);
         this.logLine(`#${entry.seq} ${entry.method} ${entry.action || "(no Action)"} → ${what.join(", ")} (${durationMs} ms)`);

@@ -34,7 +34,8 @@ export interface FaultDecision {
 export function checkFaultOptions(options: FaultOptions): void {
     const rate = (name: keyof FaultOptions) => {
         const v = options[name];
-        if (v !== undefined && !(typeof v === "number" && v >= 0 && v <= 1)) throw new RangeError(`faults.${name} must be a number from 0 to 1; got ${JSON.stringify(v)}.`);
+        if (v !== undefined && !(typeof v === "number" && v >= 0 && v <= 1))
+            throw new RangeError(`faults.${name} must be a number from 0 to 1; got ${JSON.stringify(v)}.`);
     };
     const count = (name: keyof FaultOptions) => {
         const v = options[name];
@@ -49,10 +50,16 @@ export function checkFaultOptions(options: FaultOptions): void {
     count("latencySpikeMs");
     count("hangNext");
     count("throttleBurst");
-    if (options.seed !== undefined && !Number.isFinite(options.seed)) throw new RangeError(`faults.seed must be a number; got ${JSON.stringify(options.seed)}.`);
+    if (options.seed !== undefined && !Number.isFinite(options.seed))
+        throw new RangeError(`faults.seed must be a number; got ${JSON.stringify(options.seed)}.`);
     const statuses = options.http5xxStatuses;
-    if (statuses !== undefined && (!Array.isArray(statuses) || statuses.length === 0 || statuses.some((s) => !Number.isInteger(s) || s < 500 || s > 599))) {
-        throw new RangeError(`faults.http5xxStatuses must be a non-empty list of statuses from 500 to 599; got ${JSON.stringify(statuses)}.`);
+    if (
+        statuses !== undefined &&
+        (!Array.isArray(statuses) || statuses.length === 0 || statuses.some((s) => !Number.isInteger(s) || s < 500 || s > 599))
+    ) {
+        throw new RangeError(
+            `faults.http5xxStatuses must be a non-empty list of statuses from 500 to 599; got ${JSON.stringify(statuses)}.`,
+        );
     }
     if (options.actions !== undefined && (!Array.isArray(options.actions) || options.actions.some((a) => typeof a !== "string"))) {
         throw new RangeError(`faults.actions must be a list of action names; got ${JSON.stringify(options.actions)}.`);
@@ -75,7 +82,11 @@ export class FaultInjector {
     /** Replace the configuration and restart the sequence from the seed. */
     configure(options: FaultOptions): void {
         checkFaultOptions(options);
-        this.config = { ...options, actions: options.actions && [...options.actions], http5xxStatuses: options.http5xxStatuses && [...options.http5xxStatuses] };
+        this.config = {
+            ...options,
+            actions: options.actions && [...options.actions],
+            http5xxStatuses: options.http5xxStatuses && [...options.http5xxStatuses],
+        };
         this.restart();
     }
 

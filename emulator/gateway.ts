@@ -78,7 +78,10 @@ export function verifyRequest(query: URLSearchParams, config: GatewayConfig, non
     }
     const expected = computeSignature(config.appId, nonce, config.serverSecret, ts);
     if (signature !== expected) {
-        return fail(100000005, "Signature does not match md5(AppId + SignatureNonce + ServerSecret + Timestamp) in lower-case hex (check the ServerSecret).");
+        return fail(
+            100000005,
+            "Signature does not match md5(AppId + SignatureNonce + ServerSecret + Timestamp) in lower-case hex (check the ServerSecret).",
+        );
     }
     if (nonces.has(nonce, config.nowMs)) {
         return fail(

@@ -84,11 +84,12 @@ export class EmulatorServer {
         readBody(req)
             .then(({ body, tooLarge, aborted }) => {
                 if (aborted) return;
-                if (url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`)) return this.control(req, res, url, body);
+                if (url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`))
+                    return this.control(req, res, url, body);
                 return this.api(req, res, url, body, tooLarge);
             })
             .catch((err: unknown) => {
-                this.emulator.logLine(`internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+                this.emulator.logLine(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
                 if (!res.headersSent && !res.destroyed) sendText(res, 500, "text/plain; charset=utf-8", "emulator internal error");
             });
     }
@@ -134,12 +135,23 @@ export class EmulatorServer {
         const reply = (code: number, message: string, data?: unknown, status = 200, headers: Record<string, string> = {}): Outcome => {
             const payload: Record<string, unknown> = { Code: code, Message: message, RequestId: entry.requestId };
             if (data !== undefined) payload.Data = data;
-            return { status, code, headers: { "Content-Type": "application/json; charset=utf-8", ...headers }, payload: JSON.stringify(payload) };
+            return {
+                status,
+                code,
+                headers: { "Content-Type": "application/json; charset=utf-8", ...headers },
+                payload: JSON.stringify(payload),
+            };
         };
 
         // Every AI Agent action is documented as POST with a JSON body.
         if (method !== "POST") {
-            return reply(410000003, `${codeMeaning(410000003)}: the AI Agent API takes POST with a JSON body; got ${method}.`, undefined, 405, { Allow: "POST" });
+            return reply(
+                410000003,
+                `${codeMeaning(410000003)}: the AI Agent API takes POST with a JSON body; got ${method}.`,
+                undefined,
+                405,
+                { Allow: "POST" },
+            );
         }
         if (tooLarge) return reply(100000012, `${codeMeaning(100000012)}: the body exceeds ${MAX_BODY_BYTES} bytes.`);
 
@@ -202,7 +214,12 @@ export class EmulatorServer {
                 const status = httpStatus ?? 500;
                 entry.fault = { kind, phase, httpStatus: status };
                 const text = `${status} ${http.STATUS_CODES[status] ?? "Server Error"}`;
-                sendText(res, status, "text/html; charset=utf-8", `<html><head><title>${text}</title></head><body><center><h1>${text}</h1></center></body></html>\n`);
+                sendText(
+                    res,
+                    status,
+                    "text/html; charset=utf-8",
+                    `<html><head><title>${text}</title></head><body><center><h1>${text}</h1></center></body></html>\n`,
+                );
                 return status;
             }
             case "throttle": {
@@ -228,7 +245,10 @@ function parseJson(raw: Buffer): ParsedBody {
         return { ok: false, error: `the body is not JSON (${(err as Error).message}).` };
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-        return { ok: false, error: `the body must be a JSON object; got ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}.` };
+        return {
+            ok: false,
+            error: `the body must be a JSON object; got ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}.`,
+        };
     }
     return { ok: true, value };
 }

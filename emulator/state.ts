@@ -158,7 +158,8 @@ export class EmulatorState {
 
     registerAgent(b: Wire): ApiResult {
         const id = b.AgentId as string;
-        if (this.agentsById.has(id)) return failure(410001008, `an agent with AgentId ${JSON.stringify(id)} is already registered (use UpdateAgent).`);
+        if (this.agentsById.has(id))
+            return failure(410001008, `an agent with AgentId ${JSON.stringify(id)} is already registered (use UpdateAgent).`);
         const now = this.env.now();
         this.agentsById.set(id, {
             seq: ++this.agentSeq,
@@ -209,7 +210,8 @@ export class EmulatorState {
         let after = 0;
         if (cursor !== "") {
             const decoded = decodeCursor(cursor);
-            if (decoded === undefined) return invalid(`Cursor must be "" or a Cursor returned by ListAgents; got ${JSON.stringify(cursor.slice(0, 60))}.`);
+            if (decoded === undefined)
+                return invalid(`Cursor must be "" or a Cursor returned by ListAgents; got ${JSON.stringify(cursor.slice(0, 60))}.`);
             after = decoded;
         }
         const all = [...this.agentsById.values()];
@@ -240,10 +242,14 @@ export class EmulatorState {
         if (settings.strictUniqueness && rtc) {
             for (const other of this.active) {
                 if (other.rtc?.AgentUserId === agentUserId) {
-                    return invalid(`RTC.AgentUserId must be unique among live instances; ${JSON.stringify(agentUserId)} is used by instance ${other.id}.`);
+                    return invalid(
+                        `RTC.AgentUserId must be unique among live instances; ${JSON.stringify(agentUserId)} is used by instance ${other.id}.`,
+                    );
                 }
                 if (other.rtc?.AgentStreamId === agentStreamId) {
-                    return invalid(`RTC.AgentStreamId must be unique among live instances; ${JSON.stringify(agentStreamId)} is used by instance ${other.id}.`);
+                    return invalid(
+                        `RTC.AgentStreamId must be unique among live instances; ${JSON.stringify(agentStreamId)} is used by instance ${other.id}.`,
+                    );
                 }
             }
         }
@@ -306,7 +312,9 @@ export class EmulatorState {
         this.instancesById.set(id, record);
         this.active.add(record);
         this.maxLive = Math.max(this.maxLive, this.active.size);
-        this.env.log(`instance ${id} created (${action}, agent ${JSON.stringify(agent.AgentId)})${streamFailed ? ", streaming failed: AgentStreamId in use" : ""}`);
+        this.env.log(
+            `instance ${id} created (${action}, agent ${JSON.stringify(agent.AgentId)})${streamFailed ? ", streaming failed: AgentStreamId in use" : ""}`,
+        );
         this.scheduleWake();
 
         if (action === "CreateAgentInstance") return ok({ AgentInstanceId: id });
@@ -371,15 +379,21 @@ export class EmulatorState {
         if ("code" in inst) return inst;
         if (inst.action === "CreateLiveDigitalHumanAgentInstance") return liveControlled(inst.id);
         const now = this.env.now();
-        if (statusAt(inst, now) === "LISTENING") return failure(410001013, `instance ${inst.id} is LISTENING (walkie-talkie): stop listening first.`);
+        if (statusAt(inst, now) === "LISTENING")
+            return failure(410001013, `instance ${inst.id} is LISTENING (walkie-talkie): stop listening first.`);
         const { speakingSeconds, thinkingSeconds } = this.env.settings();
         if (b.AddQuestionToHistory === true) inst.messages.push({ Role: "user", Content: b.Text as string });
         // AddAnswerToHistory: default true per the YAML (the guide table says false).
         if (b.AddAnswerToHistory !== false) inst.messages.push({ Role: "assistant", Content: `(emulated answer to: ${b.Text as string})` });
-        this.speak(inst, now, [
-            { status: "THINKING", seconds: thinkingSeconds },
-            { status: "SPEAKING", seconds: speakingSeconds },
-        ], b.SamePriorityOption === "Enqueue");
+        this.speak(
+            inst,
+            now,
+            [
+                { status: "THINKING", seconds: thinkingSeconds },
+                { status: "SPEAKING", seconds: speakingSeconds },
+            ],
+            b.SamePriorityOption === "Enqueue",
+        );
         return ok({ Round: ++inst.round });
     }
 
@@ -387,8 +401,10 @@ export class EmulatorState {
         const inst = this.lookup(b.AgentInstanceId);
         if ("code" in inst) return inst;
         const now = this.env.now();
-        if (inst.advanced.DisableTTS === true) return failure(410001007, `instance ${inst.id} was created with AdvancedConfig.DisableTTS true.`);
-        if (statusAt(inst, now) === "LISTENING") return failure(410001013, `instance ${inst.id} is LISTENING (walkie-talkie): stop listening first.`);
+        if (inst.advanced.DisableTTS === true)
+            return failure(410001007, `instance ${inst.id} was created with AdvancedConfig.DisableTTS true.`);
+        if (statusAt(inst, now) === "LISTENING")
+            return failure(410001013, `instance ${inst.id} is LISTENING (walkie-talkie): stop listening first.`);
         if (b.AddHistory !== false) inst.messages.push({ Role: "assistant", Content: b.Text as string });
         this.speak(inst, now, [{ status: "SPEAKING", seconds: this.env.settings().speakingSeconds }], b.SamePriorityOption === "Enqueue");
         return ok({ Round: ++inst.round });
@@ -440,10 +456,15 @@ export class EmulatorState {
             return ok({ Round: ++inst.round });
         }
         const { speakingSeconds, thinkingSeconds } = this.env.settings();
-        this.speak(inst, now, [
-            { status: "THINKING", seconds: thinkingSeconds },
-            { status: "SPEAKING", seconds: speakingSeconds },
-        ], false);
+        this.speak(
+            inst,
+            now,
+            [
+                { status: "THINKING", seconds: thinkingSeconds },
+                { status: "SPEAKING", seconds: speakingSeconds },
+            ],
+            false,
+        );
         return ok({ Round: inst.round });
     }
 
@@ -462,10 +483,16 @@ export class EmulatorState {
         if (!Array.isArray(steps)) throw new EmulatorRequestError("steps must be a list of {status, seconds}.", 400);
         for (const [i, step] of steps.entries()) {
             if (!step || !(AGENT_STATUSES as readonly string[]).includes(step.status)) {
-                throw new EmulatorRequestError(`steps[${i}].status must be one of ${AGENT_STATUSES.join(", ")}; got ${JSON.stringify(step?.status)}.`, 400);
+                throw new EmulatorRequestError(
+                    `steps[${i}].status must be one of ${AGENT_STATUSES.join(", ")}; got ${JSON.stringify(step?.status)}.`,
+                    400,
+                );
             }
             if (typeof step.seconds !== "number" || !(step.seconds >= 0)) {
-                throw new EmulatorRequestError(`steps[${i}].seconds must be a number of seconds (0 or more); got ${JSON.stringify(step.seconds)}.`, 400);
+                throw new EmulatorRequestError(
+                    `steps[${i}].seconds must be a number of seconds (0 or more); got ${JSON.stringify(step.seconds)}.`,
+                    400,
+                );
             }
         }
         const inst = this.activeInstance(id);
@@ -476,7 +503,8 @@ export class EmulatorState {
     }
 
     setUserPresent(id: string, present: boolean): void {
-        if (typeof present !== "boolean") throw new EmulatorRequestError(`present must be true or false; got ${JSON.stringify(present)}.`, 400);
+        if (typeof present !== "boolean")
+            throw new EmulatorRequestError(`present must be true or false; got ${JSON.stringify(present)}.`, 400);
         const inst = this.activeInstance(id);
         if (inst.userPresent && !present) inst.idleSince = this.env.now();
         inst.userPresent = present;
@@ -547,7 +575,8 @@ export class EmulatorState {
             reason = idleAt <= timeoutAt ? "api" : "graceful-timeout";
         }
         if (this.env.settings().maxIdleTime && !inst.userPresent) {
-            const fallback = inst.action === "CreateLiveDigitalHumanAgentInstance" ? DEFAULT_LIVE_MAX_IDLE_SECONDS : DEFAULT_MAX_IDLE_SECONDS;
+            const fallback =
+                inst.action === "CreateLiveDigitalHumanAgentInstance" ? DEFAULT_LIVE_MAX_IDLE_SECONDS : DEFAULT_MAX_IDLE_SECONDS;
             const idleDeadline = inst.idleSince + ((inst.advanced.MaxIdleTime as number | undefined) ?? fallback) * 1000;
             if (idleDeadline < at) {
                 at = idleDeadline;
@@ -579,11 +608,14 @@ export class EmulatorState {
         let delay = Math.max(0, next - now);
         if (poll) delay = Math.min(delay, POLL_MS);
         this.wakeAt = next;
-        const timer = setTimeout(() => {
-            this.timer = undefined;
-            this.wakeAt = Infinity;
-            this.settle();
-        }, Math.min(delay, MAX_TIMER_MS));
+        const timer = setTimeout(
+            () => {
+                this.timer = undefined;
+                this.wakeAt = Infinity;
+                this.settle();
+            },
+            Math.min(delay, MAX_TIMER_MS),
+        );
         (timer as { unref?: () => void }).unref?.();
         this.timer = timer;
     }
@@ -702,7 +734,10 @@ function agentNotFound(id: unknown): ApiResult {
 }
 
 function liveControlled(id: string): ApiResult {
-    return failure(410001049, `instance ${id} is a live digital human; only SendAgentInstanceTTS, QueryAgentInstanceStatus and DeleteAgentInstance apply.`);
+    return failure(
+        410001049,
+        `instance ${id} is a live digital human; only SendAgentInstanceTTS, QueryAgentInstanceStatus and DeleteAgentInstance apply.`,
+    );
 }
 
 function shown(value: unknown): string {

@@ -23,7 +23,11 @@ async function main(): Promise<void> {
                 const instanceId = up.outputs.instanceId.value as string;
                 const checkpoint = JSON.parse(await run.exportState());
                 const deployment = { version: 3, deployment: checkpoint.checkpoint.latest };
-                const text = JSON.stringify(deployment, null, 2).split(emulator.url).join("{{ENDPOINT}}").split(instanceId).join("{{INSTANCE_ID}}");
+                const text = JSON.stringify(deployment, null, 2)
+                    .split(emulator.url)
+                    .join("{{ENDPOINT}}")
+                    .split(instanceId)
+                    .join("{{INSTANCE_ID}}");
                 const file = path.join(repoRoot(), "tests", "fixtures", "state", "upgrade-v1.json");
                 fs.writeFileSync(file, text + "\n");
                 process.stdout.write(`recorded ${file} (${text.length} bytes)\n`);

@@ -8,14 +8,7 @@ export { ZegoApiError, ZegoConfigError, ZegoError, ZegoValidationError, isZegoAp
 export type { ZegoApiErrorDetails } from "./errors";
 export { REGION_ENDPOINTS, REGIONS, UNIFIED_ENDPOINT, isLoopbackHost, resolveEndpoint } from "./regions";
 export type { EndpointOptions, Region } from "./regions";
-export {
-    DEFAULT_RETRY_POLICY,
-    DEFAULT_THROTTLE_SIGNAL,
-    NO_RETRIES,
-    backoffDelayMs,
-    classifyFailure,
-    parseRetryAfterMs,
-} from "./retry";
+export { DEFAULT_RETRY_POLICY, DEFAULT_THROTTLE_SIGNAL, NO_RETRIES, backoffDelayMs, classifyFailure, parseRetryAfterMs } from "./retry";
 export type { AttemptFailure, RetryPolicy, ThrottleSignal, Verdict } from "./retry";
 export { RateLimiter, RollingWindowBucket } from "./rateLimiter";
 export { systemClock } from "./clock";

@@ -88,7 +88,8 @@ function resolveAppId(given: unknown): number {
     let appId: number | undefined;
     if (typeof given === "number") appId = given;
     else if (typeof given === "string" && /^\d+$/.test(given.trim())) appId = Number(given.trim());
-    if (appId === undefined || !Number.isInteger(appId) || appId < 1 || appId > MAX_UINT32) throw invalid("appId", allowed, describe(given));
+    if (appId === undefined || !Number.isInteger(appId) || appId < 1 || appId > MAX_UINT32)
+        throw invalid("appId", allowed, describe(given));
     return appId;
 }
 
@@ -110,7 +111,11 @@ function resolveServerSecret(given: unknown): string {
 function resolveRate(given: unknown): number {
     if (given === undefined) return DEFAULT_MAX_REQUESTS_PER_SECOND;
     if (typeof given !== "number" || Number.isNaN(given) || given < 0) {
-        throw invalid("maxRequestsPerSecond", "a number >= 0 (requests per second per action; 0 or Infinity turns pacing off)", describe(given));
+        throw invalid(
+            "maxRequestsPerSecond",
+            "a number >= 0 (requests per second per action; 0 or Infinity turns pacing off)",
+            describe(given),
+        );
     }
     return given;
 }
@@ -118,7 +123,8 @@ function resolveRate(given: unknown): number {
 function resolveRetry(given: unknown): RetryPolicy {
     if (given === undefined) return DEFAULT_RETRY_POLICY;
     if (given === false) return NO_RETRIES;
-    if (!isRecord(given)) throw invalid("retry", "false or an object with maxAttempts, baseDelayMs, maxDelayMs, deadlineMs", describe(given));
+    if (!isRecord(given))
+        throw invalid("retry", "false or an object with maxAttempts, baseDelayMs, maxDelayMs, deadlineMs", describe(given));
     rejectUnknownKeys("retry.", given, RETRY_OPTION_NAMES);
     const d = DEFAULT_RETRY_POLICY;
     const policy: RetryPolicy = {
@@ -128,7 +134,11 @@ function resolveRetry(given: unknown): RetryPolicy {
         deadlineMs: numberOption("retry.deadlineMs", given.deadlineMs, d.deadlineMs, { min: 1, max: MAX_TIMER_MS }),
     };
     if (policy.maxDelayMs < policy.baseDelayMs) {
-        throw invalid("retry.maxDelayMs", `a number of milliseconds >= retry.baseDelayMs (${policy.baseDelayMs})`, String(policy.maxDelayMs));
+        throw invalid(
+            "retry.maxDelayMs",
+            `a number of milliseconds >= retry.baseDelayMs (${policy.baseDelayMs})`,
+            String(policy.maxDelayMs),
+        );
     }
     return policy;
 }
@@ -145,7 +155,13 @@ function resolveThrottle(given: unknown): ThrottleSignal {
             "HTTP status codes (100 to 599)",
             (n) => n >= 100 && n <= 599,
         ),
-        codes: integerList("throttle.codes", given.codes, DEFAULT_THROTTLE_SIGNAL.codes, "ZEGO return codes (positive integers)", (n) => n > 0),
+        codes: integerList(
+            "throttle.codes",
+            given.codes,
+            DEFAULT_THROTTLE_SIGNAL.codes,
+            "ZEGO return codes (positive integers)",
+            (n) => n > 0,
+        ),
     };
 }
 
@@ -181,11 +197,18 @@ function numberOption(name: string, given: unknown, fallback: number, range: Num
     return given as number;
 }
 
-function integerList(name: string, given: unknown, fallback: readonly number[], what: string, accept: (n: number) => boolean): readonly number[] {
+function integerList(
+    name: string,
+    given: unknown,
+    fallback: readonly number[],
+    what: string,
+    accept: (n: number) => boolean,
+): readonly number[] {
     if (given === undefined) return fallback;
     if (!Array.isArray(given)) throw invalid(name, `a list of ${what}`, describe(given));
     given.forEach((item: unknown, i) => {
-        if (typeof item !== "number" || !Number.isInteger(item) || !accept(item)) throw invalid(`${name}[${i}]`, `one of ${what}`, describe(item));
+        if (typeof item !== "number" || !Number.isInteger(item) || !accept(item))
+            throw invalid(`${name}[${i}]`, `one of ${what}`, describe(item));
     });
     return [...(given as number[])];
 }

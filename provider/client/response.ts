@@ -28,7 +28,10 @@ export function interpretOutcome(outcome: RawOutcome, ctx: InterpretContext): In
             return { ok: false, failure: { kind: "timeout", networkCode: "TIMEOUT", problem } };
         }
         case "network":
-            return { ok: false, failure: { kind: "network", networkCode: outcome.code, problem: networkProblem(outcome.code, ctx.endpoint) } };
+            return {
+                ok: false,
+                failure: { kind: "network", networkCode: outcome.code, problem: networkProblem(outcome.code, ctx.endpoint) },
+            };
         case "response":
             return interpretResponse(outcome, ctx);
     }

@@ -235,7 +235,14 @@ export async function runWithRetries<T>(attempt: (attemptNumber: number) => Prom
     }
 }
 
-function finalError(action: string, failure: AttemptFailure, verdict: Verdict, attempts: number, gaveUp?: string, advice?: string): ZegoApiError {
+function finalError(
+    action: string,
+    failure: AttemptFailure,
+    verdict: Verdict,
+    attempts: number,
+    gaveUp?: string,
+    advice?: string,
+): ZegoApiError {
     return new ZegoApiError({
         action,
         code: failure.code,

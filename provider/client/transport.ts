@@ -10,7 +10,13 @@ import type { SignedQuery } from "./signing";
 import { isLoopbackEndpoint } from "./regions";
 
 export type RawOutcome =
-    | { readonly kind: "response"; readonly status: number; readonly contentType?: string; readonly retryAfter?: string; readonly body: string }
+    | {
+          readonly kind: "response";
+          readonly status: number;
+          readonly contentType?: string;
+          readonly retryAfter?: string;
+          readonly body: string;
+      }
     | { readonly kind: "network"; readonly code: string }
     | { readonly kind: "timeout" };
 

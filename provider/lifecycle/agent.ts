@@ -22,7 +22,6 @@ function agentConfig(args: Props): AgentConfig {
     return pick(args, API_FIELDS) as unknown as AgentConfig;
 }
 
-
 export const agentProvider: LifecycleProvider = {
     async check(_olds, news) {
         return { inputs: news, failures: checkArgs("Agent", userArgs("Agent", news)) };
@@ -54,7 +53,13 @@ export const agentProvider: LifecycleProvider = {
             adopted = true;
             stderrLogger(`adopted existing agent ${config.agentId} and updated it to the declared configuration`);
         }
-        const outs: Props = { ...withoutPlumbing(inputs), appId: client.appId, endpoint: client.endpoint, adopted, stateVersion: STATE_VERSION };
+        const outs: Props = {
+            ...withoutPlumbing(inputs),
+            appId: client.appId,
+            endpoint: client.endpoint,
+            adopted,
+            stateVersion: STATE_VERSION,
+        };
         return { id: config.agentId, outs };
     },
 
@@ -77,7 +82,15 @@ export const agentProvider: LifecycleProvider = {
         const apiChange = classifyChanges("Agent", state, news).some((c) => c.kind === "update");
         // UpdateAgent replaces LLM, TTS and ASR whole, so always send the complete declared config.
         if (apiChange) await clientForExisting(state, `agent ${id}`).updateAgent(agentConfig(args));
-        return { outs: { ...withoutPlumbing(news), appId: state.appId, endpoint: state.endpoint, adopted: state.adopted ?? false, stateVersion: STATE_VERSION } };
+        return {
+            outs: {
+                ...withoutPlumbing(news),
+                appId: state.appId,
+                endpoint: state.endpoint,
+                adopted: state.adopted ?? false,
+                stateVersion: STATE_VERSION,
+            },
+        };
     },
 
     async delete(id, props) {

@@ -17,14 +17,33 @@ import { inputsFromState, migrate, STATE_VERSION } from "./state";
 
 type InstanceKind = Extract<ResourceKind, "AgentInstance" | "DigitalHumanAgentInstance">;
 
-const OUTPUT_ONLY = ["agentInstanceId", "status", "appId", "endpoint", "deletion", "stateVersion", "digitalHumanConfig", "__provider"] as const;
-const API_FIELDS = ["agentId", "userId", "rtc", "llm", "tts", "asr", "vad", "messageHistory", "callbackConfig", "advancedConfig", "digitalHuman"];
-
+const OUTPUT_ONLY = [
+    "agentInstanceId",
+    "status",
+    "appId",
+    "endpoint",
+    "deletion",
+    "stateVersion",
+    "digitalHumanConfig",
+    "__provider",
+] as const;
+const API_FIELDS = [
+    "agentId",
+    "userId",
+    "rtc",
+    "llm",
+    "tts",
+    "asr",
+    "vad",
+    "messageHistory",
+    "callbackConfig",
+    "advancedConfig",
+    "digitalHuman",
+];
 
 function ownDeletionSettings(args: Props): OwnDeletionSettings {
     return pick(args, DELETION_KEYS) as OwnDeletionSettings;
 }
-
 
 export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
     const label = kind === "AgentInstance" ? "agent instance" : "digital-human agent instance";
@@ -42,7 +61,8 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
             // A change of ZEGO app or endpoint moves the instance: it must be created anew there.
             const target = configuredEndpoint();
             if (target.appId !== undefined && typeof state.appId === "number" && target.appId !== state.appId) replaces.add("appId");
-            if (target.endpoint !== undefined && typeof state.endpoint === "string" && target.endpoint !== state.endpoint) replaces.add("endpoint");
+            if (target.endpoint !== undefined && typeof state.endpoint === "string" && target.endpoint !== state.endpoint)
+                replaces.add("endpoint");
             if (changes.length === 0 && replaces.size === 0) return { changes: false };
             return {
                 changes: true,

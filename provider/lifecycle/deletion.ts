@@ -45,7 +45,11 @@ export class DeletionTimeoutError extends Error {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function deleteAgentInstance(client: DeletionClient, agentInstanceId: string, options: DeletionOptions): Promise<DeletionReport> {
+export async function deleteAgentInstance(
+    client: DeletionClient,
+    agentInstanceId: string,
+    options: DeletionOptions,
+): Promise<DeletionReport> {
     const { settings, log } = options;
     const now = options.now ?? Date.now;
     const sleep = options.sleep ?? realSleep;
@@ -60,7 +64,9 @@ export async function deleteAgentInstance(client: DeletionClient, agentInstanceI
     );
     try {
         await client.deleteAgentInstance(
-            graceful ? { agentInstanceId, gracefulShutdown: true, gracefulShutdownTimeout: timeout } : { agentInstanceId, gracefulShutdown: false },
+            graceful
+                ? { agentInstanceId, gracefulShutdown: true, gracefulShutdownTimeout: timeout }
+                : { agentInstanceId, gracefulShutdown: false },
         );
     } catch (e) {
         const code = zegoCode(e);
@@ -110,7 +116,9 @@ export async function deleteAgentInstance(client: DeletionClient, agentInstanceI
         }
         if (t - lastProgress >= progressInterval) {
             lastProgress = t;
-            log(`still waiting for agent instance ${agentInstanceId} (status ${lastStatus}, ${((t - started) / 1000).toFixed(0)} s of up to ${budgetSeconds} s)`);
+            log(
+                `still waiting for agent instance ${agentInstanceId} (status ${lastStatus}, ${((t - started) / 1000).toFixed(0)} s of up to ${budgetSeconds} s)`,
+            );
         }
         await sleep(Math.min(pollInterval, Math.max(0, deadline - t)));
     }

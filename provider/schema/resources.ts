@@ -101,7 +101,10 @@ function instanceRules(kind: ResourceKind, args: Record<string, unknown>): Failu
         );
     }
 
-    const sensitive = isPlainObject(vad?.voiceDetectConfig) && isPlainObject(vad!.voiceDetectConfig.sensitiveConfig) ? vad!.voiceDetectConfig.sensitiveConfig : {};
+    const sensitive =
+        isPlainObject(vad?.voiceDetectConfig) && isPlainObject(vad!.voiceDetectConfig.sensitiveConfig)
+            ? vad!.voiceDetectConfig.sensitiveConfig
+            : {};
     const custom = ["minSpeechDur", "energyThreshold"].filter((k) => sensitive[k] !== undefined);
     if (custom.length > 0 && known(sensitive.level) && sensitive.level !== 3) {
         conflict(
@@ -117,7 +120,10 @@ function instanceRules(kind: ResourceKind, args: Record<string, unknown>): Failu
 
     const advanced = isPlainObject(args.advancedConfig) ? args.advancedConfig : {};
     if (kind === "DigitalHumanAgentInstance" && advanced.disableTts === true) {
-        conflict("advancedConfig.disableTts", "advancedConfig.disableTts must not be true for a digital human (ZEGO refuses to create it); got true.");
+        conflict(
+            "advancedConfig.disableTts",
+            "advancedConfig.disableTts must not be true for a digital human (ZEGO refuses to create it); got true.",
+        );
     }
     return failures;
 }

@@ -47,7 +47,10 @@ function visit(spec: FieldSpec, value: unknown, path: string, options: ValidateO
             for (const key of spec.requiredKeys ?? []) {
                 const v = (value as Record<string, unknown>)[key];
                 if (v === undefined || v === null) {
-                    out.push({ property: join(path, key), reason: `${join(path, key)} is required (the vendor credentials object); got nothing.` });
+                    out.push({
+                        property: join(path, key),
+                        reason: `${join(path, key)} is required (the vendor credentials object); got nothing.`,
+                    });
                 }
             }
             return;
@@ -104,7 +107,9 @@ function fail(path: string, spec: FieldSpec, value: unknown): Failure {
     const verb = value === undefined || value === null ? "is required" : "must be";
     const allowed = describe(spec);
     const reason =
-        verb === "is required" ? `${path} is required (${allowed}); got nothing.` : `${path} must be ${allowed}; got ${describeGiven(value, spec.secret)}.`;
+        verb === "is required"
+            ? `${path} is required (${allowed}); got nothing.`
+            : `${path} must be ${allowed}; got ${describeGiven(value, spec.secret)}.`;
     return { property: path, reason };
 }
 
@@ -145,10 +150,12 @@ export function describeGiven(value: unknown, secret = false): string {
     if (value === undefined) return "nothing";
     if (value === null) return "null";
     // A secret given with the wrong type is still a secret: say what it is, never what it holds.
-    if (secret && typeof value !== "string") return Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : `a ${typeof value}`;
+    if (secret && typeof value !== "string")
+        return Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : `a ${typeof value}`;
     if (typeof value === "string") {
         if (secret) return `a secret string of ${value.length} characters`;
-        const shown = value.length > 60 ? `${JSON.stringify(value.slice(0, 60))}… (${Buffer.byteLength(value)} bytes)` : JSON.stringify(value);
+        const shown =
+            value.length > 60 ? `${JSON.stringify(value.slice(0, 60))}… (${Buffer.byteLength(value)} bytes)` : JSON.stringify(value);
         return `the string ${shown}`;
     }
     if (typeof value === "number" || typeof value === "boolean") return String(value);

@@ -26,7 +26,12 @@ function program(o: ProgramOptions = {}) {
             const instance = new AgentInstance(`agent${i}`, {
                 agentId: agent.agentId,
                 userId: `user_${i}`,
-                rtc: { roomId: o.roomId ?? "room_1", agentStreamId: `agent_stream_${i}`, agentUserId: `agent_user_${i}`, userStreamId: `user_stream_${i}` },
+                rtc: {
+                    roomId: o.roomId ?? "room_1",
+                    agentStreamId: `agent_stream_${i}`,
+                    agentUserId: `agent_user_${i}`,
+                    userStreamId: `user_stream_${i}`,
+                },
                 llm: llm(o.model),
                 tts: { vendor: "ByteDanceV3", params: { app: { appid: "a", token: TTS_TOKEN } } },
                 asr: { vendor: "Tencent", params: { secret_key: ASR_SECRET } },
@@ -66,7 +71,9 @@ describe("e2e: the provider through the real Pulumi engine", function () {
             expect(create.RTC).to.include.keys("RoomId", "AgentStreamId", "AgentUserId", "UserStreamId");
             expect(create.LLM.Model).to.equal("model-a");
             expect(Object.keys(up.outputs).sort()).to.deep.equal(["agentId", "instance1", "instance2"]);
-            expect(live.map((i) => i.agentInstanceId).sort()).to.deep.equal([up.outputs.instance1.value, up.outputs.instance2.value].sort());
+            expect(live.map((i) => i.agentInstanceId).sort()).to.deep.equal(
+                [up.outputs.instance1.value, up.outputs.instance2.value].sort(),
+            );
 
             const state = await run.exportState();
             assertNoSecrets([state, run.output.join("\n")], SECRETS);
@@ -100,9 +107,14 @@ describe("e2e: the provider through the real Pulumi engine", function () {
             await run.stack.up({ onOutput: run.onOutput });
             const log = emulator.requests().slice(seqBefore);
             const firstCreate = log.findIndex((r) => r.action === "CreateAgentInstance");
-            const deletes = log.filter((r, i) => r.action === "DeleteAgentInstance" && i < firstCreate).map((r) => (r.body as { AgentInstanceId: string }).AgentInstanceId);
+            const deletes = log
+                .filter((r, i) => r.action === "DeleteAgentInstance" && i < firstCreate)
+                .map((r) => (r.body as { AgentInstanceId: string }).AgentInstanceId);
             expect(deletes, "old instances deleted before the first replacement is created").to.include(oldIds[0]);
-            expect(emulator.liveInstances().map((i) => (i.body as { RTC: { RoomId: string } }).RTC.RoomId)).to.deep.equal(["room_2", "room_2"]);
+            expect(emulator.liveInstances().map((i) => (i.body as { RTC: { RoomId: string } }).RTC.RoomId)).to.deep.equal([
+                "room_2",
+                "room_2",
+            ]);
         });
     });
 
@@ -148,22 +160,18 @@ describe("e2e: the provider through the real Pulumi engine", function () {
     });
 
     it("destroy of an agent busy for 60 s with a 3 s timeout returns after about 3 s plus the margin", async () => {
-        await withStack(
-            program({ instances: 1, timeout: 3 }),
-            emulatorConfig(emulator),
-            async (run) => {
-                const up = await run.stack.up({ onOutput: run.onOutput });
-                const id = up.outputs.instance1.value as string;
-                emulator.setBusy(id, { status: "SPEAKING", seconds: 60 });
-                const started = Date.now();
-                await run.stack.destroy({ onOutput: run.onOutput });
-                const elapsed = (Date.now() - started) / 1000;
-                const instance = emulator.instances().find((i) => i.agentInstanceId === id)!;
-                expect(instance.deleteRequest).to.deep.include({ GracefulShutdown: true, GracefulShutdownTimeout: 3 });
-                expect(instance.deletedReason).to.equal("graceful-timeout");
-                expect(elapsed).to.be.below(3 + 15 + 10);
-            },
-        );
+        await withStack(program({ instances: 1, timeout: 3 }), emulatorConfig(emulator), async (run) => {
+            const up = await run.stack.up({ onOutput: run.onOutput });
+            const id = up.outputs.instance1.value as string;
+            emulator.setBusy(id, { status: "SPEAKING", seconds: 60 });
+            const started = Date.now();
+            await run.stack.destroy({ onOutput: run.onOutput });
+            const elapsed = (Date.now() - started) / 1000;
+            const instance = emulator.instances().find((i) => i.agentInstanceId === id)!;
+            expect(instance.deleteRequest).to.deep.include({ GracefulShutdown: true, GracefulShutdownTimeout: 3 });
+            expect(instance.deletedReason).to.equal("graceful-timeout");
+            expect(elapsed).to.be.below(3 + 15 + 10);
+        });
     });
 
     it("ZEGO_GRACEFUL_SHUTDOWN=false at destroy time deletes at once", async () => {

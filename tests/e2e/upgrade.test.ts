@@ -29,7 +29,12 @@ describe("e2e: upgrade from recorded state", function () {
             const { agentInstanceId } = await client.createAgentInstance({
                 agentId: "upgrade_agent",
                 userId: "upgrade_user",
-                rtc: { roomId: "upgrade_room", agentStreamId: "upgrade_agent_stream", agentUserId: "upgrade_agent_user", userStreamId: "upgrade_user_stream" },
+                rtc: {
+                    roomId: "upgrade_room",
+                    agentStreamId: "upgrade_agent_stream",
+                    agentUserId: "upgrade_agent_user",
+                    userStreamId: "upgrade_user_stream",
+                },
             });
             const text = fs
                 .readFileSync(path.join(repoRoot(), "tests", "fixtures", "state", fixture), "utf8")

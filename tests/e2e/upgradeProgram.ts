@@ -6,11 +6,19 @@ export const UPGRADE_STACK = "upgrade-fixture";
 export const UPGRADE_TIMEOUT = 7;
 
 export async function upgradeProgram() {
-    const agent = new Agent("agent", { agentId: "upgrade_agent", llm: { url: "https://llm.example.com/v1", apiKey: LLM_API_KEY, model: "m" } });
+    const agent = new Agent("agent", {
+        agentId: "upgrade_agent",
+        llm: { url: "https://llm.example.com/v1", apiKey: LLM_API_KEY, model: "m" },
+    });
     const instance = new AgentInstance("instance", {
         agentId: agent.agentId,
         userId: "upgrade_user",
-        rtc: { roomId: "upgrade_room", agentStreamId: "upgrade_agent_stream", agentUserId: "upgrade_agent_user", userStreamId: "upgrade_user_stream" },
+        rtc: {
+            roomId: "upgrade_room",
+            agentStreamId: "upgrade_agent_stream",
+            agentUserId: "upgrade_agent_user",
+            userStreamId: "upgrade_user_stream",
+        },
         llm: { url: "https://llm.example.com/v1", apiKey: LLM_API_KEY, model: "m" },
         gracefulShutdownTimeout: UPGRADE_TIMEOUT,
     });

@@ -11,7 +11,13 @@ describe("client against the emulator", () => {
     let client: ZegoClient;
 
     before(async () => {
-        emulator = await startEmulator({ appId: DEFAULT_APP_ID, serverSecret: DEFAULT_SERVER_SECRET, rateLimitPerSecond: 0, speakingSeconds: 1, thinkingSeconds: 0 });
+        emulator = await startEmulator({
+            appId: DEFAULT_APP_ID,
+            serverSecret: DEFAULT_SERVER_SECRET,
+            rateLimitPerSecond: 0,
+            speakingSeconds: 1,
+            thinkingSeconds: 0,
+        });
         client = new ZegoClient({ appId: DEFAULT_APP_ID, serverSecret: DEFAULT_SERVER_SECRET, endpoint: emulator.url });
     });
     after(async () => {
@@ -27,7 +33,13 @@ describe("client against the emulator", () => {
             .filter((r) => r.action === action)
             .pop()!.body as Record<string, any>;
 
-    const llm = { url: "https://llm.example.com/v1", apiKey: "sk-llm", model: "m1", params: { max_tokens: 16384, nested: { KeepCase: true } }, agentExtraInfo: { Tier: "gold" } };
+    const llm = {
+        url: "https://llm.example.com/v1",
+        apiKey: "sk-llm",
+        model: "m1",
+        params: { max_tokens: 16384, nested: { KeepCase: true } },
+        agentExtraInfo: { Tier: "gold" },
+    };
     const tts = { vendor: "ByteDanceV3" as const, params: { app: { appid: "a", token: "t" }, audio: { voice_type: "v" } } };
     const rtc = { roomId: "room_1", agentStreamId: "agent_stream_1", agentUserId: "agent_user_1", userStreamId: "user_stream_1" };
 
@@ -54,7 +66,15 @@ describe("client against the emulator", () => {
         expect(page.agents).to.have.length(5);
         expect(page.cursor).to.not.equal("");
         expect(lastBody("ListAgents")).to.deep.equal({ Limit: 5 });
-        expect((await client.listAllAgents()).map((a) => a.agentId).sort()).to.deep.equal(["agent_1", "agent_2", "agent_3", "agent_4", "agent_5", "agent_6", "agent_7"]);
+        expect((await client.listAllAgents()).map((a) => a.agentId).sort()).to.deep.equal([
+            "agent_1",
+            "agent_2",
+            "agent_3",
+            "agent_4",
+            "agent_5",
+            "agent_6",
+            "agent_7",
+        ]);
 
         await client.unregisterAgent("agent_1");
         expect(lastBody("UnregisterAgent")).to.deep.equal({ AgentId: "agent_1" });
@@ -81,7 +101,12 @@ describe("client against the emulator", () => {
         expect(agentInstanceId).to.match(/^\d{19}$/);
         const body = lastBody("CreateAgentInstance");
         expect(body).to.deep.include({ AgentId: "agent_1", UserId: "user_1" });
-        expect(body.RTC).to.deep.equal({ RoomId: "room_1", AgentStreamId: "agent_stream_1", AgentUserId: "agent_user_1", UserStreamId: "user_stream_1" });
+        expect(body.RTC).to.deep.equal({
+            RoomId: "room_1",
+            AgentStreamId: "agent_stream_1",
+            AgentUserId: "agent_user_1",
+            UserStreamId: "user_stream_1",
+        });
         expect(body.VAD).to.deep.equal({ TurnDetectConfig: { SilenceSegmentation: 600 } });
         expect(body.MessageHistory).to.deep.equal({ SyncMode: 1, Messages: [{ Role: "user", Content: "hi" }], WindowSize: 10 });
         expect(body.CallbackConfig).to.deep.equal({ ASRResult: 1, LLMResult: 0 });
@@ -91,18 +116,30 @@ describe("client against the emulator", () => {
         expect(await client.queryAgentInstanceStatus(agentInstanceId)).to.deep.equal({ status: "IDLE" });
 
         await client.updateAgentInstance({ agentInstanceId, llm: { ...llm, model: "m2" }, rtc: { userStreamId: "user_stream_2" } });
-        expect(lastBody("UpdateAgentInstance")).to.deep.include({ AgentInstanceId: agentInstanceId, RTC: { UserStreamId: "user_stream_2" } });
+        expect(lastBody("UpdateAgentInstance")).to.deep.include({
+            AgentInstanceId: agentInstanceId,
+            RTC: { UserStreamId: "user_stream_2" },
+        });
         expect(lastBody("UpdateAgentInstance").LLM.Model).to.equal("m2");
 
         await client.deleteAgentInstance({ agentInstanceId, gracefulShutdown: true, gracefulShutdownTimeout: 5 });
-        expect(lastBody("DeleteAgentInstance")).to.deep.equal({ AgentInstanceId: agentInstanceId, GracefulShutdown: true, GracefulShutdownTimeout: 5 });
+        expect(lastBody("DeleteAgentInstance")).to.deep.equal({
+            AgentInstanceId: agentInstanceId,
+            GracefulShutdown: true,
+            GracefulShutdownTimeout: 5,
+        });
         const gone = await client.queryAgentInstanceStatus(agentInstanceId).catch((e) => e);
         expect(gone).to.include({ code: 410001002, action: "QueryAgentInstanceStatus" });
     });
 
     it("createDigitalHumanAgentInstance returns the digital-human config", async () => {
         await client.registerAgent({ agentId: "agent_1" });
-        const created = await client.createDigitalHumanAgentInstance({ agentId: "agent_1", userId: "user_1", rtc, digitalHuman: { digitalHumanId: "dh_1", configId: "web" } });
+        const created = await client.createDigitalHumanAgentInstance({
+            agentId: "agent_1",
+            userId: "user_1",
+            rtc,
+            digitalHuman: { digitalHumanId: "dh_1", configId: "web" },
+        });
         expect(created.agentInstanceId).to.match(/^\d{19}$/);
         expect(created.digitalHumanConfig).to.be.a("string").and.not.equal("");
         expect(lastBody("CreateDigitalHumanAgentInstance").DigitalHuman).to.deep.equal({ DigitalHumanId: "dh_1", ConfigId: "web" });
@@ -125,7 +162,11 @@ describe("client against the emulator", () => {
         expect((await client.queryAgentInstanceStatus(agentInstanceId)).status).to.equal("IDLE");
 
         await client.sendAgentInstanceLlm({ agentInstanceId, text: "What time is it?", addQuestionToHistory: true });
-        expect(lastBody("SendAgentInstanceLLM")).to.deep.equal({ AgentInstanceId: agentInstanceId, Text: "What time is it?", AddQuestionToHistory: true });
+        expect(lastBody("SendAgentInstanceLLM")).to.deep.equal({
+            AgentInstanceId: agentInstanceId,
+            Text: "What time is it?",
+            AddQuestionToHistory: true,
+        });
 
         await client.addAgentInstanceMsg({ agentInstanceId, messages: [{ role: "assistant", content: "noted" }] });
         const list = await client.getAgentInstanceMsgList(agentInstanceId);

@@ -12,10 +12,31 @@ describe("emulator: CLI", () => {
         expect(parseArgs([], {})).to.include({ appId: DEFAULT_APP_ID, serverSecret: DEFAULT_SERVER_SECRET, port: 0 });
         expect(parseArgs([], { ZEGO_APP_ID: "42", ZEGO_SERVER_SECRET: "s" })).to.include({ appId: 42, serverSecret: "s" });
         const all = parseArgs(
-            ["--port", "9", "--app-id=7", "--server-secret", "x", "--concurrency-limit", "3", "--rate-limit", "0", "--delete-mode", "wait", "--verbose"],
+            [
+                "--port",
+                "9",
+                "--app-id=7",
+                "--server-secret",
+                "x",
+                "--concurrency-limit",
+                "3",
+                "--rate-limit",
+                "0",
+                "--delete-mode",
+                "wait",
+                "--verbose",
+            ],
             {},
         );
-        expect(all).to.include({ port: 9, appId: 7, serverSecret: "x", concurrencyLimit: 3, rateLimitPerSecond: 0, deleteMode: "wait", verbose: true });
+        expect(all).to.include({
+            port: 9,
+            appId: 7,
+            serverSecret: "x",
+            concurrencyLimit: 3,
+            rateLimitPerSecond: 0,
+            deleteMode: "wait",
+            verbose: true,
+        });
         expect(() => parseArgs(["--delete-mode", "later"], {})).to.throw(/delete-mode/);
         expect(() => parseArgs(["--port", "abc"], {})).to.throw(/port/);
         expect(() => parseArgs(["--nope"], {})).to.throw(/unknown option/);

@@ -78,7 +78,15 @@ describe("emulator: control API over HTTP (EmulatorControl)", () => {
         const options = await control.setOptions({ concurrencyLimit: 1, deleteMode: "wait" });
         expect(options).to.include({ concurrencyLimit: 1, deleteMode: "wait" });
         await createInstance(ctx.url, 1);
-        expect((await zego(ctx.url, "CreateAgentInstance", { AgentId: "agent-1", UserId: "u2", RTC: { RoomId: "r", AgentStreamId: "s2", AgentUserId: "a2", UserStreamId: "x" } })).code).to.equal(410000011);
+        expect(
+            (
+                await zego(ctx.url, "CreateAgentInstance", {
+                    AgentId: "agent-1",
+                    UserId: "u2",
+                    RTC: { RoomId: "r", AgentStreamId: "s2", AgentUserId: "a2", UserStreamId: "x" },
+                })
+            ).code,
+        ).to.equal(410000011);
         const faults = await control.setFaults({ seed: 5, http5xxRate: 1, http5xxStatuses: [504] });
         expect(faults).to.deep.include({ seed: 5, http5xxRate: 1, http5xxStatuses: [504] });
         expect((await zego(ctx.url, "ListAgents")).status).to.equal(504);

@@ -75,7 +75,7 @@ describe("emulator: fault injection", () => {
         expect(await sequence(em, 5)).to.deep.equal(Array(5).fill("http:503"));
     });
 
-    it("phase \"after\": the action takes effect and the response is lost", async () => {
+    it('phase "after": the action takes effect and the response is lost', async () => {
         await start({ http5xxRate: 1, http5xxStatuses: [502], phase: "after" });
         const r = await zego(em.url, "RegisterAgent", { AgentId: "a1" });
         expect(r.status).to.equal(502);

@@ -20,7 +20,9 @@ describe("emulator: gateway checks", () => {
     });
 
     it("signs as the docs' test vector says", () => {
-        expect(computeSignature(12345, "4fd24687296dd9f3", "9193cc662a4c0ec135ec71fb57194b38", 1615186943)).to.equal("43e5cfcca828314675f91b001390566a");
+        expect(computeSignature(12345, "4fd24687296dd9f3", "9193cc662a4c0ec135ec71fb57194b38", 1615186943)).to.equal(
+            "43e5cfcca828314675f91b001390566a",
+        );
     });
 
     const missing: [string, number][] = [
@@ -42,13 +44,30 @@ describe("emulator: gateway checks", () => {
     }
 
     it("checks in gateway order: Action, nonce, signature, timestamp, version, AppId", async () => {
-        const none = await zego(ctx.url, "ListAgents", {}, {
-            query: { Action: undefined, SignatureNonce: undefined, Signature: undefined, Timestamp: undefined, SignatureVersion: undefined, AppId: undefined },
-        });
+        const none = await zego(
+            ctx.url,
+            "ListAgents",
+            {},
+            {
+                query: {
+                    Action: undefined,
+                    SignatureNonce: undefined,
+                    Signature: undefined,
+                    Timestamp: undefined,
+                    SignatureVersion: undefined,
+                    AppId: undefined,
+                },
+            },
+        );
         expect(none.code).to.equal(100000006);
-        const onlyAction = await zego(ctx.url, "ListAgents", {}, {
-            query: { SignatureNonce: undefined, Signature: undefined, Timestamp: "x", SignatureVersion: undefined, AppId: "bad" },
-        });
+        const onlyAction = await zego(
+            ctx.url,
+            "ListAgents",
+            {},
+            {
+                query: { SignatureNonce: undefined, Signature: undefined, Timestamp: "x", SignatureVersion: undefined, AppId: "bad" },
+            },
+        );
         expect(onlyAction.code).to.equal(100000008);
         const badTimestampAndVersion = await zego(ctx.url, "ListAgents", {}, { query: { Timestamp: "soon", SignatureVersion: "1.0" } });
         expect(badTimestampAndVersion.code).to.equal(100000003);
@@ -128,7 +147,9 @@ describe("emulator: gateway checks", () => {
     });
 
     it("a body over 1 MiB is not read → 100000012", async () => {
-        const r = await zego(ctx.url, "RegisterAgent", undefined, { rawBody: JSON.stringify({ AgentId: "a", Name: "x".repeat(1024 * 1024) }) });
+        const r = await zego(ctx.url, "RegisterAgent", undefined, {
+            rawBody: JSON.stringify({ AgentId: "a", Name: "x".repeat(1024 * 1024) }),
+        });
         expect(r.code).to.equal(100000012);
     });
 

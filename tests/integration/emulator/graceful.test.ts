@@ -10,7 +10,12 @@ async function withClock(options: Partial<EmulatorOptions> = {}) {
     const call = (action: string, body: Record<string, unknown>) => zego(em.url, action, body, { nowMs: clock.t });
     await zego(em.url, "RegisterAgent", { AgentId: "agent-1" }, { nowMs: clock.t });
     const create = async (n: number) => {
-        const r = await zego(em.url, "CreateAgentInstance", { AgentId: "agent-1", UserId: `u${n}`, RTC: { RoomId: "r", AgentStreamId: `s${n}`, AgentUserId: `a${n}`, UserStreamId: "us" } }, { nowMs: clock.t });
+        const r = await zego(
+            em.url,
+            "CreateAgentInstance",
+            { AgentId: "agent-1", UserId: `u${n}`, RTC: { RoomId: "r", AgentStreamId: `s${n}`, AgentUserId: `a${n}`, UserStreamId: "us" } },
+            { nowMs: clock.t },
+        );
         return r.data.AgentInstanceId as string;
     };
     return { clock, em, call, create };
@@ -41,7 +46,9 @@ describe("emulator: graceful shutdown state machine", () => {
         const t0 = env.clock.t;
         env.em.setBusy(id, { status: "THINKING", seconds: 5 });
         expect((await env.call("QueryAgentInstanceStatus", { AgentInstanceId: id })).data.Status).to.equal("THINKING");
-        expect((await env.call("DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 30 })).code).to.equal(0);
+        expect(
+            (await env.call("DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 30 })).code,
+        ).to.equal(0);
         expect(env.em.instances()[0]).to.include({ state: "shutting-down", status: "THINKING" });
         expect(env.em.instances()[0].deleteRequest).to.deep.equal({ GracefulShutdown: true, GracefulShutdownTimeout: 30, receivedAt: t0 });
 
@@ -67,7 +74,7 @@ describe("emulator: graceful shutdown state machine", () => {
         expect(env.em.instances()[0]).to.include({ state: "deleted", deletedReason: "api", deletedAt: t0 + 5_000, status: "IDLE" });
     });
 
-    it("still busy at GracefulShutdownTimeout: deleted then (\"graceful-timeout\")", async () => {
+    it('still busy at GracefulShutdownTimeout: deleted then ("graceful-timeout")', async () => {
         env = await withClock();
         const id = await env.create(1);
         const t0 = env.clock.t;
@@ -77,7 +84,12 @@ describe("emulator: graceful shutdown state machine", () => {
         expect((await env.call("QueryAgentInstanceStatus", { AgentInstanceId: id })).code).to.equal(410001041);
         env.clock.t = t0 + 2_500;
         expect((await env.call("QueryAgentInstanceStatus", { AgentInstanceId: id })).code).to.equal(410001002);
-        expect(env.em.instances()[0]).to.include({ state: "deleted", deletedReason: "graceful-timeout", deletedAt: t0 + 2_000, status: "SPEAKING" });
+        expect(env.em.instances()[0]).to.include({
+            state: "deleted",
+            deletedReason: "graceful-timeout",
+            deletedAt: t0 + 2_000,
+            status: "SPEAKING",
+        });
     });
 
     it("GracefulShutdownTimeout defaults to 30 s", async () => {
@@ -115,7 +127,7 @@ describe("emulator: graceful shutdown state machine", () => {
         expect(env.em.instances()[1]).to.include({ state: "deleted", deletedReason: "api", deletedAt: t0 + 3_500 });
     });
 
-    it("deleteMode \"wait\" with an injected clock answers once the clock passes the deadline", async () => {
+    it('deleteMode "wait" with an injected clock answers once the clock passes the deadline', async () => {
         env = await withClock({ deleteMode: "wait" });
         const id = await env.create(1);
         env.em.setBusy(id, { seconds: 10 });
@@ -138,7 +150,7 @@ describe("emulator: graceful shutdown in real time", () => {
     let em: Emulator;
     afterEach(async () => em && (await em.close()));
 
-    it("deleteMode \"wait\": the Delete answers when the busy instance becomes IDLE (busy 1 s)", async () => {
+    it('deleteMode "wait": the Delete answers when the busy instance becomes IDLE (busy 1 s)', async () => {
         em = await startEmulator({ appId: APP_ID, serverSecret: SECRET, deleteMode: "wait" });
         await registerAgent(em.url);
         const id = await createInstance(em.url, 1);
@@ -151,7 +163,7 @@ describe("emulator: graceful shutdown in real time", () => {
         expect(em.instances()[0]).to.include({ state: "deleted", deletedReason: "api" });
     });
 
-    it("deleteMode \"wait\": the Delete answers at the timeout when still busy (timeout 1 s)", async () => {
+    it('deleteMode "wait": the Delete answers at the timeout when still busy (timeout 1 s)', async () => {
         em = await startEmulator({ appId: APP_ID, serverSecret: SECRET, deleteMode: "wait" });
         await registerAgent(em.url);
         const id = await createInstance(em.url, 1);
@@ -163,7 +175,7 @@ describe("emulator: graceful shutdown in real time", () => {
         expect(em.instances()[0]).to.include({ state: "deleted", deletedReason: "graceful-timeout" });
     });
 
-    it("deleteMode \"async\": answers at once, then the instance goes by itself (timer-driven)", async () => {
+    it('deleteMode "async": answers at once, then the instance goes by itself (timer-driven)', async () => {
         const lines: string[] = [];
         em = await startEmulator({ appId: APP_ID, serverSecret: SECRET, log: (line) => lines.push(line) });
         await registerAgent(em.url);
@@ -192,11 +204,21 @@ describe("emulator: idle auto-deletion (option maxIdleTime)", () => {
         expect(env.em.instances()[0].state).to.equal("live");
     });
 
-    it("on: deleted (\"idle\") after AdvancedConfig.MaxIdleTime (default 120 s) without a user in the room", async () => {
+    it('on: deleted ("idle") after AdvancedConfig.MaxIdleTime (default 120 s) without a user in the room', async () => {
         env = await withClock({ maxIdleTime: true });
         const t0 = env.clock.t;
         const byDefault = await env.create(1);
-        const r = await zego(env.em.url, "CreateAgentInstance", { AgentId: "agent-1", UserId: "u2", RTC: { RoomId: "r", AgentStreamId: "s2", AgentUserId: "a2", UserStreamId: "us" }, AdvancedConfig: { MaxIdleTime: 10 } }, { nowMs: env.clock.t });
+        const r = await zego(
+            env.em.url,
+            "CreateAgentInstance",
+            {
+                AgentId: "agent-1",
+                UserId: "u2",
+                RTC: { RoomId: "r", AgentStreamId: "s2", AgentUserId: "a2", UserStreamId: "us" },
+                AdvancedConfig: { MaxIdleTime: 10 },
+            },
+            { nowMs: env.clock.t },
+        );
         const short = r.data.AgentInstanceId as string;
         const present = await env.create(3);
         env.em.setUserPresent(present, true);
@@ -232,7 +254,11 @@ describe("emulator: graceful shutdown under sinon fake timers", () => {
         em.setBusy(id, { seconds: 20 });
         const started = Date.now();
         let answered = false;
-        const pending = zego(em.url, "DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 60 }).then((r) => {
+        const pending = zego(em.url, "DeleteAgentInstance", {
+            AgentInstanceId: id,
+            GracefulShutdown: true,
+            GracefulShutdownTimeout: 60,
+        }).then((r) => {
             answered = true;
             return r;
         });

@@ -98,7 +98,12 @@ export async function registerAgent(url: string, agentId = "agent-1", extra: Rec
     if (r.code !== 0) throw new Error(`RegisterAgent failed: ${r.text}`);
 }
 
-export async function createInstance(url: string, n: number | string, extra: Record<string, unknown> = {}, options: CallOptions = {}): Promise<string> {
+export async function createInstance(
+    url: string,
+    n: number | string,
+    extra: Record<string, unknown> = {},
+    options: CallOptions = {},
+): Promise<string> {
     const r = await zego(url, "CreateAgentInstance", instanceBody(n, extra), options);
     if (r.code !== 0) throw new Error(`CreateAgentInstance failed: ${r.text}`);
     return r.data.AgentInstanceId as string;

@@ -12,7 +12,13 @@ describe("emulator: instances", () => {
             expect(r.code).to.equal(0);
             expect(r.data.AgentInstanceId).to.match(/^\d{19}$/);
             const [inst] = ctx.em.instances();
-            expect(inst).to.include({ agentInstanceId: r.data.AgentInstanceId, action: "CreateAgentInstance", state: "live", status: "IDLE", agentId: "agent-1" });
+            expect(inst).to.include({
+                agentInstanceId: r.data.AgentInstanceId,
+                action: "CreateAgentInstance",
+                state: "live",
+                status: "IDLE",
+                agentId: "agent-1",
+            });
             expect((inst.body.LLM as Record<string, unknown>).ApiKey).to.equal("***");
             expect((inst.config.TTS as { Params: Record<string, unknown> }).Params.app).to.equal("***");
         });
@@ -28,9 +34,17 @@ describe("emulator: instances", () => {
             expect(noRtc.json!.Message).to.contain("RTC");
             const badUser = await zego(ctx.url, "CreateAgentInstance", instanceBody(1, { UserId: "bad user!" }));
             expect(badUser.json!.Message).to.contain("UserId");
-            const badVad = await zego(ctx.url, "CreateAgentInstance", instanceBody(1, { VAD: { TurnDetectConfig: { SilenceSegmentation: 100 } } }));
+            const badVad = await zego(
+                ctx.url,
+                "CreateAgentInstance",
+                instanceBody(1, { VAD: { TurnDetectConfig: { SilenceSegmentation: 100 } } }),
+            );
             expect(badVad.json!.Message).to.contain("VAD.TurnDetectConfig.SilenceSegmentation");
-            const longUser = await zego(ctx.url, "CreateAgentInstance", instanceBody(1, { RTC: { ...rtc(1), AgentUserId: "u".repeat(33) } }));
+            const longUser = await zego(
+                ctx.url,
+                "CreateAgentInstance",
+                instanceBody(1, { RTC: { ...rtc(1), AgentUserId: "u".repeat(33) } }),
+            );
             expect(longUser.json!.Message).to.contain("RTC.AgentUserId");
             expect(ctx.em.instances()).to.have.length(0);
         });
@@ -44,7 +58,11 @@ describe("emulator: instances", () => {
             expect(config).to.include({ DigitalHumanId: "dh-1", AgentInstanceId: r.data.AgentInstanceId });
             const noDh = await zego(ctx.url, "CreateDigitalHumanAgentInstance", instanceBody(2));
             expect(noDh.json!.Message).to.contain("DigitalHuman");
-            const disabled = await zego(ctx.url, "CreateDigitalHumanAgentInstance", instanceBody(3, { DigitalHuman: dh, AdvancedConfig: { DisableTTS: true } }));
+            const disabled = await zego(
+                ctx.url,
+                "CreateDigitalHumanAgentInstance",
+                instanceBody(3, { DigitalHuman: dh, AdvancedConfig: { DisableTTS: true } }),
+            );
             expect(disabled.code).to.equal(410000003);
             expect(disabled.json!.Message).to.contain("AdvancedConfig.DisableTTS");
             expect(ctx.em.instances().map((i) => i.action)).to.deep.equal(["CreateDigitalHumanAgentInstance"]);
@@ -69,7 +87,10 @@ describe("emulator: instances", () => {
             expect(over.code).to.equal(410000011);
             ctx.em.setBusy(ids[0], { seconds: 30 });
             expect((await zego(ctx.url, "DeleteAgentInstance", { AgentInstanceId: ids[0], GracefulShutdown: true })).code).to.equal(0);
-            expect((await zego(ctx.url, "CreateAgentInstance", instanceBody(4))).code).to.equal(410000011, "a shutting-down instance still counts");
+            expect((await zego(ctx.url, "CreateAgentInstance", instanceBody(4))).code).to.equal(
+                410000011,
+                "a shutting-down instance still counts",
+            );
             expect((await zego(ctx.url, "DeleteAgentInstance", { AgentInstanceId: ids[1] })).code).to.equal(0);
             expect((await zego(ctx.url, "CreateAgentInstance", instanceBody(4))).code).to.equal(0);
             expect(ctx.em.stats().maxLive).to.equal(3);
@@ -95,10 +116,18 @@ describe("emulator: instances", () => {
         it("strictUniqueness rejects reused AgentUserId / AgentStreamId with 410000003", async () => {
             ctx.em.setOptions({ strictUniqueness: true });
             await createInstance(ctx.url, 1);
-            const user = await zego(ctx.url, "CreateAgentInstance", instanceBody(2, { RTC: { ...rtc(2), AgentUserId: rtc(1).AgentUserId } }));
+            const user = await zego(
+                ctx.url,
+                "CreateAgentInstance",
+                instanceBody(2, { RTC: { ...rtc(2), AgentUserId: rtc(1).AgentUserId } }),
+            );
             expect(user.code).to.equal(410000003);
             expect(user.json!.Message).to.contain("RTC.AgentUserId");
-            const stream = await zego(ctx.url, "CreateAgentInstance", instanceBody(3, { RTC: { ...rtc(3), AgentStreamId: rtc(1).AgentStreamId } }));
+            const stream = await zego(
+                ctx.url,
+                "CreateAgentInstance",
+                instanceBody(3, { RTC: { ...rtc(3), AgentStreamId: rtc(1).AgentStreamId } }),
+            );
             expect(stream.json!.Message).to.contain("RTC.AgentStreamId");
         });
 
@@ -181,7 +210,9 @@ describe("emulator: instances", () => {
                 expect(r.code).to.equal(410000003);
                 expect(r.json!.Message).to.contain(field);
             }
-            expect((await zego(ctx.url, "UpdateAgentInstance", { AgentInstanceId: id, TTS: { ...tts, Url: "https://tts.example.com" } })).code).to.equal(0);
+            expect(
+                (await zego(ctx.url, "UpdateAgentInstance", { AgentInstanceId: id, TTS: { ...tts, Url: "https://tts.example.com" } })).code,
+            ).to.equal(0);
         });
 
         it("an unknown instance → 410001002", async () => {
@@ -219,7 +250,11 @@ describe("emulator: instances", () => {
 
         it("validates GracefulShutdownTimeout 1..120", async () => {
             const id = await createInstance(ctx.url, 1);
-            const r = await zego(ctx.url, "DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 121 });
+            const r = await zego(ctx.url, "DeleteAgentInstance", {
+                AgentInstanceId: id,
+                GracefulShutdown: true,
+                GracefulShutdownTimeout: 121,
+            });
             expect(r.code).to.equal(410000003);
             expect(r.json!.Message).to.contain("GracefulShutdownTimeout");
         });
@@ -243,7 +278,9 @@ describe("emulator: instances", () => {
         });
 
         it("message list: initial Messages, LLM/TTS history, add and reset", async () => {
-            const id = await createInstance(ctx.url, 1, { MessageHistory: { SyncMode: 1, Messages: [{ Role: "user", Content: "m0" }], WindowSize: 10 } });
+            const id = await createInstance(ctx.url, 1, {
+                MessageHistory: { SyncMode: 1, Messages: [{ Role: "user", Content: "m0" }], WindowSize: 10 },
+            });
             await zego(ctx.url, "SendAgentInstanceTTS", { AgentInstanceId: id, Text: "t1" });
             await zego(ctx.url, "AddAgentInstanceMsg", { AgentInstanceId: id, Messages: [{ Role: "user", Content: "m1" }] });
             const list = await zego(ctx.url, "GetAgentInstanceMsgList", { AgentInstanceId: id });
@@ -255,7 +292,10 @@ describe("emulator: instances", () => {
                     { Role: "user", Content: "m1" },
                 ],
             });
-            const badRole = await zego(ctx.url, "AddAgentInstanceMsg", { AgentInstanceId: id, Messages: [{ Role: "system", Content: "x" }] });
+            const badRole = await zego(ctx.url, "AddAgentInstanceMsg", {
+                AgentInstanceId: id,
+                Messages: [{ Role: "system", Content: "x" }],
+            });
             expect(badRole.json!.Message).to.contain("Messages[0].Role");
             expect((await zego(ctx.url, "ResetAgentInstanceMsgList", { AgentInstanceId: id })).code).to.equal(0);
             expect((await zego(ctx.url, "GetAgentInstanceMsgList", { AgentInstanceId: id })).data.Total).to.equal(0);

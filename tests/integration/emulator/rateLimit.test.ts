@@ -67,7 +67,8 @@ describe("emulator: rate limiting", () => {
 
     it("requests failing the gateway are not counted against the limit", async () => {
         await start({ rateLimitPerSecond: 1 });
-        for (let i = 0; i < 3; i++) expect((await zego(em.url, "ListAgents", {}, { nowMs: clock.t, secret: "bad" })).code).to.equal(100000005);
+        for (let i = 0; i < 3; i++)
+            expect((await zego(em.url, "ListAgents", {}, { nowMs: clock.t, secret: "bad" })).code).to.equal(100000005);
         expect((await call("ListAgents")).code).to.equal(0);
     });
 });

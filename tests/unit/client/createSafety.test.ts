@@ -46,7 +46,11 @@ describe("client: never retry an ambiguous create", () => {
             expect(err).to.be.instanceOf(ZegoApiError);
             expect(err).to.include({ action: "CreateAgentInstance", ambiguous: true, retryable: false, attempts: 1 });
             expect(err.message).to.match(/^CreateAgentInstance failed: /);
-            expect(err.message).to.include("may or may not have been created").and.include("pulumi up").and.include("AgentUserId").and.include("MaxIdleTime (default 120 s)");
+            expect(err.message)
+                .to.include("may or may not have been created")
+                .and.include("pulumi up")
+                .and.include("AgentUserId")
+                .and.include("MaxIdleTime (default 120 s)");
         });
     }
 

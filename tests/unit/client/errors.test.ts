@@ -16,7 +16,10 @@ describe("client: error mapping", () => {
         await peer.stop();
     });
 
-    async function failure(script: Parameters<ScriptedPeer["script"]>[0], call: () => Promise<unknown> = () => tc.client.unregisterAgent("a")): Promise<ZegoApiError> {
+    async function failure(
+        script: Parameters<ScriptedPeer["script"]>[0],
+        call: () => Promise<unknown> = () => tc.client.unregisterAgent("a"),
+    ): Promise<ZegoApiError> {
         peer.fallback = script;
         const err = await rejection(call());
         expect(err).to.be.instanceOf(ZegoApiError).and.instanceOf(ZegoError);
@@ -24,11 +27,22 @@ describe("client: error mapping", () => {
     }
 
     it("names the action, the code, its meaning, the server message and the request id", async () => {
-        const err = await failure(zego(410001002, "instance 42 not found", { requestId: "123" }), () => tc.client.deleteAgentInstance({ agentInstanceId: "42" }));
+        const err = await failure(zego(410001002, "instance 42 not found", { requestId: "123" }), () =>
+            tc.client.deleteAgentInstance({ agentInstanceId: "42" }),
+        );
         expect(err.message).to.equal(
             "DeleteAgentInstance failed: ZEGO code 410001002 (AI agent instance not found (it may have been deleted)): instance 42 not found; request id 123",
         );
-        expect(err).to.include({ action: "DeleteAgentInstance", code: 410001002, httpStatus: 200, requestId: "123", zegoMessage: "instance 42 not found", retryable: false, ambiguous: false, attempts: 1 });
+        expect(err).to.include({
+            action: "DeleteAgentInstance",
+            code: 410001002,
+            httpStatus: 200,
+            requestId: "123",
+            zegoMessage: "instance 42 not found",
+            retryable: false,
+            ambiguous: false,
+            attempts: 1,
+        });
         expect(peer.received).to.have.length(1);
     });
 
@@ -48,7 +62,9 @@ describe("client: error mapping", () => {
     });
 
     it("maps business codes, and says when a code is undocumented", async () => {
-        expect((await failure(zego(410000003, "AgentId too long"))).message).to.include("ZEGO code 410000003 (Invalid parameter): AgentId too long");
+        expect((await failure(zego(410000003, "AgentId too long"))).message).to.include(
+            "ZEGO code 410000003 (Invalid parameter): AgentId too long",
+        );
         expect((await failure(zego(410001009))).message).to.include("(Agent not found)");
         expect((await failure(zego(499999999, "new"))).message).to.include("ZEGO code 499999999 (undocumented code): new");
     });
@@ -108,7 +124,12 @@ describe("client: error mapping", () => {
     });
 
     it("redacts the secret and the signature if the server echoes them", async () => {
-        const err = await failure((req) => zego(100000005, `bad signature ${req.params.Signature} for secret ${SECRET} at /?Action=X&Signature=${req.params.Signature}&SignatureVersion=2.0`));
+        const err = await failure((req) =>
+            zego(
+                100000005,
+                `bad signature ${req.params.Signature} for secret ${SECRET} at /?Action=X&Signature=${req.params.Signature}&SignatureVersion=2.0`,
+            ),
+        );
         expect(err.zegoMessage).to.include("bad signature [redacted] for secret [redacted] at /?[signed query redacted]");
     });
 

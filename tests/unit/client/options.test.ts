@@ -54,18 +54,24 @@ describe("client: options", () => {
     });
 
     it("rejects other bad options, naming the option, the allowed values and the given value", () => {
-        expect(configError({ ...base(), endpoint: undefined, region: "moon" }, "region").message).to.include('"moon"').and.include('"fra"');
+        expect(configError({ ...base(), endpoint: undefined, region: "moon" }, "region").message)
+            .to.include('"moon"')
+            .and.include('"fra"');
         expect(configError({ ...base(), endpoint: "http://example.com" }, "endpoint").message).to.include("loopback");
         expect(configError({ ...base(), timeoutMs: 0 }, "timeoutMs").message).to.include("got 0");
         expect(configError({ ...base(), maxRequestsPerSecond: -1 }, "maxRequestsPerSecond").message).to.include("got -1");
         expect(configError({ ...base(), retry: { maxAttempts: 0 } }, "retry.maxAttempts").message).to.include("from 1 to 100");
         expect(configError({ ...base(), retry: { deadlineMs: "60s" } }, "retry.deadlineMs").message).to.include('"60s"');
-        expect(configError({ ...base(), retry: { baseDelayMs: 500, maxDelayMs: 100 } }, "retry.maxDelayMs").message).to.include(">= retry.baseDelayMs");
+        expect(configError({ ...base(), retry: { baseDelayMs: 500, maxDelayMs: 100 } }, "retry.maxDelayMs").message).to.include(
+            ">= retry.baseDelayMs",
+        );
         expect(configError({ ...base(), retry: { tries: 3 } }, "retry.tries").message).to.include("retry.maxAttempts");
         expect(configError({ ...base(), retry: true }, "retry").message).to.include("got true");
         expect(configError({ ...base(), throttle: { httpStatuses: [429, 99] } }, "throttle.httpStatuses[1]").message).to.include("got 99");
         expect(configError({ ...base(), onEvent: "log" }, "onEvent").message).to.include("a function");
-        expect(configError({ ...base(), regoin: "fra" }, "regoin").message).to.include("allowed:").and.include("region");
+        expect(configError({ ...base(), regoin: "fra" }, "regoin").message)
+            .to.include("allowed:")
+            .and.include("region");
     });
 
     it("fails before any request is sent", () => {

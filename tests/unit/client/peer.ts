@@ -37,9 +37,15 @@ export interface Received {
 /** Every Signature any peer has seen, so tests can check none ever shows up in an error. */
 export const SEEN_SIGNATURES = new Set<string>();
 
-export const ok = (data: unknown = null, requestId = "req-ok"): Scripted => ({ body: { Code: 0, Message: "Succeed", RequestId: requestId, Data: data } });
+export const ok = (data: unknown = null, requestId = "req-ok"): Scripted => ({
+    body: { Code: 0, Message: "Succeed", RequestId: requestId, Data: data },
+});
 
-export const zego = (code: number, message = `scripted failure ${code}`, extra: { status?: number; headers?: Record<string, string>; requestId?: string } = {}): Scripted => ({
+export const zego = (
+    code: number,
+    message = `scripted failure ${code}`,
+    extra: { status?: number; headers?: Record<string, string>; requestId?: string } = {},
+): Scripted => ({
     status: extra.status,
     headers: extra.headers,
     body: { Code: code, Message: message, RequestId: extra.requestId ?? `req-${code}` },

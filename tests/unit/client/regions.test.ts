@@ -23,11 +23,20 @@ describe("client: regions and endpoints", () => {
         for (const url of ["http://127.0.0.1:8080", "http://127.10.0.3", "http://localhost:3000/", "http://[::1]:9000"]) {
             expect(resolveEndpoint({ endpoint: url })).to.equal(url.replace(/\/$/, ""));
         }
-        for (const url of ["http://aigc-aiagent-api.zegotech.cn", "http://10.0.0.1:8080", "http://128.0.0.1", "http://localhost.example.com"]) {
+        for (const url of [
+            "http://aigc-aiagent-api.zegotech.cn",
+            "http://10.0.0.1:8080",
+            "http://128.0.0.1",
+            "http://localhost.example.com",
+        ]) {
             const err = thrown(() => resolveEndpoint({ endpoint: url }));
             expect(err).to.be.instanceOf(ZegoConfigError);
             expect((err as ZegoConfigError).option).to.equal("endpoint");
-            expect(err.message).to.include('option "endpoint"').and.include("https://").and.include("loopback").and.include(new URL(url).host);
+            expect(err.message)
+                .to.include('option "endpoint"')
+                .and.include("https://")
+                .and.include("loopback")
+                .and.include(new URL(url).host);
         }
     });
 

@@ -35,7 +35,8 @@ describe("client: retry policy", () => {
     });
 
     describe("classification", () => {
-        const verdict = (failure: AttemptFailure, creates: boolean) => classifyFailure(failure, { creates, throttle: DEFAULT_THROTTLE_SIGNAL });
+        const verdict = (failure: AttemptFailure, creates: boolean) =>
+            classifyFailure(failure, { creates, throttle: DEFAULT_THROTTLE_SIGNAL });
         const net = (networkCode: string): AttemptFailure => ({ kind: "network", networkCode });
         const http = (httpStatus: number): AttemptFailure => ({ kind: "http", httpStatus });
         const code = (c: number, httpStatus = 200): AttemptFailure => ({ kind: "zego", code: c, httpStatus });
@@ -65,20 +66,53 @@ describe("client: retry policy", () => {
         });
 
         it("does not retry permanent failures", () => {
-            for (const f of [http(400), http(404), http(500), code(100000005), code(410000003), code(410001002), code(410000011), net("CERT_HAS_EXPIRED"), { kind: "malformed", httpStatus: 200 } as AttemptFailure]) {
+            for (const f of [
+                http(400),
+                http(404),
+                http(500),
+                code(100000005),
+                code(410000003),
+                code(410001002),
+                code(410000011),
+                net("CERT_HAS_EXPIRED"),
+                { kind: "malformed", httpStatus: 200 } as AttemptFailure,
+            ]) {
                 expect(verdict(f, false).retry, JSON.stringify(f)).to.equal(false);
                 expect(verdict(f, true).retry, JSON.stringify(f)).to.equal(false);
             }
         });
 
         it("retries a create only when it provably did not take effect", () => {
-            const safe = [net("ECONNREFUSED"), net("ENOTFOUND"), net("EAI_AGAIN"), net("EHOSTUNREACH"), net("ENETUNREACH"), http(429), http(503), code(410001029), code(100000004), code(410000010)];
+            const safe = [
+                net("ECONNREFUSED"),
+                net("ENOTFOUND"),
+                net("EAI_AGAIN"),
+                net("EHOSTUNREACH"),
+                net("ENETUNREACH"),
+                http(429),
+                http(503),
+                code(410001029),
+                code(100000004),
+                code(410000010),
+            ];
             for (const f of safe) {
                 const v = verdict(f, true);
                 expect(v.retry, JSON.stringify(f)).to.equal(true);
                 expect(v.ambiguous, JSON.stringify(f)).to.equal(false);
             }
-            const ambiguous = [net("ECONNRESET"), net("ETIMEDOUT"), net("EPIPE"), { kind: "timeout" } as AttemptFailure, http(500), http(502), http(504), code(100000015), code(410000001), code(410000009), { kind: "malformed", httpStatus: 200 } as AttemptFailure];
+            const ambiguous = [
+                net("ECONNRESET"),
+                net("ETIMEDOUT"),
+                net("EPIPE"),
+                { kind: "timeout" } as AttemptFailure,
+                http(500),
+                http(502),
+                http(504),
+                code(100000015),
+                code(410000001),
+                code(410000009),
+                { kind: "malformed", httpStatus: 200 } as AttemptFailure,
+            ];
             for (const f of ambiguous) {
                 const v = verdict(f, true);
                 expect(v.retry, JSON.stringify(f)).to.equal(false);
@@ -119,7 +153,12 @@ describe("client: retry policy", () => {
             expect(result).to.deep.equal({ round: 7 });
             // random() = 0.5 → half of 200, 400, 800, 1600.
             expect(eventsOf(events, "retry").map((e) => e.delayMs)).to.deep.equal([100, 200, 400, 800]);
-            expect(eventsOf(events, "retry").map((e) => e.reason)).to.deep.equal(["ZEGO code 410000001", "HTTP 502", "ECONNRESET", "ZEGO code 100000015"]);
+            expect(eventsOf(events, "retry").map((e) => e.reason)).to.deep.equal([
+                "ZEGO code 410000001",
+                "HTTP 502",
+                "ECONNRESET",
+                "ZEGO code 100000015",
+            ]);
             const at = peer.received.map((r) => r.receivedAt - NOW);
             expect(at).to.deep.equal([0, 100, 300, 700, 1500]);
             expect(client.stats).to.deep.equal({ requests: 5, retries: 4, throttled: 0 });
@@ -133,7 +172,9 @@ describe("client: retry policy", () => {
             expect(peer.received).to.have.length(3);
             expect(err).to.be.instanceOf(ZegoApiError);
             expect(err).to.include({ code: 410000009, attempts: 3, retryable: true });
-            expect(err.message).to.include("UnregisterAgent failed: ZEGO code 410000009 (Internal service call failed): internal call failed");
+            expect(err.message).to.include(
+                "UnregisterAgent failed: ZEGO code 410000009 (Internal service call failed): internal call failed",
+            );
             expect(err.message).to.include("Gave up after 3 attempts (retry.maxAttempts is 3)");
         });
 

@@ -42,11 +42,20 @@ describe("client: request signing", () => {
             const [req] = peer.received;
             expect(req.method).to.equal("POST");
             expect(req.path).to.equal("/");
-            expect(req.query.map(([k]) => k)).to.deep.equal(["Action", "AppId", "SignatureNonce", "Timestamp", "Signature", "SignatureVersion"]);
+            expect(req.query.map(([k]) => k)).to.deep.equal([
+                "Action",
+                "AppId",
+                "SignatureNonce",
+                "Timestamp",
+                "Signature",
+                "SignatureVersion",
+            ]);
             expect(req.params.Action).to.equal("UnregisterAgent");
             expect(req.params.AppId).to.equal("12345");
             expect(req.params.SignatureVersion).to.equal("2.0");
-            expect(req.params.Signature).to.equal(computeSignature(APP_ID, req.params.SignatureNonce, SECRET, Number(req.params.Timestamp)));
+            expect(req.params.Signature).to.equal(
+                computeSignature(APP_ID, req.params.SignatureNonce, SECRET, Number(req.params.Timestamp)),
+            );
             expect(String(req.headers["content-type"])).to.match(/^application\/json/);
             expect(req.body).to.deep.equal({ AgentId: "agent-1" });
         });

@@ -46,7 +46,12 @@ describe("AgentInstance check", () => {
 
     it("tolerates unknown values during preview", async () => {
         const args = validInstanceArgs();
-        const props = asProps({ ...args, agentId: UNKNOWN, rtc: { ...(args.rtc as object), roomId: UNKNOWN }, gracefulShutdownTimeout: UNKNOWN });
+        const props = asProps({
+            ...args,
+            agentId: UNKNOWN,
+            rtc: { ...(args.rtc as object), roomId: UNKNOWN },
+            gracefulShutdownTimeout: UNKNOWN,
+        });
         props.secrets = UNKNOWN;
         const { failures } = await check({}, props);
         expect(failures).to.deep.equal([]);
@@ -66,7 +71,11 @@ describe("AgentInstance check", () => {
         process.env.ZEGO_ENDPOINT = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
         try {
             await check({}, asProps(validInstanceArgs()));
-            await providers.AgentInstance.diff("id", { ...asProps(validInstanceArgs()), agentInstanceId: "id" }, asProps(validInstanceArgs("2")));
+            await providers.AgentInstance.diff(
+                "id",
+                { ...asProps(validInstanceArgs()), agentInstanceId: "id" },
+                asProps(validInstanceArgs("2")),
+            );
         } finally {
             if (old === undefined) delete process.env.ZEGO_ENDPOINT;
             else process.env.ZEGO_ENDPOINT = old;
