@@ -7,14 +7,15 @@ import { createHash } from "crypto";
 import { ZegoClient } from "../client/client";
 import { resolveEndpoint } from "../client/regions";
 import { Logger, stderrLogger } from "./log";
-import { ENV_VARS, Connection, SettingsError, configuredTarget, requireConnection } from "./settings";
+import { ZegoConfigError } from "../client/errors";
+import { CONFIG_KEYS, ENV_VARS, Connection, SettingsError, configuredTarget, requireConnection } from "./settings";
 
 const clients = new Map<string, ZegoClient>();
 
 export function clientFor(connection: Connection, endpointOverride?: string, log: Logger = stderrLogger): ZegoClient {
-    const endpoint = resolveEndpoint({ endpoint: endpointOverride ?? connection.endpoint, region: connection.region });
+    const endpoint = configuredEndpointUrl(endpointOverride ?? connection.endpoint, connection.region);
     const secretHash = createHash("sha256").update(connection.serverSecret).digest("hex");
-    const key = `${connection.appId}|${endpoint}|${secretHash}|${connection.maxRequestsPerSecond ?? ""}`;
+    const key = `${connection.appId}|${endpoint}|${secretHash}|${connection.maxRequestsPerSecond ?? ""}|${connection.requestTimeoutMs ?? ""}`;
     let client = clients.get(key);
     if (!client) {
         client = new ZegoClient({
@@ -22,15 +23,31 @@ export function clientFor(connection: Connection, endpointOverride?: string, log
             serverSecret: connection.serverSecret,
             endpoint,
             maxRequestsPerSecond: connection.maxRequestsPerSecond,
+            timeoutMs: connection.requestTimeoutMs,
             onEvent: (event) => {
                 if (event.type === "retry" || event.type === "throttled") {
-                    log(`${event.action}: ${event.type} (attempt ${event.attempt}${event.reason ? `, ${event.reason}` : ""}${event.delayMs !== undefined ? `, next try in ${event.delayMs} ms` : ""})`);
+                    log(
+                        `${event.action}: ${event.type} (attempt ${event.attempt}${event.reason ? `, ${event.reason}` : ""}${event.delayMs !== undefined ? `, next try in ${event.delayMs} ms` : ""})`,
+                    );
                 }
             },
         });
         clients.set(key, client);
     }
     return client;
+}
+
+/** resolveEndpoint, with errors naming the stack config key and variable the user set (not the client option). */
+function configuredEndpointUrl(endpoint: string | undefined, region: string | undefined): string {
+    try {
+        return resolveEndpoint({ endpoint, region });
+    } catch (e) {
+        if (e instanceof ZegoConfigError && (e.option === "endpoint" || e.option === "region")) {
+            const reason = e.message.replace(/^Invalid ZEGO client option "[^"]*": /, "");
+            throw new SettingsError(`Invalid ${CONFIG_KEYS[e.option]} / ${ENV_VARS[e.option]}: ${reason}`);
+        }
+        throw e;
+    }
 }
 
 /** The client for a new resource: current credentials and endpoint. */

@@ -20,6 +20,7 @@ export const CONFIG_KEYS = {
     region: "zego:region",
     endpoint: "zego:endpoint",
     maxRequestsPerSecond: "zego:maxRequestsPerSecond",
+    requestTimeoutMs: "zego:requestTimeoutMs",
     gracefulShutdown: "zego:gracefulShutdown",
     gracefulShutdownTimeout: "zego:gracefulShutdownTimeout",
     waitForDeletion: "zego:waitForDeletion",
@@ -32,6 +33,7 @@ export const ENV_VARS = {
     region: "ZEGO_REGION",
     endpoint: "ZEGO_ENDPOINT",
     maxRequestsPerSecond: "ZEGO_MAX_REQUESTS_PER_SECOND",
+    requestTimeoutMs: "ZEGO_REQUEST_TIMEOUT_MS",
     gracefulShutdown: "ZEGO_GRACEFUL_SHUTDOWN",
     gracefulShutdownTimeout: "ZEGO_GRACEFUL_SHUTDOWN_TIMEOUT",
     waitForDeletion: "ZEGO_WAIT_FOR_DELETION",
@@ -87,6 +89,8 @@ export interface Connection {
     endpoint?: string;
     region?: string;
     maxRequestsPerSecond?: number;
+    /** Per attempt, in milliseconds (the client's timeoutMs; its default when absent). */
+    requestTimeoutMs?: number;
 }
 
 /** Where calls go, without the secret: safe to compare, print and store. */
@@ -128,12 +132,14 @@ export function requireConnection(): Connection {
         );
     }
     const rate = fromConfig("maxRequestsPerSecond") ?? fromEnv("maxRequestsPerSecond");
+    const timeout = fromConfig("requestTimeoutMs") ?? fromEnv("requestTimeoutMs");
     return {
         appId: Number(appIdText),
         serverSecret: serverSecret!,
         endpoint: fromConfig("endpoint") ?? fromEnv("endpoint"),
         region: fromConfig("region") ?? fromEnv("region"),
         maxRequestsPerSecond: rate === undefined ? undefined : parseNumber("maxRequestsPerSecond", rate, 0, 10000),
+        requestTimeoutMs: timeout === undefined ? undefined : parseNumber("requestTimeoutMs", timeout, 1, 600000),
     };
 }
 
@@ -153,11 +159,10 @@ export interface OwnDeletionSettings {
 /** The resource's settings over stack config over defaults; what state records at create/update. */
 export function deletionSettingsWithoutEnv(own: OwnDeletionSettings): DeletionSettings {
     return {
-        gracefulShutdown: own.gracefulShutdown ?? parseBool("gracefulShutdown", fromConfig("gracefulShutdown")) ?? DEFAULTS.gracefulShutdown,
+        gracefulShutdown:
+            own.gracefulShutdown ?? parseBool("gracefulShutdown", fromConfig("gracefulShutdown")) ?? DEFAULTS.gracefulShutdown,
         gracefulShutdownTimeout:
-            own.gracefulShutdownTimeout ??
-            parseTimeout(fromConfig("gracefulShutdownTimeout")) ??
-            DEFAULTS.gracefulShutdownTimeout,
+            own.gracefulShutdownTimeout ?? parseTimeout(fromConfig("gracefulShutdownTimeout")) ?? DEFAULTS.gracefulShutdownTimeout,
         waitForDeletion: own.waitForDeletion ?? parseBool("waitForDeletion", fromConfig("waitForDeletion")) ?? DEFAULTS.waitForDeletion,
     };
 }
@@ -194,7 +199,9 @@ function parseTimeout(text: string | undefined): number | undefined {
     if (text === undefined) return undefined;
     const n = Number(text);
     if (!/^\s*\d+\s*$/.test(text) || n < 1 || n > 120) {
-        throw new SettingsError(`${describeSource("gracefulShutdownTimeout")} must be an integer from 1 to 120 (seconds); got ${JSON.stringify(text)}.`);
+        throw new SettingsError(
+            `${describeSource("gracefulShutdownTimeout")} must be an integer from 1 to 120 (seconds); got ${JSON.stringify(text)}.`,
+        );
     }
     return n;
 }

@@ -1,0 +1,198 @@
+/**
+ * Shared pieces of the resilience suite: a program of N agent instances, the agent they run
+ * (registered directly, outside the stack, so faults hit only what the stack does), reading the
+ * backend's state file, running an engine command again as an operator script would, and finding
+ * the dynamic provider process of one stack.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import { ConfigMap } from "@pulumi/pulumi/automation";
+import { AgentInstance, ZegoClient } from "../../provider";
+import { Code } from "../../provider/client/codes";
+import { EmulatorHandle } from "../../emulator";
+import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN } from "../fixtures/args";
+import { APP_ID, EngineRun, SERVER_SECRET } from "../e2e/harness";
+
+export const AGENT_ID = "resilience_agent";
+export const SECRETS = [SERVER_SECRET, LLM_API_KEY, TTS_TOKEN, ASR_SECRET];
+export const INSTANCE_TYPE = "pulumi-nodejs:dynamic/zego:AgentInstance";
+
+export interface ProgramOptions {
+    /** Default true (the provider's default). */
+    gracefulShutdown?: boolean;
+    gracefulShutdownTimeout?: number;
+}
+
+/** N agent instances of AGENT_ID; exports their ids as instance1..instanceN. */
+export function instancesProgram(n: number, o: ProgramOptions = {}) {
+    return async () => {
+        const ids: Record<string, unknown> = {};
+        for (let i = 1; i <= n; i++) {
+            const instance = new AgentInstance(`agent${i}`, {
+                agentId: AGENT_ID,
+                userId: `user_${i}`,
+                rtc: {
+                    roomId: `room_${i}`,
+                    agentStreamId: `agent_stream_${i}`,
+                    agentUserId: `agent_user_${i}`,
+                    userStreamId: `user_stream_${i}`,
+                },
+                llm: { url: "https://llm.example.com/v1/chat/completions", apiKey: LLM_API_KEY, model: "model-a" },
+                tts: { vendor: "ByteDanceV3", params: { app: { appid: "a", token: TTS_TOKEN } } },
+                asr: { vendor: "Tencent", params: { secret_key: ASR_SECRET } },
+                ...(o.gracefulShutdown === false
+                    ? { gracefulShutdown: false }
+                    : { gracefulShutdownTimeout: o.gracefulShutdownTimeout ?? 10 }),
+            });
+            ids[`instance${i}`] = instance.agentInstanceId;
+        }
+        return ids;
+    };
+}
+
+/** Register AGENT_ID at the emulator directly (before any fault is switched on). */
+export async function registerAgent(emulator: EmulatorHandle): Promise<void> {
+    const client = new ZegoClient({ appId: APP_ID, serverSecret: SERVER_SECRET, endpoint: emulator.url });
+    try {
+        await client.registerAgent({
+            agentId: AGENT_ID,
+            name: "Resilience",
+            llm: { url: "https://llm.example.com/v1/chat/completions", apiKey: LLM_API_KEY, model: "model-a" },
+        });
+    } catch (e) {
+        if ((e as { code?: unknown }).code !== Code.AgentAlreadyExists) throw e;
+    } finally {
+        client.close();
+    }
+}
+
+export function withConfig(base: ConfigMap, extra: Record<string, string>): ConfigMap {
+    const out: ConfigMap = { ...base };
+    for (const [key, value] of Object.entries(extra)) out[key] = { value };
+    return out;
+}
+
+export interface StateResource {
+    urn: string;
+    type: string;
+    id?: string;
+    outputs?: Record<string, unknown>;
+    initErrors?: string[];
+}
+
+/** The latest checkpoint as the backend stores it (secrets stay encrypted). */
+export async function checkpoint(run: EngineRun): Promise<{ resources: StateResource[]; pendingOperations: unknown[] }> {
+    const latest = (JSON.parse(await run.exportState()).checkpoint?.latest ?? {}) as {
+        resources?: StateResource[];
+        pending_operations?: unknown[];
+    };
+    return { resources: latest.resources ?? [], pendingOperations: latest.pending_operations ?? [] };
+}
+
+/** Ids of the agent instances in state. */
+export async function instanceIdsInState(run: EngineRun): Promise<string[]> {
+    return (await checkpoint(run)).resources
+        .filter((r) => r.type === INSTANCE_TYPE)
+        .map((r) => r.id!)
+        .sort();
+}
+
+/** Instances occupying the emulator's concurrency limit (live or shutting down). */
+export function occupying(emulator: EmulatorHandle): string[] {
+    return emulator
+        .instances()
+        .filter((i) => i.state !== "deleted")
+        .map((i) => i.agentInstanceId)
+        .sort();
+}
+
+export interface Attempts {
+    /** Commands run, the successful one included. */
+    tries: number;
+    /** Error messages of the failed tries (engine output included), for assertions and secret scans. */
+    errors: string[];
+}
+
+/**
+ * Run an engine command until it succeeds, at most `max` times, as an operator's script around
+ * `pulumi up` / `pulumi destroy` would. Throws the last error when every try failed.
+ */
+export async function retried(max: number, command: () => Promise<unknown>): Promise<Attempts> {
+    const errors: string[] = [];
+    for (let tries = 1; ; tries++) {
+        try {
+            await command();
+            return { tries, errors };
+        } catch (e) {
+            errors.push((e as Error).message);
+            if (tries >= max) throw new Error(`failed ${tries} times; last error:\n${(e as Error).message.slice(-4000)}`);
+        }
+    }
+}
+
+/**
+ * The pid of this stack's dynamic provider (node running @pulumi/pulumi/cmd/dynamic-provider),
+ * told apart from any other engine on the machine by its working directory: the stack's own
+ * temp workDir. Undefined when it is not running.
+ */
+export function dynamicProviderPid(run: EngineRun): number | undefined {
+    let listing = "";
+    try {
+        listing = execFileSync("pgrep", ["-f", "dynamic-provider"], { encoding: "utf8" });
+    } catch {
+        return undefined; // pgrep exits 1 when nothing matches
+    }
+    const workDir = fs.realpathSync(run.env.workDir);
+    for (const pid of listing
+        .split("\n")
+        .map(Number)
+        .filter((p) => p > 0)) {
+        try {
+            const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+            const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+            const isProviderNode =
+                /(^|\/)node$/.test(cmdline[0]) && cmdline.some((arg) => /dynamic-provider/.test(arg)) && !cmdline.includes("-e");
+            if (cwd === workDir && isProviderNode) return pid;
+        } catch {
+            // Gone meanwhile, or not ours to read.
+        }
+    }
+    return undefined;
+}
+
+/**
+ * The pid of this stack's running `pulumi <command>` CLI process (told apart from any other by its
+ * working directory, the stack's own temp workDir). Undefined when it is not running.
+ */
+export function cliPid(run: EngineRun, command: string): number | undefined {
+    let listing = "";
+    try {
+        listing = execFileSync("pgrep", ["-f", `pulumi ${command}`], { encoding: "utf8" });
+    } catch {
+        return undefined;
+    }
+    const workDir = fs.realpathSync(run.env.workDir);
+    for (const pid of listing
+        .split("\n")
+        .map(Number)
+        .filter((p) => p > 0)) {
+        try {
+            const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+            const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+            if (cwd === workDir && /(^|\/)pulumi$/.test(cmdline[0]) && cmdline[1] === command) return pid;
+        } catch {
+            // Gone meanwhile, or not ours to read.
+        }
+    }
+    return undefined;
+}
+
+export async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+        const value = probe();
+        if (value !== undefined && value !== false) return value;
+        if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+}

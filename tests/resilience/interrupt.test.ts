@@ -1,0 +1,148 @@
+/**
+ * `pulumi destroy` interrupted while a graceful delete waits for a busy agent; the next destroy
+ * must finish the job with nothing left behind at ZEGO or in state, run the way a user would.
+ *
+ * 1. The dynamic provider process is killed (SIGKILL). The engine sees the delete fail, records no
+ *    pending operation and releases the stack: a plain second `pulumi destroy` completes.
+ * 2. The `pulumi destroy` CLI itself is killed (SIGKILL; a CI runner cancelled hard). The stack
+ *    stays locked and holds a pending "deleting" operation, and the provider process outlives
+ *    the CLI. The user runs `pulumi cancel` (stack.cancel(), which removes the lock of the
+ *    file backend), then `pulumi destroy`: the engine warns about the pending operation and
+ *    completes; no `stack export/import` or `refresh --clear-pending-creates` is needed.
+ * (A single SIGINT, Automation API `signal`, is gentle: the engine lets the running delete
+ * finish and the destroy completes; not repeated here.)
+ * In both cases the provider resumes the shutdown it finds (410001041 → wait), which ZEGO ends
+ * at the first delete's graceful timeout.
+ */
+import { expect } from "chai";
+import { EmulatorHandle } from "../../emulator";
+import { assertNoSecrets, emulatorConfig, startTestEmulator, withStack } from "../e2e/harness";
+import {
+    checkpoint,
+    cliPid,
+    dynamicProviderPid,
+    instanceIdsInState,
+    instancesProgram,
+    occupying,
+    registerAgent,
+    SECRETS,
+    waitFor,
+} from "./helpers";
+
+const GRACEFUL_TIMEOUT = 10;
+
+describe("resilience: the provider process killed mid-destroy (real engine)", function () {
+    this.timeout(120_000);
+    let emulator: EmulatorHandle;
+
+    before(async () => {
+        emulator = await startTestEmulator();
+    });
+    after(async () => emulator.close());
+    beforeEach(() => emulator.reset());
+
+    it("SIGKILL while a graceful delete waits: destroy fails; a second destroy completes and nothing is left", async () => {
+        await registerAgent(emulator);
+        await withStack(instancesProgram(1, { gracefulShutdownTimeout: GRACEFUL_TIMEOUT }), emulatorConfig(emulator), async (run) => {
+            const up = await run.stack.up({ onOutput: run.onOutput });
+            const id = up.outputs.instance1.value as string;
+            emulator.setBusy(id, { status: "SPEAKING", seconds: 120 });
+
+            const first = run.stack.destroy({ onOutput: run.onOutput }).then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            // The delete was sent and the provider now polls the shutting-down instance.
+            await waitFor("the graceful DeleteAgentInstance", 30_000, () => emulator.instance(id)?.deleteRequest);
+            await waitFor("a status poll", 10_000, () =>
+                emulator
+                    .requests()
+                    .some(
+                        (r) => r.action === "QueryAgentInstanceStatus" && (r.body as { AgentInstanceId?: string })?.AgentInstanceId === id,
+                    ),
+            );
+            const pid = await waitFor("this stack's dynamic provider process", 10_000, () => dynamicProviderPid(run));
+            process.kill(pid, "SIGKILL");
+
+            const error = await first;
+            expect(error, "the interrupted destroy fails").to.be.instanceOf(Error);
+            expect(emulator.instance(id)!.state, "ZEGO carries on shutting the agent down").to.equal("shutting-down");
+
+            // The engine kept the instance in state (its delete never completed).
+            const afterKill = await checkpoint(run);
+            expect(afterKill.resources.map((r) => r.id)).to.include(id);
+
+            // What a user does next: run destroy again. Nothing else was needed (see the report in
+            // the test output): the engine itself drops a pending delete from an interrupted run.
+            const second = await run.stack.destroy({ onOutput: run.onOutput });
+            expect(second.summary.result).to.equal("succeeded");
+            const text = second.stdout;
+            expect(text, "the provider resumes the shutdown it finds").to.contain(
+                `agent instance ${id} is already shutting down (ZEGO 410001041); waiting for it`,
+            );
+
+            const instance = emulator.instance(id)!;
+            expect(instance.state).to.equal("deleted");
+            expect(instance.deletedReason, "forced by the graceful timeout of the first delete").to.equal("graceful-timeout");
+            expect(occupying(emulator)).to.deep.equal([]);
+            expect(await instanceIdsInState(run)).to.deep.equal([]);
+            expect((await checkpoint(run)).pendingOperations).to.deep.equal([]);
+            console.log(
+                `      after the kill: ${afterKill.pendingOperations.length} pending operation(s) in state ` +
+                    `(${JSON.stringify(afterKill.pendingOperations.map((p) => (p as { type?: string }).type))}); second destroy succeeded without intervention`,
+            );
+            assertNoSecrets([await run.exportState(), run.output.join("\n"), error!.message], SECRETS);
+        });
+    });
+
+    it("SIGKILL of the `pulumi destroy` CLI: stack locked with a pending delete; `pulumi cancel` + destroy completes", async () => {
+        await registerAgent(emulator);
+        await withStack(instancesProgram(1, { gracefulShutdownTimeout: GRACEFUL_TIMEOUT }), emulatorConfig(emulator), async (run) => {
+            const up = await run.stack.up({ onOutput: run.onOutput });
+            const id = up.outputs.instance1.value as string;
+            emulator.setBusy(id, { status: "SPEAKING", seconds: 120 });
+
+            const first = run.stack.destroy({ onOutput: run.onOutput }).then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            await waitFor("the graceful DeleteAgentInstance", 30_000, () => emulator.instance(id)?.deleteRequest);
+            const cli = await waitFor("this stack's `pulumi destroy`", 10_000, () => cliPid(run, "destroy"));
+            const provider = await waitFor("this stack's dynamic provider process", 10_000, () => dynamicProviderPid(run));
+            process.kill(cli, "SIGKILL");
+            const error = await first;
+            expect(error, "the killed destroy fails").to.be.instanceOf(Error);
+
+            // The provider outlives the CLI (nothing tells it its engine is gone); end it as the
+            // machine's shutdown would, so that it cannot finish the delete behind our back.
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            const orphan = dynamicProviderPid(run);
+            if (orphan !== undefined) process.kill(orphan, "SIGKILL");
+            console.log(`      the provider (pid ${provider}) ${orphan === provider ? "outlived" : "did not outlive"} the killed CLI`);
+
+            const afterKill = await checkpoint(run);
+            expect(afterKill.pendingOperations.map((p) => (p as { type?: string }).type)).to.deep.equal(["deleting"]);
+            expect(emulator.instance(id)!.state).to.equal("shutting-down");
+
+            // A plain retry is refused: the killed CLI's lock is still there.
+            const locked = await run.stack.destroy({ onOutput: run.onOutput }).then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            expect(locked?.message).to.match(/the stack is currently locked/);
+            expect(locked?.message).to.contain("pulumi cancel");
+
+            await run.stack.cancel();
+            const second = await run.stack.destroy({ onOutput: run.onOutput });
+            expect(second.summary.result).to.equal("succeeded");
+            expect(second.stdout).to.contain("1 pending operations from previous deployment");
+            expect(second.stdout).to.contain(`agent instance ${id} is already shutting down (ZEGO 410001041); waiting for it`);
+
+            expect(emulator.instance(id)!.state).to.equal("deleted");
+            expect(occupying(emulator)).to.deep.equal([]);
+            expect(await instanceIdsInState(run)).to.deep.equal([]);
+            expect((await checkpoint(run)).pendingOperations).to.deep.equal([]);
+            assertNoSecrets([await run.exportState(), run.output.join("\n"), error!.message, locked!.message], SECRETS);
+        });
+    });
+});
