@@ -10,7 +10,7 @@
  */
 import { performance } from "perf_hooks";
 import { inspect } from "util";
-import { ACTION_NAMES, ACTIONS, ActionName } from "../schema/api";
+import { ACTION_NAMES, ACTIONS, ActionName, unsafeToRepeat } from "../schema/api";
 import type {
     AgentConfig,
     AgentStatus,
@@ -27,7 +27,7 @@ import { containsUnknown } from "../schema/unknown";
 import { validate } from "../schema/validate";
 import { fromWire, objectToWire } from "../schema/wire";
 import type { Clock } from "./clock";
-import { ambiguousCreateAdvice, redact, ZegoApiError, ZegoValidationError } from "./errors";
+import { ambiguousFailureAdvice, redact, ZegoApiError, ZegoValidationError } from "./errors";
 import type { ClientEvent, ClientEventListener, ClientStats } from "./events";
 import { resolveClientOptions, ZegoClientOptions } from "./options";
 import { RateLimiter } from "./rateLimiter";
@@ -212,10 +212,12 @@ export class ZegoClient {
         return { status: data.status as AgentStatus };
     }
 
+    /** Never retried once it may have taken effect (the agent would answer twice): see ZegoApiError.ambiguous. */
     async sendAgentInstanceLlm(request: SendLlmRequest): Promise<RoundResult> {
         return roundOf((await this.#call("SendAgentInstanceLLM", request)).data);
     }
 
+    /** Never retried once it may have taken effect (the agent would say it twice): see ZegoApiError.ambiguous. */
     async sendAgentInstanceTts(request: SendTtsRequest): Promise<RoundResult> {
         return roundOf((await this.#call("SendAgentInstanceTTS", request)).data);
     }
@@ -234,7 +236,10 @@ export class ZegoClient {
         await this.#call("ResetAgentInstanceMsgList", { agentInstanceId });
     }
 
-    /** Appends context messages; triggers no LLM call and no round. */
+    /**
+     * Appends context messages; triggers no LLM call and no round. Never retried once it may have
+     * taken effect (the messages would be added twice): see ZegoApiError.ambiguous.
+     */
     async addAgentInstanceMsg(request: { agentInstanceId: string; messages: Message[] }): Promise<void> {
         await this.#call("AddAgentInstanceMsg", request);
     }
@@ -286,10 +291,11 @@ export class ZegoClient {
         if (failures.length > 0) throw new ZegoValidationError(action, failures);
 
         const wireBody = objectToWire(spec.request, body);
+        // `creates` also asks for a fresh connection per attempt (no stale pooled socket).
         const creates = "creates" in spec && spec.creates === true;
         const result = await runWithRetries((attempt) => this.#attempt(action, wireBody, attempt, creates), {
             action,
-            creates,
+            unsafeToRepeat: unsafeToRepeat(spec),
             policy: this.#retry,
             throttle: this.#throttle,
             clock: this.#clock,
@@ -363,7 +369,7 @@ function requireInstanceId(action: "CreateAgentInstance" | "CreateDigitalHumanAg
         problem: "ZEGO answered Code 0 (success) but the response has no AgentInstanceId",
         retryable: false,
         ambiguous: true,
-        advice: ambiguousCreateAdvice(action),
+        advice: ambiguousFailureAdvice(action),
     });
 }
 

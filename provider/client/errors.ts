@@ -58,7 +58,7 @@ export interface ZegoApiErrorDetails {
     readonly attempts?: number;
     /** Why the client stopped retrying, when it had retried or would have. */
     readonly gaveUp?: string;
-    /** What the caller can do about it (ambiguous creates). */
+    /** What the caller can do about it (ambiguous failures of actions that are unsafe to repeat). */
     readonly advice?: string;
 }
 
@@ -105,8 +105,11 @@ function apiErrorMessage(d: ZegoApiErrorDetails): string {
     return message;
 }
 
-/** What to do after an ambiguous failure of an action that creates something. */
-export function ambiguousCreateAdvice(action: string): string {
+/**
+ * What to do after an ambiguous failure of an action that is unsafe to repeat (a create, or one
+ * marked `repeatable: false` in schema/api.ts), which was therefore not retried.
+ */
+export function ambiguousFailureAdvice(action: string): string {
     switch (action) {
         case "CreateAgentInstance":
         case "CreateDigitalHumanAgentInstance":
@@ -121,6 +124,17 @@ export function ambiguousCreateAdvice(action: string): string {
                 "The agent may or may not have been registered, so the request was not retried. " +
                 "Re-running is safe: if it was registered, RegisterAgent answers 410001008 (agent already exists), " +
                 "and QueryAgents shows what ZEGO holds"
+            );
+        case "SendAgentInstanceLLM":
+        case "SendAgentInstanceTTS":
+            return (
+                `The ${action} request may or may not have taken effect, so it was not retried (a retry could make the agent say it twice). ` +
+                "Send it again only if the agent did not respond"
+            );
+        case "AddAgentInstanceMsg":
+            return (
+                "The messages may or may not have been added, so the request was not retried (a retry could add them twice). " +
+                "GetAgentInstanceMsgList shows what the instance holds"
             );
         default:
             return `The ${action} request may or may not have taken effect, so it was not retried`;

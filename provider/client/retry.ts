@@ -1,22 +1,26 @@
 /**
  * The retry policy, in one place: which failures are retried, how long to wait, when to stop, and
- * the rule that keeps a create from being sent twice.
+ * the rule that keeps a create (or a spoken text) from being sent twice.
  *
  * The docs classify nothing as retryable (reference §3), so the classification is ours:
- * - connection failures, HTTP 429/502/503/504, the transient ZEGO codes (codes.ts) and
+ * - connection failures, HTTP 429/500/502/503/504, the transient ZEGO codes (codes.ts) and
  *   100000004 "signature expired" (every attempt is signed afresh) are retried;
  * - throttled responses (configurable: the docs don't say how throttling is signalled) are retried
  *   and counted;
- * - actions that create something (`creates` in schema/api.ts) are retried only when the request
- *   provably did not take effect; any other failure that may have taken effect fails at once,
- *   marked `ambiguous`, because a second create would leave two instances behind.
+ * - actions that are unsafe to repeat (`unsafeToRepeat` in schema/api.ts: the creates, and
+ *   SendAgentInstanceLLM/TTS and AddAgentInstanceMsg, marked `repeatable: false`) are retried only
+ *   when the request provably did not take effect; any other failure that may have taken effect
+ *   fails at once, marked `ambiguous`, because a second request would leave two instances behind,
+ *   make the agent say something twice or append messages twice. The other actions are idempotent
+ *   (a repeated delete answers 410001002, which callers treat as gone), so for them an ambiguous
+ *   failure such as HTTP 500 is retried like any passing one.
  *
  * Waits use exponential backoff with full jitter, honour Retry-After, and never run past the
  * overall deadline: a wait that would end past it is not started.
  */
 import { Code, TRANSIENT_CODES } from "./codes";
 import type { Clock } from "./clock";
-import { ambiguousCreateAdvice, ZegoApiError } from "./errors";
+import { ambiguousFailureAdvice, ZegoApiError } from "./errors";
 
 export interface RetryPolicy {
     /** Requests per call, the first one included; 1 disables retries. */
@@ -88,7 +92,12 @@ const NEVER_CONNECTED_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENO
 /** TLS setup failures happen before the request is written: not applied, and not passing either. */
 const TLS_SETUP_ERROR = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH)/;
 
-const RETRYABLE_HTTP_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+/**
+ * Worth repeating for an action that is safe to repeat. 500 and 502/504 may come after the work was
+ * done (ambiguous), so actions that are unsafe to repeat are not retried after them; 503 and 429
+ * are refusals. Other statuses (501, 505, 4xx) do not pass with time.
+ */
+const RETRYABLE_HTTP_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
 /** Retried for any action: the signature is re-made on every attempt. */
 const RETRYABLE_CODES: ReadonlySet<number> = new Set([...TRANSIENT_CODES, Code.SignatureExpired]);
@@ -97,8 +106,11 @@ const RETRYABLE_CODES: ReadonlySet<number> = new Set([...TRANSIENT_CODES, Code.S
 const AMBIGUOUS_CODES: ReadonlySet<number> = new Set([Code.GatewayInternal, Code.SystemError, Code.InternalCallFailed]);
 
 export interface ClassifyOptions {
-    /** The action creates something remotely (ACTIONS[action].creates). */
-    readonly creates: boolean;
+    /**
+     * A second request could do the work twice (unsafeToRepeat(ACTIONS[action]): creates and
+     * actions marked `repeatable: false`): retried only when the failed request provably had no effect.
+     */
+    readonly unsafeToRepeat: boolean;
     readonly throttle: ThrottleSignal;
 }
 
@@ -111,12 +123,12 @@ export function classifyFailure(failure: AttemptFailure, options: ClassifyOption
     if (throttled) return { retry: true, ambiguous: false, throttled, reason };
 
     const { retryable, ambiguous, notApplied } = assess(failure);
-    const retry = options.creates ? notApplied && retryable : retryable;
+    const retry = options.unsafeToRepeat ? notApplied && retryable : retryable;
     return { retry, ambiguous, throttled, reason };
 }
 
 interface Assessment {
-    /** Worth repeating for an idempotent action. */
+    /** Worth repeating for an action that is safe to repeat. */
     readonly retryable: boolean;
     /** May have taken effect. */
     readonly ambiguous: boolean;
@@ -213,7 +225,7 @@ export async function runWithRetries<T>(attempt: (attemptNumber: number) => Prom
         if (verdict.throttled) run.onThrottled?.(n, failure, verdict);
 
         if (!verdict.retry) {
-            const advice = run.creates && verdict.ambiguous ? ambiguousCreateAdvice(run.action) : undefined;
+            const advice = run.unsafeToRepeat && verdict.ambiguous ? ambiguousFailureAdvice(run.action) : undefined;
             throw finalError(run.action, failure, verdict, n, undefined, advice);
         }
         if (n >= run.policy.maxAttempts) {

@@ -177,6 +177,23 @@ export interface ActionSpec {
     readonly response: ObjectSpec;
     /** Creates something remotely: a retry after an ambiguous failure could create a second one. */
     readonly creates?: boolean;
+    /**
+     * `false`: sending the request twice does something twice (the agent speaks twice, messages
+     * are appended twice), so after a failure that may have taken effect it must not be repeated.
+     * Default: repeatable (deletes, updates, queries and the like: a second request changes nothing,
+     * or, for a delete, answers 410001002 "not found", which callers treat as gone). Creates are
+     * never repeatable, whatever this says.
+     */
+    readonly repeatable?: boolean;
+}
+
+/**
+ * A retry after a failure that may have taken effect could do the work twice: the action creates
+ * something or is marked `repeatable: false`. Such actions are retried only when the failed
+ * request provably had no effect.
+ */
+export function unsafeToRepeat(spec: ActionSpec): boolean {
+    return spec.creates === true || spec.repeatable === false;
 }
 
 /** Every action the client speaks, keyed by its ZEGO name. */
@@ -235,6 +252,8 @@ export const ACTIONS = {
             ...PRIORITY,
         }),
         response: ROUND,
+        // A second request would make the agent answer the same text again.
+        repeatable: false,
     },
     SendAgentInstanceTTS: {
         request: obj(undefined, {
@@ -245,6 +264,8 @@ export const ACTIONS = {
             ...PRIORITY,
         }),
         response: ROUND,
+        // A second request would make the agent say the text twice.
+        repeatable: false,
     },
     InterruptAgentInstance: { request: INSTANCE_ONLY, response: ROUND },
     GetAgentInstanceMsgList: {
@@ -255,7 +276,12 @@ export const ACTIONS = {
     AddAgentInstanceMsg: {
         request: obj(undefined, { agentInstanceId: agentInstanceIdField, messages: required(arr("Messages", MESSAGE)) }),
         response: EMPTY,
+        // A second request would append the messages again.
+        repeatable: false,
     },
+    // Repeatable: they set a state rather than add to one, and a repeat carries the same Sequence
+    // (when one is given), which ZEGO refuses as outdated (410001043) instead of acting on it twice;
+    // after a retry, that answer means the first attempt got through.
     StartListening: { request: LISTENING, response: ROUND },
     StopListening: { request: LISTENING, response: ROUND },
 } satisfies Record<string, ActionSpec>;

@@ -92,13 +92,16 @@ describe("client: error mapping", () => {
         expect(json.message).to.include("HTTP 401 Unauthorized without a ZEGO response body (application/json");
     });
 
-    it("maps HTTP 5xx without a ZEGO body: 500 not retried, 502/503/504 retried", async () => {
-        expect(await failure({ status: 500, body: "" })).to.include({ httpStatus: 500, retryable: false, ambiguous: true, attempts: 1 });
-        for (const status of [502, 503, 504]) {
+    it("maps HTTP 5xx without a ZEGO body: 500/502/503/504 retried for an action safe to repeat (all but 503 ambiguous)", async () => {
+        for (const status of [500, 502, 503, 504]) {
             const err = await failure({ status, body: "" });
-            expect(err).to.include({ httpStatus: status, retryable: true, attempts: 2 });
+            expect(err).to.include({ httpStatus: status, retryable: true, ambiguous: status !== 503, attempts: 2 });
             expect(err.message).to.include(`HTTP ${status}`).and.include("without a ZEGO response body");
         }
+        const create = await failure({ status: 500, body: "" }, () => tc.client.registerAgent({ agentId: "a" }));
+        expect(create).to.include({ httpStatus: 500, retryable: false, ambiguous: true, attempts: 1 });
+        const say = await failure({ status: 500, body: "" }, () => tc.client.sendAgentInstanceTts({ agentInstanceId: "i", text: "hi" }));
+        expect(say).to.include({ httpStatus: 500, retryable: false, ambiguous: true, attempts: 1 });
     });
 
     it("reports a 2xx that is not JSON, or JSON without Code, as not a ZEGO response", async () => {

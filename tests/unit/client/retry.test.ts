@@ -9,6 +9,7 @@ import {
     parseRetryAfterMs,
     ZegoApiError,
 } from "../../../provider/client";
+import { ACTION_NAMES, ACTIONS, unsafeToRepeat } from "../../../provider/schema/api";
 import { eventsOf, makeClient, rejection, settle } from "./helpers";
 import { ok, ScriptedPeer, zego } from "./peer";
 
@@ -35,13 +36,13 @@ describe("client: retry policy", () => {
     });
 
     describe("classification", () => {
-        const verdict = (failure: AttemptFailure, creates: boolean) =>
-            classifyFailure(failure, { creates, throttle: DEFAULT_THROTTLE_SIGNAL });
+        const verdict = (failure: AttemptFailure, unsafeToRepeat: boolean) =>
+            classifyFailure(failure, { unsafeToRepeat, throttle: DEFAULT_THROTTLE_SIGNAL });
         const net = (networkCode: string): AttemptFailure => ({ kind: "network", networkCode });
         const http = (httpStatus: number): AttemptFailure => ({ kind: "http", httpStatus });
         const code = (c: number, httpStatus = 200): AttemptFailure => ({ kind: "zego", code: c, httpStatus });
 
-        it("retries passing failures of other actions", () => {
+        it("retries passing failures of actions that are safe to repeat", () => {
             for (const f of [
                 net("ECONNREFUSED"),
                 net("ECONNRESET"),
@@ -51,6 +52,7 @@ describe("client: retry policy", () => {
                 net("EAI_AGAIN"),
                 { kind: "timeout" } as AttemptFailure,
                 http(429),
+                http(500),
                 http(502),
                 http(503),
                 http(504),
@@ -69,7 +71,8 @@ describe("client: retry policy", () => {
             for (const f of [
                 http(400),
                 http(404),
-                http(500),
+                http(501),
+                http(505),
                 code(100000005),
                 code(410000003),
                 code(410001002),
@@ -82,7 +85,15 @@ describe("client: retry policy", () => {
             }
         });
 
-        it("retries a create only when it provably did not take effect", () => {
+        it("retries HTTP 500 without a ZEGO body for actions safe to repeat, still marked ambiguous", () => {
+            expect(verdict(http(500), false)).to.deep.equal({ retry: true, ambiguous: true, throttled: false, reason: "HTTP 500" });
+            expect(verdict(http(500), true)).to.deep.equal({ retry: false, ambiguous: true, throttled: false, reason: "HTTP 500" });
+            // With a ZEGO body, the code decides, as before.
+            expect(verdict(code(410000003, 500), false)).to.include({ retry: false, ambiguous: false });
+            expect(verdict(code(410000001, 500), false)).to.include({ retry: true, ambiguous: true });
+        });
+
+        it("retries an action unsafe to repeat only when it provably did not take effect", () => {
             const safe = [
                 net("ECONNREFUSED"),
                 net("ENOTFOUND"),
@@ -120,10 +131,35 @@ describe("client: retry policy", () => {
             }
         });
 
+        it("treats the creates and SendAgentInstanceLLM/TTS and AddAgentInstanceMsg, and only those, as unsafe to repeat", () => {
+            expect(ACTION_NAMES.filter((a) => unsafeToRepeat(ACTIONS[a]))).to.deep.equal([
+                "RegisterAgent",
+                "CreateAgentInstance",
+                "CreateDigitalHumanAgentInstance",
+                "SendAgentInstanceLLM",
+                "SendAgentInstanceTTS",
+                "AddAgentInstanceMsg",
+            ]);
+            // `creates` keeps its own meaning (fresh connection, create advice): the new flag does not imply it.
+            expect(ACTION_NAMES.filter((a) => "creates" in ACTIONS[a])).to.deep.equal([
+                "RegisterAgent",
+                "CreateAgentInstance",
+                "CreateDigitalHumanAgentInstance",
+            ]);
+            expect(
+                unsafeToRepeat({
+                    request: ACTIONS.RegisterAgent.request,
+                    response: ACTIONS.RegisterAgent.response,
+                    creates: true,
+                    repeatable: true,
+                }),
+            ).to.equal(true);
+        });
+
         it("marks throttled answers, by HTTP status or code, configurably", () => {
             expect(verdict(http(429), false).throttled).to.equal(true);
             expect(verdict(code(410001029), true).throttled).to.equal(true);
-            const custom = { creates: true, throttle: { httpStatuses: [420], codes: [410000003] } };
+            const custom = { unsafeToRepeat: true, throttle: { httpStatuses: [420], codes: [410000003] } };
             expect(classifyFailure(http(420), custom)).to.include({ retry: true, throttled: true });
             expect(classifyFailure(code(410000003), custom)).to.include({ retry: true, throttled: true });
             expect(classifyFailure(code(410001029), custom)).to.include({ throttled: false });
