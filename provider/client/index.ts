@@ -10,7 +10,7 @@ export { REGION_ENDPOINTS, REGIONS, UNIFIED_ENDPOINT, isLoopbackHost, resolveEnd
 export type { EndpointOptions, Region } from "./regions";
 export { DEFAULT_RETRY_POLICY, DEFAULT_THROTTLE_SIGNAL, NO_RETRIES, backoffDelayMs, classifyFailure, parseRetryAfterMs } from "./retry";
 export type { AttemptFailure, RetryPolicy, ThrottleSignal, Verdict } from "./retry";
-export { RateLimiter, RollingWindowBucket } from "./rateLimiter";
+export { PACING_MARGIN, RateLimiter, RollingWindowBucket } from "./rateLimiter";
 export { systemClock } from "./clock";
 export type { Clock } from "./clock";
 export { CODE_MEANINGS, Code, TRANSIENT_CODES, codeMeaning } from "./codes";

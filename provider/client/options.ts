@@ -21,7 +21,11 @@ export interface ZegoClientOptions {
     readonly region?: Region;
     /** Per attempt, in milliseconds. Default 10000. */
     readonly timeoutMs?: number;
-    /** Pacing per action; 0 or Infinity turns it off. Default 10 (the documented limit). */
+    /**
+     * Pacing per action; 0 or Infinity turns it off. Default 10 (the documented limit). Tokens come
+     * back after the period plus a 5% margin (PACING_MARGIN in rateLimiter.ts), so 10 gives at
+     * most 10 calls per 1050 ms.
+     */
     readonly maxRequestsPerSecond?: number;
     /** Retry policy overrides, or `false` for a single attempt per call. */
     readonly retry?: Partial<RetryPolicy> | false;

@@ -1,0 +1,97 @@
+/**
+ * Against the emulator over real HTTP: what a repeated request does on the service side (a 500
+ * after the work was done), and pacing against its fixed one-second rate-limit windows.
+ */
+import { expect } from "chai";
+import { Code, isZegoApiError, ZegoApiError, ZegoClient, ZegoClientOptions } from "../../../provider";
+import { EmulatorHandle, startEmulator, DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../../../emulator";
+
+const RTC = { roomId: "room_1", agentStreamId: "agent_stream_1", agentUserId: "agent_user_1", userStreamId: "user_stream_1" };
+
+describe("client against the emulator: repeats and pacing", () => {
+    let emulator: EmulatorHandle;
+    const clients: ZegoClient[] = [];
+    const newClient = (options: Partial<ZegoClientOptions> = {}) => {
+        const client = new ZegoClient({ appId: DEFAULT_APP_ID, serverSecret: DEFAULT_SERVER_SECRET, endpoint: emulator.url, ...options });
+        clients.push(client);
+        return client;
+    };
+
+    afterEach(async () => {
+        for (const client of clients.splice(0)) client.close();
+        await emulator.close();
+    });
+
+    describe("HTTP 500 after the work was done", () => {
+        beforeEach(async () => {
+            emulator = await startEmulator({ appId: DEFAULT_APP_ID, serverSecret: DEFAULT_SERVER_SECRET, rateLimitPerSecond: 0 });
+        });
+
+        /** A client whose first attempt of `action` gets a 500 after ZEGO did the work; later attempts pass. */
+        async function instanceWithOneLostAnswer(action: string): Promise<{ client: ZegoClient; agentInstanceId: string }> {
+            const client = newClient({
+                retry: { baseDelayMs: 1, maxDelayMs: 1 },
+                onEvent: (e) => e.type === "retry" && emulator.setFaults({}),
+            });
+            await client.registerAgent({ agentId: "agent_1" });
+            const { agentInstanceId } = await client.createAgentInstance({ agentId: "agent_1", userId: "user_1", rtc: RTC });
+            emulator.setFaults({ http5xxRate: 1, http5xxStatuses: [500], actions: [action], phase: "after" });
+            return { client, agentInstanceId };
+        }
+
+        it("DeleteAgentInstance is retried; the repeat answers 410001002 (gone) and nothing is left", async () => {
+            const { client, agentInstanceId } = await instanceWithOneLostAnswer("DeleteAgentInstance");
+            const err = await client.deleteAgentInstance({ agentInstanceId, gracefulShutdown: false }).catch((e: unknown) => e);
+            expect(isZegoApiError(err, Code.InstanceNotFound), String(err)).to.equal(true);
+            expect((err as ZegoApiError).attempts).to.equal(2);
+            const deletes = emulator.requests().filter((r) => r.action === "DeleteAgentInstance");
+            expect(deletes.map((r) => [r.httpStatus, r.code])).to.deep.equal([
+                [500, 0],
+                [200, Code.InstanceNotFound],
+            ]);
+            expect(emulator.instances().find((i) => i.agentInstanceId === agentInstanceId)?.state).to.equal("deleted");
+        });
+
+        it("AddAgentInstanceMsg is not repeated: the messages are in the list once, and the error says why", async () => {
+            const { client, agentInstanceId } = await instanceWithOneLostAnswer("AddAgentInstanceMsg");
+            const err = (await client
+                .addAgentInstanceMsg({ agentInstanceId, messages: [{ role: "user", content: "only once" }] })
+                .catch((e: unknown) => e)) as ZegoApiError;
+            expect(err).to.be.instanceOf(ZegoApiError);
+            expect(err).to.include({ httpStatus: 500, ambiguous: true, retryable: false, attempts: 1 });
+            expect(err.message).to.include("may or may not have been added").and.include("GetAgentInstanceMsgList");
+            const list = await client.getAgentInstanceMsgList(agentInstanceId);
+            expect(list.messageList.filter((m) => m.content === "only once")).to.have.length(1);
+        });
+
+        it("SendAgentInstanceTTS is not repeated: one TTS request reached the service", async () => {
+            const { client, agentInstanceId } = await instanceWithOneLostAnswer("SendAgentInstanceTTS");
+            const err = (await client.sendAgentInstanceTts({ agentInstanceId, text: "hello" }).catch((e: unknown) => e)) as ZegoApiError;
+            expect(err).to.include({ httpStatus: 500, ambiguous: true, retryable: false, attempts: 1 });
+            expect(err.message).to.include("a retry could make the agent say it twice");
+            expect(emulator.requests().filter((r) => r.action === "SendAgentInstanceTTS")).to.have.length(1);
+        });
+    });
+
+    describe("pacing against fixed one-second windows", () => {
+        beforeEach(async () => {
+            emulator = await startEmulator({
+                appId: DEFAULT_APP_ID,
+                serverSecret: DEFAULT_SERVER_SECRET,
+                rateLimitPerSecond: 10,
+                latencyMs: 30,
+            });
+        });
+
+        it("a burst of 30 calls to one action at the default 10/s is never throttled", async function () {
+            this.timeout(20_000);
+            const client = newClient();
+            const started = Date.now();
+            await Promise.all(Array.from({ length: 30 }, (_, i) => client.queryAgents([`agent_${i}`])));
+            expect(client.stats).to.include({ requests: 30, throttled: 0, retries: 0 });
+            expect(emulator.stats().throttled).to.equal(0);
+            // Three windows of 10 with the margin: the last ten leave at 2.1 s.
+            expect(Date.now() - started).to.be.at.least(2100);
+        });
+    });
+});
