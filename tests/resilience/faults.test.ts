@@ -11,7 +11,7 @@
  *   reset, a timeout or a 500/502/504 may come after ZEGO created the instance, and a blind retry
  *   could leave an orphan, so the create fails and the engine keeps nothing in state for it.
  * So, as an ephemeral-environment script would, each command runs with --continue-on-error and is
- * re-run until it succeeds, at most 3 times. Re-running is safe: a failed create never took effect
+ * re-run until it succeeds, at most 4 times. Re-running is safe: a failed create never took effect
  * here ("before"), a resource left "failed to initialize" is updated (not created) on the next
  * run, and deletes are idempotent. The end state must be exact: every instance created once
  * (0 duplicate creations at the emulator) and, after destroy, none left.
@@ -20,9 +20,9 @@
  * `parallel: 1` the engine runs one step at a time, so the request order, and hence which request
  * gets which fault, is the same on every run; the seeds below were chosen so that every fault
  * kind is hit, and the number of runs needed is printed.
- * Not every seed passes in 3 runs, and that is the statistics, not a bug: a create fails a run
- * with p ≈ 0.24 (reset 0.1, or 500/502/504 on 15% of the rest), so one instance fails 3 runs in a
- * row with p ≈ 1.4%, and some instance of 10 with p ≈ 13%. If a change to the provider's request sequence
+ * Not every seed passes in 4 runs, and that is the statistics, not a bug: a create fails a run
+ * with p ≈ 0.24 (reset 0.1, or 500/502/504 on 15% of the rest, plus the hung request), so one
+ * instance fails 4 runs in a row with p ≈ 0.3%, and some instance of 10 with p ≈ 3%. If a change to the provider's request sequence
  * makes these seeds need a 4th run, try others (RESILIENCE_UP_SEED / RESILIENCE_DESTROY_SEED) and
  * check that the failures are the expected kinds (the engine output lists them).
  */
@@ -32,7 +32,9 @@ import { assertNoSecrets, emulatorConfig, startTestEmulator, withStack } from ".
 import { checkpoint, instanceIdsInState, instancesProgram, occupying, registerAgent, retried, SECRETS, withConfig } from "./helpers";
 
 const N = 10;
-const MAX_RUNS = 3;
+// The seeds below need 3 runs of `up` and 1 of `destroy` (deterministic: see below); one spare run
+// keeps a small change to the provider's request sequence from failing the test on statistics alone.
+const MAX_RUNS = 4;
 const REQUEST_TIMEOUT_MS = 2500;
 
 const MIX: FaultOptions = {
