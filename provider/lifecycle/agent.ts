@@ -15,7 +15,6 @@ import { stderrLogger } from "./log";
 import { LifecycleProvider, pick, Props, withoutPlumbing } from "./provider";
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
 
-const OUTPUT_ONLY = ["appId", "endpoint", "adopted", "stateVersion", "__provider"] as const;
 const API_FIELDS = ["agentId", "name", "llm", "tts", "asr"] as const;
 
 function agentConfig(args: Props): AgentConfig {
@@ -73,7 +72,7 @@ export const agentProvider: LifecycleProvider = {
         const outs: Props = { ...state, ...publicArgs };
         if (Object.keys(secrets).length > 0) outs[SECRETS_PROPERTY] = secrets;
         for (const key of ["name", "llm", "tts", "asr"]) if (outs[key] === undefined) delete outs[key];
-        return { id, props: outs, inputs: inputsFromState(outs, OUTPUT_ONLY) };
+        return { id, props: outs, inputs: inputsFromState("Agent", outs) };
     },
 
     async update(id, olds, news) {

@@ -17,16 +17,6 @@ import { inputsFromState, migrate, STATE_VERSION } from "./state";
 
 type InstanceKind = Extract<ResourceKind, "AgentInstance" | "DigitalHumanAgentInstance">;
 
-const OUTPUT_ONLY = [
-    "agentInstanceId",
-    "status",
-    "appId",
-    "endpoint",
-    "deletion",
-    "stateVersion",
-    "digitalHumanConfig",
-    "__provider",
-] as const;
 const API_FIELDS = [
     "agentId",
     "userId",
@@ -113,7 +103,7 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
                 status = "SHUTTING_DOWN";
             }
             const outs = { ...state, status };
-            return { id, props: outs, inputs: inputsFromState(outs, OUTPUT_ONLY) };
+            return { id, props: outs, inputs: inputsFromState(kind, outs) };
         },
 
         async update(id, olds, news) {

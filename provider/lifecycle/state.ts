@@ -5,6 +5,7 @@
  */
 import { DeletionSettings } from "./settings";
 import { isPlainObject } from "../schema/validate";
+import { OUTPUT_KEYS, ResourceKind } from "../schema/resources";
 
 /** Bump when the stored shape changes; `migrate` must then read every older version. */
 export const STATE_VERSION = 1;
@@ -36,10 +37,10 @@ export function migrate(props: Props): Props {
     return { ...props, stateVersion: STATE_VERSION };
 }
 
-/** The input part of stored outputs (what `read` hands back as inputs). */
-export function inputsFromState(props: Props, outputOnly: readonly string[]): Props {
+/** The input part of stored outputs (what `read` hands back as inputs; the host re-attaches `__provider`). */
+export function inputsFromState(kind: ResourceKind, props: Props): Props {
     const inputs: Props = {};
-    for (const [key, value] of Object.entries(props)) if (!outputOnly.includes(key)) inputs[key] = value;
+    for (const [key, value] of Object.entries(props)) if (key !== "__provider" && !OUTPUT_KEYS[kind].includes(key)) inputs[key] = value;
     return inputs;
 }
 

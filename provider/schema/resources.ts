@@ -30,29 +30,21 @@ const PLUMBING = ["__provider", SECRETS_PROPERTY];
 /** The user's arguments from a props object (inputs or state): secrets joined back, plumbing removed. */
 export function userArgs(kind: ResourceKind, props: Record<string, unknown>): Record<string, unknown> {
     const full = joinSecrets(props, props[SECRETS_PROPERTY]);
-    const known = RESOURCE_ARGS[kind].fields;
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(full)) {
-        if (PLUMBING.includes(key)) continue;
-        if (key in known || !isOutputOnly(key)) out[key] = value;
+        if (!PLUMBING.includes(key) && !OUTPUT_KEYS[kind].includes(key)) out[key] = value;
     }
     return out;
 }
 
-/** Output-only keys in state (see lifecycle/outputs.ts); never user arguments. */
-const OUTPUT_ONLY = new Set([
-    "agentInstanceId",
-    "status",
-    "appId",
-    "endpoint",
-    "deletion",
-    "stateVersion",
-    "digitalHumanConfig",
-    "adopted",
-]);
-function isOutputOnly(key: string): boolean {
-    return OUTPUT_ONLY.has(key);
-}
+const INSTANCE_OUTPUTS = ["agentInstanceId", "status", "appId", "endpoint", "deletion", "stateVersion"];
+
+/** The keys each resource adds to its echoed inputs in state (lifecycle/state.ts); never user arguments. */
+export const OUTPUT_KEYS: Record<ResourceKind, readonly string[]> = {
+    AgentInstance: INSTANCE_OUTPUTS,
+    DigitalHumanAgentInstance: [...INSTANCE_OUTPUTS, "digitalHumanConfig"],
+    Agent: ["appId", "endpoint", "adopted", "stateVersion"],
+};
 
 /** Validate a resource's arguments: fields, then the cross-field rules. */
 export function checkArgs(kind: ResourceKind, args: Record<string, unknown>): Failure[] {
