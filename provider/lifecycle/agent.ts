@@ -5,6 +5,7 @@
  * from then on (destroy unregisters it; use the `retainOnDelete` resource option to keep it).
  */
 import { Code } from "../client/codes";
+import { AGENT } from "../schema/api";
 import { checkArgs, userArgs } from "../schema/resources";
 import { splitSecrets } from "../schema/secrets";
 import { SECRETS_PROPERTY } from "../schema/secrets";
@@ -15,7 +16,7 @@ import { stderrLogger } from "./log";
 import { LifecycleProvider, pick, Props, withoutPlumbing } from "./provider";
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
 
-const API_FIELDS = ["agentId", "name", "llm", "tts", "asr"] as const;
+const API_FIELDS = Object.keys(AGENT.fields);
 
 function agentConfig(args: Props): AgentConfig {
     return pick(args, API_FIELDS) as unknown as AgentConfig;

@@ -3,6 +3,7 @@
  * delete. Delete itself is in `deletion.ts`.
  */
 import { Code } from "../client/codes";
+import { CREATE_DIGITAL_HUMAN_AGENT_INSTANCE } from "../schema/api";
 import { checkArgs, DELETION_KEYS, ResourceKind, userArgs } from "../schema/resources";
 import type { CreateAgentInstanceRequest, CreateDigitalHumanAgentInstanceRequest, UpdateAgentInstanceRequest } from "../schema/types";
 import { isUnknown } from "../schema/unknown";
@@ -17,19 +18,8 @@ import { inputsFromState, migrate, STATE_VERSION } from "./state";
 
 type InstanceKind = Extract<ResourceKind, "AgentInstance" | "DigitalHumanAgentInstance">;
 
-const API_FIELDS = [
-    "agentId",
-    "userId",
-    "rtc",
-    "llm",
-    "tts",
-    "asr",
-    "vad",
-    "messageHistory",
-    "callbackConfig",
-    "advancedConfig",
-    "digitalHuman",
-];
+/** What goes to ZEGO: the create body's fields (the rest are provider-only settings). */
+const API_FIELDS = Object.keys(CREATE_DIGITAL_HUMAN_AGENT_INSTANCE.fields);
 
 function ownDeletionSettings(args: Props): OwnDeletionSettings {
     return pick(args, DELETION_KEYS) as OwnDeletionSettings;
