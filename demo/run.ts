@@ -10,7 +10,7 @@ import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_APP_ID, DEFAULT_SERVER_SECRET, EmulatorHandle, startEmulator } from "../emulator";
+import { DEFAULT_APP_ID, DEFAULT_SERVER_SECRET, EmulatedInstance, EmulatorHandle, startEmulator } from "../emulator";
 import { createPulumiEnv, ensurePulumiCli, getPulumiCommand, repoRoot } from "../scripts/pulumi-env";
 import { voiceAgentStack } from "./stack";
 
@@ -123,7 +123,7 @@ async function runDemo(stack: Stack, emulator: EmulatorHandle): Promise<void> {
             String(request?.GracefulShutdown ?? "-"),
             request ? `${request.GracefulShutdownTimeout} s` : "-",
             request && instance.deletedAt ? seconds(instance.deletedAt - request.receivedAt) : "-",
-            instance.deletedReason === "api" ? "agent went idle / delete" : (instance.deletedReason ?? "still live!"),
+            endedBy(instance),
         ]);
     }
     printTable(rows);
@@ -131,6 +131,20 @@ async function runDemo(stack: Stack, emulator: EmulatorHandle): Promise<void> {
         `  destroy took ${seconds(destroyMs)}; registered agents left: ${emulator.agents().length}; live instances left: ${emulator.liveInstances().length}`,
     );
     if (emulator.liveInstances().length > 0 || emulator.agents().length > 0) throw new Error("the demo left resources behind");
+}
+
+function endedBy(instance: EmulatedInstance): string {
+    const waited = instance.deletedAt !== undefined && instance.deleteRequest ? instance.deletedAt - instance.deleteRequest.receivedAt : 0;
+    switch (instance.deletedReason) {
+        case "api":
+            return waited > 500 ? "finished speaking, then deleted" : "idle: deleted at once";
+        case "graceful-timeout":
+            return "still busy at the timeout: stopped";
+        case undefined:
+            return "still live!";
+        default:
+            return instance.deletedReason;
+    }
 }
 
 function printTable(rows: string[][]): void {
