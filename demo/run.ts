@@ -25,10 +25,12 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 function relay(prefix = "      "): (text: string) => void {
     return (text) => {
         for (const line of text.split("\n")) {
-            // Skip blank lines, headers, and the engine's end-of-run repeat of provider messages.
+            // Skip blank lines, headers, the engine's end-of-run repeat of provider messages, and its
+            // note that the stack's history is kept (the demo removes the stack).
             if (
                 line.trim() === "" ||
                 /^\s+\[pulumi-zego-aiagent\]/.test(line) ||
+                /have been deleted, but the history/.test(line) ||
                 /^\s*(Type|Name|Plan|Status|Info|Duration|View in|Previewing|Updating|Destroying|Resources:|Outputs:)\b/.test(line)
             )
                 continue;
