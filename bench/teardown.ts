@@ -24,7 +24,7 @@ import { AgentInstance, ZegoClient } from "../provider";
 import { signedQuery } from "../provider/client/signing";
 import { EmulatorHandle } from "../emulator";
 import { APP_ID, assertNoSecrets, EngineRun, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../tests/e2e/harness";
-import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN } from "../tests/fixtures/args";
+import { ASR_SECRET, LLM_API_KEY, numberedInstanceArgs, TTS_TOKEN } from "../tests/fixtures/args";
 
 const RATE = 10;
 const LATENCY_MS = 30;
@@ -57,17 +57,7 @@ function program(n: number, graceful: boolean, gracefulTimeout = 10) {
     return async () => {
         for (let i = 1; i <= n; i++) {
             new AgentInstance(`agent${i}`, {
-                agentId: AGENT_ID,
-                userId: `user_${i}`,
-                rtc: {
-                    roomId: `room_${i}`,
-                    agentStreamId: `agent_stream_${i}`,
-                    agentUserId: `agent_user_${i}`,
-                    userStreamId: `user_stream_${i}`,
-                },
-                llm: { url: "https://llm.example.com/v1/chat/completions", apiKey: LLM_API_KEY, model: "model-a" },
-                tts: { vendor: "ByteDanceV3", params: { app: { appid: "a", token: TTS_TOKEN } } },
-                asr: { vendor: "Tencent", params: { secret_key: ASR_SECRET } },
+                ...numberedInstanceArgs(i, AGENT_ID),
                 ...(graceful ? { gracefulShutdown: true, gracefulShutdownTimeout: gracefulTimeout } : { gracefulShutdown: false }),
             });
         }

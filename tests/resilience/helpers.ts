@@ -10,7 +10,7 @@ import { ConfigMap } from "@pulumi/pulumi/automation";
 import { AgentInstance, ZegoClient } from "../../provider";
 import { Code } from "../../provider/client/codes";
 import { EmulatorHandle } from "../../emulator";
-import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN } from "../fixtures/args";
+import { ASR_SECRET, LLM_API_KEY, numberedInstanceArgs, TTS_TOKEN } from "../fixtures/args";
 import { APP_ID, EngineRun, SERVER_SECRET } from "../e2e/harness";
 
 export const AGENT_ID = "resilience_agent";
@@ -29,17 +29,7 @@ export function instancesProgram(n: number, o: ProgramOptions = {}) {
         const ids: Record<string, unknown> = {};
         for (let i = 1; i <= n; i++) {
             const instance = new AgentInstance(`agent${i}`, {
-                agentId: AGENT_ID,
-                userId: `user_${i}`,
-                rtc: {
-                    roomId: `room_${i}`,
-                    agentStreamId: `agent_stream_${i}`,
-                    agentUserId: `agent_user_${i}`,
-                    userStreamId: `user_stream_${i}`,
-                },
-                llm: { url: "https://llm.example.com/v1/chat/completions", apiKey: LLM_API_KEY, model: "model-a" },
-                tts: { vendor: "ByteDanceV3", params: { app: { appid: "a", token: TTS_TOKEN } } },
-                asr: { vendor: "Tencent", params: { secret_key: ASR_SECRET } },
+                ...numberedInstanceArgs(i, AGENT_ID),
                 ...(o.gracefulShutdown === false
                     ? { gracefulShutdown: false }
                     : { gracefulShutdownTimeout: o.gracefulShutdownTimeout ?? 10 }),
