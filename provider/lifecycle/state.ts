@@ -4,7 +4,6 @@
  * have everything they need from state alone.
  */
 import { DeletionSettings } from "./settings";
-import { isPlainObject } from "../schema/validate";
 import { OUTPUT_KEYS, ResourceKind } from "../schema/resources";
 
 /** Bump when the stored shape changes; `migrate` must then read every older version. */
@@ -42,12 +41,4 @@ export function inputsFromState(kind: ResourceKind, props: Props): Props {
     const inputs: Props = {};
     for (const [key, value] of Object.entries(props)) if (key !== "__provider" && !OUTPUT_KEYS[kind].includes(key)) inputs[key] = value;
     return inputs;
-}
-
-export function numberOrUndefined(value: unknown): number | undefined {
-    return typeof value === "number" ? value : undefined;
-}
-
-export function recordOrEmpty(value: unknown): Record<string, unknown> {
-    return isPlainObject(value) ? value : {};
 }

@@ -27,11 +27,6 @@ export function isSensitiveKey(key: string): boolean {
     return SENSITIVE_KEY.test(key);
 }
 
-/** The top-level argument a secret path belongs to ("llm.apiKey" → "llm"). */
-export function ownerOf(path: string): string {
-    return path.split(".")[0];
-}
-
 /** The secret paths inside one top-level argument value (e.g. `llm`), with their values. */
 export function secretsOf(top: string, value: unknown): SecretValues {
     const found: SecretValues = {};
@@ -126,13 +121,4 @@ function deepCopy<T>(value: T): T {
         return out as T;
     }
     return value;
-}
-
-/** Replace every secret value in a (wire or camel) object graph by "***"; for logs and messages. */
-export function redactSecrets(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(redactSecrets);
-    if (!isPlainObject(value)) return value;
-    const out: Obj = {};
-    for (const [k, v] of Object.entries(value)) out[k] = isSensitiveKey(k) && v !== undefined ? "***" : redactSecrets(v);
-    return out;
 }

@@ -90,11 +90,6 @@ export const obj = (
     opts: Omit<Opts<ObjectSpec>, "fields"> = {},
 ): ObjectSpec => ({ kind: "object", wire, fields, ...opts });
 
-/** The same object with some fields marked required or dropped; used for action-specific variants. */
-export function withFields(spec: ObjectSpec, fields: Record<string, FieldSpec>, opts: Omit<Opts<ObjectSpec>, "fields"> = {}): ObjectSpec {
-    return { ...spec, ...opts, fields };
-}
-
 export function required<T extends FieldSpec>(spec: T): T {
     return { ...spec, required: true };
 }
