@@ -121,14 +121,14 @@ export async function retried(max: number, command: () => Promise<unknown>): Pro
 }
 
 /**
- * The pid of this stack's dynamic provider (node running @pulumi/pulumi/cmd/dynamic-provider),
- * told apart from any other engine on the machine by its working directory: the stack's own
- * temp workDir. Undefined when it is not running.
+ * The pid of a process of this stack whose command line `pgrep -f pattern` matches and `accept`
+ * confirms, told apart from any other engine on the machine by its working directory: the
+ * stack's own temp workDir. Undefined when none is running.
  */
-export function dynamicProviderPid(run: EngineRun): number | undefined {
+function stackProcessPid(run: EngineRun, pattern: string, accept: (cmdline: string[]) => boolean): number | undefined {
     let listing = "";
     try {
-        listing = execFileSync("pgrep", ["-f", "dynamic-provider"], { encoding: "utf8" });
+        listing = execFileSync("pgrep", ["-f", pattern], { encoding: "utf8" });
     } catch {
         return undefined; // pgrep exits 1 when nothing matches
     }
@@ -140,9 +140,7 @@ export function dynamicProviderPid(run: EngineRun): number | undefined {
         try {
             const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
             const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-            const isProviderNode =
-                /(^|\/)node$/.test(cmdline[0]) && cmdline.some((arg) => /dynamic-provider/.test(arg)) && !cmdline.includes("-e");
-            if (cwd === workDir && isProviderNode) return pid;
+            if (cwd === workDir && accept(cmdline)) return pid;
         } catch {
             // Gone meanwhile, or not ours to read.
         }
@@ -150,31 +148,18 @@ export function dynamicProviderPid(run: EngineRun): number | undefined {
     return undefined;
 }
 
-/**
- * The pid of this stack's running `pulumi <command>` CLI process (told apart from any other by its
- * working directory, the stack's own temp workDir). Undefined when it is not running.
- */
+/** The pid of this stack's dynamic provider (node running @pulumi/pulumi/cmd/dynamic-provider). */
+export function dynamicProviderPid(run: EngineRun): number | undefined {
+    return stackProcessPid(
+        run,
+        "dynamic-provider",
+        (cmdline) => /(^|\/)node$/.test(cmdline[0]) && cmdline.some((arg) => /dynamic-provider/.test(arg)) && !cmdline.includes("-e"),
+    );
+}
+
+/** The pid of this stack's running `pulumi <command>` CLI process. */
 export function cliPid(run: EngineRun, command: string): number | undefined {
-    let listing = "";
-    try {
-        listing = execFileSync("pgrep", ["-f", `pulumi ${command}`], { encoding: "utf8" });
-    } catch {
-        return undefined;
-    }
-    const workDir = fs.realpathSync(run.env.workDir);
-    for (const pid of listing
-        .split("\n")
-        .map(Number)
-        .filter((p) => p > 0)) {
-        try {
-            const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
-            const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-            if (cwd === workDir && /(^|\/)pulumi$/.test(cmdline[0]) && cmdline[1] === command) return pid;
-        } catch {
-            // Gone meanwhile, or not ours to read.
-        }
-    }
-    return undefined;
+    return stackProcessPid(run, `pulumi ${command}`, (cmdline) => /(^|\/)pulumi$/.test(cmdline[0]) && cmdline[1] === command);
 }
 
 export async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {
