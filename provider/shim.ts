@@ -2,7 +2,7 @@
  * What Pulumi stores in state as each resource's `__provider`: a module text, written here by hand
  * instead of produced by closure serialization, that the dynamic provider host evaluates
  * (`requireFromString(text).handler()`) and that loads this package's `runtime` entry in the
- * provider process. So `__provider` is about 200 bytes, captures no secret and no client, is the same in
+ * provider process. So `__provider` is under 100 bytes, captures no secret and no client, is the same in
  * every version (no `~__provider` diffs), and fixes in a newer package reach `delete` and `refresh`
  * of resources created by an older one, without an `up`.
  *
@@ -16,14 +16,12 @@ import type { ResourceKind } from "./schema/resources";
 
 /**
  * The `__provider` text for a kind. A contract with state written by every version: never change
- * it (tests/unit/serialization pins it byte for byte). It needs only `runtime.provider(kind)`.
+ * it (tests/unit/serialization pins it byte for byte). It needs only `runtime.provider(kind)`. It is
+ * stored twice per resource and the engine rewrites the whole checkpoint on every step, so every
+ * byte counts: when the package is missing, Node's own error names the module that cannot be found.
  */
 export function providerText(kind: ResourceKind): string {
-    return (
-        'exports.handler=()=>{let r;try{r=require("pulumi-zego-aiagent/runtime")}catch(e){' +
-        'throw new Error("pulumi-zego-aiagent must be installed in "+process.cwd()+": "+e.message)}' +
-        `return r.provider(${JSON.stringify(kind)})}`
-    );
+    return `exports.handler=()=>require("pulumi-zego-aiagent/runtime").provider(${JSON.stringify(kind)})`;
 }
 
 const MODULE = "zego";
