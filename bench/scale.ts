@@ -37,12 +37,14 @@ const noop: pulumi.dynamic.ResourceProvider = {
     async delete() {},
 };
 class Noop extends pulumi.dynamic.Resource {
-    constructor(name: string) {
-        super(noop, name, {}, undefined, "bench", "Noop");
+    constructor(name: string, props: pulumi.Inputs = {}) {
+        super(noop, name, props, undefined, "bench", "Noop");
     }
 }
 
-type Kind = "floor" | "zego";
+/** "floor+secret": the floor with one secret input, to tell the engine's cost of a secret from ours (BENCH_SCALE_KINDS). */
+type Kind = "floor" | "zego" | "floor+secret";
+const KINDS = (process.env.BENCH_SCALE_KINDS ?? "floor,zego").split(",") as Kind[];
 interface Run {
     kind: Kind;
     n: number;
@@ -57,6 +59,7 @@ function program(kind: Kind, n: number) {
     return async () => {
         for (let i = 1; i <= n; i++) {
             if (kind === "floor") new Noop(`noop${i}`);
+            else if (kind === "floor+secret") new Noop(`noop${i}`, { secrets: pulumi.secret({}) });
             else {
                 // An instance of the registered agent (its LLM/TTS/ASR come from RegisterAgent): the smallest useful one.
                 const { agentId, userId, rtc } = numberedInstanceArgs(i, AGENT_ID);
@@ -114,7 +117,7 @@ async function main(): Promise<void> {
         const runs: Run[] = [];
         for (let round = 1; round <= ROUNDS; round++) {
             for (const n of SIZES) {
-                for (const kind of ["floor", "zego"] as Kind[]) {
+                for (const kind of KINDS) {
                     const requests = emulator.requests().length;
                     const r = await measure(emulator, kind, n);
                     runs.push(r);
