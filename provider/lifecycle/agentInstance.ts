@@ -93,7 +93,9 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
             } catch (e) {
                 throw new PartialCreateError(id, { ...outs, __provider: inputs.__provider }, e as Error);
             }
-            stderrLogger(`created ${label} ${id} (${String(args.agentId)} in room ${String((args.rtc as Props | undefined)?.roomId)})`);
+            // A live digital human may push to a CDN instead of a room (CDN wins when both are set).
+            const where = args.cdn !== undefined ? "pushing to a CDN" : `in room ${String((args.rtc as Props | undefined)?.roomId)}`;
+            stderrLogger(`created ${label} ${id} (${String(args.agentId)} ${where})`);
             return { id, outs };
         },
 
