@@ -17,6 +17,17 @@ import { repoRoot } from "./pulumi-env";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require("js-yaml") as { load(text: string): unknown };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const prettier = require("prettier") as {
+    format(text: string, options: Record<string, unknown>): Promise<string>;
+    resolveConfig(file: string): Promise<Record<string, unknown> | null>;
+};
+
+/** Written as the repository's formatter would (lint checks every file). */
+async function writeJson(file: string, value: unknown): Promise<void> {
+    const options = { ...(await prettier.resolveConfig(file)), filepath: file };
+    fs.writeFileSync(file, await prettier.format(JSON.stringify(value), options));
+}
 
 const DEFAULT_MIRROR = "/work/.mirror/ZEGOCLOUD+docs_all/repo";
 const ROOT = "core_products/aiagent/en/server";
@@ -125,16 +136,19 @@ function snippets(): Json[] {
     return out;
 }
 
-function main(): void {
+async function main(): Promise<void> {
     const dir = path.join(repoRoot(), "tests", "fixtures", "docs");
     fs.mkdirSync(path.join(dir, "actions"), { recursive: true });
     const actions = actionFixtures();
     for (const fixture of actions) {
-        fs.writeFileSync(path.join(dir, "actions", `${String(fixture.action)}.json`), `${JSON.stringify(fixture, null, 2)}\n`);
+        await writeJson(path.join(dir, "actions", `${String(fixture.action)}.json`), fixture);
     }
     const found = snippets();
-    fs.writeFileSync(path.join(dir, "snippets.json"), `${JSON.stringify(found, null, 2)}\n`);
+    await writeJson(path.join(dir, "snippets.json"), found);
     console.log(`${actions.length} actions, ${found.length} snippets from ${mirror} at ${commit}`);
 }
 
-main();
+main().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+});
