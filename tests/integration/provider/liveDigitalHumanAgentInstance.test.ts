@@ -5,6 +5,7 @@
  */
 import { expect } from "chai";
 import { providers } from "../../../provider/runtime";
+import { UNKNOWN } from "../../../provider/schema/unknown";
 import { TTS_TOKEN } from "../../fixtures/args";
 import { APP_ID, configureStack, directClient, Props, requestsOf, resourceInputs, timed, useProviderEnvironment } from "./helpers";
 
@@ -79,6 +80,18 @@ describe("provider integration: LiveDigitalHumanAgentInstance against the emulat
                 expect(failures.join("\n")).to.not.contain(TTS_TOKEN);
             }
             expect(await checkFailures(args({ rtc: undefined, cdn: { url: "rtmp://push.example.com/live/k" } }))).to.deep.equal([]);
+        });
+    });
+
+    describe("preview (values not known yet)", () => {
+        it("check accepts unknown rtc, cdn, ids and maxIdleTime; diff of an unknown rtc is a delete-first replace", async () => {
+            expect(await checkFailures(args({ rtc: UNKNOWN }))).to.deep.equal([]);
+            expect(await checkFailures(args({ rtc: undefined, cdn: UNKNOWN }))).to.deep.equal([]);
+            expect(await checkFailures(args({ rtc: { roomId: UNKNOWN, agentStreamId: UNKNOWN, agentUserId: UNKNOWN } }))).to.deep.equal([]);
+            expect(await checkFailures(args({ agentId: UNKNOWN, advancedConfig: { maxIdleTime: UNKNOWN } }))).to.deep.equal([]);
+            const { id, outs } = await create();
+            const diff = await live.diff(id, outs, resourceInputs(args({ rtc: UNKNOWN })));
+            expect(diff).to.deep.include({ changes: true, replaces: ["rtc"], deleteBeforeReplace: true });
         });
     });
 
