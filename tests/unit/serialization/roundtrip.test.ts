@@ -13,7 +13,7 @@ const requireFromString: (
     filename?: string,
 ) => { handler: () => pulumi.dynamic.ResourceProvider } = require("require-from-string");
 
-const KINDS: ResourceKind[] = ["AgentInstance", "DigitalHumanAgentInstance", "Agent"];
+const KINDS: ResourceKind[] = ["AgentInstance", "DigitalHumanAgentInstance", "LiveDigitalHumanAgentInstance", "Agent"];
 
 /**
  * Every text ever written to state by 0.2.0 on, byte for byte. These are a contract with stored
@@ -22,6 +22,7 @@ const KINDS: ResourceKind[] = ["AgentInstance", "DigitalHumanAgentInstance", "Ag
 const PINNED: Record<ResourceKind, string> = {
     AgentInstance: 'exports.handler=()=>require("pulumi-zego-aiagent/runtime").provider("AgentInstance")',
     DigitalHumanAgentInstance: 'exports.handler=()=>require("pulumi-zego-aiagent/runtime").provider("DigitalHumanAgentInstance")',
+    LiveDigitalHumanAgentInstance: 'exports.handler=()=>require("pulumi-zego-aiagent/runtime").provider("LiveDigitalHumanAgentInstance")',
     Agent: 'exports.handler=()=>require("pulumi-zego-aiagent/runtime").provider("Agent")',
 };
 
@@ -58,6 +59,8 @@ describe("serialized provider (__provider)", () => {
 
     it("an unknown kind fails with the known kinds named", () => {
         const revived = requireFromString(providerText("Nope" as ResourceKind));
-        expect(() => revived.handler()).to.throw(/no resource kind "Nope" \(known: AgentInstance, DigitalHumanAgentInstance, Agent\)/);
+        expect(() => revived.handler()).to.throw(
+            /no resource kind "Nope" \(known: AgentInstance, DigitalHumanAgentInstance, LiveDigitalHumanAgentInstance, Agent\)/,
+        );
     });
 });
