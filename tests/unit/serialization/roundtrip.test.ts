@@ -7,11 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { providerText } from "../../../provider/shim";
 import { ResourceKind } from "../../../provider/schema/resources";
 import { configuredTarget, resetStackConfig } from "../../../provider/lifecycle/settings";
+type RequireFromString = (code: string, filename?: string) => { handler: () => pulumi.dynamic.ResourceProvider };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const requireFromString: (
-    code: string,
-    filename?: string,
-) => { handler: () => pulumi.dynamic.ResourceProvider } = require("require-from-string");
+const requireFromString: RequireFromString = require("require-from-string");
 
 const KINDS: ResourceKind[] = ["AgentInstance", "DigitalHumanAgentInstance", "LiveDigitalHumanAgentInstance", "Agent"];
 
