@@ -32,18 +32,17 @@ import { RetryBudget } from "./budget";
 import type { Clock } from "./clock";
 import { AbortPhase, ambiguousFailureAdvice, redact, ZegoAbortError, ZegoApiError, ZegoValidationError } from "./errors";
 import type { ClientEvent, ClientEventListener, ClientStats } from "./events";
-import { describeValue, RequestOptions, ResolvedRequestOptions, resolveClientOptions, resolveRequestOptions, ZegoClientOptions } from "./options";
+import {
+    describeValue,
+    RequestOptions,
+    ResolvedRequestOptions,
+    resolveClientOptions,
+    resolveRequestOptions,
+    ZegoClientOptions,
+} from "./options";
 import { RateLimiter } from "./rateLimiter";
 import { interpretOutcome } from "./response";
-import {
-    AttemptFailure,
-    AttemptResult,
-    ClockCorrection,
-    failureReason,
-    RetryPolicy,
-    runWithRetries,
-    ThrottleSignal,
-} from "./retry";
+import { AttemptFailure, AttemptResult, ClockCorrection, failureReason, RetryPolicy, runWithRetries, ThrottleSignal } from "./retry";
 import { signedQuery } from "./signing";
 import { Transport } from "./transport";
 
@@ -456,7 +455,10 @@ export class ZegoClient {
         const off = `by the response's Date header, this machine's clock is ${Math.round(Math.abs(offsetMs) / 1000)} s ${offsetMs > 0 ? "behind" : "ahead of"} ZEGO's`;
         // The Date header has whole seconds: a change below CLOCK_RESOLUTION_MS is no news.
         if (Math.abs(offsetMs - previous) < CLOCK_RESOLUTION_MS) {
-            return { retry: false, note: `ZEGO refused the timestamp although, ${off} and the client's timestamps already correct for that` };
+            return {
+                retry: false,
+                note: `ZEGO refused the timestamp although, ${off} and the client's timestamps already correct for that`,
+            };
         }
         this.#clockOffsetMs = offsetMs;
         this.#emit({ type: "clock", action, attempt: 0, clockOffsetMs: offsetMs });

@@ -102,7 +102,8 @@ const REQUEST_OPTION_NAMES = ["signal", "timeoutMs"] as const;
 export function resolveRequestOptions(action: string, given: unknown): ResolvedRequestOptions {
     const bad = (property: string, reason: string) => new ZegoValidationError(action, [{ property, reason }]);
     if (given === undefined) return {};
-    if (!isRecord(given)) throw bad("options", `The request options must be an object with signal and/or timeoutMs; got ${describeValue(given)}.`);
+    if (!isRecord(given))
+        throw bad("options", `The request options must be an object with signal and/or timeoutMs; got ${describeValue(given)}.`);
     for (const key of Object.keys(given)) {
         if (!(REQUEST_OPTION_NAMES as readonly string[]).includes(key)) {
             throw bad(`options.${key}`, `options.${key} is not a request option; the options are ${REQUEST_OPTION_NAMES.join(", ")}.`);
@@ -112,8 +113,14 @@ export function resolveRequestOptions(action: string, given: unknown): ResolvedR
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
         throw bad("options.signal", `options.signal must be an AbortSignal (from an AbortController); got ${describeValue(signal)}.`);
     }
-    if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && Number.isFinite(timeoutMs) && timeoutMs >= 1 && timeoutMs <= MAX_TIMER_MS)) {
-        throw bad("options.timeoutMs", `options.timeoutMs must be a number of milliseconds from 1 to ${MAX_TIMER_MS}; got ${describeValue(timeoutMs)}.`);
+    if (
+        timeoutMs !== undefined &&
+        !(typeof timeoutMs === "number" && Number.isFinite(timeoutMs) && timeoutMs >= 1 && timeoutMs <= MAX_TIMER_MS)
+    ) {
+        throw bad(
+            "options.timeoutMs",
+            `options.timeoutMs must be a number of milliseconds from 1 to ${MAX_TIMER_MS}; got ${describeValue(timeoutMs)}.`,
+        );
     }
     return { signal: signal as AbortSignal | undefined, timeoutMs: timeoutMs as number | undefined };
 }
@@ -176,8 +183,7 @@ function resolveRate(given: unknown): number {
 function resolveRetry(given: unknown): RetryPolicy {
     if (given === undefined) return DEFAULT_RETRY_POLICY;
     if (given === false) return NO_RETRIES;
-    if (!isRecord(given))
-        throw invalid("retry", `false or an object with ${RETRY_OPTION_NAMES.join(", ")}`, describeValue(given));
+    if (!isRecord(given)) throw invalid("retry", `false or an object with ${RETRY_OPTION_NAMES.join(", ")}`, describeValue(given));
     rejectUnknownKeys("retry.", given, RETRY_OPTION_NAMES);
     const d = DEFAULT_RETRY_POLICY;
     const policy: RetryPolicy = {
@@ -213,7 +219,10 @@ function resolvePacing(given: unknown): AdaptivePacingOptions {
             max: 10000,
         }),
         decrease: numberOption("pacing.decrease", given.decrease, d.decrease, { min: 0.05, max: 0.95 }),
-        increasePerSecond: numberOption("pacing.increasePerSecond", given.increasePerSecond, d.increasePerSecond, { min: 0.01, max: 10000 }),
+        increasePerSecond: numberOption("pacing.increasePerSecond", given.increasePerSecond, d.increasePerSecond, {
+            min: 0.01,
+            max: 10000,
+        }),
         jitter: numberOption("pacing.jitter", given.jitter, d.jitter, { min: 0, max: 0.9 }),
     };
 }

@@ -29,7 +29,10 @@ import { abortableSleep } from "./clock";
 import { ambiguousFailureAdvice, ZegoApiError } from "./errors";
 
 export interface RetryPolicy {
-    /** Requests per call, the first one included; 1 disables retries. */
+    /**
+     * Requests per call, the first one included, not counting throttled ones (those are retried
+     * until throttleDeadlineMs); 1 disables every retry, throttled ones too.
+     */
     readonly maxAttempts: number;
     /** Backoff cap before jitter for the first retry; doubles per retry. */
     readonly baseDelayMs: number;
@@ -280,7 +283,7 @@ export async function runWithRetries<T>(attempt: (attemptNumber: number) => Prom
         }
         const elapsedMs = clock.now() - startedAt;
         let delayMs: number;
-        if (verdict.throttled) {
+        if (verdict.throttled && policy.maxAttempts > 1) {
             throttled++;
             free++;
             delayMs = failure.retryAfterMs ?? backoffDelayMs(throttled, policy, run.random);
@@ -332,7 +335,8 @@ function throttleGaveUp(attempts: number, throttled: number, elapsedMs: number, 
 }
 
 function clockAdvice(note: string | undefined): string {
-    const fix = "Fix the clock of the machine making the calls (enable NTP time sync); re-sending with the same clock cannot help, so it was not retried";
+    const fix =
+        "Fix the clock of the machine making the calls (enable NTP time sync); re-sending with the same clock cannot help, so it was not retried";
     return note ? `${note}. ${fix}` : fix;
 }
 

@@ -1,0 +1,94 @@
+/**
+ * 100000004 "signature expired" (issue 10): the AWS SDK's answer to clock skew. The offset is
+ * learned from the response's Date header and the request re-sent once with a corrected
+ * timestamp; otherwise the call fails at once with the clock explanation (old code: six attempts
+ * with the same skewed clock).
+ */
+import { expect } from "chai";
+import sinon from "sinon";
+import { ZegoApiError } from "../../../provider/client";
+import { eventsOf, makeClient, rejection, settle } from "./helpers";
+import { ok, ScriptedPeer, zego } from "./peer";
+
+const NOW = 1_700_000_000_000;
+const MINUTE = 60_000;
+/** ZEGO's clock is 11 minutes ahead of the (fake) local one. */
+const ZEGO_NOW = NOW + 11 * MINUTE;
+const expired = (dateMs?: number) =>
+    dateMs === undefined
+        ? { ...zego(100000004, "timestamp expired"), sendDate: false }
+        : zego(100000004, "timestamp expired", { headers: { Date: new Date(dateMs).toUTCString() } });
+
+describe("client: clock skew", () => {
+    let peer: ScriptedPeer;
+    let clock: sinon.SinonFakeTimers;
+    beforeEach(async () => {
+        peer = await ScriptedPeer.start();
+        clock = sinon.useFakeTimers({ now: NOW, toFake: ["setTimeout", "clearTimeout", "Date"] });
+    });
+    afterEach(async () => {
+        clock.restore();
+        await peer.stop();
+    });
+
+    it("learns the offset from the Date header, re-sends once at once, and signs every later call corrected", async () => {
+        peer.script(expired(ZEGO_NOW), ok());
+        const { client, events } = makeClient(peer);
+        await settle(client.unregisterAgent("a"), clock);
+        expect(peer.received).to.have.length(2);
+        const [first, second] = peer.received.map((r) => Number(r.params.Timestamp));
+        expect(first).to.equal(NOW / 1000);
+        expect(second).to.equal(ZEGO_NOW / 1000);
+        expect(Date.now(), "no backoff before the corrected re-send").to.equal(NOW);
+        expect(client.clockOffsetMs).to.equal(11 * MINUTE);
+        expect(eventsOf(events, "clock").map((e) => e.clockOffsetMs)).to.deep.equal([11 * MINUTE]);
+        // The next call is right the first time.
+        await settle(client.unregisterAgent("b"), clock);
+        client.close();
+        expect(peer.received).to.have.length(3);
+        expect(Number(peer.received[2].params.Timestamp)).to.equal(ZEGO_NOW / 1000);
+    });
+
+    it("without a Date header: fails after one attempt, explaining the clock", async () => {
+        peer.fallback = expired();
+        const { client } = makeClient(peer);
+        const err = (await rejection(settle(client.unregisterAgent("a"), clock))) as ZegoApiError;
+        client.close();
+        expect(peer.received).to.have.length(1);
+        expect(err.code).to.equal(100000004);
+        expect(err.message)
+            .to.include("check the machine clock")
+            .and.include("no Date header")
+            .and.include("Fix the clock of the machine making the calls (enable NTP time sync)");
+    });
+
+    it("still refused after the correction: fails after exactly two attempts, saying what was corrected", async () => {
+        peer.fallback = expired(ZEGO_NOW);
+        const { client } = makeClient(peer);
+        const err = (await rejection(
+            settle(
+                client.createAgentInstance({
+                    agentId: "a",
+                    userId: "u",
+                    rtc: { roomId: "r", agentUserId: "au", agentStreamId: "as", userStreamId: "us" },
+                }),
+                clock,
+            ),
+        )) as ZegoApiError;
+        client.close();
+        expect(peer.received).to.have.length(2);
+        expect(err.attempts).to.equal(2);
+        expect(err.message)
+            .to.include("this machine's clock is 660 s behind ZEGO's")
+            .and.include("corrected its timestamps and re-sent once, and ZEGO still refused");
+    });
+
+    it("a Date header agreeing with the local clock: no re-send (the clock is not the problem it can fix)", async () => {
+        peer.fallback = () => expired(Date.now());
+        const { client } = makeClient(peer);
+        const err = (await rejection(settle(client.unregisterAgent("a"), clock))) as ZegoApiError;
+        client.close();
+        expect(peer.received).to.have.length(1);
+        expect(err.message).to.include("already correct for that");
+    });
+});
