@@ -4,14 +4,16 @@
  * calls per second per action (30 ms latency per request). All `up`s start together, then all
  * `destroy`s; the whole case runs twice. The floor the rate limit imposes is K x M / 10 s for the
  * creates and the same for the deletes; the ratios are wall time / floor (engine start-up of K
- * CLIs and providers included) and, for the pacing alone, first-to-last accepted call / floor.
+ * CLIs and providers included), the same net of the engine overhead (K empty stacks up and
+ * destroyed together, measured in the same run), and, for the pacing alone, first-to-last
+ * accepted call / floor.
  *
  *   npm run bench:contention     (= npm run build && node dist/bench/contention.js; also part of npm run bench)
  *
  * Options (environment): BENCH_STACKS (K, default 10), BENCH_INSTANCES (M, default 10),
  * BENCH_RUNS (default 2). The last line is machine-readable:
  *
- *   RESULT contention_succeeded=<ok>/<all> left=<n> up_ratio=<worst> destroy_ratio=<worst> span_ratio=<worst> throttled=<n>
+ *   RESULT contention_succeeded=<ok>/<all> left=<n> up_ratio=<worst> destroy_ratio=<worst> net_ratio=<worst> span_ratio=<worst> throttled=<n>
  */
 import { cpus } from "os";
 import { assertNoSecrets, startTestEmulator } from "../tests/e2e/harness";
@@ -33,6 +35,10 @@ async function main(): Promise<void> {
         `# contention benchmark: ${K} stacks x ${M} instances, emulator ${RATE}/s per action, latency ${LATENCY_MS} ms, ${cpus().length} CPU(s), node ${process.version}`,
     );
     log(`# floor: ${K * M} creates / ${RATE} per s = ${fmt(FLOOR_S)} s, and the same for the deletes`);
+    // The engine alone: K empty stacks, up and destroy together.
+    const idle = await startTestEmulator({ rateLimitPerSecond: RATE, latencyMs: LATENCY_MS });
+    const overhead = await runContention(idle, K, 0).finally(() => idle.close());
+    log(`# engine overhead: ${K} empty stacks at once: up ${fmt(overhead.upSeconds)} s, destroy ${fmt(overhead.destroySeconds)} s`);
     log("");
     log(
         "| run | up ok | destroy ok | up wall (s) | up ratio | creates span (s) | destroy wall (s) | destroy ratio | deletes span (s) | throttled creates | throttled deletes | left |",
@@ -44,6 +50,7 @@ async function main(): Promise<void> {
     const upRatios: number[] = [];
     const destroyRatios: number[] = [];
     const spanRatios: number[] = [];
+    const netRatios: number[] = [];
     const errors: string[] = [];
     for (let run = 1; run <= RUNS; run++) {
         const emulator = await startTestEmulator({ rateLimitPerSecond: RATE, latencyMs: LATENCY_MS, concurrencyLimit: K * M + 10 });
@@ -56,6 +63,7 @@ async function main(): Promise<void> {
             upRatios.push(o.upSeconds / FLOOR_S);
             destroyRatios.push(o.destroySeconds / FLOOR_S);
             spanRatios.push(o.createSpanSeconds / FLOOR_S, o.deleteSpanSeconds / FLOOR_S);
+            netRatios.push((o.upSeconds - overhead.upSeconds) / FLOOR_S, (o.destroySeconds - overhead.destroySeconds) / FLOOR_S);
             errors.push(...o.errors);
             assertNoSecrets([...o.errors], SECRETS);
             log(
@@ -71,7 +79,7 @@ async function main(): Promise<void> {
     const worst = (xs: number[]) => Math.max(...xs).toFixed(2);
     log(
         `RESULT contention_succeeded=${succeeded}/${K * RUNS} left=${left} up_ratio=${worst(upRatios)} destroy_ratio=${worst(destroyRatios)} ` +
-            `span_ratio=${worst(spanRatios)} throttled=${throttled}`,
+            `net_ratio=${worst(netRatios)} span_ratio=${worst(spanRatios)} throttled=${throttled}`,
     );
     if (succeeded < K * RUNS || left > 0) process.exitCode = 1;
 }

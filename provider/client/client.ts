@@ -85,6 +85,7 @@ interface CallProgress {
     phase: AbortPhase;
     attempts: number;
     sentAt: number;
+    signedWithOffsetMs: number;
 }
 
 /** The reason close() gives the calls it cancels. */
@@ -358,7 +359,7 @@ export class ZegoClient {
         const wireBody = objectToWire(spec.request, body);
         const closer = this.#closer.signal;
         const signal = request.signal ? AbortSignal.any([request.signal, closer]) : closer;
-        const progress: CallProgress = { phase: "before sending", attempts: 0, sentAt: 0 };
+        const progress: CallProgress = { phase: "before sending", attempts: 0, sentAt: 0, signedWithOffsetMs: 0 };
         try {
             signal.throwIfAborted();
             const result = await runWithRetries((attempt) => this.#attempt(action, wireBody, attempt, spec, request, signal, progress), {
@@ -369,7 +370,7 @@ export class ZegoClient {
                 clock: this.#clock,
                 budget: this.#budget,
                 signal,
-                correctClock: (failure) => this.#correctClock(action, failure),
+                correctClock: (failure) => this.#correctClock(action, failure, progress.signedWithOffsetMs),
                 onThrottled: (attempt, failure, verdict) => {
                     this.#stats.throttled++;
                     this.#pacer.for(action)?.onThrottled(progress.sentAt);
@@ -406,6 +407,7 @@ export class ZegoClient {
         await this.#limiter.acquire(action, signal);
         // Signed per attempt: a fresh nonce and the current time, corrected by the offset learned
         // from a 100000004 answer (retry.ts).
+        progress.signedWithOffsetMs = this.#clockOffsetMs;
         const query = signedQuery(action, this.appId, this.#serverSecret, this.#clock.now() + this.#clockOffsetMs);
         this.#stats.requests++;
         this.#emit({ type: "request", action, attempt });
@@ -446,12 +448,14 @@ export class ZegoClient {
     }
 
     /** After 100000004: the offset from the response's Date header, applied to every later signature. */
-    #correctClock(action: ActionName, failure: AttemptFailure): ClockCorrection {
+    #correctClock(action: ActionName, failure: AttemptFailure, signedWithOffsetMs: number): ClockCorrection {
         if (failure.serverDateMs === undefined) {
             return { retry: false, note: "The response carried no Date header, so the client could not tell how far off its clock is" };
         }
         const offsetMs = failure.serverDateMs - this.#clock.now();
-        const previous = this.#clockOffsetMs;
+        // Compared with the offset this request was signed with: a call in flight while another
+        // one learned the offset is re-sent with it too.
+        const previous = signedWithOffsetMs;
         const off = `by the response's Date header, this machine's clock is ${Math.round(Math.abs(offsetMs) / 1000)} s ${offsetMs > 0 ? "behind" : "ahead of"} ZEGO's`;
         // The Date header has whole seconds: a change below CLOCK_RESOLUTION_MS is no news.
         if (Math.abs(offsetMs - previous) < CLOCK_RESOLUTION_MS) {
@@ -460,8 +464,10 @@ export class ZegoClient {
                 note: `ZEGO refused the timestamp although, ${off} and the client's timestamps already correct for that`,
             };
         }
-        this.#clockOffsetMs = offsetMs;
-        this.#emit({ type: "clock", action, attempt: 0, clockOffsetMs: offsetMs });
+        if (Math.abs(offsetMs - this.#clockOffsetMs) >= CLOCK_RESOLUTION_MS) {
+            this.#clockOffsetMs = offsetMs;
+            this.#emit({ type: "clock", action, attempt: 0, clockOffsetMs: offsetMs });
+        }
         return {
             retry: true,
             note: `The client learned from the response's Date header that this machine's clock is off (${off}), corrected its timestamps and re-sent once, and ZEGO still refused`,

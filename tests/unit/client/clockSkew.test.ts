@@ -49,6 +49,15 @@ describe("client: clock skew", () => {
         expect(Number(peer.received[2].params.Timestamp)).to.equal(ZEGO_NOW / 1000);
     });
 
+    it("calls in flight while the offset was learned are re-sent with it too (each once)", async () => {
+        peer.script(expired(ZEGO_NOW), expired(ZEGO_NOW), ok(), ok());
+        const { client, events } = makeClient(peer);
+        await settle(Promise.all([client.unregisterAgent("a"), client.unregisterAgent("b")]), clock);
+        client.close();
+        expect(peer.received.map((r) => Number(r.params.Timestamp))).to.deep.equal([NOW, NOW, ZEGO_NOW, ZEGO_NOW].map((t) => t / 1000));
+        expect(eventsOf(events, "clock"), "learned once").to.have.length(1);
+    });
+
     it("without a Date header: fails after one attempt, explaining the clock", async () => {
         peer.fallback = expired();
         const { client } = makeClient(peer);
