@@ -47,7 +47,7 @@ describe("client: adaptive pacing", () => {
         });
 
         it("climbs back by increasePerSecond per second of successes, up to the maximum, then stops pacing", async () => {
-            const rate = new AdaptiveRate(10, DEFAULT_ADAPTIVE_PACING, systemClock, () => 0.5);
+            const rate = new AdaptiveRate(10, { ...DEFAULT_ADAPTIVE_PACING, increasePerSecond: 1 }, systemClock, () => 0.5);
             rate.onThrottled(Date.now());
             rate.onThrottled(Date.now() + 1);
             expect(rate.rate).to.be.closeTo(4.9, 1e-9);
