@@ -5,26 +5,15 @@
  */
 import { expect } from "chai";
 import sinon from "sinon";
+import { mulberry32 } from "../../../emulator/faults";
 import { AdaptiveRate, DEFAULT_ADAPTIVE_PACING } from "../../../provider/client/adaptive";
 import { RetryBudget } from "../../../provider/client/budget";
 import { systemClock } from "../../../provider/client/clock";
 import { ZegoApiError } from "../../../provider/client";
-import { eventsOf, makeClient, rejection, settle } from "./helpers";
+import { eventsOf, makeClient, peerOnFakeTime, rejection, settle } from "./helpers";
 import { ok, ScriptedPeer } from "./peer";
 
 const NOW = 1_700_000_000_000;
-
-/** mulberry32: seeded, so a run is the same every time. */
-function seeded(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 describe("client: adaptive pacing", () => {
     let clock: sinon.SinonFakeTimers;
@@ -69,7 +58,7 @@ describe("client: adaptive pacing", () => {
         it("spaces sends 1/rate apart, each gap within ±jitter, so two processes throttled together drift apart", async () => {
             const options = { ...DEFAULT_ADAPTIVE_PACING, jitter: 0.2 };
             const grants = (seed: number) => {
-                const rate = new AdaptiveRate(10, options, systemClock, seeded(seed));
+                const rate = new AdaptiveRate(10, options, systemClock, mulberry32(seed));
                 const at: number[] = [];
                 rate.onThrottled(Date.now()); // 7 per second: gaps of 143 ms ± 20%
                 const done = Promise.all(Array.from({ length: 20 }, () => rate.acquire().then(() => void at.push(Date.now() - NOW))));
@@ -138,44 +127,37 @@ describe("client: adaptive pacing", () => {
 });
 
 describe("client: throttle deadline and retry budget", () => {
-    let peer: ScriptedPeer;
-    let clock: sinon.SinonFakeTimers;
-    beforeEach(async () => {
-        peer = await ScriptedPeer.start();
-        clock = sinon.useFakeTimers({ now: NOW, toFake: ["setTimeout", "clearTimeout", "Date"] });
-    });
-    afterEach(async () => {
-        clock.restore();
-        await peer.stop();
-    });
+    const ctx = peerOnFakeTime(NOW);
 
     it("retries a throttled create past maxAttempts until it goes through (old code: gave up after 6 attempts)", async () => {
         const throttled = Array.from({ length: 12 }, () => ({ status: 429, body: "" }));
-        peer.script(...throttled, ok({ AgentInstanceId: "inst-1" }));
-        const { client } = makeClient(peer);
+        ctx.peer.script(...throttled, ok({ AgentInstanceId: "inst-1" }));
+        const { client } = makeClient(ctx.peer);
         const request = {
             agentId: "a",
             userId: "u",
             rtc: { roomId: "r", agentUserId: "au", agentStreamId: "as", userStreamId: "us" },
         };
-        const result = await settle(client.createAgentInstance(request), clock);
+        const result = await settle(client.createAgentInstance(request), ctx.clock);
         client.close();
         expect(result.agentInstanceId).to.equal("inst-1");
-        expect(peer.received).to.have.length(13);
+        expect(ctx.peer.received).to.have.length(13);
         expect(client.stats.throttled).to.equal(12);
     });
 
     it("gives up at the throttle deadline, saying how long, how many 429s and what to set", async () => {
-        peer.fallback = { status: 429, body: "" };
-        const { client } = makeClient(peer, { retry: { throttleDeadlineMs: 30_000 } });
-        const err = (await rejection(settle(client.unregisterAgent("a"), clock))) as ZegoApiError;
+        ctx.peer.fallback = { status: 429, body: "" };
+        const { client } = makeClient(ctx.peer, { retry: { throttleDeadlineMs: 30_000 } });
+        const err = (await rejection(settle(client.unregisterAgent("a"), ctx.clock))) as ZegoApiError;
         client.close();
-        expect(Date.now() - NOW).to.be.at.most(30_000);
-        expect(peer.received.length).to.be.greaterThan(6);
+        // No retry is scheduled past the deadline; the last one's pacing gap (at most 1 / 0.5 per s
+        // + 20% jitter) may end after it.
+        expect(Date.now() - NOW).to.be.at.most(30_000 + 2_400);
+        expect(ctx.peer.received.length).to.be.greaterThan(6);
         expect(err.httpStatus).to.equal(429);
-        expect(err.attempts).to.equal(peer.received.length);
+        expect(err.attempts).to.equal(ctx.peer.received.length);
         expect(err.message).to.match(
-            new RegExp(`Gave up after [\\d.]+ s and ${peer.received.length} attempts, ${peer.received.length} of them throttled`),
+            new RegExp(`Gave up after [\\d.]+ s and ${ctx.peer.received.length} attempts, ${ctx.peer.received.length} of them throttled`),
         );
         expect(err.message)
             .to.include("retry.throttleDeadlineMs is 30000")
@@ -184,46 +166,46 @@ describe("client: throttle deadline and retry budget", () => {
     });
 
     it("throttled attempts do not count toward maxAttempts for other failures", async () => {
-        peer.script({ status: 429, body: "" }, { status: 429, body: "" }, { status: 503, body: "" }, { status: 503, body: "" });
-        peer.fallback = { status: 503, body: "" };
-        const { client } = makeClient(peer, { retry: { maxAttempts: 3 } });
-        const err = (await rejection(settle(client.unregisterAgent("a"), clock))) as ZegoApiError;
+        ctx.peer.script({ status: 429, body: "" }, { status: 429, body: "" }, { status: 503, body: "" }, { status: 503, body: "" });
+        ctx.peer.fallback = { status: 503, body: "" };
+        const { client } = makeClient(ctx.peer, { retry: { maxAttempts: 3 } });
+        const err = (await rejection(settle(client.unregisterAgent("a"), ctx.clock))) as ZegoApiError;
         client.close();
-        expect(peer.received).to.have.length(5);
+        expect(ctx.peer.received).to.have.length(5);
         expect(err.message).to.include("Gave up after 5 attempts (retry.maxAttempts is 3; the 2 throttled attempts did not count)");
     });
 
     it("an outage spends the retry budget, after which calls fail without retrying; throttling costs nothing", async () => {
-        const { client } = makeClient(peer, { retryBudget: { capacity: 12, retryCost: 5 } });
+        const { client } = makeClient(ctx.peer, { retryBudget: { capacity: 12, retryCost: 5 } });
         // Throttling: free.
-        peer.script({ status: 429, body: "" }, { status: 429, body: "" }, ok());
-        await settle(client.unregisterAgent("a"), clock);
+        ctx.peer.script({ status: 429, body: "" }, { status: 429, body: "" }, ok());
+        await settle(client.unregisterAgent("a"), ctx.clock);
         expect(client.retryBudgetTokens).to.equal(12);
         // An outage: two retries (10 tokens), then the budget cannot pay for a third.
-        peer.fallback = { status: 503, body: "" };
-        const first = (await rejection(settle(client.unregisterAgent("b"), clock))) as ZegoApiError;
-        expect(peer.received).to.have.length(3 + 3);
+        ctx.peer.fallback = { status: 503, body: "" };
+        const first = (await rejection(settle(client.unregisterAgent("b"), ctx.clock))) as ZegoApiError;
+        expect(ctx.peer.received).to.have.length(3 + 3);
         expect(first.message).to.include("Gave up after 3 attempts: the client's retry budget is spent (2 of 12 tokens left");
-        const second = (await rejection(settle(client.unregisterAgent("c"), clock))) as ZegoApiError;
-        expect(peer.received, "no retry at all now").to.have.length(3 + 3 + 1);
+        const second = (await rejection(settle(client.unregisterAgent("c"), ctx.clock))) as ZegoApiError;
+        expect(ctx.peer.received, "no retry at all now").to.have.length(3 + 3 + 1);
         expect(second.attempts).to.equal(1);
         expect(second.message).to.include("ZEGO looks unavailable");
         // Successes earn it back: 1 token each, the cost of the retry that led to one.
-        peer.fallback = ok();
-        for (let i = 0; i < 3; i++) await settle(client.unregisterAgent(`d${i}`), clock);
+        ctx.peer.fallback = ok();
+        for (let i = 0; i < 3; i++) await settle(client.unregisterAgent(`d${i}`), ctx.clock);
         expect(client.retryBudgetTokens).to.equal(5);
-        peer.script({ status: 503, body: "" });
-        await settle(client.unregisterAgent("e"), clock);
+        ctx.peer.script({ status: 503, body: "" });
+        await settle(client.unregisterAgent("e"), ctx.clock);
         expect(client.retryBudgetTokens, "paid 5, got 5 back").to.equal(5);
         client.close();
     });
 
     it("retryBudget: false retries an outage up to maxAttempts every time", async () => {
-        peer.fallback = { status: 503, body: "" };
-        const { client } = makeClient(peer, { retryBudget: false, retry: { maxAttempts: 3 } });
-        for (const id of ["a", "b", "c", "d", "e"]) await rejection(settle(client.unregisterAgent(id), clock));
+        ctx.peer.fallback = { status: 503, body: "" };
+        const { client } = makeClient(ctx.peer, { retryBudget: false, retry: { maxAttempts: 3 } });
+        for (const id of ["a", "b", "c", "d", "e"]) await rejection(settle(client.unregisterAgent(id), ctx.clock));
         client.close();
-        expect(peer.received).to.have.length(15);
+        expect(ctx.peer.received).to.have.length(15);
         expect(client.retryBudgetTokens).to.equal(undefined);
     });
 

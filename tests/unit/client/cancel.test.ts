@@ -7,51 +7,42 @@ import { expect } from "chai";
 import sinon from "sinon";
 import { ZegoAbortError, ZegoApiError, ZegoClient, ZegoValidationError } from "../../../provider/client";
 import { MAX_RESPONSE_BYTES } from "../../../provider/client/transport";
-import { makeClient, rejection, settle } from "./helpers";
+import { makeClient, peerOnFakeTime, rejection, settle } from "./helpers";
 import { ok, ScriptedPeer } from "./peer";
 
 const NOW = 1_700_000_000_000;
 
 describe("client: cancellation and per-request options", () => {
-    let peer: ScriptedPeer;
-    let clock: sinon.SinonFakeTimers;
-    beforeEach(async () => {
-        peer = await ScriptedPeer.start();
-        clock = sinon.useFakeTimers({ now: NOW, toFake: ["setTimeout", "clearTimeout", "Date"] });
-    });
-    afterEach(async () => {
-        clock.restore();
-        await peer.stop();
-    });
+    const ctx = peerOnFakeTime(NOW);
 
     it("an already aborted signal: nothing is sent", async () => {
-        const { client } = makeClient(peer);
+        const { client } = makeClient(ctx.peer);
         const err = (await rejection(client.unregisterAgent("a", { signal: AbortSignal.abort("stop") }))) as ZegoAbortError;
         client.close();
         expect(err).to.be.instanceOf(ZegoAbortError);
         expect(err).to.include({ action: "UnregisterAgent", phase: "before sending", attempts: 0, ambiguous: false, reason: "stop" });
         expect(err.message).to.include("nothing was sent");
-        expect(peer.received).to.have.length(0);
+        expect(ctx.peer.received).to.have.length(0);
     });
 
     it("aborting during a retry wait ends the call at once, with no timer left and no further request", async () => {
-        peer.fallback = { status: 503, body: "" };
-        const { client } = makeClient(peer, { retry: { baseDelayMs: 10_000, maxDelayMs: 10_000 } });
+        ctx.peer.fallback = { status: 503, body: "" };
+        const { client } = makeClient(ctx.peer, { retry: { baseDelayMs: 10_000, maxDelayMs: 10_000 } });
         const controller = new AbortController();
         const call = client.unregisterAgent("a", { signal: controller.signal });
-        while (peer.received.length < 1 || clock.countTimers() === 0) await new Promise((resolve) => setImmediate(resolve));
+        while (ctx.peer.received.length < 1 || ctx.clock.countTimers() === 0) await new Promise((resolve) => setImmediate(resolve));
         controller.abort(new Error("user cancelled"));
         const err = (await rejection(call)) as ZegoAbortError;
         client.close();
         expect(err).to.include({ phase: "waiting to retry", attempts: 1, ambiguous: false });
         expect((err.reason as Error).message).to.equal("user cancelled");
-        expect(clock.countTimers(), "the backoff timer was cleared").to.equal(0);
+        expect(ctx.clock.countTimers(), "the backoff timer was cleared").to.equal(0);
         expect(Date.now()).to.equal(NOW);
-        expect(peer.received).to.have.length(1);
+        expect(ctx.peer.received).to.have.length(1);
     });
 
     it("aborting while waiting for pacing frees the slot: nothing of that call is sent", async () => {
-        const { client } = makeClient(peer, { maxRequestsPerSecond: 1 });
+        const { client } = makeClient(ctx.peer, { maxRequestsPerSecond: 1 });
         const controller = new AbortController();
         const first = client.unregisterAgent("a");
         const second = client.unregisterAgent("b", { signal: controller.signal });
@@ -61,56 +52,56 @@ describe("client: cancellation and per-request options", () => {
         controller.abort();
         const err = (await rejection(second)) as ZegoAbortError;
         expect(err).to.include({ phase: "waiting for pacing", attempts: 0 });
-        await settle(third, clock);
+        await settle(third, ctx.clock);
         client.close();
-        expect(peer.received.map((r) => (r.body as { AgentId: string }).AgentId)).to.deep.equal(["a", "c"]);
+        expect(ctx.peer.received.map((r) => (r.body as { AgentId: string }).AgentId)).to.deep.equal(["a", "c"]);
         expect(Date.now() - NOW, "c took the freed token").to.equal(1050);
     });
 
     it("aborting a request in flight: ambiguous for a create, and the call ends without waiting for an answer", async () => {
-        peer.script({ hang: true });
-        const { client } = makeClient(peer);
+        ctx.peer.script({ hang: true });
+        const { client } = makeClient(ctx.peer);
         const controller = new AbortController();
         const call = client.createAgentInstance(
             { agentId: "a", userId: "u", rtc: { roomId: "r", agentUserId: "au", agentStreamId: "as", userStreamId: "us" } },
             { signal: controller.signal },
         );
-        while (peer.received.length < 1) await new Promise((resolve) => setImmediate(resolve));
+        while (ctx.peer.received.length < 1) await new Promise((resolve) => setImmediate(resolve));
         controller.abort();
         const err = (await rejection(call)) as ZegoAbortError;
         client.close();
         expect(err).to.include({ action: "CreateAgentInstance", phase: "in flight", attempts: 1, ambiguous: true });
         expect(err.message).to.include("may or may not have taken effect");
-        expect(peer.received).to.have.length(1);
+        expect(ctx.peer.received).to.have.length(1);
     });
 
     it("close() cancels a hanging call (old code: it hung until timeoutMs); the client stays usable", async () => {
-        peer.script({ hang: true });
-        const { client } = makeClient(peer, { timeoutMs: 600_000 });
+        ctx.peer.script({ hang: true });
+        const { client } = makeClient(ctx.peer, { timeoutMs: 600_000 });
         const call = client.queryAgentInstanceStatus("i-1");
-        while (peer.received.length < 1) await new Promise((resolve) => setImmediate(resolve));
+        while (ctx.peer.received.length < 1) await new Promise((resolve) => setImmediate(resolve));
         client.close();
         const err = (await rejection(call)) as ZegoAbortError;
         expect(err).to.be.instanceOf(ZegoAbortError);
         expect(err.message).to.include("the client was closed");
-        peer.script(ok({ Status: "IDLE" }));
-        expect(await settle(client.queryAgentInstanceStatus("i-1"), clock)).to.deep.equal({ status: "IDLE" });
+        ctx.peer.script(ok({ Status: "IDLE" }));
+        expect(await settle(client.queryAgentInstanceStatus("i-1"), ctx.clock)).to.deep.equal({ status: "IDLE" });
         client.close();
     });
 
     it("timeoutMs per request overrides the client's", async () => {
-        clock.restore(); // the attempt timer is Node's own (AbortSignal.timeout)
-        peer.script({ hang: true });
-        const { client } = makeClient(peer, { timeoutMs: 600_000, retry: false });
+        ctx.clock.restore(); // the attempt timer is Node's own (AbortSignal.timeout)
+        ctx.peer.script({ hang: true });
+        const { client } = makeClient(ctx.peer, { timeoutMs: 600_000, retry: false });
         const err = (await rejection(client.unregisterAgent("a", { timeoutMs: 50 }))) as ZegoApiError;
         client.close();
         expect(err).to.be.instanceOf(ZegoApiError);
         expect(err.message).to.include("within 50 ms (timeoutMs)");
-        clock = sinon.useFakeTimers({ now: NOW, toFake: ["setTimeout", "clearTimeout", "Date"] });
+        ctx.clock = sinon.useFakeTimers({ now: NOW, toFake: ["setTimeout", "clearTimeout", "Date"] });
     });
 
     it("bad request options: a ZegoValidationError naming the option, nothing sent", async () => {
-        const { client } = makeClient(peer);
+        const { client } = makeClient(ctx.peer);
         const cases: Array<[unknown, string]> = [
             ["fast", "options"],
             [{ signal: "yes" }, "options.signal"],
@@ -125,7 +116,7 @@ describe("client: cancellation and per-request options", () => {
             expect(err.message).to.include(property);
         }
         client.close();
-        expect(peer.received).to.have.length(0);
+        expect(ctx.peer.received).to.have.length(0);
     });
 });
 

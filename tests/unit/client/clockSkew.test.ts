@@ -5,10 +5,9 @@
  * with the same skewed clock).
  */
 import { expect } from "chai";
-import sinon from "sinon";
 import { ZegoApiError } from "../../../provider/client";
-import { eventsOf, makeClient, rejection, settle } from "./helpers";
-import { ok, ScriptedPeer, zego } from "./peer";
+import { eventsOf, makeClient, peerOnFakeTime, rejection, settle } from "./helpers";
+import { ok, zego } from "./peer";
 
 const NOW = 1_700_000_000_000;
 const MINUTE = 60_000;
@@ -20,50 +19,41 @@ const expired = (dateMs?: number) =>
         : zego(100000004, "timestamp expired", { headers: { Date: new Date(dateMs).toUTCString() } });
 
 describe("client: clock skew", () => {
-    let peer: ScriptedPeer;
-    let clock: sinon.SinonFakeTimers;
-    beforeEach(async () => {
-        peer = await ScriptedPeer.start();
-        clock = sinon.useFakeTimers({ now: NOW, toFake: ["setTimeout", "clearTimeout", "Date"] });
-    });
-    afterEach(async () => {
-        clock.restore();
-        await peer.stop();
-    });
+    const ctx = peerOnFakeTime(NOW);
 
     it("learns the offset from the Date header, re-sends once at once, and signs every later call corrected", async () => {
-        peer.script(expired(ZEGO_NOW), ok());
-        const { client, events } = makeClient(peer);
-        await settle(client.unregisterAgent("a"), clock);
-        expect(peer.received).to.have.length(2);
-        const [first, second] = peer.received.map((r) => Number(r.params.Timestamp));
+        ctx.peer.script(expired(ZEGO_NOW), ok());
+        const { client, events } = makeClient(ctx.peer);
+        await settle(client.unregisterAgent("a"), ctx.clock);
+        expect(ctx.peer.received).to.have.length(2);
+        const [first, second] = ctx.peer.received.map((r) => Number(r.params.Timestamp));
         expect(first).to.equal(NOW / 1000);
         expect(second).to.equal(ZEGO_NOW / 1000);
         expect(Date.now(), "no backoff before the corrected re-send").to.equal(NOW);
         expect(client.clockOffsetMs).to.equal(11 * MINUTE);
         expect(eventsOf(events, "clock").map((e) => e.clockOffsetMs)).to.deep.equal([11 * MINUTE]);
         // The next call is right the first time.
-        await settle(client.unregisterAgent("b"), clock);
+        await settle(client.unregisterAgent("b"), ctx.clock);
         client.close();
-        expect(peer.received).to.have.length(3);
-        expect(Number(peer.received[2].params.Timestamp)).to.equal(ZEGO_NOW / 1000);
+        expect(ctx.peer.received).to.have.length(3);
+        expect(Number(ctx.peer.received[2].params.Timestamp)).to.equal(ZEGO_NOW / 1000);
     });
 
     it("calls in flight while the offset was learned are re-sent with it too (each once)", async () => {
-        peer.script(expired(ZEGO_NOW), expired(ZEGO_NOW), ok(), ok());
-        const { client, events } = makeClient(peer);
-        await settle(Promise.all([client.unregisterAgent("a"), client.unregisterAgent("b")]), clock);
+        ctx.peer.script(expired(ZEGO_NOW), expired(ZEGO_NOW), ok(), ok());
+        const { client, events } = makeClient(ctx.peer);
+        await settle(Promise.all([client.unregisterAgent("a"), client.unregisterAgent("b")]), ctx.clock);
         client.close();
-        expect(peer.received.map((r) => Number(r.params.Timestamp))).to.deep.equal([NOW, NOW, ZEGO_NOW, ZEGO_NOW].map((t) => t / 1000));
+        expect(ctx.peer.received.map((r) => Number(r.params.Timestamp))).to.deep.equal([NOW, NOW, ZEGO_NOW, ZEGO_NOW].map((t) => t / 1000));
         expect(eventsOf(events, "clock"), "learned once").to.have.length(1);
     });
 
     it("without a Date header: fails after one attempt, explaining the clock", async () => {
-        peer.fallback = expired();
-        const { client } = makeClient(peer);
-        const err = (await rejection(settle(client.unregisterAgent("a"), clock))) as ZegoApiError;
+        ctx.peer.fallback = expired();
+        const { client } = makeClient(ctx.peer);
+        const err = (await rejection(settle(client.unregisterAgent("a"), ctx.clock))) as ZegoApiError;
         client.close();
-        expect(peer.received).to.have.length(1);
+        expect(ctx.peer.received).to.have.length(1);
         expect(err.code).to.equal(100000004);
         expect(err.message)
             .to.include("check the machine clock")
@@ -72,8 +62,8 @@ describe("client: clock skew", () => {
     });
 
     it("still refused after the correction: fails after exactly two attempts, saying what was corrected", async () => {
-        peer.fallback = expired(ZEGO_NOW);
-        const { client } = makeClient(peer);
+        ctx.peer.fallback = expired(ZEGO_NOW);
+        const { client } = makeClient(ctx.peer);
         const err = (await rejection(
             settle(
                 client.createAgentInstance({
@@ -81,11 +71,11 @@ describe("client: clock skew", () => {
                     userId: "u",
                     rtc: { roomId: "r", agentUserId: "au", agentStreamId: "as", userStreamId: "us" },
                 }),
-                clock,
+                ctx.clock,
             ),
         )) as ZegoApiError;
         client.close();
-        expect(peer.received).to.have.length(2);
+        expect(ctx.peer.received).to.have.length(2);
         expect(err.attempts).to.equal(2);
         expect(err.message)
             .to.include("this machine's clock is 660 s behind ZEGO's")
@@ -93,11 +83,11 @@ describe("client: clock skew", () => {
     });
 
     it("a Date header agreeing with the local clock: no re-send (the clock is not the problem it can fix)", async () => {
-        peer.fallback = () => expired(Date.now());
-        const { client } = makeClient(peer);
-        const err = (await rejection(settle(client.unregisterAgent("a"), clock))) as ZegoApiError;
+        ctx.peer.fallback = () => expired(Date.now());
+        const { client } = makeClient(ctx.peer);
+        const err = (await rejection(settle(client.unregisterAgent("a"), ctx.clock))) as ZegoApiError;
         client.close();
-        expect(peer.received).to.have.length(1);
+        expect(ctx.peer.received).to.have.length(1);
         expect(err.message).to.include("already correct for that");
     });
 });
