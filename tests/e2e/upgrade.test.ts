@@ -13,7 +13,7 @@ import { EmulatorHandle } from "../../emulator";
 import { repoRoot } from "../../scripts/pulumi-env";
 import { LLM_API_KEY } from "../fixtures/args";
 import { assertNoSecrets, EngineRun, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "./harness";
-import { UPGRADE_STACK, UPGRADE_TIMEOUT, upgradeProgram } from "./upgradeProgram";
+import { UPGRADE_INSTANCE, UPGRADE_STACK, UPGRADE_TIMEOUT, upgradeProgram } from "./upgradeProgram";
 
 const FIXTURES = ["upgrade-v1.json", "upgrade-v2.json"];
 const INSTANCE_TYPE = "pulumi-nodejs:dynamic/zego:AgentInstance";
@@ -34,17 +34,8 @@ describe("e2e: upgrade from recorded state", function () {
     async function recorded(fixture: string): Promise<{ state: unknown; agentInstanceId: string }> {
         emulator.reset();
         const client = new ZegoClient({ appId: emulator.appId, serverSecret: SERVER_SECRET, endpoint: emulator.url });
-        await client.registerAgent({ agentId: "upgrade_agent" });
-        const { agentInstanceId } = await client.createAgentInstance({
-            agentId: "upgrade_agent",
-            userId: "upgrade_user",
-            rtc: {
-                roomId: "upgrade_room",
-                agentStreamId: "upgrade_agent_stream",
-                agentUserId: "upgrade_agent_user",
-                userStreamId: "upgrade_user_stream",
-            },
-        });
+        await client.registerAgent({ agentId: UPGRADE_INSTANCE.agentId });
+        const { agentInstanceId } = await client.createAgentInstance(UPGRADE_INSTANCE);
         client.close();
         const text = fs
             .readFileSync(path.join(repoRoot(), "tests", "fixtures", "state", fixture), "utf8")
