@@ -3,6 +3,7 @@
  * `require("pulumi-zego-aiagent/runtime")`. Its exports are a contract with every `__provider`
  * ever written to state: add to them, never rename or remove.
  */
+import "./lifecycle/engineWatch"; // exits the provider process when its engine is gone
 import { agentProvider } from "./lifecycle/agent";
 import { agentInstanceProvider } from "./lifecycle/agentInstance";
 import { LifecycleProvider } from "./lifecycle/provider";
