@@ -265,15 +265,14 @@ describe("e2e: examples", function () {
             it(`${signal} during up: cancels, destroys everything, removes the stack and exits ${code}`, async () => {
                 // Slow creates, so that the signal lands while `pulumi up` is running.
                 emulator.setFaults({ latencyMs: 3000, actions: ["CreateAgentInstance"] });
-                const run = await runEphemeral(emulator, { SMOKE_STEP: "direct" }, undefined, (child) => {
-                    const timer = setInterval(() => {
-                        if (emulator.requests().some((r) => r.action === "CreateAgentInstance")) {
-                            clearInterval(timer);
-                            child.kill(signal);
-                        }
-                    }, 20);
-                    child.on("exit", () => clearInterval(timer));
-                });
+                const run = await runEphemeral(
+                    emulator,
+                    { SMOKE_STEP: "direct" },
+                    undefined,
+                    onFirstRequest(emulator, "CreateAgentInstance", (child) => {
+                        child.kill(signal);
+                    }),
+                );
                 expect(run.code, run.stdout).to.equal(code);
                 expect(run.report.result).to.equal("interrupted");
                 expect(run.report.signal).to.equal(signal);
@@ -360,15 +359,14 @@ describe("e2e: examples", function () {
 
         it("SIGTERM during a slow destroy: the cleanup finishes, and the run exits 143, not 0", async () => {
             emulator.setFaults({ latencyMs: 2000, actions: ["DeleteAgentInstance"] });
-            const run = await runEphemeral(emulator, { SMOKE_STEP: "none" }, undefined, (child) => {
-                const timer = setInterval(() => {
-                    if (emulator.requests().some((r) => r.action === "DeleteAgentInstance")) {
-                        clearInterval(timer);
-                        child.kill("SIGTERM");
-                    }
-                }, 20);
-                child.on("exit", () => clearInterval(timer));
-            });
+            const run = await runEphemeral(
+                emulator,
+                { SMOKE_STEP: "none" },
+                undefined,
+                onFirstRequest(emulator, "DeleteAgentInstance", (child) => {
+                    child.kill("SIGTERM");
+                }),
+            );
             expect(run.code, run.stdout).to.equal(143);
             expect(run.report.result).to.equal("interrupted");
             expect(run.report.signal).to.equal("SIGTERM");
@@ -383,16 +381,10 @@ describe("e2e: examples", function () {
                 emulator,
                 { SMOKE_STEP: "none" },
                 undefined,
-                (child) => {
-                    const timer = setInterval(() => {
-                        if (emulator.requests().some((r) => r.action === "CreateAgentInstance")) {
-                            clearInterval(timer);
-                            process.kill(-child.pid!, "SIGINT");
-                            setTimeout(() => process.kill(-child.pid!, "SIGTERM"), 300);
-                        }
-                    }, 20);
-                    child.on("exit", () => clearInterval(timer));
-                },
+                onFirstRequest(emulator, "CreateAgentInstance", (child) => {
+                    process.kill(-child.pid!, "SIGINT");
+                    setTimeout(() => process.kill(-child.pid!, "SIGTERM"), 300);
+                }),
                 { detached: true },
             );
             expect(run.code, run.stdout).to.equal(130);
@@ -414,15 +406,9 @@ describe("e2e: examples", function () {
                     emulator,
                     { SMOKE_STEP: "none", STACK_NAME: "ci-killed-1" },
                     undefined,
-                    (child) => {
-                        const timer = setInterval(() => {
-                            if (emulator.requests().some((r) => r.action === "CreateAgentInstance")) {
-                                clearInterval(timer);
-                                process.kill(-child.pid!, "SIGKILL");
-                            }
-                        }, 20);
-                        child.on("exit", () => clearInterval(timer));
-                    },
+                    onFirstRequest(emulator, "CreateAgentInstance", (child) => {
+                        process.kill(-child.pid!, "SIGKILL");
+                    }),
                     { engine, allowLeftovers: true, detached: true },
                 );
                 expect(killed.code).to.equal(null);
@@ -515,6 +501,19 @@ function structure(text: string): string[][] {
 }
 
 // ---- ephemeral-env helpers ---------------------------------------------------------------------
+
+/** An onStart hook: `act` on the child once the emulator saw its first `action` request. */
+function onFirstRequest(emulator: EmulatorHandle, action: string, act: (child: ChildProcess) => void): (child: ChildProcess) => void {
+    return (child) => {
+        const timer = setInterval(() => {
+            if (emulator.requests().some((r) => r.action === action)) {
+                clearInterval(timer);
+                act(child);
+            }
+        }, 20);
+        child.on("exit", () => clearInterval(timer));
+    };
+}
 
 interface EphemeralRun {
     code: number | null;

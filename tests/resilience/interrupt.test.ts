@@ -35,7 +35,17 @@ import {
 
 const GRACEFUL_TIMEOUT = 10;
 
-describe("resilience: the CLI killed mid-create (real engine)", function () {
+/** True while pid runs (a zombie counts as gone). */
+function processAlive(pid: number): boolean {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+    } catch {
+        return false;
+    }
+}
+
+describe("resilience: the provider process or the CLI killed mid-create or mid-destroy (real engine)", function () {
     this.timeout(120_000);
     let emulator: EmulatorHandle;
 
@@ -73,27 +83,6 @@ describe("resilience: the CLI killed mid-create (real engine)", function () {
             expect(alive, "the provider process outlived the killed CLI").to.equal(false);
         });
     });
-});
-
-/** True while pid runs (a zombie counts as gone). */
-function processAlive(pid: number): boolean {
-    try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-        return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-    } catch {
-        return false;
-    }
-}
-
-describe("resilience: the provider process killed mid-destroy (real engine)", function () {
-    this.timeout(120_000);
-    let emulator: EmulatorHandle;
-
-    before(async () => {
-        emulator = await startTestEmulator();
-    });
-    after(async () => emulator.close());
-    beforeEach(() => emulator.reset());
 
     it("SIGKILL while a graceful delete waits: destroy fails; a second destroy completes and nothing is left", async () => {
         await registerAgent(emulator);
