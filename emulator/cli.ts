@@ -8,7 +8,11 @@
  *
  * The app defaults to ZEGO_APP_ID / ZEGO_SERVER_SECRET, else the local development pair
  * (DEFAULT_APP_ID, DEFAULT_SERVER_SECRET). Prints one line with the URL (never the secret).
+ * A bad command line (syntax, unknown flag, or a value out of range) exits 2 with the usage; a
+ * failure to start (the port is taken) exits 1.
  */
+import { parseArgs as parseFlags } from "node:util";
+import { checkOptions } from "./emulator";
 import { DEFAULT_APP_ID, DEFAULT_SERVER_SECRET, DeleteMode, EmulatorOptions, startEmulator } from "./index";
 
 const USAGE = `Usage: node dist/emulator/cli.js [options]
@@ -29,66 +33,83 @@ const USAGE = `Usage: node dist/emulator/cli.js [options]
 Control API: GET /_emulator/instances, /agents, /requests, /stats; POST /_emulator/reset,
 /_emulator/instances/<id>/busy {status?, seconds}, /script {steps}, /_emulator/faults, /_emulator/options.`;
 
-export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): EmulatorOptions & { verbose: boolean } {
-    const options: EmulatorOptions & { verbose: boolean } = {
+const FLAGS = {
+    port: { type: "string" },
+    "app-id": { type: "string" },
+    "server-secret": { type: "string" },
+    "concurrency-limit": { type: "string" },
+    "rate-limit": { type: "string" },
+    "delete-mode": { type: "string" },
+    "timestamp-window": { type: "string" },
+    "latency-ms": { type: "string" },
+    "strict-uniqueness": { type: "boolean" },
+    "max-idle-time": { type: "boolean" },
+    verbose: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+} as const;
+
+/**
+ * The options of a command line (node:util.parseArgs, strict). Throws on bad syntax, unknown flags
+ * and out-of-range values alike (checkOptions), so every bad command line gets exit 2 and the usage.
+ */
+export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): EmulatorOptions & { verbose: boolean; help: boolean } {
+    let values: Partial<Record<keyof typeof FLAGS, string | boolean>>;
+    try {
+        values = parseFlags({ args: argv, options: FLAGS, strict: true, allowPositionals: false }).values;
+    } catch (err) {
+        // node's messages name the flag: "Unknown option '--nope'", "Option '--port <value>' argument missing".
+        throw new Error((err as Error).message.replace(/^Unknown option/, "unknown option"));
+    }
+    const options: EmulatorOptions & { verbose: boolean; help: boolean } = {
         appId: env.ZEGO_APP_ID ? integer("ZEGO_APP_ID", env.ZEGO_APP_ID) : DEFAULT_APP_ID,
         serverSecret: env.ZEGO_SERVER_SECRET || DEFAULT_SERVER_SECRET,
         port: 0,
-        verbose: false,
+        verbose: values.verbose === true,
+        help: values.help === true,
     };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const [flag, inline] =
-            arg.startsWith("--") && arg.includes("=")
-                ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-                : [arg, undefined];
-        const value = (): string => {
-            const v = inline ?? argv[++i];
-            if (v === undefined) throw new Error(`${flag} needs a value`);
-            return v;
-        };
-        switch (flag) {
-            case "--port":
-                options.port = integer(flag, value());
-                break;
-            case "--app-id":
-                options.appId = integer(flag, value());
-                break;
-            case "--server-secret":
-                options.serverSecret = value();
-                break;
-            case "--concurrency-limit":
-                options.concurrencyLimit = integer(flag, value());
-                break;
-            case "--rate-limit":
-                options.rateLimitPerSecond = integer(flag, value());
-                break;
-            case "--delete-mode": {
-                const mode = value();
-                if (mode !== "async" && mode !== "wait") throw new Error(`--delete-mode must be async or wait; got ${mode}`);
-                options.deleteMode = mode as DeleteMode;
-                break;
-            }
-            case "--timestamp-window":
-                options.timestampWindowSeconds = integer(flag, value());
-                break;
-            case "--latency-ms":
-                options.latencyMs = integer(flag, value());
-                break;
-            case "--strict-uniqueness":
-                options.strictUniqueness = true;
-                break;
-            case "--max-idle-time":
-                options.maxIdleTime = true;
-                break;
-            case "--verbose":
-                options.verbose = true;
-                break;
-            default:
-                throw new Error(`unknown option ${arg}`);
-        }
+    const int = (flag: keyof typeof FLAGS): number | undefined => {
+        const text = values[flag];
+        return typeof text === "string" ? integer(`--${flag}`, text) : undefined;
+    };
+    const set = <K extends keyof EmulatorOptions>(key: K, value: EmulatorOptions[K] | undefined) => {
+        if (value !== undefined) (options as EmulatorOptions)[key] = value;
+    };
+    set("port", int("port"));
+    set("appId", int("app-id"));
+    const secret = values["server-secret"];
+    set("serverSecret", typeof secret === "string" ? secret : undefined);
+    set("concurrencyLimit", int("concurrency-limit"));
+    set("rateLimitPerSecond", int("rate-limit"));
+    set("timestampWindowSeconds", int("timestamp-window"));
+    set("latencyMs", int("latency-ms"));
+    const mode = values["delete-mode"];
+    if (mode !== undefined && mode !== "async" && mode !== "wait")
+        throw new Error(`--delete-mode must be async or wait; got ${JSON.stringify(mode)}`);
+    set("deleteMode", mode as DeleteMode | undefined);
+    if (values["strict-uniqueness"]) options.strictUniqueness = true;
+    if (values["max-idle-time"]) options.maxIdleTime = true;
+    const { verbose: _verbose, help: _help, ...emulatorOptions } = options;
+    try {
+        checkOptions(emulatorOptions, false);
+    } catch (err) {
+        // Name the flag, not the option: "Emulator option port must be ..." → "--port must be ...".
+        throw new Error((err as Error).message.replace(/^Emulator option (\w+)/, (_m, name: string) => `${flagOf(name)}`));
     }
     return options;
+}
+
+/** The flag of an emulator option (appId → --app-id); options with no flag keep their name. */
+function flagOf(option: string): string {
+    const byOption: Record<string, string> = {
+        port: "--port",
+        appId: "--app-id (or ZEGO_APP_ID)",
+        serverSecret: "--server-secret (or ZEGO_SERVER_SECRET)",
+        concurrencyLimit: "--concurrency-limit",
+        rateLimitPerSecond: "--rate-limit",
+        timestampWindowSeconds: "--timestamp-window",
+        latencyMs: "--latency-ms",
+    };
+    return byOption[option] ?? option;
 }
 
 function integer(name: string, text: string): number {
@@ -98,10 +119,6 @@ function integer(name: string, text: string): number {
 
 async function main(): Promise<void> {
     const argv = process.argv.slice(2);
-    if (argv.includes("--help") || argv.includes("-h")) {
-        process.stdout.write(`${USAGE}\n`);
-        return;
-    }
     let parsed: ReturnType<typeof parseArgs>;
     try {
         parsed = parseArgs(argv, process.env);
@@ -110,7 +127,11 @@ async function main(): Promise<void> {
         process.exitCode = 2;
         return;
     }
-    const { verbose, ...options } = parsed;
+    const { verbose, help, ...options } = parsed;
+    if (help) {
+        process.stdout.write(`${USAGE}\n`);
+        return;
+    }
     if (verbose) options.log = (line) => process.stderr.write(`[emulator] ${line}\n`);
     const emulator = await startEmulator(options);
     process.stdout.write(`ZEGO AI Agent emulator listening on ${emulator.url} (appId ${emulator.appId})\n`);

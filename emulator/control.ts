@@ -17,11 +17,13 @@
  *   POST /_emulator/faults                       FaultOptions            → the fault options in force
  *   POST /_emulator/options                      Partial<MutableOptions> → the options in force
  *
- * Errors: 400 (bad input), 404 (unknown route or instance), 405 (wrong method), as {error}.
+ * Errors, as {error} naming what was wrong: 400 (bad input: a bad query value, an unknown option or
+ * fault key, a malformed %-escape in an id), 404 (unknown route or instance), 405 (wrong method),
+ * 413 (a body over 1 MiB: it is never treated as `{}`).
  */
 import type * as http from "http";
 import { EmulatorRequestError } from "./state";
-import { CONTROL_PREFIX, sendJson } from "./server";
+import { CONTROL_PREFIX, MAX_BODY_BYTES, sendJson } from "./server";
 import type {
     BusyOptions,
     EmulatedAgent,
@@ -43,27 +45,36 @@ export type ControlTarget = Pick<EmulatorHandle, "url" | "appId"> & EmulatorInsp
 type Route = { method: "GET" | "POST"; pattern: RegExp; run: (t: ControlTarget, m: RegExpExecArray, url: URL, body: unknown) => unknown };
 
 const ID = "([^/]+)";
+const INSTANCE_STATES: readonly InstanceState[] = ["live", "shutting-down", "deleted"];
 const ROUTES: Route[] = [
     { method: "GET", pattern: /^\/health$/, run: (t) => ({ ok: true, appId: t.appId, url: t.url }) },
     {
         method: "GET",
         pattern: /^\/instances$/,
         run: (t, _m, url) => {
-            const state = url.searchParams.get("state") as InstanceState | null;
+            const state = url.searchParams.get("state");
+            if (state !== null && !(INSTANCE_STATES as readonly string[]).includes(state))
+                throw new EmulatorRequestError(`state must be one of ${INSTANCE_STATES.join(", ")}; got ${JSON.stringify(state)}.`, 400);
             return state ? t.instances().filter((i) => i.state === state) : t.instances();
         },
     },
     {
         method: "GET",
         pattern: new RegExp(`^/instances/${ID}$`),
-        run: (t, m) => t.instance(decodeURIComponent(m[1])) ?? notFound(`no instance ${JSON.stringify(decodeURIComponent(m[1]))}.`),
+        run: (t, m) => t.instance(pathId(m[1])) ?? notFound(`no instance ${JSON.stringify(pathId(m[1]))}.`),
     },
     { method: "GET", pattern: /^\/agents$/, run: (t) => t.agents() },
     {
         method: "GET",
         pattern: /^\/requests$/,
         run: (t, _m, url) => {
-            const since = Number(url.searchParams.get("since") ?? 0);
+            const sinceText = url.searchParams.get("since") ?? "0";
+            if (!/^\d+$/.test(sinceText))
+                throw new EmulatorRequestError(
+                    `since must be a request sequence number (0 or more); got ${JSON.stringify(sinceText)}.`,
+                    400,
+                );
+            const since = Number(sinceText);
             const action = url.searchParams.get("action");
             return t.requests().filter((r) => r.seq > since && (action === null || r.action === action));
         },
@@ -82,7 +93,7 @@ const ROUTES: Route[] = [
         method: "POST",
         pattern: new RegExp(`^/instances/${ID}/busy$`),
         run: (t, m, _u, body) => {
-            const id = decodeURIComponent(m[1]);
+            const id = pathId(m[1]);
             t.setBusy(id, objectBody(body) as unknown as BusyOptions);
             return t.instance(id);
         },
@@ -91,7 +102,7 @@ const ROUTES: Route[] = [
         method: "POST",
         pattern: new RegExp(`^/instances/${ID}/script$`),
         run: (t, m, _u, body) => {
-            const id = decodeURIComponent(m[1]);
+            const id = pathId(m[1]);
             t.script(id, objectBody(body).steps as ScriptStep[]);
             return t.instance(id);
         },
@@ -100,7 +111,7 @@ const ROUTES: Route[] = [
         method: "POST",
         pattern: new RegExp(`^/instances/${ID}/user$`),
         run: (t, m, _u, body) => {
-            const id = decodeURIComponent(m[1]);
+            const id = pathId(m[1]);
             t.setUserPresent(id, objectBody(body).present as boolean);
             return t.instance(id);
         },
@@ -123,6 +134,15 @@ const ROUTES: Route[] = [
     },
 ];
 
+/** A path segment, percent-decoded; a malformed escape (`%zz`) is a 400, not a crash. */
+function pathId(segment: string): string {
+    try {
+        return decodeURIComponent(segment);
+    } catch {
+        throw new EmulatorRequestError(`the id ${JSON.stringify(segment)} is not validly percent-encoded.`, 400);
+    }
+}
+
 function notFound(message: string): never {
     throw new EmulatorRequestError(message, 404);
 }
@@ -140,6 +160,7 @@ export async function handleControl(
     res: http.ServerResponse,
     url: URL,
     raw: Buffer,
+    tooLarge = false,
 ): Promise<void> {
     const path = url.pathname.slice(CONTROL_PREFIX.length) || "/";
     const matching = ROUTES.filter((r) => r.pattern.test(path));
@@ -149,6 +170,7 @@ export async function handleControl(
         res.setHeader("Allow", matching.map((r) => r.method).join(", "));
         return sendJson(res, 405, { error: `${url.pathname} takes ${matching.map((r) => r.method).join(" or ")}` });
     }
+    if (tooLarge) return sendJson(res, 413, { error: `the body exceeds ${MAX_BODY_BYTES} bytes` });
     let body: unknown = {};
     if (route.method === "POST" && raw.length > 0) {
         try {

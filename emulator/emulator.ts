@@ -10,6 +10,7 @@ import { FixedWindowRateLimiter } from "./rateLimit";
 import { redact } from "./redact";
 import { EmulatorState, StateSettings } from "./state";
 import type {
+    AbandonedRequests,
     BusyOptions,
     DeleteMode,
     EmulatedAgent,
@@ -39,6 +40,9 @@ export const DEFAULTS = {
     speakingSeconds: 3,
     thinkingSeconds: 1,
     requestLogLimit: 10000,
+    requestLogMaxBytes: 16 * 1024 * 1024,
+    deletedHistoryLimit: 1000,
+    abandonedRequests: "complete" as AbandonedRequests,
     throttleHttpStatus: 429,
     retryAfterSeconds: 1,
 };
@@ -64,6 +68,9 @@ const MUTABLE_KEYS: readonly (keyof MutableOptions)[] = [
     "speakingSeconds",
     "thinkingSeconds",
     "requestLogLimit",
+    "requestLogMaxBytes",
+    "deletedHistoryLimit",
+    "abandonedRequests",
     "log",
 ];
 
@@ -111,6 +118,10 @@ export function checkOptions(options: Partial<EmulatorOptions>, mutableOnly: boo
     int("rateLimitPerSecond", 0);
     int("timestampWindowSeconds", 0);
     int("requestLogLimit", 0);
+    int("requestLogMaxBytes", 0);
+    int("deletedHistoryLimit", 0);
+    if (options.abandonedRequests !== undefined && options.abandonedRequests !== "complete" && options.abandonedRequests !== "drop")
+        bad("abandonedRequests", `"complete" or "drop"`, options.abandonedRequests);
     nonNegative("latencyMs");
     nonNegative("speakingSeconds");
     nonNegative("thinkingSeconds");
@@ -142,6 +153,9 @@ export class Emulator implements EmulatorInspector {
     private readonly requestIds = new IdGenerator();
     private settings: Settings;
     private log: RequestLogEntry[] = [];
+    /** Size of each log entry's body as JSON, parallel to `log`, and their sum (requestLogMaxBytes). */
+    private logSizes: number[] = [];
+    private logBytes = 0;
     private seq = 0;
     private counters = emptyCounters();
     /** Called on reset() (the server drops hung requests). */
@@ -164,6 +178,9 @@ export class Emulator implements EmulatorInspector {
             speakingSeconds: options.speakingSeconds ?? DEFAULTS.speakingSeconds,
             thinkingSeconds: options.thinkingSeconds ?? DEFAULTS.thinkingSeconds,
             requestLogLimit: options.requestLogLimit ?? DEFAULTS.requestLogLimit,
+            requestLogMaxBytes: options.requestLogMaxBytes ?? DEFAULTS.requestLogMaxBytes,
+            deletedHistoryLimit: options.deletedHistoryLimit ?? DEFAULTS.deletedHistoryLimit,
+            abandonedRequests: options.abandonedRequests ?? DEFAULTS.abandonedRequests,
             now: options.now,
             log: options.log,
         };
@@ -179,6 +196,7 @@ export class Emulator implements EmulatorInspector {
                 speakingSeconds: this.settings.speakingSeconds,
                 thinkingSeconds: this.settings.thinkingSeconds,
                 pollTimers: this.settings.now !== undefined,
+                deletedHistoryLimit: this.settings.deletedHistoryLimit,
             }),
             log: (line) => this.logLine(line),
         });
@@ -194,6 +212,9 @@ export class Emulator implements EmulatorInspector {
     }
     get timestampWindowSeconds(): number {
         return this.settings.timestampWindowSeconds;
+    }
+    get abandonedRequests(): AbandonedRequests {
+        return this.settings.abandonedRequests;
     }
     get latencyMs(): number {
         return this.settings.latencyMs;
@@ -218,22 +239,50 @@ export class Emulator implements EmulatorInspector {
     }
 
     beginRequest(method: string, action: string, body: unknown): RequestLogEntry {
+        let kept = body === undefined ? undefined : redact(body);
+        let size = kept === undefined ? 0 : JSON.stringify(kept).length;
+        const tooBig = size > this.settings.requestLogMaxBytes;
+        if (tooBig) [kept, size] = [undefined, 0];
         const entry: RequestLogEntry = {
             seq: ++this.seq,
             at: this.now(),
             requestId: this.newRequestId(),
             method,
             action,
-            body: body === undefined ? undefined : redact(body),
+            body: kept,
             httpStatus: 0,
         };
+        if (tooBig) entry.bodyDropped = "size";
         this.counters.requests++;
         const key = action || "(none)";
         this.counters.byAction[key] = (this.counters.byAction[key] ?? 0) + 1;
         this.log.push(entry);
-        const excess = this.log.length - this.settings.requestLogLimit;
-        if (excess > 0) this.log.splice(0, excess);
+        this.logSizes.push(size);
+        this.logBytes += size;
+        this.trimLog();
         return entry;
+    }
+
+    /** The request failed the gateway: keep the entry, not its body (unsigned junk must not fill memory). */
+    dropBody(entry: RequestLogEntry): void {
+        const index = this.log.lastIndexOf(entry);
+        if (entry.body === undefined || index < 0) return;
+        entry.body = undefined;
+        entry.bodyDropped = "gateway";
+        this.logBytes -= this.logSizes[index];
+        this.logSizes[index] = 0;
+    }
+
+    /** Oldest entries go first, until both the entry count and the byte size are within their caps. */
+    private trimLog(): void {
+        let drop = Math.max(0, this.log.length - this.settings.requestLogLimit);
+        let bytes = this.logBytes;
+        for (let i = 0; i < drop; i++) bytes -= this.logSizes[i];
+        while (drop < this.log.length && bytes > this.settings.requestLogMaxBytes) bytes -= this.logSizes[drop++];
+        if (drop === 0) return;
+        this.log.splice(0, drop);
+        this.logSizes.splice(0, drop);
+        this.logBytes = bytes;
     }
 
     finishRequest(entry: RequestLogEntry, httpStatus: number, durationMs: number): void {
@@ -305,6 +354,8 @@ export class Emulator implements EmulatorInspector {
         this.limiter.clear();
         this.faults.restart();
         this.log = [];
+        this.logSizes = [];
+        this.logBytes = 0;
         this.seq = 0;
         this.counters = emptyCounters();
         this.logLine("reset");
@@ -318,6 +369,7 @@ export class Emulator implements EmulatorInspector {
         for (const [key, value] of Object.entries(rest)) {
             if (value !== undefined) (this.settings as unknown as Record<string, unknown>)[key] = value;
         }
+        this.trimLog();
         this.state.settle();
     }
 
@@ -354,6 +406,9 @@ export class Emulator implements EmulatorInspector {
             speakingSeconds: s.speakingSeconds,
             thinkingSeconds: s.thinkingSeconds,
             requestLogLimit: s.requestLogLimit,
+            requestLogMaxBytes: s.requestLogMaxBytes,
+            deletedHistoryLimit: s.deletedHistoryLimit,
+            abandonedRequests: s.abandonedRequests,
             injectedClock: s.now !== undefined,
             faults: this.faults.current(),
         };

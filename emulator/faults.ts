@@ -30,8 +30,29 @@ export interface FaultDecision {
     failure?: { kind: FailureKind; phase: FaultPhase; httpStatus?: number };
 }
 
-/** Checks options and throws a RangeError naming the bad one. */
+/** Every fault option (a Record, so that adding one to FaultOptions without listing it here fails to compile). */
+const FAULT_KEY_SET: Record<keyof FaultOptions, true> = {
+    seed: true,
+    http5xxRate: true,
+    http5xxStatuses: true,
+    resetRate: true,
+    latencyMs: true,
+    latencySpikeRate: true,
+    latencySpikeMs: true,
+    hangNext: true,
+    throttleBurst: true,
+    actions: true,
+    phase: true,
+};
+export const FAULT_KEYS = Object.keys(FAULT_KEY_SET) as (keyof FaultOptions)[];
+
+/** Checks options and throws a RangeError naming the bad one (an unknown key too: a typo must not inject nothing). */
 export function checkFaultOptions(options: FaultOptions): void {
+    if (options === null || typeof options !== "object" || Array.isArray(options))
+        throw new RangeError(`faults must be an object; got ${JSON.stringify(options)}.`);
+    for (const key of Object.keys(options)) {
+        if (!(key in FAULT_KEY_SET)) throw new RangeError(`faults.${key} is not a fault option; known: ${FAULT_KEYS.join(", ")}.`);
+    }
     const rate = (name: keyof FaultOptions) => {
         const v = options[name];
         if (v !== undefined && !(typeof v === "number" && v >= 0 && v <= 1))

@@ -30,7 +30,7 @@ export const DEFAULT_OPTIONS = DEFAULTS;
 export async function startEmulator(options: EmulatorOptions): Promise<EmulatorHandle> {
     const emulator = new Emulator(options);
     let handle: EmulatorHandle;
-    const server = new EmulatorServer(emulator, (req, res, url, body) => handleControl(handle, req, res, url, body));
+    const server = new EmulatorServer(emulator, (req, res, url, body, tooLarge) => handleControl(handle, req, res, url, body, tooLarge));
     emulator.onReset = () => server.dropHung();
     const port = await server.listen(options.port ?? DEFAULTS.port);
     const url = `http://${LISTEN_HOST}:${port}`;

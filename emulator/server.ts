@@ -22,7 +22,13 @@ export const CONTROL_PREFIX = "/_emulator";
 /** Bodies larger than this are not read (100000012 "Failed to read HTTP body"). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export type ControlHandler = (req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer) => Promise<void>;
+export type ControlHandler = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    body: Buffer,
+    tooLarge: boolean,
+) => Promise<void>;
 
 interface Outcome {
     status: number;
@@ -85,7 +91,7 @@ export class EmulatorServer {
             .then(({ body, tooLarge, aborted }) => {
                 if (aborted) return;
                 if (url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`))
-                    return this.control(req, res, url, body);
+                    return this.control(req, res, url, body, tooLarge);
                 return this.api(req, res, url, body, tooLarge);
             })
             .catch((err: unknown) => {
@@ -110,7 +116,10 @@ export class EmulatorServer {
         }
         const delay = em.latencyMs + (decision?.delayMs ?? 0);
         if (delay > 0) await sleep(delay);
-        if (this.closed || res.destroyed) return finish(0);
+        // A client that gave up during the latency does not undo a request that has arrived: a real
+        // service still carries it out (option abandonedRequests: "complete"), so a timeout here
+        // leaks here as it would in production.
+        if (this.closed || (res.destroyed && em.abandonedRequests === "drop")) return finish(0);
 
         const failure = decision?.failure;
         if (failure?.phase === "before") return finish(this.inject(res, entry, failure.kind, failure.phase, failure.httpStatus));
@@ -146,6 +155,7 @@ export class EmulatorServer {
 
         // Every AI Agent action is documented as POST with a JSON body.
         if (method !== "POST") {
+            em.dropBody(entry);
             return reply(
                 410000003,
                 `${codeMeaning(410000003)}: the AI Agent API takes POST with a JSON body; got ${method}.`,
@@ -167,7 +177,10 @@ export class EmulatorServer {
             },
             em.nonces,
         );
-        if (!gateway.ok) return reply(gateway.code, gateway.message);
+        if (!gateway.ok) {
+            em.dropBody(entry);
+            return reply(gateway.code, gateway.message);
+        }
 
         if (!em.limiter.take(action, em.now(), em.rateLimitPerSecond)) {
             entry.throttled = true;

@@ -52,6 +52,8 @@ export interface StateSettings {
     thinkingSeconds: number;
     /** The clock is injected: poll while a deadline is pending instead of trusting setTimeout. */
     pollTimers: boolean;
+    /** Deleted instances remembered (oldest forgotten first); a forgotten one answers like any unknown id. */
+    deletedHistoryLimit: number;
 }
 
 export interface StateEnv {
@@ -148,6 +150,8 @@ export class EmulatorState {
     private readonly instancesById = new Map<string, InstanceRecord>();
     /** Live and shutting-down instances (those that occupy the concurrency limit). */
     private readonly active = new Set<InstanceRecord>();
+    /** Ids of deleted instances, oldest first, for the bounded history (deletedHistoryLimit). */
+    private deletedOrder: string[] = [];
     private readonly ids = new IdGenerator();
     private timer?: ReturnType<typeof setTimeout>;
     private wakeAt = Infinity;
@@ -574,6 +578,7 @@ export class EmulatorState {
         for (const inst of this.active) inst.waiters.splice(0).forEach((resolve) => resolve());
         this.active.clear();
         this.instancesById.clear();
+        this.deletedOrder = [];
         this.agentsById.clear();
         this.agentSeq = 0;
         this.duplicateCreations = 0;
@@ -627,6 +632,9 @@ export class EmulatorState {
         inst.deletedReason = reason;
         if (kickedBy) inst.kickedBy = kickedBy;
         this.active.delete(inst);
+        this.deletedOrder.push(inst.id);
+        const excess = this.deletedOrder.length - this.env.settings().deletedHistoryLimit;
+        if (excess > 0) for (const id of this.deletedOrder.splice(0, excess)) this.instancesById.delete(id);
         this.env.log(`instance ${inst.id} deleted (${reason}${kickedBy ? ` by ${kickedBy}` : ""})`);
         inst.waiters.splice(0).forEach((resolve) => resolve());
     }

@@ -62,6 +62,7 @@ export interface FaultOptions {
 }
 
 export type DeleteMode = "async" | "wait";
+export type AbandonedRequests = "complete" | "drop";
 
 export interface EmulatorOptions {
     appId: number;
@@ -100,6 +101,15 @@ export interface EmulatorOptions {
     thinkingSeconds?: number;
     /** Most recent request log entries kept; default 10000 (stats count all). */
     requestLogLimit?: number;
+    /** The request log's size cap in bytes (its bodies as JSON), oldest entries dropped first; default 16 MiB. */
+    requestLogMaxBytes?: number;
+    /** Deleted instances kept for inspection, oldest forgotten first; default 1000. */
+    deletedHistoryLimit?: number;
+    /**
+     * A request whose client went away during added latency (latencyMs, faults): "complete" (default)
+     * still carries it out, as a real service would once the request has arrived; "drop" does not.
+     */
+    abandonedRequests?: AbandonedRequests;
     /** One line per API request and per instance event; never contains a secret. */
     log?: (line: string) => void;
 }
@@ -177,8 +187,10 @@ export interface RequestLogEntry {
     method: string;
     /** The Action query parameter ("" when missing). */
     action: string;
-    /** The parsed JSON body, secrets redacted; undefined when it was not JSON. */
+    /** The parsed JSON body, secrets redacted; undefined when it was not JSON, or dropped (bodyDropped). */
     body: unknown;
+    /** Why the body is not kept: the request failed the gateway (wrong method, bad signature), or the body alone exceeded requestLogMaxBytes. */
+    bodyDropped?: "gateway" | "size";
     /** 0 while pending and when no response was sent (hang, reset). */
     httpStatus: number;
     /** The ZEGO Code the emulator produced (also when an "after" fault then lost the response). */
@@ -221,6 +233,9 @@ export interface EmulatorOptionsView {
     speakingSeconds: number;
     thinkingSeconds: number;
     requestLogLimit: number;
+    requestLogMaxBytes: number;
+    deletedHistoryLimit: number;
+    abandonedRequests: AbandonedRequests;
     /** A `now` clock was injected. */
     injectedClock: boolean;
     /** The fault options in force, with what is left of hangNext and throttleBurst. */

@@ -5,6 +5,7 @@
  * hand-written text (0.2.0 on); `providers` and `configure` serve the closure-serialized shim of 0.1.0.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import "./lifecycle/engineWatch"; // exits the provider process when its engine is gone
 import { agentProvider } from "./lifecycle/agent";
 import { agentInstanceProvider } from "./lifecycle/agentInstance";
 import { LifecycleProvider } from "./lifecycle/provider";

@@ -21,20 +21,24 @@
  *   UP_ATTEMPTS                         default 3
  *   GRACEFUL_SHUTDOWN_TIMEOUT           seconds each agent may finish speaking on destroy (default 10)
  *   EPHEMERAL_REPORT                    optional path: write the run's report there as JSON
+ *   EPHEMERAL_RECOVER=1 (with STACK_NAME)  recover the stack a killed run left: sweep, destroy, remove
+ *
+ * Every setting is checked before anything happens (settings.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { EngineEvent, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import * as local from "@pulumi/command/local";
 import { execFile } from "child_process";
-import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { voiceAgentStack } from "../voice-agent/stack";
+import { readSettings, Settings, SettingsError, SmokeStep } from "./settings";
+import { MaybeLeft, maybeLeftOf, sweep } from "./sweep";
 
+export { defaultStackName } from "./settings";
 export const PROJECT = "zego-ephemeral-env";
 const SMOKE_SCRIPT = path.join(__dirname, "smoke.js");
-
-export type SmokeStep = "command" | "direct" | "none";
+const INSTANCE_TYPE = /zego:(DigitalHuman)?AgentInstance$/;
 
 export interface DestroyedResource {
     type: string;
@@ -44,8 +48,11 @@ export interface DestroyedResource {
 
 export interface EphemeralReport {
     stackName: string;
-    /** passed: up and smoke succeeded; failed: something did; interrupted: a signal arrived. */
-    result: "passed" | "failed" | "interrupted";
+    /**
+     * passed: up and smoke succeeded; failed: something did; interrupted: a signal arrived (also
+     * during the cleanup); recovered: EPHEMERAL_RECOVER cleaned up a killed run's stack.
+     */
+    result: "passed" | "failed" | "interrupted" | "recovered";
     error?: string;
     signal?: string;
     upAttempts: number;
@@ -53,7 +60,14 @@ export interface EphemeralReport {
     smoke?: string;
     /** Resources the destroy deleted (the stack itself and providers left out). */
     destroyed: DestroyedResource[];
-    /** The destroy succeeded and the stack was removed from the backend. */
+    /**
+     * Agent instances no state recorded although their create was sent (an unknown outcome, a
+     * create cut off), displaced and deleted by AgentUserId (sweep.ts).
+     */
+    swept: { agentUserId: string; urn: string; outcome: string }[];
+    /** Agent instances that may still be live, by AgentUserId: their sweep failed. Empty when nothing is left. */
+    mayBeLeft: { agentUserId: string; urn: string; error: string }[];
+    /** The destroy succeeded, the stack was removed from the backend, and nothing may be left (mayBeLeft is empty). */
     cleanedUp: boolean;
 }
 
@@ -160,24 +174,6 @@ class SignalWatch {
 
 // ---------------------------------------------------------------------------------------------
 
-export function defaultStackName(env: NodeJS.ProcessEnv = process.env): string {
-    if (env.STACK_NAME) return env.STACK_NAME;
-    if (env.GITHUB_RUN_ID) return `ci-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`;
-    return `ci-${randomBytes(4).toString("hex")}`;
-}
-
-function parseSmokeStep(text: string | undefined): SmokeStep {
-    const value = (text ?? "command").trim().toLowerCase();
-    if (value === "command" || value === "direct" || value === "none") return value;
-    throw new Error(`SMOKE_STEP must be command, direct or none; got ${JSON.stringify(text)}`);
-}
-
-function requireEnv(name: string): string {
-    const value = process.env[name];
-    if (!value) throw new Error(`${name} must be set (see README.md)`);
-    return value;
-}
-
 /** The inline program: the voice-agent stack, plus the smoke command when SMOKE_STEP=command. */
 function program(smokeStep: SmokeStep, stackName: string) {
     return async () => {
@@ -239,10 +235,16 @@ async function tearDown(stack: Stack, report: EphemeralReport): Promise<void> {
     for (let attempt = 1; attempt <= 3; attempt++) {
         log(`pulumi destroy ${report.stackName} (attempt ${attempt} of 3)`);
         try {
-            await stack.destroy({ onOutput: engineOutput, onEvent: collect, color: "never" });
+            await stack.destroy({ onOutput: engineOutput, onEvent: collect, color: "never" }).catch(async (e: Error) => {
+                // A CLI that was terminated (second signal, kill -9) leaves its lock; this run owns the stack.
+                if (!/currently locked/.test(e.message)) throw e;
+                log(`the stack is locked by a terminated pulumi process; removing the lock (pulumi cancel)`);
+                await stack.cancel();
+                await stack.destroy({ onOutput: engineOutput, onEvent: collect, color: "never" });
+            });
             await stack.workspace.removeStack(report.stackName);
             fs.rmSync(path.join(stack.workspace.workDir, `Pulumi.${report.stackName}.yaml`), { force: true });
-            report.cleanedUp = true;
+            report.cleanedUp = report.mayBeLeft.length === 0;
             return;
         } catch (e) {
             log(`destroy failed: ${firstLine(e)}`);
@@ -261,25 +263,85 @@ function firstLine(e: unknown): string {
     return (lines.length > 0 ? lines.slice(0, 3).join(" | ") : text.split("\n")[0]).trim().slice(0, 600);
 }
 
-export async function runEphemeralEnvironment(): Promise<EphemeralReport> {
+/** Creates of agent instances the engine started, by URN, from its events (inputs carry the AgentUserId). */
+class CreateWatch {
+    readonly started = new Map<string, MaybeLeft>();
+    readonly onEvent = (event: EngineEvent) => {
+        const meta = event.resourcePreEvent?.metadata;
+        if (!meta || !INSTANCE_TYPE.test(meta.type) || !["create", "create-replacement", "replace"].includes(meta.op)) return;
+        const left = maybeLeftOf(meta.urn, meta.new?.inputs);
+        if (left) this.started.set(meta.urn, left);
+    };
+}
+
+/** Instances that may be live with no id in state: creates started (this run) or pending (a killed run) whose resource has no id. */
+async function unrecorded(stack: Stack, started: Map<string, MaybeLeft>): Promise<MaybeLeft[]> {
+    const deployment = (await stack.exportStack()).deployment as {
+        resources?: { urn: string; type: string; id?: string }[];
+        pending_operations?: { type: string; resource: { urn: string; type: string; inputs?: unknown } }[];
+    };
+    const candidates = new Map(started);
+    for (const op of deployment.pending_operations ?? []) {
+        if (op.type !== "creating" || !INSTANCE_TYPE.test(op.resource.type)) continue;
+        const left = maybeLeftOf(op.resource.urn, op.resource.inputs);
+        if (left) candidates.set(left.urn, left);
+    }
+    const recorded = new Set((deployment.resources ?? []).filter((r) => r.id).map((r) => r.urn));
+    return [...candidates.values()].filter((c) => !recorded.has(c.urn));
+}
+
+/** Sweep (sweep.ts) what may be left, up to 3 tries each; what still fails goes to report.mayBeLeft. */
+async function sweepAll(settings: Settings, lefts: MaybeLeft[], report: EphemeralReport): Promise<void> {
+    if (lefts.length === 0) return;
+    log(
+        `${lefts.length} agent instance(s) may be live without an id in state: ${lefts.map((l) => l.agentUserId).join(", ")}; sweeping them by AgentUserId`,
+    );
+    const client = settings.client();
+    try {
+        for (const left of lefts) {
+            let error = "";
+            for (let attempt = 1; attempt <= 3; attempt++) {
+                try {
+                    const outcome = await sweep(client, left);
+                    report.swept.push({ agentUserId: left.agentUserId, urn: left.urn, outcome });
+                    log(
+                        `  - ${left.agentUserId}: ${outcome === "swept" ? "displaced and deleted" : "its agent is not registered, so nothing runs"}`,
+                    );
+                    error = "";
+                    break;
+                } catch (e) {
+                    error = firstLine(e);
+                }
+            }
+            if (error) {
+                report.mayBeLeft.push({ agentUserId: left.agentUserId, urn: left.urn, error });
+                log(`  !!! ${left.agentUserId} may still be live: ${error}`);
+            }
+        }
+    } finally {
+        client.close();
+    }
+}
+
+function newReport(stackName: string): EphemeralReport {
+    return { stackName, result: "failed", upAttempts: 0, destroyed: [], swept: [], mayBeLeft: [], cleanedUp: false };
+}
+
+export async function runEphemeralEnvironment(settings: Settings = readSettings()): Promise<EphemeralReport> {
+    if (settings.recover) return recoverStack(settings);
     const signals = new SignalWatch();
     signals.install();
-    const stackName = defaultStackName();
-    const smokeStep = parseSmokeStep(process.env.SMOKE_STEP);
-    const maxAttempts = Math.max(1, Number(process.env.UP_ATTEMPTS ?? 3) || 3);
-    const report: EphemeralReport = { stackName, result: "failed", upAttempts: 0, destroyed: [], cleanedUp: false };
+    const { stackName, smokeStep } = settings;
+    const report = newReport(stackName);
 
-    // Everything that can fail without side effects is checked before the stack exists.
     const config = {
         [`${PROJECT}:namePrefix`]: { value: `${stackName}-` },
         [`${PROJECT}:adoptExistingAgent`]: { value: "true" },
-        [`${PROJECT}:llmApiKey`]: { value: requireEnv("LLM_API_KEY"), secret: true },
-        [`${PROJECT}:ttsAppId`]: { value: requireEnv("TTS_APP_ID") },
-        [`${PROJECT}:ttsToken`]: { value: requireEnv("TTS_TOKEN"), secret: true },
-        [`${PROJECT}:gracefulShutdownTimeout`]: { value: process.env.GRACEFUL_SHUTDOWN_TIMEOUT ?? "10" },
+        [`${PROJECT}:llmApiKey`]: { value: settings.llmApiKey, secret: true },
+        [`${PROJECT}:ttsAppId`]: { value: settings.ttsAppId },
+        [`${PROJECT}:ttsToken`]: { value: settings.ttsToken, secret: true },
+        [`${PROJECT}:gracefulShutdownTimeout`]: { value: String(settings.gracefulShutdownTimeout) },
     };
-    requireEnv("ZEGO_APP_ID");
-    requireEnv("ZEGO_SERVER_SECRET");
 
     // createStack, not createOrSelectStack: a stack of that name that already exists is not ours to destroy.
     const stack = await LocalWorkspace.createStack(
@@ -287,6 +349,7 @@ export async function runEphemeralEnvironment(): Promise<EphemeralReport> {
         { workDir: process.cwd() },
     );
     log(`created stack ${stackName} (smoke step: ${smokeStep})`);
+    const creates = new CreateWatch();
     const onOutput = (text: string) => {
         signals.sawEngineOutput(text);
         engineOutput(text);
@@ -297,15 +360,15 @@ export async function runEphemeralEnvironment(): Promise<EphemeralReport> {
         for (let attempt = 1; ; attempt++) {
             signals.throwIfInterrupted();
             report.upAttempts = attempt;
-            log(`pulumi up (attempt ${attempt} of ${maxAttempts})`);
+            log(`pulumi up (attempt ${attempt} of ${settings.upAttempts})`);
             try {
-                const up = await stack.up({ onOutput, color: "never", signal: signals.abort.signal });
+                const up = await stack.up({ onOutput, onEvent: creates.onEvent, color: "never", signal: signals.abort.signal });
                 report.outputs = plainOutputs(up.outputs);
                 break;
             } catch (e) {
                 signals.throwIfInterrupted();
                 const reason = transientReason(e);
-                if (reason === undefined || attempt >= maxAttempts) throw e;
+                if (reason === undefined || attempt >= settings.upAttempts) throw e;
                 const delay = 5 * attempt;
                 log(`up failed with a transient error (${reason}): ${firstLine(e)}; retrying in ${delay} s`);
                 await signals.sleep(delay * 1000);
@@ -332,33 +395,77 @@ export async function runEphemeralEnvironment(): Promise<EphemeralReport> {
             log(`FAILED: ${report.error}`);
         }
     } finally {
+        await sweepAll(settings, await unrecorded(stack, creates.started).catch(() => [...creates.started.values()]), report);
         await tearDown(stack, report);
         signals.uninstall();
     }
-    printReport(report);
+    // A signal during the cleanup still makes the run interrupted: CI cancelled it.
+    if (signals.received && report.result !== "interrupted") {
+        report.result = "interrupted";
+        report.signal = signals.received;
+    }
+    printReport(report, settings.reportFile);
     return report;
 }
 
-function printReport(report: EphemeralReport): void {
+/**
+ * EPHEMERAL_RECOVER=1: the stack a killed run left (locked, with pending creates and no ids).
+ * Removes the lock, sweeps the pending creates by AgentUserId, destroys and removes the stack.
+ */
+async function recoverStack(settings: Settings): Promise<EphemeralReport> {
+    const report = newReport(settings.stackName);
+    const stack = await LocalWorkspace.selectStack(
+        { stackName: settings.stackName, projectName: PROJECT, program: async () => ({}) },
+        { workDir: process.cwd() },
+    );
+    log(`recovering stack ${settings.stackName}`);
+    await stack.cancel().catch(() => undefined); // no lock: nothing to cancel
+    await sweepAll(settings, await unrecorded(stack, new Map()), report);
+    await tearDown(stack, report);
+    report.result = report.cleanedUp ? "recovered" : "failed";
+    printReport(report, settings.reportFile);
+    return report;
+}
+
+function printReport(report: EphemeralReport, reportFile: string | undefined): void {
     log(`--- ${report.stackName}: ${report.result}${report.signal ? ` (${report.signal})` : ""}${report.error ? `: ${report.error}` : ""}`);
     log(`cleaned up ${report.destroyed.length} resource(s)${report.destroyed.length > 0 ? ":" : ""}`);
     for (const r of report.destroyed) log(`  - ${r.type} ${r.name}${r.id ? ` (id ${r.id})` : ""}`);
-    log(report.cleanedUp ? `stack ${report.stackName} destroyed and removed` : `stack ${report.stackName} NOT cleaned up (see above)`);
-    if (process.env.EPHEMERAL_REPORT) fs.writeFileSync(process.env.EPHEMERAL_REPORT, JSON.stringify(report, null, 2));
+    for (const r of report.mayBeLeft) log(`  ! may still be live: AgentUserId ${r.agentUserId} (${r.error})`);
+    log(
+        report.cleanedUp
+            ? `stack ${report.stackName} destroyed and removed`
+            : `stack ${report.stackName} NOT cleaned up (see above)${report.mayBeLeft.length > 0 ? `; rerun with EPHEMERAL_RECOVER=1 STACK_NAME=${report.stackName}` : ""}`,
+    );
+    if (reportFile) fs.writeFileSync(reportFile, JSON.stringify(report, null, 2));
 }
 
 export function exitCode(report: EphemeralReport): number {
     if (report.result === "interrupted") return report.signal === "SIGTERM" ? 143 : 130;
-    return report.result === "passed" && report.cleanedUp ? 0 : 1;
+    return (report.result === "passed" || report.result === "recovered") && report.cleanedUp ? 0 : 1;
 }
 
 if (require.main === module) {
-    runEphemeralEnvironment().then(
-        (report) => process.exit(exitCode(report)),
-        (e: unknown) => {
-            // Only reached before the stack exists (bad settings, a name already taken): nothing to clean up.
-            log(`FAILED before creating anything: ${e instanceof Error ? e.message : String(e)}`);
-            process.exit(1);
-        },
-    );
+    let settings: Settings | undefined;
+    Promise.resolve()
+        .then(() => runEphemeralEnvironment((settings = readSettings())))
+        .then(
+            (report) => process.exit(exitCode(report)),
+            (e: unknown) => {
+                // Bad settings, a name already taken, a stack that cannot be created: nothing of this run
+                // exists. The report is still written, as README promises (if its path was usable).
+                const message = e instanceof Error ? e.message : String(e);
+                log(`FAILED before creating anything: ${message}`);
+                const report = { ...newReport(settings?.stackName ?? process.env.STACK_NAME ?? ""), error: message.slice(0, 600) };
+                const file = settings?.reportFile ?? process.env.EPHEMERAL_REPORT;
+                if (file && !(e instanceof SettingsError && /EPHEMERAL_REPORT/.test(message))) {
+                    try {
+                        fs.writeFileSync(file, JSON.stringify(report, null, 2));
+                    } catch {
+                        // Reported above already.
+                    }
+                }
+                process.exit(1);
+            },
+        );
 }

@@ -265,15 +265,14 @@ describe("e2e: examples", function () {
             it(`${signal} during up: cancels, destroys everything, removes the stack and exits ${code}`, async () => {
                 // Slow creates, so that the signal lands while `pulumi up` is running.
                 emulator.setFaults({ latencyMs: 3000, actions: ["CreateAgentInstance"] });
-                const run = await runEphemeral(emulator, { SMOKE_STEP: "direct" }, undefined, (child) => {
-                    const timer = setInterval(() => {
-                        if (emulator.requests().some((r) => r.action === "CreateAgentInstance")) {
-                            clearInterval(timer);
-                            child.kill(signal);
-                        }
-                    }, 20);
-                    child.on("exit", () => clearInterval(timer));
-                });
+                const run = await runEphemeral(
+                    emulator,
+                    { SMOKE_STEP: "direct" },
+                    undefined,
+                    onFirstRequest(emulator, "CreateAgentInstance", (child) => {
+                        child.kill(signal);
+                    }),
+                );
                 expect(run.code, run.stdout).to.equal(code);
                 expect(run.report.result).to.equal("interrupted");
                 expect(run.report.signal).to.equal(signal);
@@ -292,6 +291,156 @@ describe("e2e: examples", function () {
             expect(run.stdout).to.contain("LLM_API_KEY must be set");
             expect(run.stacks).to.deep.equal([]);
             expect(emulator.stats().requests).to.equal(0);
+        });
+
+        it("bad settings are rejected before any stack or ZEGO call exists, naming the variable; the report is still written", async () => {
+            for (const [env, message] of [
+                [{ GRACEFUL_SHUTDOWN_TIMEOUT: "soon" }, 'GRACEFUL_SHUTDOWN_TIMEOUT must be a whole number from 1 to 120; got "soon"'],
+                [{ GRACEFUL_SHUTDOWN_TIMEOUT: "500" }, 'GRACEFUL_SHUTDOWN_TIMEOUT must be a whole number from 1 to 120; got "500"'],
+                [
+                    { ZEGO_APP_ID: "app-1" },
+                    'ZEGO_APP_ID / ZEGO_SERVER_SECRET / ZEGO_REGION / ZEGO_ENDPOINT: Invalid ZEGO client option "appId"',
+                ],
+                [{ UP_ATTEMPTS: "0" }, 'UP_ATTEMPTS must be a whole number from 1 to 10; got "0"'],
+                [{ UP_ATTEMPTS: "1.5" }, 'UP_ATTEMPTS must be a whole number from 1 to 10; got "1.5"'],
+                [{ SMOKE_STEP: "later" }, 'SMOKE_STEP must be command, direct or none; got "later"'],
+            ] as const) {
+                const run = await runEphemeral(emulator, env);
+                expect(run.code, JSON.stringify(env)).to.equal(1);
+                expect(run.stdout).to.contain(`FAILED before creating anything: ${message}`);
+                expect(run.report.result, "the report is written").to.equal("failed");
+                expect(run.report.error).to.contain(message);
+                expect(run.stacks).to.deep.equal([]);
+                expect(emulator.stats().requests, JSON.stringify(env)).to.equal(0);
+            }
+        });
+
+        it("an unwritable EPHEMERAL_REPORT is rejected up front, not after a passed run", async () => {
+            const run = await runEphemeral(emulator, { EPHEMERAL_REPORT: "/nonexistent-dir/report.json" });
+            expect(run.code).to.equal(1);
+            expect(run.stdout).to.contain(
+                'FAILED before creating anything: EPHEMERAL_REPORT "/nonexistent-dir/report.json" is not writable',
+            );
+            expect(run.stacks).to.deep.equal([]);
+            expect(emulator.stats().requests).to.equal(0);
+        });
+
+        it("creates whose outcome is unknown on every attempt: the orphans are swept by AgentUserId and the report says so", async () => {
+            emulator.setFaults({ http5xxRate: 1, http5xxStatuses: [500], phase: "after", actions: ["CreateAgentInstance"] });
+            // Both tries of up lose both creates' responses (4 creates, never retried by the client); the
+            // sweep's creates, which come after, get through.
+            const run = await runEphemeral(
+                emulator,
+                { SMOKE_STEP: "none", UP_ATTEMPTS: "2", STACK_NAME: "ci-unknown-1" },
+                undefined,
+                (child) => {
+                    const timer = setInterval(() => {
+                        if (emulator.requests().filter((r) => r.action === "CreateAgentInstance").length >= 4) {
+                            clearInterval(timer);
+                            emulator.setFaults({});
+                        }
+                    }, 5);
+                    child.on("exit", () => clearInterval(timer));
+                },
+            );
+            expect(run.code, run.stdout).to.equal(1);
+            expect(run.report.result).to.equal("failed");
+            expect(run.report.upAttempts).to.equal(2);
+            const orphans = emulator.instances().filter((i) => i.deletedReason === "kicked");
+            expect(orphans.length, "every unknown-outcome create had created an instance").to.be.at.least(2);
+            expect(run.report.swept!.map((s) => s.agentUserId).sort()).to.deep.equal([
+                "ci-unknown-1-agent_alice",
+                "ci-unknown-1-agent_bob",
+            ]);
+            expect(run.report.mayBeLeft).to.deep.equal([]);
+            expect(emulator.liveInstances(), "nothing left live").to.deep.equal([]);
+            expectAllCleanedUp(run);
+        });
+
+        it("SIGTERM during a slow destroy: the cleanup finishes, and the run exits 143, not 0", async () => {
+            emulator.setFaults({ latencyMs: 2000, actions: ["DeleteAgentInstance"] });
+            const run = await runEphemeral(
+                emulator,
+                { SMOKE_STEP: "none" },
+                undefined,
+                onFirstRequest(emulator, "DeleteAgentInstance", (child) => {
+                    child.kill("SIGTERM");
+                }),
+            );
+            expect(run.code, run.stdout).to.equal(143);
+            expect(run.report.result).to.equal("interrupted");
+            expect(run.report.signal).to.equal("SIGTERM");
+            expect(run.stdout).to.contain("SIGTERM received");
+            expectAllCleanedUp(run);
+            expect(emulator.liveInstances()).to.deep.equal([]);
+        });
+
+        it("SIGINT then SIGTERM to the whole process group during creates: what was cut off is swept, and the report does not claim more", async () => {
+            emulator.setFaults({ latencyMs: 2000, actions: ["CreateAgentInstance"] });
+            const run = await runEphemeral(
+                emulator,
+                { SMOKE_STEP: "none" },
+                undefined,
+                onFirstRequest(emulator, "CreateAgentInstance", (child) => {
+                    process.kill(-child.pid!, "SIGINT");
+                    setTimeout(() => process.kill(-child.pid!, "SIGTERM"), 300);
+                }),
+                { detached: true },
+            );
+            expect(run.code, run.stdout).to.equal(130);
+            expect(run.report.result).to.equal("interrupted");
+            await new Promise((resolve) => setTimeout(resolve, 2500)); // any create still in flight lands
+            const live = emulator.liveInstances().map((i) => (i.body as { RTC: { AgentUserId: string } }).RTC.AgentUserId);
+            // The claim must match the facts: cleanedUp only when nothing is live.
+            expect(run.report.cleanedUp, `${run.stdout}\nlive: ${live.join(", ")}`).to.equal(live.length === 0);
+            expect(live).to.deep.equal([]);
+            expect(run.stacks).to.deep.equal([]);
+        });
+
+        it("kill -9 of the process group during up: EPHEMERAL_RECOVER=1 leaves nothing live, no stack file, and the name can be reused", async function () {
+            this.timeout(240_000);
+            const engine = createPulumiEnv();
+            try {
+                emulator.setFaults({ latencyMs: 1500, actions: ["CreateAgentInstance"] });
+                const killed = await runEphemeral(
+                    emulator,
+                    { SMOKE_STEP: "none", STACK_NAME: "ci-killed-1" },
+                    undefined,
+                    onFirstRequest(emulator, "CreateAgentInstance", (child) => {
+                        process.kill(-child.pid!, "SIGKILL");
+                    }),
+                    { engine, allowLeftovers: true, detached: true },
+                );
+                expect(killed.code).to.equal(null);
+                expect(killed.stacks, "the killed run's stack is left").to.have.length(1);
+                await new Promise((resolve) => setTimeout(resolve, 2000)); // the abandoned creates are carried out
+                expect(emulator.liveInstances().length, "instances the killed run left live").to.be.at.least(1);
+                emulator.setFaults({});
+
+                const recovered = await runEphemeral(
+                    emulator,
+                    { EPHEMERAL_RECOVER: "1", STACK_NAME: "ci-killed-1" },
+                    undefined,
+                    undefined,
+                    {
+                        engine,
+                    },
+                );
+                expect(recovered.code, recovered.stdout).to.equal(0);
+                expect(recovered.report.result).to.equal("recovered");
+                expect(recovered.report.mayBeLeft).to.deep.equal([]);
+                expect(emulator.liveInstances(), "nothing live after the recovery").to.deep.equal([]);
+                expectAllCleanedUp(recovered);
+
+                const again = await runEphemeral(emulator, { SMOKE_STEP: "none", STACK_NAME: "ci-killed-1" }, undefined, undefined, {
+                    engine,
+                });
+                expect(again.code, again.stdout).to.equal(0);
+                expectAllCleanedUp(again);
+                expect(emulator.liveInstances()).to.deep.equal([]);
+            } finally {
+                engine.cleanup();
+            }
         });
     });
 });
@@ -353,6 +502,19 @@ function structure(text: string): string[][] {
 
 // ---- ephemeral-env helpers ---------------------------------------------------------------------
 
+/** An onStart hook: `act` on the child once the emulator saw its first `action` request. */
+function onFirstRequest(emulator: EmulatorHandle, action: string, act: (child: ChildProcess) => void): (child: ChildProcess) => void {
+    return (child) => {
+        const timer = setInterval(() => {
+            if (emulator.requests().some((r) => r.action === action)) {
+                clearInterval(timer);
+                act(child);
+            }
+        }, 20);
+        child.on("exit", () => clearInterval(timer));
+    };
+}
+
 interface EphemeralRun {
     code: number | null;
     stdout: string;
@@ -362,10 +524,22 @@ interface EphemeralRun {
         upAttempts: number;
         smoke?: string;
         destroyed: { type: string; name: string; id?: string }[];
+        swept?: { agentUserId: string; urn: string; outcome: string }[];
+        mayBeLeft?: { agentUserId: string; error: string }[];
+        error?: string;
         cleanedUp: boolean;
     };
     /** Stacks left in the backend afterwards. */
     stacks: string[];
+}
+
+interface RunOptions {
+    /** Share one backend between runs (a killed run, then its recovery); the caller cleans it up. */
+    engine?: PulumiEnv;
+    /** The killed run leaves its stack config file; its recovery removes it. */
+    allowLeftovers?: boolean;
+    /** Its own process group, so that the test can signal the group as CI does. */
+    detached?: boolean;
 }
 
 async function runEphemeral(
@@ -373,8 +547,9 @@ async function runEphemeral(
     env: Record<string, string>,
     commandPluginDir?: string,
     onStart?: (child: ChildProcess) => void,
+    options: RunOptions = {},
 ): Promise<EphemeralRun> {
-    const engine = createPulumiEnv();
+    const engine = options.engine ?? createPulumiEnv();
     const reportFile = path.join(engine.root, "report.json");
     const childEnv: NodeJS.ProcessEnv = {
         ...process.env,
@@ -395,6 +570,7 @@ async function runEphemeral(
             cwd: engine.workDir,
             env: childEnv,
             stdio: ["ignore", "pipe", "pipe"],
+            detached: options.detached,
         });
         let stdout = "";
         child.stdout!.on("data", (d) => (stdout += d));
@@ -402,9 +578,9 @@ async function runEphemeral(
         onStart?.(child);
         const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
         if (process.env.SHOW_EPHEMERAL_OUTPUT === "1") process.stdout.write(stdout);
-        const report = fs.existsSync(reportFile)
-            ? JSON.parse(fs.readFileSync(reportFile, "utf8"))
-            : { destroyed: [], cleanedUp: false, upAttempts: 0, result: "none" };
+        const reportText = fs.existsSync(reportFile) ? fs.readFileSync(reportFile, "utf8") : "";
+        if (reportText) fs.rmSync(reportFile);
+        const report = reportText ? JSON.parse(reportText) : { destroyed: [], cleanedUp: false, upAttempts: 0, result: "none" };
         const stacksDir = path.join(engine.backendDir, ".pulumi", "stacks");
         const stacks = fs.existsSync(stacksDir)
             ? fs
@@ -413,10 +589,10 @@ async function runEphemeral(
                   .filter((f) => f.endsWith(".json"))
             : [];
         const leftovers = fs.readdirSync(engine.workDir).filter((f) => /^Pulumi\..+\.yaml$/.test(f));
-        expect(leftovers, "stack config files left in the work dir").to.deep.equal([]);
+        if (!options.allowLeftovers) expect(leftovers, "stack config files left in the work dir").to.deep.equal([]);
         return { code, stdout, report, stacks };
     } finally {
-        engine.cleanup();
+        if (!options.engine) engine.cleanup();
     }
 }
 

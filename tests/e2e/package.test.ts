@@ -49,6 +49,12 @@ describe("e2e: the packed package in a consumer project", function () {
             "junction",
         );
         fs.symlinkSync(path.join(repo, "node_modules", "axios"), path.join(consumer, "node_modules", "axios"), "junction");
+        fs.mkdirSync(path.join(consumer, "node_modules", "@types"), { recursive: true });
+        fs.symlinkSync(
+            path.join(repo, "node_modules", "@types", "node"),
+            path.join(consumer, "node_modules", "@types", "node"),
+            "junction",
+        );
         fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true }));
     });
 
@@ -69,6 +75,51 @@ describe("e2e: the packed package in a consumer project", function () {
         }
         expect(files.filter((f) => f.endsWith(".map"))).to.deep.equal([]);
     });
+
+    for (const [moduleResolution, module] of [
+        ["node", "commonjs"],
+        ["node16", "node16"],
+        ["bundler", "esnext"],
+    ] as const) {
+        it(`type-checks imports of ".", "./runtime" and "./emulator" under moduleResolution ${moduleResolution}`, () => {
+            const dir = path.join(consumer, `typecheck-${moduleResolution}`);
+            fs.mkdirSync(dir, { recursive: true });
+            fs.writeFileSync(
+                path.join(dir, "check.ts"),
+                [
+                    'import { AgentInstance, ZegoClient } from "pulumi-zego-aiagent";',
+                    'import { providers } from "pulumi-zego-aiagent/runtime";',
+                    'import { startEmulator, EmulatorHandle } from "pulumi-zego-aiagent/emulator";',
+                    "export const used: unknown[] = [AgentInstance, ZegoClient, providers.Agent];",
+                    "export const start: () => Promise<EmulatorHandle> = () => startEmulator({ appId: 1, serverSecret: 's' });",
+                    "",
+                ].join("\n"),
+            );
+            fs.writeFileSync(
+                path.join(dir, "tsconfig.json"),
+                JSON.stringify({
+                    compilerOptions: {
+                        strict: true,
+                        noEmit: true,
+                        target: "es2022",
+                        module,
+                        moduleResolution,
+                        types: ["node"],
+                        skipLibCheck: false,
+                    },
+                    files: ["check.ts"],
+                }),
+            );
+            const tsc = path.join(repo, "node_modules", "typescript", "bin", "tsc");
+            let output = "";
+            try {
+                execFileSync(process.execPath, [tsc, "-p", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+            } catch (e) {
+                output = `${(e as { stdout?: string }).stdout ?? ""}${(e as { stderr?: string }).stderr ?? ""}`;
+            }
+            expect(output, `tsc (moduleResolution ${moduleResolution})`).to.equal("");
+        });
+    }
 
     it("up and destroy an AgentInstance declared with the packed package (exports map + closure serialization)", async () => {
         const requireFromConsumer = createRequire(path.join(consumer, "index.js"));

@@ -1,12 +1,15 @@
 /**
+ * The CLI killed (SIGKILL) during `pulumi up`: the dynamic provider process it started must not
+ * outlive it (provider/lifecycle/engineWatch.ts: stdin reaches EOF; log.ts: a broken stderr
+ * never throws).
+ *
  * `pulumi destroy` interrupted while a graceful delete waits for a busy agent; the next destroy
  * must finish the job with nothing left behind at ZEGO or in state, run the way a user would.
  *
  * 1. The dynamic provider process is killed (SIGKILL). The engine sees the delete fail, records no
  *    pending operation and releases the stack: a plain second `pulumi destroy` completes.
  * 2. The `pulumi destroy` CLI itself is killed (SIGKILL; a CI runner cancelled hard). The stack
- *    stays locked and holds a pending "deleting" operation, and the provider process outlives
- *    the CLI. The user runs `pulumi cancel` (stack.cancel(), which removes the lock of the
+ *    stays locked and holds a pending "deleting" operation; the provider process exits too. The user runs `pulumi cancel` (stack.cancel(), which removes the lock of the
  *    file backend), then `pulumi destroy`: the engine warns about the pending operation and
  *    completes; no `stack export/import` or `refresh --clear-pending-creates` is needed.
  * (A single SIGINT, Automation API `signal`, is gentle: the engine lets the running delete
@@ -15,6 +18,7 @@
  * at the first delete's graceful timeout.
  */
 import { expect } from "chai";
+import * as fs from "fs";
 import { EmulatorHandle } from "../../emulator";
 import { assertNoSecrets, emulatorConfig, startTestEmulator, withStack } from "../e2e/harness";
 import {
@@ -31,7 +35,17 @@ import {
 
 const GRACEFUL_TIMEOUT = 10;
 
-describe("resilience: the provider process killed mid-destroy (real engine)", function () {
+/** True while pid runs (a zombie counts as gone). */
+function processAlive(pid: number): boolean {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+    } catch {
+        return false;
+    }
+}
+
+describe("resilience: the provider process or the CLI killed mid-create or mid-destroy (real engine)", function () {
     this.timeout(120_000);
     let emulator: EmulatorHandle;
 
@@ -40,6 +54,35 @@ describe("resilience: the provider process killed mid-destroy (real engine)", fu
     });
     after(async () => emulator.close());
     beforeEach(() => emulator.reset());
+
+    it("SIGKILL of `pulumi up` while creates are in flight: the provider process exits within seconds", async () => {
+        await registerAgent(emulator);
+        // Slow creates: the CLI dies while the provider is waiting for ZEGO, and the provider logs after it.
+        emulator.setFaults({ latencyMs: 1500, actions: ["CreateAgentInstance"] });
+        await withStack(instancesProgram(2), emulatorConfig(emulator), async (run) => {
+            const up = run.stack.up({ onOutput: run.onOutput }).then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            await waitFor("a CreateAgentInstance", 30_000, () => emulator.requests().some((r) => r.action === "CreateAgentInstance"));
+            const cli = await waitFor("this stack's `pulumi up`", 10_000, () => cliPid(run, "up"));
+            const provider = await waitFor("this stack's dynamic provider process", 10_000, () => dynamicProviderPid(run));
+            process.kill(cli, "SIGKILL");
+            const started = Date.now();
+            expect(await up, "the killed up fails").to.be.instanceOf(Error);
+            let alive = true;
+            while (Date.now() - started < 8_000) {
+                alive = processAlive(provider);
+                if (!alive) break;
+                await new Promise((resolve) => setTimeout(resolve, 100));
+            }
+            console.log(
+                `      the provider (pid ${provider}) ${alive ? "is still running" : `exited ${Date.now() - started} ms`} after the CLI was killed`,
+            );
+            if (alive) process.kill(provider, "SIGKILL");
+            expect(alive, "the provider process outlived the killed CLI").to.equal(false);
+        });
+    });
 
     it("SIGKILL while a graceful delete waits: destroy fails; a second destroy completes and nothing is left", async () => {
         await registerAgent(emulator);
@@ -113,8 +156,9 @@ describe("resilience: the provider process killed mid-destroy (real engine)", fu
             const error = await first;
             expect(error, "the killed destroy fails").to.be.instanceOf(Error);
 
-            // The provider outlives the CLI (nothing tells it its engine is gone); end it as the
-            // machine's shutdown would, so that it cannot finish the delete behind our back.
+            // The provider exits by itself once its engine is gone (engineWatch.ts; tested above); if it
+            // is still there, end it as the machine's shutdown would, so that it cannot finish the
+            // delete behind our back.
             await new Promise((resolve) => setTimeout(resolve, 300));
             const orphan = dynamicProviderPid(run);
             if (orphan !== undefined) process.kill(orphan, "SIGKILL");

@@ -42,6 +42,27 @@ describe("emulator: CLI", () => {
         expect(() => parseArgs(["--nope"], {})).to.throw(/unknown option/);
     });
 
+    it("every bad command line exits 2 with a message naming the flag and the usage: bad syntax and out-of-range values alike", async function () {
+        this.timeout(30000);
+        for (const [args, message] of [
+            [["--nope"], "unknown option '--nope'"],
+            [["--port"], "'--port <value>' argument missing"],
+            [["--port", "abc"], '--port must be a whole number; got "abc"'],
+            [["--port", "70000"], "--port must be an integer from 0 to 65535; got 70000"],
+            [["--app-id", "99999999999"], "--app-id (or ZEGO_APP_ID) must be an integer from 0 to 4294967295"],
+            [["--delete-mode", "later"], '--delete-mode must be async or wait; got "later"'],
+            [["--rate-limit=-1"], '--rate-limit must be a whole number; got "-1"'],
+            [["stray"], "Unexpected argument 'stray'"],
+        ] as const) {
+            const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+            let stderr = "";
+            child.stderr!.on("data", (d) => (stderr += d));
+            const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+            expect({ args, code }).to.deep.equal({ args, code: 2 });
+            expect(stderr, args.join(" ")).to.contain(message).and.to.contain("Usage: node dist/emulator/cli.js");
+        }
+    });
+
     it("prints one line with the URL (never the secret), serves signed requests, stops on SIGTERM", async function () {
         this.timeout(10000);
         const secret = "feedfacefeedfacefeedfacefeedface";

@@ -153,3 +153,58 @@ describe("emulator: secrets in the request log and introspection", () => {
         }
     });
 });
+
+describe("emulator: every bad control request is a 4xx naming what was wrong", () => {
+    const ctx = useEmulator();
+    const raw = async (method: string, path: string, body?: string) => {
+        const response = await fetch(`${ctx.url}/_emulator${path}`, {
+            method,
+            headers: body === undefined ? undefined : { "Content-Type": "application/json" },
+            body,
+        });
+        const text = await response.text();
+        return {
+            status: response.status,
+            type: response.headers.get("content-type") ?? "",
+            error: (JSON.parse(text) as { error?: string }).error,
+        };
+    };
+
+    it("a POST body over 1 MiB is a 413, never treated as {} (a large /faults must not clear every fault)", async () => {
+        ctx.em.setFaults({ latencyMs: 5 });
+        const big = JSON.stringify({ latencyMs: 7, pad: "x".repeat(1024 * 1024) });
+        const r = await raw("POST", "/faults", big);
+        expect(r.status).to.equal(413);
+        expect(r.error).to.contain("exceeds 1048576 bytes");
+        expect(ctx.em.options().faults.latencyMs, "the faults in force are unchanged").to.equal(5);
+    });
+
+    it("a malformed %-escape in an id is a 400 in JSON, not a plain-text 500", async () => {
+        for (const path of ["/instances/%zz", "/instances/%E0%A4%A/busy"]) {
+            const r = await raw(path.endsWith("busy") ? "POST" : "GET", path, path.endsWith("busy") ? "{}" : undefined);
+            expect(r.status, path).to.equal(400);
+            expect(r.type).to.contain("application/json");
+            expect(r.error).to.contain("not validly percent-encoded");
+        }
+    });
+
+    it("/faults rejects unknown keys like /options does (a typo must not inject nothing)", async () => {
+        const r = await raw("POST", "/faults", JSON.stringify({ http5xxRatee: 1 }));
+        expect(r.status).to.equal(400);
+        expect(r.error).to.contain("faults.http5xxRatee is not a fault option").and.to.contain("http5xxRate");
+        expect(() => ctx.em.setFaults({ resetrate: 1 } as never)).to.throw(RangeError, /faults\.resetrate is not a fault option/);
+    });
+
+    it("?state=bogus and ?since=abc are 400s, not []", async () => {
+        const state = await raw("GET", "/instances?state=bogus");
+        expect(state.status).to.equal(400);
+        expect(state.error).to.contain("state must be one of live, shutting-down, deleted").and.to.contain('"bogus"');
+        for (const since of ["abc", "-1", "1.5", ""]) {
+            const r = await raw("GET", `/requests?since=${since}`);
+            expect(r.status, `since=${since}`).to.equal(400);
+            expect(r.error).to.contain("since must be a request sequence number");
+        }
+        expect((await raw("GET", "/instances?state=deleted")).status).to.equal(200);
+        expect((await raw("GET", "/requests?since=0")).status).to.equal(200);
+    });
+});

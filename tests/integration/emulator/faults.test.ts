@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { startEmulator, mulberry32, FaultOptions } from "../../../emulator";
-import { APP_ID, Emulator, instanceBody, registerAgent, SECRET, zego } from "./helpers";
+import { APP_ID, Emulator, instanceBody, registerAgent, SECRET, useEmulator, zego } from "./helpers";
 
 /** One request's fate, as a client sees it. */
 async function outcome(url: string, action = "ListAgents", body: Record<string, unknown> = {}, timeoutMs = 2000): Promise<string> {
@@ -157,5 +157,35 @@ describe("emulator: fault injection", () => {
         expect(response.status).to.equal(200);
         expect(() => em.setFaults({ http5xxRate: 2 })).to.throw(RangeError, /http5xxRate/);
         expect(() => em.setFaults({ http5xxStatuses: [404] })).to.throw(RangeError, /http5xxStatuses/);
+    });
+});
+
+describe("emulator: a request the client abandons during added latency", () => {
+    const ctx = useEmulator();
+
+    it('is still carried out by default (abandonedRequests "complete"), as a real service would', async () => {
+        await registerAgent(ctx.url);
+        ctx.em.setFaults({ latencyMs: 300, actions: ["CreateAgentInstance"] });
+        const abandoned = await zego(ctx.url, "CreateAgentInstance", instanceBody(1), { timeoutMs: 50 }).then(
+            () => undefined,
+            (e: Error) => e,
+        );
+        expect(abandoned?.name, "the client gave up").to.equal("TimeoutError");
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(ctx.em.liveInstances().map((i) => (i.body.RTC as { AgentUserId: string }).AgentUserId)).to.deep.equal(["agent_user_1"]);
+        expect(ctx.em.requests().find((r) => r.action === "CreateAgentInstance")).to.include({ httpStatus: 0, code: 0 });
+    });
+
+    it('is dropped with abandonedRequests "drop"', async () => {
+        await registerAgent(ctx.url);
+        ctx.em.setOptions({ abandonedRequests: "drop" });
+        ctx.em.setFaults({ latencyMs: 300, actions: ["CreateAgentInstance"] });
+        await zego(ctx.url, "CreateAgentInstance", instanceBody(1), { timeoutMs: 50 }).catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(ctx.em.instances()).to.deep.equal([]);
+        expect(() => ctx.em.setOptions({ abandonedRequests: "later" as never })).to.throw(
+            RangeError,
+            /abandonedRequests must be "complete" or "drop"; got "later"/,
+        );
     });
 });

@@ -170,3 +170,52 @@ describe("emulator: gateway checks", () => {
         }
     });
 });
+
+describe("emulator: memory stays bounded", () => {
+    const ctx = useEmulator({ requestLogMaxBytes: 64 * 1024, deletedHistoryLimit: 3 });
+
+    it("bodies of requests that fail the gateway are not kept (unsigned junk cannot fill memory)", async () => {
+        const junk = { AgentId: "a1", Pad: "x".repeat(30_000) };
+        await zego(ctx.url, "RegisterAgent", junk, { secret: "0".repeat(32) });
+        await zego(ctx.url, "RegisterAgent", junk, { method: "PUT" });
+        const entries = ctx.em.requests();
+        expect(entries.map((e) => [e.code, e.body, e.bodyDropped])).to.deep.equal([
+            [100000005, undefined, "gateway"],
+            [410000003, undefined, "gateway"],
+        ]);
+        expect(JSON.stringify(entries).length).to.be.below(5000);
+    });
+
+    it("a body larger than the whole cap is logged without its body", async () => {
+        await zego(ctx.url, "RegisterAgent", { AgentId: "a1", Name: "z".repeat(100_000) });
+        expect(ctx.em.requests().map((e) => [e.action, e.body, e.bodyDropped])).to.deep.equal([["RegisterAgent", undefined, "size"]]);
+    });
+
+    it("the request log is capped in bytes (oldest entries first), and stays readable", async () => {
+        for (let i = 0; i < 20; i++) await zego(ctx.url, "RegisterAgent", { AgentId: `a${i}`, Name: "y".repeat(10_000) });
+        const entries = ctx.em.requests();
+        expect(entries.length).to.be.within(1, 7);
+        expect(entries[entries.length - 1].seq, "the newest is kept").to.equal(20);
+        expect(JSON.stringify(entries.map((e) => e.body)).length).to.be.at.most(64 * 1024);
+        expect(ctx.em.stats().requests, "stats still count every request").to.equal(20);
+        const response = await fetch(`${ctx.url}/_emulator/requests`);
+        expect(response.status).to.equal(200);
+    });
+
+    it("deleted instances are remembered up to deletedHistoryLimit, oldest forgotten first", async () => {
+        await zego(ctx.url, "RegisterAgent", { AgentId: "agent-1", Name: "A" });
+        const ids: string[] = [];
+        for (let i = 1; i <= 5; i++) {
+            const created = await zego(ctx.url, "CreateAgentInstance", {
+                AgentId: "agent-1",
+                UserId: `user_${i}`,
+                RTC: { RoomId: `room${i}`, AgentStreamId: `as_${i}`, AgentUserId: `au_${i}`, UserStreamId: `us_${i}` },
+            });
+            ids.push(created.data.AgentInstanceId as string);
+            expect((await zego(ctx.url, "DeleteAgentInstance", { AgentInstanceId: ids[i - 1] })).code).to.equal(0);
+        }
+        expect(ctx.em.instances().map((i) => i.agentInstanceId)).to.deep.equal(ids.slice(2));
+        // A forgotten instance answers as ZEGO answers for any deleted one.
+        expect((await zego(ctx.url, "QueryAgentInstanceStatus", { AgentInstanceId: ids[0] })).code).to.equal(410001002);
+    });
+});
