@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
 import { AgentInstanceArgs, instanceProps, InstanceOutputs } from "./agentInstance";
-import { DeepInput, MODULE, shimFor, withSecretOutputs } from "./inputs";
+import { DeepInput, MODULE, refuseImport, shimFor, withSecretOutputs } from "./inputs";
 import { DeletionSettings } from "../lifecycle/settings";
 
 export interface DigitalHumanAgentInstanceArgs extends AgentInstanceArgs {
@@ -25,6 +25,7 @@ export class DigitalHumanAgentInstance extends pulumi.dynamic.Resource implement
     declare readonly stateVersion: pulumi.Output<number>;
 
     constructor(name: string, args: DigitalHumanAgentInstanceArgs, opts?: pulumi.CustomResourceOptions) {
+        refuseImport("DigitalHumanAgentInstance", opts);
         super(
             shimFor("DigitalHumanAgentInstance"),
             name,
