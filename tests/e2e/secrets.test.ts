@@ -97,7 +97,6 @@ describe("e2e: secrets through the real engine", function () {
                 await run.stack.up({ onOutput: run.onOutput });
                 const state = await run.exportState();
                 const printed = run.output.join("\n");
-                if (process.env.SECRETS_DUMP) require("fs").writeFileSync(process.env.SECRETS_DUMP, printed);
                 expect(leakIn(state, secrets), "in the raw state file").to.equal(undefined);
                 expect(leakIn(printed, secrets), "in the engine output").to.equal(undefined);
                 // The stack, the Agent and the instances.
