@@ -30,7 +30,9 @@ export function classifyChanges(kind: ResourceKind, olds: Props, news: Props): C
         const a = before[key];
         const b = after[key];
         if (!containsUnknown(b) && sameValue(a, b)) continue;
-        changes.push(...(kind === "Agent" ? agentChange(key) : instanceChange(key, a, b)));
+        if (kind === "Agent") changes.push(...agentChange(key));
+        else if (kind === "LiveDigitalHumanAgentInstance") changes.push(liveChange(key));
+        else changes.push(...instanceChange(key, a, b));
     }
     return changes;
 }
@@ -39,6 +41,11 @@ function agentChange(key: string): Change[] {
     if (key === "agentId") return [{ path: key, kind: "replace" }];
     if (key === "adoptExisting") return [{ path: key, kind: "state" }];
     return [{ path: key, kind: "update" }];
+}
+
+/** A live digital human refuses UpdateAgentInstance (410001049, return-codes.mdx): every API change replaces. */
+function liveChange(key: string): Change {
+    return { path: key, kind: (DELETION_KEYS as string[]).includes(key) ? "state" : "replace" };
 }
 
 function instanceChange(key: string, before: unknown, after: unknown): Change[] {

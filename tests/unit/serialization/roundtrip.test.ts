@@ -12,7 +12,7 @@ import { isAbout } from "../../fixtures/badInputs";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString: (code: string) => { handler: () => pulumi.dynamic.ResourceProvider } = require("require-from-string");
 
-const KINDS: ResourceKind[] = ["AgentInstance", "DigitalHumanAgentInstance", "Agent"];
+const KINDS: ResourceKind[] = ["AgentInstance", "DigitalHumanAgentInstance", "LiveDigitalHumanAgentInstance", "Agent"];
 const SERVER_SECRET = "0123456789abcdef0123456789abcdef";
 
 describe("serialized provider (__provider)", () => {
