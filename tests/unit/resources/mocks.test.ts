@@ -3,16 +3,15 @@
  * they register with the engine — type tokens, inputs, each secret at its own path, the
  * serialized provider and the resource options.
  *
- * Global state: setMocks installs a process-wide mock monitor. It is installed in `before` and the
- * runtime settings are reset in `after` (resetOptions, what setMocks itself builds on), so other
- * test files in the same mocha process see a runtime without a monitor again.
+ * Global state: setMocks installs a process-wide mock monitor (tests/fixtures/mockMonitor.ts
+ * installs and removes it around this suite).
  */
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import * as sinon from "sinon";
 import { Agent, AgentArgs, AgentInstance, DigitalHumanAgentInstance, LiveDigitalHumanAgentInstance } from "../../../provider";
 import { withSecretOutputs } from "../../../provider/resources/inputs";
 import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN, validInstanceArgs } from "../../fixtures/args";
+import { useMockMonitor } from "../../fixtures/mockMonitor";
 import { publicPart, secretPaths, unwrapSecrets } from "../../fixtures/secretWire";
 
 type Props = Record<string, any>;
@@ -34,49 +33,25 @@ function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 describe("resource classes under pulumi.runtime.setMocks", function () {
     this.timeout(20000);
     const mocked: pulumi.runtime.MockResourceArgs[] = [];
-    let spy: sinon.SinonSpy | undefined;
-
-    before(async () => {
-        await pulumi.runtime.setMocks(
-            {
-                newResource(args) {
-                    mocked.push(args);
-                    const state: Props = { ...args.inputs };
-                    if (args.type.endsWith("AgentInstance"))
-                        Object.assign(state, { agentInstanceId: `${args.name}-instance`, status: "IDLE" });
-                    if (args.type.endsWith("DigitalHumanAgentInstance")) state.digitalHumanConfig = "ZW11bGF0ZWQ=";
-                    return { id: `${args.name}-id`, state };
-                },
-                call(args) {
-                    return args.inputs;
-                },
-            },
-            "project",
-            "stack",
-            false,
-        );
-        // MockResourceArgs carries no resource options: read them from the registration request itself.
-        const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: unknown): unknown };
-        spy = sinon.spy(monitor, "registerResource");
-    });
-
-    after(() => {
-        spy?.restore();
-        pulumi.runtime.resetOptions("", "", -1, "", "", false, "");
+    const monitor = useMockMonitor((args) => {
+        mocked.push(args);
+        const state: Props = { ...args.inputs };
+        if (args.type.endsWith("AgentInstance")) Object.assign(state, { agentInstanceId: `${args.name}-instance`, status: "IDLE" });
+        if (args.type.endsWith("DigitalHumanAgentInstance")) state.digitalHumanConfig = "ZW11bGF0ZWQ=";
+        return { id: `${args.name}-id`, state };
     });
 
     /** What the engine was asked to register for the resource named `name`. */
     async function registrationOf(resource: pulumi.CustomResource, name: string): Promise<Registration> {
-        await valueOf(resource.urn);
-        const call = spy!.getCalls().find((c) => c.args[0].getName() === name);
-        expect(call, `registerResource for ${name}`).to.exist;
+        const request = await monitor.requestOf(resource, name);
+        expect(request, `registerResource for ${name}`).to.exist;
         const args = mocked.find((m) => m.name === name)!;
         return {
             type: args.type,
             name,
             inputs: args.inputs as Props,
-            wire: call!.args[0].getObject().toJavaScript() as Props,
-            additionalSecretOutputs: call!.args[0].getAdditionalsecretoutputsList() as string[],
+            wire: request.getObject().toJavaScript() as Props,
+            additionalSecretOutputs: request.getAdditionalsecretoutputsList() as string[],
         };
     }
 

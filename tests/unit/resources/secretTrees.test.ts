@@ -8,10 +8,10 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
-import * as sinon from "sinon";
 import { Agent, AgentInstance } from "../../../provider";
 import { redact, REDACTED } from "../../../emulator/redact";
 import { validInstanceArgs } from "../../fixtures/args";
+import { useMockMonitor } from "../../fixtures/mockMonitor";
 import { publicPart, unwrapSecrets } from "../../fixtures/secretWire";
 import { build, leakIn, paramsTree, SEED } from "../../fixtures/secretTrees";
 
@@ -19,29 +19,11 @@ type Props = Record<string, any>;
 
 describe("generative: secrets in arbitrary argument trees (registration)", function () {
     this.timeout(120_000);
-    let spy: sinon.SinonSpy | undefined;
     let n = 0;
-
-    before(async () => {
-        await pulumi.runtime.setMocks(
-            { newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs },
-            "project",
-            "stack",
-            false,
-        );
-        const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: unknown): unknown };
-        spy = sinon.spy(monitor, "registerResource");
-    });
-
-    after(() => {
-        spy?.restore();
-        pulumi.runtime.resetOptions("", "", -1, "", "", false, "");
-    });
+    const monitor = useMockMonitor((args) => ({ id: `${args.name}-id`, state: args.inputs }));
 
     async function wireOf(resource: pulumi.CustomResource, name: string): Promise<Props> {
-        await new Promise((resolve) => resource.urn.apply(resolve));
-        const call = spy!.getCalls().find((c) => c.args[0].getName() === name);
-        return call!.args[0].getObject().toJavaScript() as Props;
+        return (await monitor.requestOf(resource, name)).getObject().toJavaScript() as Props;
     }
 
     it("AgentInstance and Agent: no marked or credential value outside a secret, the rest readable, and the input round-trips", async () => {
