@@ -6,9 +6,8 @@
  */
 import { Code } from "../client/codes";
 import { AGENT } from "../schema/api";
-import { checkArgs, userArgs } from "../schema/resources";
-import { splitSecrets } from "../schema/secrets";
-import { SECRETS_PROPERTY } from "../schema/secrets";
+import { checkArgs, failuresForEngine, userArgs } from "../schema/resources";
+import { SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import type { AgentConfig } from "../schema/types";
 import { clientForExisting, clientForNew } from "./clients";
 import { classifyChanges, topLevel } from "./diff";
@@ -24,7 +23,7 @@ function agentConfig(args: Props): AgentConfig {
 
 export const agentProvider: LifecycleProvider = {
     async check(_olds, news) {
-        return { inputs: news, failures: checkArgs("Agent", userArgs("Agent", news)) };
+        return { inputs: news, failures: failuresForEngine(checkArgs("Agent", userArgs("Agent", news)), news) };
     },
 
     async diff(_id, olds, news) {
@@ -68,10 +67,10 @@ export const agentProvider: LifecycleProvider = {
         const client = clientForExisting(state, `agent ${id}`);
         const found = (await client.queryAgents([id])).find((a) => a.agentId === id);
         if (!found) return {};
-        // Refresh what the service holds now; secrets stay hoisted so they remain encrypted in state.
-        const { publicArgs, secrets } = splitSecrets({ name: found.name, llm: found.llm, tts: found.tts, asr: found.asr });
-        const outs: Props = { ...state, ...publicArgs };
-        if (Object.keys(secrets).length > 0) outs[SECRETS_PROPERTY] = secrets;
+        // Refresh what the service holds now, credentials marked secret (the engine keeps the marks of the old state too).
+        const live = withCredentialsSecret({ name: found.name, llm: found.llm, tts: found.tts, asr: found.asr }) as Props;
+        const outs: Props = { ...state, ...live };
+        delete outs[SECRETS_PROPERTY];
         for (const key of ["name", "llm", "tts", "asr"]) if (outs[key] === undefined) delete outs[key];
         return { id, props: outs, inputs: inputsFromState("Agent", outs) };
     },

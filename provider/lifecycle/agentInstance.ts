@@ -4,7 +4,7 @@
  */
 import { Code } from "../client/codes";
 import { CREATE_DIGITAL_HUMAN_AGENT_INSTANCE, CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE } from "../schema/api";
-import { checkArgs, DELETION_KEYS, ResourceKind, userArgs } from "../schema/resources";
+import { checkArgs, DELETION_KEYS, failuresForEngine, ResourceKind, userArgs } from "../schema/resources";
 import type {
     CreateAgentInstanceRequest,
     CreateDigitalHumanAgentInstanceRequest,
@@ -46,7 +46,7 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
 
     return {
         async check(_olds, news) {
-            const failures = checkArgs(kind, userArgs(kind, news));
+            const failures = failuresForEngine(checkArgs(kind, userArgs(kind, news)), news);
             return { inputs: news, failures };
         },
 

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
 import { ZegoResource } from "../shim";
-import { DeepInput, hoistSecrets, withSecretOutputs } from "./inputs";
+import { DeepInput, refuseImport, secretProps, withSecretOutputs } from "./inputs";
 
 export interface AgentArgs {
     /** The AgentId (≤128 bytes). Replaces on change. */
@@ -19,7 +19,7 @@ export interface AgentArgs {
 export class Agent extends ZegoResource {
     declare readonly agentId: pulumi.Output<string>;
     declare readonly name: pulumi.Output<string | undefined>;
-    declare readonly llm: pulumi.Output<Omit<t.Llm, "apiKey"> | undefined>;
+    declare readonly llm: pulumi.Output<t.Llm | undefined>;
     declare readonly tts: pulumi.Output<t.Tts | undefined>;
     declare readonly asr: pulumi.Output<t.Asr | undefined>;
     /** True when the agent existed and was adopted rather than registered. */
@@ -29,8 +29,9 @@ export class Agent extends ZegoResource {
     declare readonly stateVersion: pulumi.Output<number>;
 
     constructor(name: string, args: AgentArgs, opts?: pulumi.CustomResourceOptions) {
+        refuseImport("Agent", opts);
         const props = {
-            ...hoistSecrets(args as unknown as Record<string, unknown>),
+            ...secretProps(args),
             adopted: undefined,
             appId: undefined,
             endpoint: undefined,

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
 import { DeletionSettings } from "../lifecycle/settings";
 import { ZegoResource } from "../shim";
-import { DeepInput, hoistSecrets, withSecretOutputs } from "./inputs";
+import { DeepInput, refuseImport, secretProps, withSecretOutputs } from "./inputs";
 
 export interface AgentInstanceArgs {
     /** The registered agent (RegisterAgent / the `Agent` resource) this instance runs. Replaces on change. */
@@ -15,7 +15,7 @@ export interface AgentInstanceArgs {
     userId: pulumi.Input<string>;
     /** Room and streams. Only `userStreamId` updates in place; anything else replaces. */
     rtc: DeepInput<t.Rtc>;
-    /** LLM settings (whole object sent on update). `apiKey` is stored as a secret. */
+    /** LLM settings (whole object sent on update). `apiKey` and every credential-looking value is stored as a secret. */
     llm?: DeepInput<t.Llm>;
     /** TTS settings. `vendor`, `filterText`, `terminatorText`, `characterFilter` replace; the rest updates. `params.app` is secret. */
     tts?: DeepInput<t.Tts>;
@@ -51,9 +51,9 @@ export class AgentInstance extends ZegoResource implements InstanceOutputs {
     declare readonly agentId: pulumi.Output<string>;
     declare readonly userId: pulumi.Output<string>;
     declare readonly rtc: pulumi.Output<t.Rtc>;
-    /** The LLM settings without `apiKey` (kept encrypted in state). */
-    declare readonly llm: pulumi.Output<Omit<t.Llm, "apiKey"> | undefined>;
-    /** The TTS settings without vendor credentials (kept encrypted in state). */
+    /** The LLM settings (`apiKey` and other credentials are secret in state; the Output is secret when any part is). */
+    declare readonly llm: pulumi.Output<t.Llm | undefined>;
+    /** The TTS settings (vendor credentials are secret in state). */
     declare readonly tts: pulumi.Output<t.Tts | undefined>;
     declare readonly asr: pulumi.Output<t.Asr | undefined>;
     declare readonly vad: pulumi.Output<t.Vad | undefined>;
@@ -70,6 +70,7 @@ export class AgentInstance extends ZegoResource implements InstanceOutputs {
     declare readonly stateVersion: pulumi.Output<number>;
 
     constructor(name: string, args: AgentInstanceArgs, opts?: pulumi.CustomResourceOptions) {
+        refuseImport("AgentInstance", opts);
         super("AgentInstance", name, instanceProps(args), withSecretOutputs(opts, ["secrets"]));
     }
 }
@@ -77,7 +78,7 @@ export class AgentInstance extends ZegoResource implements InstanceOutputs {
 /** Props for both instance kinds: the hoisted args plus the computed outputs to register. */
 export function instanceProps(args: object): Record<string, pulumi.Input<unknown>> {
     return {
-        ...hoistSecrets(args as Record<string, unknown>),
+        ...secretProps(args),
         agentInstanceId: undefined,
         status: undefined,
         deletion: undefined,

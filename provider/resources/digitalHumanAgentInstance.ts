@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
 import { AgentInstanceArgs, instanceProps, InstanceOutputs } from "./agentInstance";
 import { ZegoResource } from "../shim";
-import { DeepInput, withSecretOutputs } from "./inputs";
+import { DeepInput, refuseImport, withSecretOutputs } from "./inputs";
 import { DeletionSettings } from "../lifecycle/settings";
 
 export interface DigitalHumanAgentInstanceArgs extends AgentInstanceArgs {
@@ -26,6 +26,7 @@ export class DigitalHumanAgentInstance extends ZegoResource implements InstanceO
     declare readonly stateVersion: pulumi.Output<number>;
 
     constructor(name: string, args: DigitalHumanAgentInstanceArgs, opts?: pulumi.CustomResourceOptions) {
+        refuseImport("DigitalHumanAgentInstance", opts);
         super(
             "DigitalHumanAgentInstance",
             name,

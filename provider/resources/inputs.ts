@@ -1,6 +1,7 @@
-/** Helpers shared by the resource classes: Pulumi input types and secret hoisting. */
+/** Helpers shared by the resource classes: Pulumi input types, credential marking, options. */
 import * as pulumi from "@pulumi/pulumi";
-import { SECRETS_PROPERTY, secretsOf, SecretValues, withoutSecrets } from "../schema/secrets";
+import { isCredential } from "../schema/secrets";
+import { isPlainObject } from "../schema/validate";
 
 /** Every field of T (deeply) may be a `pulumi.Input`. */
 export type DeepInput<T> = T extends (infer U)[]
@@ -9,28 +10,45 @@ export type DeepInput<T> = T extends (infer U)[]
       ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
       : pulumi.Input<T>;
 
-/** Objects whose secret values are hoisted into the `secrets` property. */
-const HOISTED = ["llm", "tts", "asr"] as const;
+/**
+ * The props handed to the dynamic resource: the user's arguments unchanged in shape, with every
+ * credential (`isCredential`, at any depth, also inside an Output) wrapped in `pulumi.secret` where
+ * it is. What the user marked secret stays marked: the engine keeps a nested secret nested (state
+ * holds a ciphertext at that path) and the provider, which gets plain values, echoes each input at
+ * its path, so the engine carries the mark over to the outputs (annotateSecrets in the engine's
+ * provider_plugin.go). Nothing is moved, so the body sent to ZEGO is exactly what was written.
+ */
+export function markCredentials(value: unknown, key?: string): pulumi.Input<unknown> {
+    if (pulumi.Output.isInstance(value) || value instanceof Promise) {
+        // Decided when the value is known; unknown at preview stays unknown (and keeps the user's mark).
+        return pulumi.output(value).apply((resolved) => markCredentials(resolved, key));
+    }
+    if (isCredential(key, value)) return pulumi.secret(value);
+    if (Array.isArray(value)) return value.map((item) => markCredentials(item, key));
+    if (!isPlainObject(value)) return value;
+    const out: Record<string, pulumi.Input<unknown>> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = markCredentials(v, k);
+    return out;
+}
+
+/** The props of a resource: every argument with its credentials marked. */
+export function secretProps(args: object): Record<string, pulumi.Input<unknown>> {
+    return markCredentials(args) as Record<string, pulumi.Input<unknown>>;
+}
 
 /**
- * The props handed to the dynamic resource: secret values moved out of `llm`/`tts`/`asr` into one
- * secret `secrets` property, so state never holds them in plaintext while the rest stays visible.
+ * The engine's `import` cannot work for these resources: the dynamic host reads with empty state
+ * (no endpoint, no app) and fails with a TypeError. Say so, and what to do instead.
  */
-export function hoistSecrets(args: Record<string, unknown>): Record<string, pulumi.Input<unknown>> {
-    const props: Record<string, pulumi.Input<unknown>> = { ...args };
-    for (const key of HOISTED) {
-        if (args[key] === undefined) continue;
-        props[key] = pulumi.unsecret(pulumi.output(args[key]).apply((value) => withoutSecrets(key, value)));
-    }
-    const sources = Object.fromEntries(HOISTED.map((key) => [key, args[key]]));
-    props[SECRETS_PROPERTY] = pulumi.secret(
-        pulumi.output(sources).apply((values) => {
-            const found: SecretValues = {};
-            for (const key of HOISTED) Object.assign(found, secretsOf(key, (values as Record<string, unknown>)[key]));
-            return found;
-        }),
+export function refuseImport(type: string, opts: pulumi.CustomResourceOptions | undefined): void {
+    if (opts?.import === undefined) return;
+    const instead =
+        type === "Agent"
+            ? "declare the Agent with adoptExisting: true (the registered agent is taken over and updated to the declared configuration)"
+            : "let Pulumi create a new instance (a running instance cannot be taken over; Agent has adoptExisting for registered agents)";
+    throw new Error(
+        `zego:${type}: the import resource option is not supported (Pulumi dynamic providers cannot import resources); got import: ${JSON.stringify(String(opts.import))}. Remove it and ${instead}.`,
     );
-    return props;
 }
 
 /** Resource options with our secret outputs added to the caller's. */

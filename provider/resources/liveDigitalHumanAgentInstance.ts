@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
 import { AgentInstanceArgs, instanceProps, InstanceOutputs } from "./agentInstance";
 import { ZegoResource } from "../shim";
-import { DeepInput, withSecretOutputs } from "./inputs";
+import { DeepInput, refuseImport, withSecretOutputs } from "./inputs";
 import { DeletionSettings } from "../lifecycle/settings";
 
 export interface LiveDigitalHumanAgentInstanceArgs extends Pick<
@@ -46,6 +46,7 @@ export class LiveDigitalHumanAgentInstance extends ZegoResource implements Insta
     declare readonly stateVersion: pulumi.Output<number>;
 
     constructor(name: string, args: LiveDigitalHumanAgentInstanceArgs, opts?: pulumi.CustomResourceOptions) {
+        refuseImport("LiveDigitalHumanAgentInstance", opts);
         super(
             "LiveDigitalHumanAgentInstance",
             name,

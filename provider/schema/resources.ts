@@ -48,6 +48,19 @@ export const OUTPUT_KEYS: Record<ResourceKind, readonly string[]> = {
     Agent: ["appId", "endpoint", "adopted", "stateVersion"],
 };
 
+/**
+ * Check failures as handed to the engine. The engine prints the value of a failure's property
+ * when that property is a key of the inputs (step_generator.go issueCheckFailures: "property %v
+ * value %v has a problem"), secrets in plaintext. So a failure names its property only when it is
+ * no input key (a nested path such as `llm.model`); otherwise the reason, which starts with the
+ * path, says it alone.
+ */
+export function failuresForEngine(failures: Failure[], inputs: Record<string, unknown>): Failure[] {
+    return failures.map((f) =>
+        Object.prototype.hasOwnProperty.call(inputs, f.property) || !/[.[]/.test(f.property) ? { property: "", reason: f.reason } : f,
+    );
+}
+
 /** Validate a resource's arguments: fields, then the cross-field rules. */
 export function checkArgs(kind: ResourceKind, args: Record<string, unknown>): Failure[] {
     const failures = validate(RESOURCE_ARGS[kind], args, { naming: "camel", rejectUnknownFields: true });

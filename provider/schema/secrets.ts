@@ -1,116 +1,108 @@
 /**
- * Which argument values are secret, and how they travel.
+ * Which argument values are credentials, and how state written by 0.1.0 kept them.
  *
- * Pulumi only encrypts whole top-level properties, and a secret nested in `llm` would hide the
- * whole `llm` object in every diff. So the resource classes hoist each secret value out of its
- * object into one top-level `secrets` property (marked secret), keyed by its path, and the
- * provider joins them back before talking to ZEGO. Everything else in `llm`/`tts`/`asr` stays
- * visible in `pulumi preview --diff`.
+ * One rule (`isCredential`) decides what is a credential, at any depth: the resource classes mark
+ * such values secret where they are, the emulator redacts them in its log and views. The Pulumi
+ * engine keeps a nested secret nested (state holds a ciphertext at that path; `preview --diff`
+ * shows `[secret]` there and everything around it in plaintext), so nothing is moved and the body
+ * sent to ZEGO is exactly what the user wrote.
+ *
+ * 0.1.0 instead moved credentials of llm/tts/asr into a top-level `secrets` property keyed by
+ * dotted path; `joinSecrets` still reads that shape, so older state keeps working.
  */
-import { UNKNOWN, isUnknown } from "./unknown";
 import { isPlainObject } from "./validate";
 
 export const SECRETS_PROPERTY = "secrets";
 
-/** Secret leaves by path. */
-const SECRET_LEAVES = ["llm.apiKey"] as const;
-/** Vendor parameter objects whose credential-looking keys are secret (`app` is "vendor auth" in the docs). */
-const VENDOR_PARAMS = ["llm.params", "tts.params", "asr.params"] as const;
-const SENSITIVE_KEY = /^app$|key|secret|token|password|passwd|credential|auth|signature|cert/i;
-/** Secret leaves that are required when their parent object is present (so check sees them during preview). */
-const REQUIRED_SECRETS = ["llm.apiKey", "tts.params.app"] as const;
+/** Key names that hold credentials (`app` is the TTS/ASR "vendor auth" object in the docs). */
+const CREDENTIAL_KEY = /^app$|key|secret|token|password|passwd|credential|auth|signature|cert|cookie|session/i;
+/** Documented fields that match the pattern but hold no credential (AdvancedConfig.LLMMetaInfo.SendMetaKeys: names, not keys). */
+const NOT_CREDENTIAL = new Set(["sendmetakeys"]);
+/** Query parameters that carry a credential in a URL (besides the key names above): `?sig=`, `?code=`. */
+const CREDENTIAL_QUERY = /^(sig|code|pwd|pass)$/i;
 
-export type SecretValues = Record<string, unknown>;
-type Obj = Record<string, unknown>;
-
-export function isSensitiveKey(key: string): boolean {
-    return SENSITIVE_KEY.test(key);
+export function isCredentialKey(key: string): boolean {
+    return CREDENTIAL_KEY.test(key) && !NOT_CREDENTIAL.has(key.toLowerCase());
 }
 
-/** The secret paths inside one top-level argument value (e.g. `llm`), with their values. */
-export function secretsOf(top: string, value: unknown): SecretValues {
-    const found: SecretValues = {};
-    if (!isPlainObject(value)) return found;
-    for (const path of SECRET_LEAVES) {
-        const [owner, leaf] = path.split(".");
-        if (owner === top && value[leaf] !== undefined) found[path] = value[leaf];
-    }
-    for (const path of VENDOR_PARAMS) {
-        const [owner, leaf] = path.split(".");
-        const params = value[leaf];
-        if (owner !== top || !isPlainObject(params)) continue;
-        for (const key of Object.keys(params)) {
-            if (isSensitiveKey(key) && isCredentialValue(params[key])) found[`${path}.${key}`] = params[key];
-        }
-    }
-    return found;
-}
-
-/** Numbers and booleans under credential-looking vendor keys are counts and switches (max_tokens, use_token), not credentials. */
+/** Numbers and booleans under credential-looking keys are counts and switches (max_tokens, use_token), not credentials. */
 function isCredentialValue(value: unknown): boolean {
     return value !== undefined && value !== null && typeof value !== "number" && typeof value !== "boolean";
 }
 
-/** `value` (one top-level argument) without its secret values. */
-export function withoutSecrets(top: string, value: unknown): unknown {
-    const paths = Object.keys(secretsOf(top, value));
-    if (paths.length === 0) return value;
-    const copy = deepCopy(value) as Obj;
-    for (const path of paths) removePath(copy, path.split(".").slice(1));
-    return copy;
-}
-
-/** Split all top-level arguments into public values and the secrets map. */
-export function splitSecrets(args: Obj): { publicArgs: Obj; secrets: SecretValues } {
-    const publicArgs: Obj = {};
-    let secrets: SecretValues = {};
-    for (const [key, value] of Object.entries(args)) {
-        secrets = { ...secrets, ...secretsOf(key, value) };
-        publicArgs[key] = withoutSecrets(key, value);
+/** A URL with user-info (`https://user:pw@host`) or a credential query parameter (`?token=`, `?api_key=`, `?sig=`). */
+export function isCredentialUrl(value: unknown): boolean {
+    if (typeof value !== "string" || !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return false;
+    let url: URL;
+    try {
+        url = new URL(value);
+    } catch {
+        // Not parseable, but it looks like a URL: user-info or a query may still be in it.
+        return /\/\/[^/?#]*@|[?&#][^=]*(key|secret|token|password|auth|sig)[^=]*=/i.test(value);
     }
-    return { publicArgs, secrets };
+    if (url.username !== "" || url.password !== "") return true;
+    const params = [...url.searchParams.keys(), ...new URLSearchParams(url.hash.slice(1)).keys()];
+    return params.some((name) => isCredentialKey(name) || CREDENTIAL_QUERY.test(name));
 }
 
-/**
- * Public arguments + secrets map → the full arguments. When the secrets are not known yet
- * (preview), required secret leaves are filled with the unknown sentinel so validation skips them.
- */
-export function joinSecrets(publicArgs: Obj, secrets: unknown): Obj {
-    const full = deepCopy(publicArgs) as Obj;
+/** The one credential rule: a value under a credential key, or a string that is a URL carrying a credential. */
+export function isCredential(key: string | undefined, value: unknown): boolean {
+    if (key !== undefined && isCredentialKey(key) && isCredentialValue(value)) return true;
+    return isCredentialUrl(value);
+}
+
+type Obj = Record<string, unknown>;
+
+/** The `secrets` map as 0.1.0 stored it: `llm.apiKey`, `<llm|tts|asr>.params.<key>` (the key may contain dots). */
+function legacyPath(path: string): string[] {
+    const [top, second, ...rest] = path.split(".");
+    if (second === "params" && rest.length > 0) return [top, second, rest.join(".")];
+    return [top, [second, ...rest].join(".")];
+}
+
+/** Props as stored or sent → the user's arguments, with a 0.1.0 `secrets` property joined back. */
+export function joinSecrets(props: Obj, secrets: unknown): Obj {
+    const full = deepCopy(props);
     delete full[SECRETS_PROPERTY];
-    if (isUnknown(secrets)) {
-        for (const path of REQUIRED_SECRETS) {
-            const segments = path.split(".");
-            if (isPlainObject(full[segments[0]])) setPath(full, segments, UNKNOWN, false);
-        }
-        return full;
-    }
     if (!isPlainObject(secrets)) return full;
     for (const [path, value] of Object.entries(secrets)) {
-        const segments = path.split(".");
-        if (isPlainObject(full[segments[0]]) || isUnknown(full[segments[0]])) setPath(full, segments, value, true);
+        const segments = legacyPath(path);
+        if (isPlainObject(full[segments[0]])) setPath(full, segments, value);
     }
     return full;
 }
 
-function setPath(target: Obj, segments: string[], value: unknown, overwrite: boolean): void {
+/**
+ * Arguments → the 0.1.0 state shape (credentials of llm/tts/asr moved into `secrets`). Only for
+ * reading and testing state written by 0.1.0; nothing writes this shape any more.
+ */
+export function splitSecrets(args: Obj): { publicArgs: Obj; secrets: Obj } {
+    const publicArgs = deepCopy(args);
+    const secrets: Obj = {};
+    for (const top of ["llm", "tts", "asr"]) {
+        const value = publicArgs[top];
+        if (!isPlainObject(value)) continue;
+        if (top === "llm" && value.apiKey !== undefined) {
+            secrets["llm.apiKey"] = value.apiKey;
+            delete value.apiKey;
+        }
+        if (!isPlainObject(value.params)) continue;
+        for (const [key, v] of Object.entries(value.params)) {
+            if (!isCredential(key, v)) continue;
+            secrets[`${top}.params.${key}`] = v;
+            delete value.params[key];
+        }
+    }
+    return { publicArgs, secrets };
+}
+
+function setPath(target: Obj, segments: string[], value: unknown): void {
     let node: Obj = target;
     for (const segment of segments.slice(0, -1)) {
-        if (isUnknown(node[segment])) return;
         if (!isPlainObject(node[segment])) node[segment] = {};
         node = node[segment] as Obj;
     }
-    const leaf = segments[segments.length - 1];
-    if (overwrite || node[leaf] === undefined) node[leaf] = value;
-}
-
-function removePath(target: Obj, segments: string[]): void {
-    let node: Obj = target;
-    for (const segment of segments.slice(0, -1)) {
-        if (!isPlainObject(node[segment])) return;
-        node = node[segment] as Obj;
-    }
-    delete node[segments[segments.length - 1]];
+    node[segments[segments.length - 1]] = value;
 }
 
 function deepCopy<T>(value: T): T {
@@ -121,4 +113,22 @@ function deepCopy<T>(value: T): T {
         return out as T;
     }
     return value;
+}
+
+/** The engine's secret wrapper (@pulumi/pulumi runtime/rpc.ts `specialSigKey`/`specialSecretSig`). */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/**
+ * `value` with every credential in it, at any depth, wrapped as an engine secret. For values the
+ * provider returns that the program never declared (what `read` finds at ZEGO): the dynamic host
+ * passes the wrapper through and the engine stores the value encrypted.
+ */
+export function withCredentialsSecret(value: unknown, key?: string): unknown {
+    if (isCredential(key, value)) return { [SIG_KEY]: SECRET_SIG, value };
+    if (Array.isArray(value)) return value.map((item) => withCredentialsSecret(item, key));
+    if (!isPlainObject(value)) return value;
+    const out: Obj = {};
+    for (const [k, v] of Object.entries(value)) out[k] = withCredentialsSecret(v, k);
+    return out;
 }

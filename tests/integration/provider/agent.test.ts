@@ -4,6 +4,7 @@ import { resetStackConfig } from "../../../provider/lifecycle/settings";
 import { providers } from "../../../provider/runtime";
 import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN } from "../../fixtures/args";
 import { APP_ID, configureStack, directClient, Props, rejectionOf, requestsOf, resourceInputs, useProviderEnvironment } from "./helpers";
+import { publicPart, unwrapSecrets } from "../../fixtures/secretWire";
 
 const agent = providers.Agent;
 const AGENT_ID = "support_agent";
@@ -135,7 +136,7 @@ describe("provider integration: Agent against the emulator", function () {
         expect(renamed.replaces).to.deep.equal(["agentId"]);
     });
 
-    it("read reflects changes made on the server, keeps secrets hoisted, and hands back inputs", async () => {
+    it("read reflects changes made on the server, marks credentials secret, and hands back inputs", async () => {
         const { id, outs } = await create();
         const client = directClient(ctx.em);
         try {
@@ -153,15 +154,18 @@ describe("provider integration: Agent against the emulator", function () {
         expect(result.id).to.equal(id);
         const props = result.props as Props;
         expect(props).to.include({ name: "Renamed", adopted: false, appId: APP_ID, endpoint: ctx.em.url, stateVersion: 1 });
-        expect(props.llm).to.deep.equal({ url: "https://llm.example.com/v2", model: "model-z" });
-        expect((props.secrets as Props)["llm.apiKey"]).to.equal("sk-changed-elsewhere");
-        expect(props.tts, "TTS unchanged on the server").to.deep.equal(outs.tts);
+        // Credentials come back marked for the engine to encrypt, where they are; no `secrets` property.
+        expect(publicPart(props.llm)).to.deep.equal({ url: "https://llm.example.com/v2", apiKey: "[secret]", model: "model-z" });
+        expect(unwrapSecrets(props.llm)).to.deep.include({ apiKey: "sk-changed-elsewhere" });
+        expect(props).to.not.have.property("secrets");
+        expect(unwrapSecrets(props.tts), "TTS unchanged on the server").to.deep.equal(agentArgs().tts);
         expect(result.inputs).to.not.have.any.keys("appId", "endpoint", "adopted", "stateVersion", "__provider");
         expect(result.inputs).to.include({ agentId: AGENT_ID, name: "Renamed" });
 
         // A refresh followed by `up` with the declared config puts it back.
         const news = resourceInputs(agentArgs());
-        expect((await agent.diff(id, props, news)).changes).to.equal(true);
+        // The engine hands the provider plain values (it does not accept secrets).
+        expect((await agent.diff(id, unwrapSecrets(props) as Props, news)).changes).to.equal(true);
     });
 
     it("read drops an agent unregistered behind Pulumi's back", async () => {

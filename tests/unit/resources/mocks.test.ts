@@ -1,18 +1,18 @@
 /**
  * The resource classes under `pulumi.runtime.setMocks` (the Pulumi unit-testing pattern): what
- * they register with the engine — type tokens, inputs, the hoisted secret `secrets` input, the
+ * they register with the engine — type tokens, inputs, each secret at its own path, the
  * serialized provider and the resource options.
  *
- * Global state: setMocks installs a process-wide mock monitor. It is installed in `before` and the
- * runtime settings are reset in `after` (resetOptions, what setMocks itself builds on), so other
- * test files in the same mocha process see a runtime without a monitor again.
+ * Global state: setMocks installs a process-wide mock monitor (tests/fixtures/mockMonitor.ts
+ * installs and removes it around this suite).
  */
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import * as sinon from "sinon";
 import { Agent, AgentArgs, AgentInstance, DigitalHumanAgentInstance, LiveDigitalHumanAgentInstance } from "../../../provider";
 import { withSecretOutputs } from "../../../provider/resources/inputs";
 import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN, validInstanceArgs } from "../../fixtures/args";
+import { useMockMonitor } from "../../fixtures/mockMonitor";
+import { publicPart, secretPaths, unwrapSecrets } from "../../fixtures/secretWire";
 
 type Props = Record<string, any>;
 
@@ -20,6 +20,8 @@ interface Registration {
     type: string;
     name: string;
     inputs: Props;
+    /** The inputs as the SDK serialized them for the engine (nested secret wrappers where they are). */
+    wire: Props;
     additionalSecretOutputs: string[];
 }
 
@@ -31,48 +33,25 @@ function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 describe("resource classes under pulumi.runtime.setMocks", function () {
     this.timeout(20000);
     const mocked: pulumi.runtime.MockResourceArgs[] = [];
-    let spy: sinon.SinonSpy | undefined;
-
-    before(async () => {
-        await pulumi.runtime.setMocks(
-            {
-                newResource(args) {
-                    mocked.push(args);
-                    const state: Props = { ...args.inputs };
-                    if (args.type.endsWith("AgentInstance"))
-                        Object.assign(state, { agentInstanceId: `${args.name}-instance`, status: "IDLE" });
-                    if (args.type.endsWith("DigitalHumanAgentInstance")) state.digitalHumanConfig = "ZW11bGF0ZWQ=";
-                    return { id: `${args.name}-id`, state };
-                },
-                call(args) {
-                    return args.inputs;
-                },
-            },
-            "project",
-            "stack",
-            false,
-        );
-        // MockResourceArgs carries no resource options: read them from the registration request itself.
-        const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: any, cb: unknown): unknown };
-        spy = sinon.spy(monitor, "registerResource");
-    });
-
-    after(() => {
-        spy?.restore();
-        pulumi.runtime.resetOptions("", "", -1, "", "", false, "");
+    const monitor = useMockMonitor((args) => {
+        mocked.push(args);
+        const state: Props = { ...args.inputs };
+        if (args.type.endsWith("AgentInstance")) Object.assign(state, { agentInstanceId: `${args.name}-instance`, status: "IDLE" });
+        if (args.type.endsWith("DigitalHumanAgentInstance")) state.digitalHumanConfig = "ZW11bGF0ZWQ=";
+        return { id: `${args.name}-id`, state };
     });
 
     /** What the engine was asked to register for the resource named `name`. */
     async function registrationOf(resource: pulumi.CustomResource, name: string): Promise<Registration> {
-        await valueOf(resource.urn);
-        const call = spy!.getCalls().find((c) => c.args[0].getName() === name);
-        expect(call, `registerResource for ${name}`).to.exist;
+        const request = await monitor.requestOf(resource, name);
+        expect(request, `registerResource for ${name}`).to.exist;
         const args = mocked.find((m) => m.name === name)!;
         return {
             type: args.type,
             name,
             inputs: args.inputs as Props,
-            additionalSecretOutputs: call!.args[0].getAdditionalsecretoutputsList() as string[],
+            wire: request.getObject().toJavaScript() as Props,
+            additionalSecretOutputs: request.getAdditionalsecretoutputsList() as string[],
         };
     }
 
@@ -83,9 +62,8 @@ describe("resource classes under pulumi.runtime.setMocks", function () {
         for (const secret of [LLM_API_KEY, TTS_TOKEN, ASR_SECRET]) expect(inputs.__provider).to.not.contain(secret);
     }
 
-    function expectNoSecretOutside(inputs: Props): void {
-        const { secrets: _s, ...rest } = inputs;
-        const text = JSON.stringify(rest);
+    function expectNoSecretOutside(wire: Props): void {
+        const text = JSON.stringify(publicPart(wire));
         for (const secret of [LLM_API_KEY, TTS_TOKEN, ASR_SECRET]) expect(text).to.not.contain(secret);
     }
 
@@ -103,43 +81,112 @@ describe("resource classes under pulumi.runtime.setMocks", function () {
         // Output placeholders are not inputs.
         expect(inputs).to.not.have.any.keys("agentInstanceId", "status", "appId", "endpoint", "deletion", "stateVersion");
 
-        const { apiKey: _k, ...llmWithoutKey } = args.llm;
-        expect(inputs.llm).to.deep.equal(llmWithoutKey);
-        expect(inputs.llm).to.not.have.property("apiKey");
-        expect(inputs.tts).to.deep.equal({ vendor: "ByteDanceV3", params: { audio: { voice_type: "zh_female" } } });
-        expect(inputs.asr).to.deep.equal({ vendor: "Tencent", params: { hotwords: "zego" } });
-        for (const key of ["llm", "tts", "asr"]) expect(pulumi.runtime.isRpcSecret(inputs[key]), `${key} stays visible`).to.equal(false);
+        // Each credential is a secret where it is; nothing else is, and nothing is moved.
+        expect(secretPaths(reg.wire)).to.have.deep.members([
+            ["llm", "apiKey"],
+            ["tts", "params", "app"],
+            ["asr", "params", "secret_key"],
+        ]);
+        expect(publicPart(reg.wire.llm)).to.deep.equal({ ...args.llm, apiKey: "[secret]" });
+        for (const key of ["llm", "tts", "asr", "rtc"]) expect(unwrapSecrets(reg.wire[key]), key).to.deep.equal(args[key]);
+        expect(reg.wire).to.not.have.property("secrets");
+        expectNoSecretOutside(reg.wire);
+        expectProviderInput(reg.inputs);
 
-        expect(pulumi.runtime.isRpcSecret(inputs.secrets), "secrets reaches the engine as a secret").to.equal(true);
-        expect(pulumi.runtime.unwrapRpcSecret(inputs.secrets)).to.deep.equal({
-            "llm.apiKey": LLM_API_KEY,
-            "tts.params.app": { appid: "tts-app", token: TTS_TOKEN },
-            "asr.params.secret_key": ASR_SECRET,
-        });
-        expectNoSecretOutside(inputs);
-        expectProviderInput(inputs);
-
-        // On the resource object (the mock echoes the inputs as state): `secrets` is a secret output, `llm` is not.
-        expect(await pulumi.isSecret((res as unknown as { secrets: pulumi.Output<unknown> }).secrets)).to.equal(true);
-        expect(await pulumi.isSecret(res.llm)).to.equal(false);
+        // On the resource object (the SDK pushes a nested secret up to the property's Output): llm is secret, rtc is not.
+        expect(await pulumi.isSecret(res.llm)).to.equal(true);
+        expect(await pulumi.isSecret(res.rtc)).to.equal(false);
         expect(await valueOf(res.agentInstanceId)).to.equal("inst-m1-instance");
         expect(await valueOf(res.status)).to.equal("IDLE");
     });
 
-    it("a secret the user wraps with pulumi.secret inside llm still ends up only in `secrets` (llm is not made secret)", async () => {
+    it("a value the user marks secret stays secret where it is, at any depth; unmarked values stay readable", async () => {
         const args = validInstanceArgs("m2") as Props;
-        args.llm = { ...args.llm, apiKey: pulumi.secret(LLM_API_KEY) };
+        args.llm = {
+            ...args.llm,
+            systemPrompt: pulumi.secret("PROMPT-SECRET-1"),
+            params: { max_tokens: 5, deep: { a: [1, pulumi.secret("ARRAY-SECRET-2")] } },
+        };
         args.tts = pulumi.output(args.tts);
+        args.rtc = { ...args.rtc, roomId: pulumi.secret("room_m2") };
         const res = new AgentInstance("inst-m2", args as never);
         const reg = await registrationOf(res, "inst-m2");
 
-        expect(pulumi.runtime.isRpcSecret(reg.inputs.llm)).to.equal(false);
-        expect(reg.inputs.llm).to.not.have.property("apiKey");
-        expect(reg.inputs.llm.model).to.equal("model-a");
-        expect(pulumi.runtime.unwrapRpcSecret(reg.inputs.secrets)).to.include({ "llm.apiKey": LLM_API_KEY });
-        expect(pulumi.runtime.unwrapRpcSecret(reg.inputs.secrets)["tts.params.app"]).to.deep.equal({ appid: "tts-app", token: TTS_TOKEN });
-        expectNoSecretOutside(reg.inputs);
-        expect(await pulumi.isSecret(res.llm)).to.equal(false);
+        expect(secretPaths(reg.wire)).to.have.deep.members([
+            ["llm", "apiKey"],
+            ["llm", "systemPrompt"],
+            ["llm", "params", "deep", "a", 1],
+            ["rtc", "roomId"],
+            ["tts", "params", "app"],
+            ["asr", "params", "secret_key"],
+        ]);
+        expect(publicPart(reg.wire.llm)).to.deep.include({
+            model: "model-a",
+            systemPrompt: "[secret]",
+            params: { max_tokens: 5, deep: { a: [1, "[secret]"] } },
+        });
+        expect(unwrapSecrets(reg.wire.llm)).to.deep.include({
+            systemPrompt: "PROMPT-SECRET-1",
+            params: { max_tokens: 5, deep: { a: [1, "ARRAY-SECRET-2"] } },
+        });
+        for (const secret of ["PROMPT-SECRET-1", "ARRAY-SECRET-2", "room_m2"])
+            expect(JSON.stringify(publicPart(reg.wire))).to.not.contain(secret);
+        expectNoSecretOutside(reg.wire);
+    });
+
+    it("a whole pulumi.secret({...}) object stays one secret (the enclosing property)", async () => {
+        const args = validInstanceArgs("m7") as Props;
+        const llm = { ...args.llm, systemPrompt: "PROMPT-WHOLE-3" };
+        args.llm = pulumi.secret(llm);
+        const reg = await registrationOf(new AgentInstance("inst-m7", args as never), "inst-m7");
+        expect(secretPaths(reg.wire)).to.deep.include(["llm"]);
+        expect(unwrapSecrets(reg.wire.llm)).to.deep.equal(llm);
+        expect(JSON.stringify(publicPart(reg.wire))).to.not.contain("PROMPT-WHOLE-3");
+    });
+
+    it("credentials nested at any depth are secret: headers.Authorization, extra_headers, agentExtraInfo tokens, URLs with ?token=/?key=/user-info, keys with dots", async () => {
+        const args = validInstanceArgs("m8") as Props;
+        args.llm = {
+            ...args.llm,
+            url: "https://llm.example.com/v1?key=URLKEY-4",
+            params: {
+                headers: { Authorization: "Bearer AUTH-5", "X-Trace": "trace-visible" },
+                extra_headers: { "x-api-key": "XKEY-6" },
+                "x.api_key": "DOTKEY-7",
+                callback: "https://user:PW-8@hooks.example.com/cb",
+                plain_url: "https://example.com/path?q=1",
+                max_tokens: 10,
+            },
+            agentExtraInfo: { session_token: pulumi.output("SESSION-9"), locale: "en" },
+        };
+        const reg = await registrationOf(new AgentInstance("inst-m8", args as never), "inst-m8");
+        expect(secretPaths(reg.wire.llm)).to.have.deep.members([
+            ["url"],
+            ["apiKey"],
+            ["params", "headers", "Authorization"],
+            ["params", "extra_headers", "x-api-key"],
+            ["params", "x.api_key"],
+            ["params", "callback"],
+            ["agentExtraInfo", "session_token"],
+        ]);
+        // The key with a dot stays one key: no `x: { api_key }` appears.
+        expect(unwrapSecrets(reg.wire.llm)).to.deep.equal({
+            ...(args.llm as Props),
+            agentExtraInfo: { session_token: "SESSION-9", locale: "en" },
+        });
+        const visible = JSON.stringify(publicPart(reg.wire));
+        for (const secret of ["URLKEY-4", "AUTH-5", "XKEY-6", "DOTKEY-7", "PW-8", "SESSION-9"]) expect(visible).to.not.contain(secret);
+        for (const shown of ["trace-visible", "https://example.com/path?q=1", '"max_tokens":10', '"locale":"en"'])
+            expect(visible).to.contain(shown);
+    });
+
+    it("the import resource option fails at once with a clear message naming the alternatives", () => {
+        expect(() => new Agent("agent-imp", { agentId: "a" }, { import: "a" })).to.throw(
+            /import resource option is not supported \(Pulumi dynamic providers cannot import resources\); got import: "a"\. .*adoptExisting: true/,
+        );
+        expect(() => new AgentInstance("inst-imp", validInstanceArgs("imp") as never, { import: "123" })).to.throw(
+            /zego:AgentInstance: the import resource option is not supported.*got import: "123"/,
+        );
     });
 
     it("keeps the caller's resource options and adds secrets to their additionalSecretOutputs", async () => {
@@ -157,21 +204,19 @@ describe("resource classes under pulumi.runtime.setMocks", function () {
         expect(reg.additionalSecretOutputs).to.deep.equal(["secrets", "digitalHumanConfig"]);
         expect(reg.inputs.digitalHuman).to.deep.equal({ digitalHumanId: "dh_001", configId: "web" });
         expect(reg.inputs).to.not.have.property("digitalHumanConfig");
-        expect(reg.inputs.llm).to.not.have.property("apiKey");
-        expect(pulumi.runtime.isRpcSecret(reg.inputs.secrets)).to.equal(true);
-        expect(pulumi.runtime.unwrapRpcSecret(reg.inputs.secrets)).to.have.all.keys(
-            "llm.apiKey",
-            "tts.params.app",
-            "asr.params.secret_key",
-        );
-        expectNoSecretOutside(reg.inputs);
+        expect(secretPaths(reg.wire)).to.have.deep.members([
+            ["llm", "apiKey"],
+            ["tts", "params", "app"],
+            ["asr", "params", "secret_key"],
+        ]);
+        expectNoSecretOutside(reg.wire);
         expectProviderInput(reg.inputs);
         // The engine applies additionalSecretOutputs to what it returns; the mock monitor does not, so
         // the secrecy of res.digitalHumanConfig itself cannot be observed here (the e2e tests check state).
         expect(await valueOf(res.digitalHumanConfig)).to.equal("ZW11bGF0ZWQ=");
     });
 
-    it("LiveDigitalHumanAgentInstance: its type token, rtc/cdn inputs, TTS credentials hoisted, digitalHumanConfig secret", async () => {
+    it("LiveDigitalHumanAgentInstance: its type token, rtc/cdn inputs, TTS credentials secret in place, digitalHumanConfig secret", async () => {
         const tts = { vendor: "Minimax", params: { app: { api_key: "live-tts-KEY-5c1d" }, model: "speech-02" } };
         const res = new LiveDigitalHumanAgentInstance("live-m5", {
             agentId: "demo_agent",
@@ -185,14 +230,16 @@ describe("resource classes under pulumi.runtime.setMocks", function () {
         expect(reg.type).to.equal("pulumi-nodejs:dynamic/zego:LiveDigitalHumanAgentInstance");
         expect(reg.additionalSecretOutputs).to.deep.equal(["secrets", "digitalHumanConfig"]);
         expect(reg.inputs.cdn).to.deep.equal({ url: "rtmp://push.example.com/live/k" });
-        expect(reg.inputs.tts).to.deep.equal({ vendor: "Minimax", params: { model: "speech-02" } });
-        expect(pulumi.runtime.unwrapRpcSecret(reg.inputs.secrets)).to.deep.equal({ "tts.params.app": tts.params.app });
-        expect(JSON.stringify({ ...reg.inputs, secrets: undefined })).to.not.contain("live-tts-KEY-5c1d");
+        expect(publicPart(reg.wire.tts)).to.deep.equal({ vendor: "Minimax", params: { app: "[secret]", model: "speech-02" } });
+        expect(unwrapSecrets(reg.wire.tts)).to.deep.equal(tts);
+        expect(secretPaths(reg.wire)).to.deep.equal([["tts", "params", "app"]]);
+        expectNoSecretOutside(reg.wire);
+        expect(JSON.stringify(publicPart(reg.wire))).to.not.contain("live-tts-KEY-5c1d");
         expectProviderInput(reg.inputs);
         expect(await valueOf(res.digitalHumanConfig)).to.equal("ZW11bGF0ZWQ=");
     });
 
-    it("Agent: its type token, camelCase inputs incl. adoptExisting, hoisted secrets", async () => {
+    it("Agent: its type token, camelCase inputs incl. adoptExisting, credentials secret in place", async () => {
         const args: AgentArgs = {
             agentId: "support_agent",
             name: "Support agent",
@@ -209,25 +256,25 @@ describe("resource classes under pulumi.runtime.setMocks", function () {
         expect(reg.inputs).to.include({ agentId: "support_agent", name: "Support agent", adoptExisting: true });
         expect(reg.inputs).to.not.have.any.keys("adopted", "appId", "endpoint", "stateVersion");
         // max_tokens is a count, not a credential: it stays visible.
-        expect(reg.inputs.llm).to.deep.equal({ url: "https://llm.example.com/v1", model: "model-a", params: { max_tokens: 256 } });
-        expect(reg.inputs.tts).to.deep.equal({ vendor: "ByteDanceV3", params: {} });
-        expect(reg.inputs.asr).to.deep.equal({ vendor: "AliyunParaformer", params: { vocabulary_id: "v1" } });
-        expect(pulumi.runtime.unwrapRpcSecret(reg.inputs.secrets)).to.deep.equal({
-            "llm.apiKey": LLM_API_KEY,
-            "tts.params.app": { appid: "a", token: TTS_TOKEN },
-            "asr.params.apiKey": ASR_SECRET,
+        expect(publicPart(reg.wire.llm)).to.deep.equal({
+            url: "https://llm.example.com/v1",
+            apiKey: "[secret]",
+            model: "model-a",
+            params: { max_tokens: 256 },
         });
-        expectNoSecretOutside(reg.inputs);
+        expect(publicPart(reg.wire.tts)).to.deep.equal({ vendor: "ByteDanceV3", params: { app: "[secret]" } });
+        expect(publicPart(reg.wire.asr)).to.deep.equal({ vendor: "AliyunParaformer", params: { apiKey: "[secret]", vocabulary_id: "v1" } });
+        for (const key of ["llm", "tts", "asr"] as const) expect(unwrapSecrets(reg.wire[key])).to.deep.equal(args[key]);
+        expectNoSecretOutside(reg.wire);
         expectProviderInput(reg.inputs);
         expect(await valueOf(res.id)).to.equal("agent-m5-id");
     });
 
-    it("an Agent without llm/tts/asr still registers a (secret, empty) secrets input", async () => {
+    it("an Agent without llm/tts/asr registers no secret at all", async () => {
         const res = new Agent("agent-m6", { agentId: "bare_agent" });
         const reg = await registrationOf(res, "agent-m6");
-        expect(reg.inputs).to.not.have.any.keys("llm", "tts", "asr");
-        expect(pulumi.runtime.isRpcSecret(reg.inputs.secrets)).to.equal(true);
-        expect(pulumi.runtime.unwrapRpcSecret(reg.inputs.secrets)).to.deep.equal({});
+        expect(reg.inputs).to.not.have.any.keys("llm", "tts", "asr", "secrets");
+        expect(secretPaths(reg.wire)).to.deep.equal([]);
     });
 });
 
