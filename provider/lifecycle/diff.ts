@@ -47,8 +47,8 @@ export function refuseIfAny(changes: Change[], what: string): void {
 function agentChange(key: string, before: unknown, after: unknown): Change[] {
     if (key === "agentId") return [{ path: key, kind: "replace" }];
     if (key === "adoptExisting") return [{ path: key, kind: "state" }];
-    if ((UPDATABLE_CONFIG as readonly string[]).includes(key) && absent(after) && !absent(before)) {
-        // UpdateAgent keeps an omitted LLM/TTS/ASR, so "removing" it would never converge; a replacement
+    if (absent(after) && !absent(before)) {
+        // UpdateAgent keeps an omitted Name/LLM/TTS/ASR, so "removing" one would never converge; a replacement
         // (unregister, then register under the same AgentId) would take the agent away from its running instances.
         return [
             {
@@ -56,7 +56,7 @@ function agentChange(key: string, before: unknown, after: unknown): Change[] {
                 kind: "refuse",
                 reason:
                     `${key} cannot be removed from a registered Agent: ZEGO's UpdateAgent keeps the ${key} it has when none is sent. ` +
-                    `Keep ${key} declared (change its fields instead), or give the Agent a new agentId to register it anew without ${key}.`,
+                    `Keep ${key} declared (change its value instead), or give the Agent a new agentId to register it anew without ${key}.`,
             },
         ];
     }
