@@ -29,6 +29,7 @@ import type {
 export const DEFAULTS = {
     port: 0,
     concurrencyLimit: 10,
+    digitalHumanConcurrencyLimit: 10,
     rateLimitPerSecond: 10,
     deleteMode: "async" as DeleteMode,
     timestampWindowSeconds: 600,
@@ -50,6 +51,7 @@ type Settings = Required<Omit<MutableOptions, "now" | "log" | "faults" | "thrott
 
 const MUTABLE_KEYS: readonly (keyof MutableOptions)[] = [
     "concurrencyLimit",
+    "digitalHumanConcurrencyLimit",
     "rateLimitPerSecond",
     "throttleResponse",
     "deleteMode",
@@ -105,6 +107,7 @@ export function checkOptions(options: Partial<EmulatorOptions>, mutableOnly: boo
         int("port", 0, 65535);
     }
     int("concurrencyLimit", 0);
+    int("digitalHumanConcurrencyLimit", 0);
     int("rateLimitPerSecond", 0);
     int("timestampWindowSeconds", 0);
     int("requestLogLimit", 0);
@@ -150,6 +153,7 @@ export class Emulator implements EmulatorInspector {
         this.serverSecret = options.serverSecret;
         this.settings = {
             concurrencyLimit: options.concurrencyLimit ?? DEFAULTS.concurrencyLimit,
+            digitalHumanConcurrencyLimit: options.digitalHumanConcurrencyLimit ?? DEFAULTS.digitalHumanConcurrencyLimit,
             rateLimitPerSecond: options.rateLimitPerSecond ?? DEFAULTS.rateLimitPerSecond,
             throttleResponse: { ...options.throttleResponse },
             deleteMode: options.deleteMode ?? DEFAULTS.deleteMode,
@@ -168,6 +172,7 @@ export class Emulator implements EmulatorInspector {
             now: () => this.now(),
             settings: (): StateSettings => ({
                 concurrencyLimit: this.settings.concurrencyLimit,
+                digitalHumanConcurrencyLimit: this.settings.digitalHumanConcurrencyLimit,
                 deleteMode: this.settings.deleteMode,
                 maxIdleTime: this.settings.maxIdleTime,
                 strictUniqueness: this.settings.strictUniqueness,
@@ -338,6 +343,7 @@ export class Emulator implements EmulatorInspector {
         return {
             appId: this.appId,
             concurrencyLimit: s.concurrencyLimit,
+            digitalHumanConcurrencyLimit: s.digitalHumanConcurrencyLimit,
             rateLimitPerSecond: s.rateLimitPerSecond,
             throttleResponse: this.throttleResponse,
             deleteMode: s.deleteMode,

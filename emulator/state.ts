@@ -16,7 +16,7 @@
  * Bodies reaching this class have been validated against the action's request spec (actions.ts).
  */
 import type { AgentStatus } from "../provider/schema/api";
-import { AGENT_STATUSES } from "../provider/schema/api";
+import { AGENT_STATUSES, LIVE_MAX_IDLE_TIME } from "../provider/schema/api";
 import { codeMeaning } from "../provider/client/codes";
 import { IdGenerator } from "./ids";
 import { canonicalJson, deepCopy, redact } from "./redact";
@@ -44,6 +44,7 @@ export interface ApiResult {
 
 export interface StateSettings {
     concurrencyLimit: number;
+    digitalHumanConcurrencyLimit: number;
     deleteMode: DeleteMode;
     maxIdleTime: boolean;
     strictUniqueness: boolean;
@@ -71,8 +72,8 @@ export class EmulatorRequestError extends Error {
 }
 
 export const DEFAULT_GRACEFUL_TIMEOUT_SECONDS = 30;
+/** create-agent-instance.yaml, AdvancedConfig.MaxIdleTime. */
 const DEFAULT_MAX_IDLE_SECONDS = 120;
-const DEFAULT_LIVE_MAX_IDLE_SECONDS = 900;
 const POLL_MS = 100;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -125,8 +126,10 @@ interface InstanceRecord {
     schedule: Segment[];
     /** shutting-down: known not to have been IDLE from the delete request until this time. */
     checkedUntil: number;
-    lastSequence?: number;
+    /** StartListening/StopListening: the last Sequence per UserId ("each user/device increments independently"). */
+    lastSequence: Map<string, number>;
     userPresent: boolean;
+    /** No user in the room since (live digital humans: last driven by SendAgentInstanceTTS at). */
     idleSince: number;
     finalStatus?: AgentStatus;
     waiters: Array<() => void>;
@@ -253,10 +256,29 @@ export class EmulatorState {
                 }
             }
         }
-        if (this.active.size >= settings.concurrencyLimit) {
+        // Two pools: "at most 10 AI agent instances" (create-agent-instance.yaml) and "at most 10
+        // digital human agent instances" (create-digital-human-agent-instance.yaml, create-live-...).
+        const digitalHuman = isDigitalHuman(action);
+        const pool = [...this.active].filter((other) => isDigitalHuman(other.action) === digitalHuman).length;
+        if (!digitalHuman && pool >= settings.concurrencyLimit) {
             return failure(
                 410000011,
-                `${this.active.size} instances are live or shutting down and the limit is ${settings.concurrencyLimit}; delete instances first.`,
+                `${pool} instances are live or shutting down and the limit is ${settings.concurrencyLimit}; delete instances first.`,
+            );
+        }
+        if (digitalHuman && pool >= settings.digitalHumanConcurrencyLimit) {
+            return failure(
+                410001031,
+                `${pool} digital-human instances are live or shutting down and the limit is ${settings.digitalHumanConcurrencyLimit}; delete some first.`,
+            );
+        }
+        // A digital human's stream is refused outright (return-codes.mdx 410001030) rather than failing later.
+        const streamOwner =
+            digitalHuman && agentStreamId !== undefined ? [...this.active].find((o) => o.rtc?.AgentStreamId === agentStreamId) : undefined;
+        if (streamOwner) {
+            return failure(
+                410001030,
+                `RTC.AgentStreamId ${JSON.stringify(agentStreamId)} is being published by instance ${streamOwner.id}.`,
             );
         }
 
@@ -305,6 +327,7 @@ export class EmulatorState {
             messages: Array.isArray(history?.Messages) ? deepCopy(history.Messages as Message[]) : [],
             schedule: [],
             checkedUntil: now,
+            lastSequence: new Map(),
             userPresent: false,
             idleSince: now,
             waiters: [],
@@ -406,6 +429,8 @@ export class EmulatorState {
         if (statusAt(inst, now) === "LISTENING")
             return failure(410001013, `instance ${inst.id} is LISTENING (walkie-talkie): stop listening first.`);
         if (b.AddHistory !== false) inst.messages.push({ Role: "assistant", Content: b.Text as string });
+        // A live digital human's MaxIdleTime counts from the last time SendAgentInstanceTTS drove it.
+        if (inst.action === "CreateLiveDigitalHumanAgentInstance") inst.idleSince = now;
         this.speak(inst, now, [{ status: "SPEAKING", seconds: this.env.settings().speakingSeconds }], b.SamePriorityOption === "Enqueue");
         return ok({ Round: ++inst.round });
     }
@@ -433,7 +458,8 @@ export class EmulatorState {
     addMessages(b: Wire): ApiResult {
         const inst = this.controllable(b);
         if ("code" in inst) return inst;
-        inst.messages.push(...deepCopy(b.Messages as Message[]));
+        // Messages is optional (add-agent-instance-msg.yaml requires only AgentInstanceId).
+        if (Array.isArray(b.Messages)) inst.messages.push(...deepCopy(b.Messages as Message[]));
         return ok();
     }
 
@@ -443,12 +469,18 @@ export class EmulatorState {
         if (inst.advanced.CommunicationMode !== 2) {
             return failure(410001042, `instance ${inst.id} was not created with AdvancedConfig.CommunicationMode 2 (walkie-talkie).`);
         }
+        // "Each user/device increments independently" (start-listening.yaml, Sequence); no UserId is one more sender.
         const sequence = b.Sequence as number | undefined;
+        const sender = (b.UserId as string | undefined) ?? "";
+        const last = inst.lastSequence.get(sender);
         if (sequence !== undefined) {
-            if (inst.lastSequence !== undefined && sequence <= inst.lastSequence) {
-                return failure(410001043, `Sequence ${sequence} is not greater than the last one processed (${inst.lastSequence}).`);
+            if (last !== undefined && sequence <= last) {
+                return failure(
+                    410001043,
+                    `Sequence ${sequence} is not greater than the last one processed for UserId ${JSON.stringify(sender)} (${last}).`,
+                );
             }
-            inst.lastSequence = sequence;
+            inst.lastSequence.set(sender, sequence);
         }
         const now = this.env.now();
         if (start) {
@@ -574,9 +606,11 @@ export class EmulatorState {
             at = Math.min(idleAt, timeoutAt);
             reason = idleAt <= timeoutAt ? "api" : "graceful-timeout";
         }
-        if (this.env.settings().maxIdleTime && !inst.userPresent) {
-            const fallback =
-                inst.action === "CreateLiveDigitalHumanAgentInstance" ? DEFAULT_LIVE_MAX_IDLE_SECONDS : DEFAULT_MAX_IDLE_SECONDS;
+        // A live digital human: "not driven by SendAgentInstanceTTS for this duration" (AdvancedConfig_Live),
+        // which the emulator observes, so always on. Others: no user in the room, only with the option.
+        const live = inst.action === "CreateLiveDigitalHumanAgentInstance";
+        if (live || (this.env.settings().maxIdleTime && !inst.userPresent)) {
+            const fallback = live ? LIVE_MAX_IDLE_TIME.default : DEFAULT_MAX_IDLE_SECONDS;
             const idleDeadline = inst.idleSince + ((inst.advanced.MaxIdleTime as number | undefined) ?? fallback) * 1000;
             if (idleDeadline < at) {
                 at = idleDeadline;
@@ -754,15 +788,25 @@ function decodeCursor(cursor: string): number | undefined {
     return match ? Number(match[1]) : undefined;
 }
 
+function isDigitalHuman(action: CreateAction): boolean {
+    return action !== "CreateAgentInstance";
+}
+
+/**
+ * The documented shape (the response example of create-digital-human-agent-instance.yaml decodes to
+ * {DigitalHumanId, Streams: [{RoomId, StreamId, EncodeCode, ConfigId}]}). A CDN-only live digital
+ * human has no RTC stream: Streams is empty.
+ */
 function digitalHumanConfig(inst: InstanceRecord, digitalHuman: Wire): string {
-    const config = {
-        Emulated: true,
-        AgentInstanceId: inst.id,
-        DigitalHumanId: digitalHuman.DigitalHumanId,
-        ConfigId: digitalHuman.ConfigId ?? "web",
-        EncodeCode: digitalHuman.EncodeCode ?? "H264",
-        RoomId: inst.rtc?.RoomId,
-        StreamId: inst.rtc?.AgentStreamId,
-    };
-    return Buffer.from(JSON.stringify(config)).toString("base64");
+    const streams = inst.rtc
+        ? [
+              {
+                  RoomId: inst.rtc.RoomId,
+                  StreamId: inst.rtc.AgentStreamId,
+                  EncodeCode: digitalHuman.EncodeCode ?? "H264",
+                  ConfigId: digitalHuman.ConfigId ?? "web",
+              },
+          ]
+        : [];
+    return Buffer.from(JSON.stringify({ DigitalHumanId: digitalHuman.DigitalHumanId, Streams: streams })).toString("base64");
 }

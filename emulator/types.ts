@@ -68,8 +68,10 @@ export interface EmulatorOptions {
     serverSecret: string;
     /** 0 (default) picks an ephemeral port. The emulator listens on 127.0.0.1 only. */
     port?: number;
-    /** Live + shutting-down instances allowed at once; default 10 (then 410000011). */
+    /** Live + shutting-down instances without a digital human allowed at once; default 10 (then 410000011). */
     concurrencyLimit?: number;
+    /** Live + shutting-down digital-human instances (both kinds) allowed at once; default 10 (then 410001031). */
+    digitalHumanConcurrencyLimit?: number;
     /** Per action, in a fixed one-second window; default 10; 0 turns rate limiting off. */
     rateLimitPerSecond?: number;
     throttleResponse?: ThrottleResponse;
@@ -84,9 +86,10 @@ export interface EmulatorOptions {
     faults?: FaultOptions;
     /**
      * Auto-delete an instance (deletedReason "idle") once no user has been in the room for
-     * AdvancedConfig.MaxIdleTime seconds (default 120; 900 for live digital humans). Default false:
-     * in the emulator no user ever joins, so this would delete every instance after two minutes.
-     * Mark a user present with setUserPresent().
+     * AdvancedConfig.MaxIdleTime seconds (default 120). Default false: in the emulator no user ever
+     * joins, so this would delete every instance after two minutes. Mark a user present with
+     * setUserPresent(). Live digital humans follow their own rule, always on: deleted when not
+     * driven by SendAgentInstanceTTS for MaxIdleTime seconds (default 900).
      */
     maxIdleTime?: boolean;
     /** Reject a create whose AgentUserId or AgentStreamId is in use with 410000003 instead of emulating the docs' kick / stream failure. */
@@ -207,6 +210,7 @@ export interface EmulatorStats {
 export interface EmulatorOptionsView {
     appId: number;
     concurrencyLimit: number;
+    digitalHumanConcurrencyLimit: number;
     rateLimitPerSecond: number;
     throttleResponse: { httpStatus: number; code?: number; retryAfterSeconds: number };
     deleteMode: DeleteMode;

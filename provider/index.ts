@@ -5,6 +5,7 @@
 export { Agent, AgentArgs } from "./resources/agent";
 export { AgentInstance, AgentInstanceArgs } from "./resources/agentInstance";
 export { DigitalHumanAgentInstance, DigitalHumanAgentInstanceArgs } from "./resources/digitalHumanAgentInstance";
+export { LiveDigitalHumanAgentInstance, LiveDigitalHumanAgentInstanceArgs } from "./resources/liveDigitalHumanAgentInstance";
 export * from "./client";
 export * from "./schema/types";
 export { CONFIG_KEYS, ENV_VARS, DEFAULTS, DeletionSettings } from "./lifecycle/settings";

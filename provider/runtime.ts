@@ -12,6 +12,7 @@ import { ResourceKind } from "./schema/resources";
 export const providers: Record<ResourceKind, LifecycleProvider> = {
     AgentInstance: agentInstanceProvider("AgentInstance"),
     DigitalHumanAgentInstance: agentInstanceProvider("DigitalHumanAgentInstance"),
+    LiveDigitalHumanAgentInstance: agentInstanceProvider("LiveDigitalHumanAgentInstance"),
     Agent: agentProvider,
 };
 

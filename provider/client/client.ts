@@ -12,10 +12,12 @@ import { performance } from "perf_hooks";
 import { inspect } from "util";
 import { ACTION_NAMES, ACTIONS, ActionName, unsafeToRepeat } from "../schema/api";
 import type {
+    AddAgentInstanceMsgRequest,
     AgentConfig,
     AgentStatus,
     CreateAgentInstanceRequest,
     CreateDigitalHumanAgentInstanceRequest,
+    CreateLiveDigitalHumanAgentInstanceRequest,
     DeleteAgentInstanceRequest,
     ListeningRequest,
     Message,
@@ -179,9 +181,17 @@ export class ZegoClient {
     async createDigitalHumanAgentInstance(
         request: CreateDigitalHumanAgentInstanceRequest,
     ): Promise<{ agentInstanceId: string; digitalHumanConfig: string }> {
-        const result = await this.#call("CreateDigitalHumanAgentInstance", request);
-        const digitalHumanConfig = typeof result.data.digitalHumanConfig === "string" ? result.data.digitalHumanConfig : "";
-        return { agentInstanceId: requireInstanceId("CreateDigitalHumanAgentInstance", result), digitalHumanConfig };
+        return this.#createDigitalHuman("CreateDigitalHumanAgentInstance", request);
+    }
+
+    /**
+     * A digital human that is driven only by SendAgentInstanceTTS, into an RTC room or a CDN.
+     * Never retried once it may have taken effect: see ZegoApiError.ambiguous.
+     */
+    async createLiveDigitalHumanAgentInstance(
+        request: CreateLiveDigitalHumanAgentInstanceRequest,
+    ): Promise<{ agentInstanceId: string; digitalHumanConfig: string }> {
+        return this.#createDigitalHuman("CreateLiveDigitalHumanAgentInstance", request);
     }
 
     /** Only LLM, TTS, ASR and RTC.UserStreamId can change; LLM/TTS/ASR are replaced whole. */
@@ -240,7 +250,7 @@ export class ZegoClient {
      * Appends context messages; triggers no LLM call and no round. Never retried once it may have
      * taken effect (the messages would be added twice): see ZegoApiError.ambiguous.
      */
-    async addAgentInstanceMsg(request: { agentInstanceId: string; messages: Message[] }): Promise<void> {
+    async addAgentInstanceMsg(request: AddAgentInstanceMsgRequest): Promise<void> {
         await this.#call("AddAgentInstanceMsg", request);
     }
 
@@ -268,6 +278,15 @@ export class ZegoClient {
     }
 
     // ---- The call pipeline ----
+
+    async #createDigitalHuman(
+        action: DigitalHumanCreate,
+        request: object,
+    ): Promise<{ agentInstanceId: string; digitalHumanConfig: string }> {
+        const result = await this.#call(action, request);
+        const digitalHumanConfig = typeof result.data.digitalHumanConfig === "string" ? result.data.digitalHumanConfig : "";
+        return { agentInstanceId: requireInstanceId(action, result), digitalHumanConfig };
+    }
 
     async #call(action: ActionName, body: object): Promise<CallResult> {
         if (!ACTION_NAMES.includes(action)) {
@@ -358,7 +377,9 @@ export class ZegoClient {
     }
 }
 
-function requireInstanceId(action: "CreateAgentInstance" | "CreateDigitalHumanAgentInstance", result: CallResult): string {
+type DigitalHumanCreate = "CreateDigitalHumanAgentInstance" | "CreateLiveDigitalHumanAgentInstance";
+
+function requireInstanceId(action: "CreateAgentInstance" | DigitalHumanCreate, result: CallResult): string {
     const id = result.data.agentInstanceId;
     if (typeof id === "string" && id !== "") return id;
     // Code 0 says it was created, but without the id nobody can manage or delete it.

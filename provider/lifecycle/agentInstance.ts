@@ -1,11 +1,16 @@
 /**
- * Lifecycle of AgentInstance and DigitalHumanAgentInstance: check, diff, create, read, update,
+ * Lifecycle of AgentInstance, DigitalHumanAgentInstance and LiveDigitalHumanAgentInstance: check, diff, create, read, update,
  * delete. Delete itself is in `deletion.ts`.
  */
 import { Code } from "../client/codes";
-import { CREATE_DIGITAL_HUMAN_AGENT_INSTANCE } from "../schema/api";
+import { CREATE_DIGITAL_HUMAN_AGENT_INSTANCE, CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE } from "../schema/api";
 import { checkArgs, DELETION_KEYS, ResourceKind, userArgs } from "../schema/resources";
-import type { CreateAgentInstanceRequest, CreateDigitalHumanAgentInstanceRequest, UpdateAgentInstanceRequest } from "../schema/types";
+import type {
+    CreateAgentInstanceRequest,
+    CreateDigitalHumanAgentInstanceRequest,
+    CreateLiveDigitalHumanAgentInstanceRequest,
+    UpdateAgentInstanceRequest,
+} from "../schema/types";
 import { isUnknown } from "../schema/unknown";
 import { isPlainObject } from "../schema/validate";
 import { clientForExisting, clientForNew, withCredentialAdvice } from "./clients";
@@ -23,17 +28,28 @@ import {
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
 import { targetReplaces } from "./target";
 
-type InstanceKind = Extract<ResourceKind, "AgentInstance" | "DigitalHumanAgentInstance">;
+type InstanceKind = Extract<ResourceKind, "AgentInstance" | "DigitalHumanAgentInstance" | "LiveDigitalHumanAgentInstance">;
 
 /** What goes to ZEGO: the create body's fields (the rest are provider-only settings). */
-const API_FIELDS = Object.keys(CREATE_DIGITAL_HUMAN_AGENT_INSTANCE.fields);
+const API_FIELDS = [
+    ...new Set([
+        ...Object.keys(CREATE_DIGITAL_HUMAN_AGENT_INSTANCE.fields),
+        ...Object.keys(CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE.fields),
+    ]),
+];
+
+const LABELS: Record<InstanceKind, string> = {
+    AgentInstance: "agent instance",
+    DigitalHumanAgentInstance: "digital-human agent instance",
+    LiveDigitalHumanAgentInstance: "live digital-human agent instance",
+};
 
 function ownDeletionSettings(args: Props): OwnDeletionSettings {
     return pick(args, DELETION_KEYS) as OwnDeletionSettings;
 }
 
 export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
-    const label = kind === "AgentInstance" ? "agent instance" : "digital-human agent instance";
+    const label = LABELS[kind];
 
     return {
         async check(_olds, news) {
@@ -65,7 +81,9 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
             const created =
                 kind === "AgentInstance"
                     ? await client.createAgentInstance(body as unknown as CreateAgentInstanceRequest)
-                    : await client.createDigitalHumanAgentInstance(body as unknown as CreateDigitalHumanAgentInstanceRequest);
+                    : kind === "DigitalHumanAgentInstance"
+                      ? await client.createDigitalHumanAgentInstance(body as unknown as CreateDigitalHumanAgentInstanceRequest)
+                      : await client.createLiveDigitalHumanAgentInstance(body as unknown as CreateLiveDigitalHumanAgentInstanceRequest);
             const id = created.agentInstanceId;
             const outs: Props = {
                 ...withoutPlumbing(inputs),
@@ -82,7 +100,9 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
             } catch (e) {
                 throw new PartialCreateError(id, { ...outs, __provider: inputs.__provider }, e as Error);
             }
-            stderrLogger(`created ${label} ${id} (${String(args.agentId)} in room ${String((args.rtc as Props | undefined)?.roomId)})`);
+            // A live digital human may push to a CDN instead of a room (CDN wins when both are set).
+            const where = args.cdn !== undefined ? "pushing to a CDN" : `in room ${String((args.rtc as Props | undefined)?.roomId)}`;
+            stderrLogger(`created ${label} ${id} (${String(args.agentId)} ${where})`);
             return { id, outs };
         },
 

@@ -33,7 +33,9 @@ export function classifyChanges(kind: ResourceKind, olds: Props, news: Props): C
         const a = before[key];
         const b = after[key];
         if (!containsUnknown(b) && sameValue(a, b)) continue;
-        changes.push(...(kind === "Agent" ? agentChange(key, a, b) : instanceChange(key, a, b)));
+        if (kind === "Agent") changes.push(...agentChange(key, a, b));
+        else if (kind === "LiveDigitalHumanAgentInstance") changes.push(liveChange(key));
+        else changes.push(...instanceChange(key, a, b));
     }
     return changes;
 }
@@ -65,6 +67,11 @@ function agentChange(key: string, before: unknown, after: unknown): Change[] {
 
 function absent(value: unknown): boolean {
     return value === undefined || value === null;
+}
+
+/** A live digital human refuses UpdateAgentInstance (410001049, return-codes.mdx): every API change replaces. */
+function liveChange(key: string): Change {
+    return { path: key, kind: (DELETION_KEYS as string[]).includes(key) ? "state" : "replace" };
 }
 
 function instanceChange(key: string, before: unknown, after: unknown): Change[] {

@@ -39,9 +39,14 @@ export const LLM = obj("LLM", {
     agentExtraInfo: passthrough("AgentExtraInfo"),
 });
 
+/**
+ * The TTS vendors the TTS guide lists (guides/configuring-tts.mdx). Not enforced: the docs' own
+ * examples also send "ByteDance" (register-agent.yaml, update-agent.yaml, quick-start.mdx) and
+ * "Minimax" (configuring-tts.mdx), so any non-empty name is accepted and ZEGO decides.
+ */
 export const TTS_VENDORS = ["Aliyun", "ByteDanceV3", "ByteDanceFlowing", "MiniMax", "CosyVoice"] as const;
 export const TTS = obj("TTS", {
-    vendor: required(str("Vendor", { enum: TTS_VENDORS })),
+    vendor: required(str("Vendor", { minLength: 1, note: `for example ${TTS_VENDORS.join(", ")}` })),
     url: str("Url"),
     // `app` carries the vendor credentials (docs: "vendor auth").
     params: required(passthrough("Params", { requiredKeys: ["app"] })),
@@ -156,6 +161,37 @@ export const AGENT = obj(undefined, {
     ...AGENT_CONFIG_FIELDS,
 });
 
+/** RTC of a live digital human: no UserStreamId (create-live-digital-human-agent-instance.yaml, RTC_Live). */
+export const RTC_LIVE = obj("RTC", {
+    roomId: RTC.fields.roomId,
+    agentStreamId: RTC.fields.agentStreamId,
+    agentUserId: RTC.fields.agentUserId,
+    streamExtraInfo: RTC.fields.streamExtraInfo,
+});
+
+/** MaxIdleTime here means "not driven by SendAgentInstanceTTS for this long" (AdvancedConfig_Live). */
+export const LIVE_MAX_IDLE_TIME = { min: 30, max: 86400, default: 900 } as const;
+
+/** CreateLiveDigitalHumanAgentInstance (release 2.13.5; create-live-digital-human-agent-instance.yaml). */
+export const CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE = obj(undefined, {
+    agentId: agentIdField,
+    digitalHuman: required(DIGITAL_HUMAN),
+    // RTC and CDN are mutually exclusive (CDN wins); the docs require neither on its own.
+    rtc: RTC_LIVE,
+    cdn: obj("CDN", { url: required(str("Url", { minLength: 1 })) }),
+    tts: TTS,
+    callbackConfig: obj("CallbackConfig", {
+        interrupted: CALLBACK_CONFIG.fields.interrupted,
+        agentInstanceStatus: CALLBACK_CONFIG.fields.agentInstanceStatus,
+        hostTag: CALLBACK_CONFIG.fields.hostTag,
+    }),
+    advancedConfig: obj("AdvancedConfig", {
+        maxIdleTime: int("MaxIdleTime", { min: LIVE_MAX_IDLE_TIME.min, max: LIVE_MAX_IDLE_TIME.max, note: "seconds" }),
+        disableTts: ADVANCED_CONFIG.fields.disableTts,
+        ttsParamPaths: ADVANCED_CONFIG.fields.ttsParamPaths,
+    }),
+});
+
 const ROUND = obj(undefined, { round: int("Round") });
 const EMPTY = obj(undefined, {});
 const INSTANCE_ONLY = obj(undefined, { agentInstanceId: agentInstanceIdField });
@@ -222,6 +258,11 @@ export const ACTIONS = {
         response: obj(undefined, { agentInstanceId: str("AgentInstanceId"), digitalHumanConfig: str("DigitalHumanConfig") }),
         creates: true,
     },
+    CreateLiveDigitalHumanAgentInstance: {
+        request: CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE,
+        response: obj(undefined, { agentInstanceId: str("AgentInstanceId"), digitalHumanConfig: str("DigitalHumanConfig") }),
+        creates: true,
+    },
     UpdateAgentInstance: {
         request: obj(undefined, {
             agentInstanceId: agentInstanceIdField,
@@ -273,8 +314,9 @@ export const ACTIONS = {
         response: obj(undefined, { total: int("Total"), messageList: arr("MessageList", MESSAGE) }),
     },
     ResetAgentInstanceMsgList: { request: INSTANCE_ONLY, response: EMPTY },
+    // Only AgentInstanceId is required (add-agent-instance-msg.yaml).
     AddAgentInstanceMsg: {
-        request: obj(undefined, { agentInstanceId: agentInstanceIdField, messages: required(arr("Messages", MESSAGE)) }),
+        request: obj(undefined, { agentInstanceId: agentInstanceIdField, messages: arr("Messages", MESSAGE) }),
         response: EMPTY,
         // A second request would append the messages again.
         repeatable: false,
@@ -288,43 +330,3 @@ export const ACTIONS = {
 
 export type ActionName = keyof typeof ACTIONS;
 export const ACTION_NAMES = Object.keys(ACTIONS) as ActionName[];
-
-/**
- * CreateLiveDigitalHumanAgentInstance (docs 2.13.5): documented, but not an action the client
- * speaks, so it is kept out of `ACTIONS`. The emulator accepts it so that it answers every
- * documented action.
- */
-export const RTC_LIVE = obj("RTC", {
-    roomId: RTC.fields.roomId,
-    agentStreamId: RTC.fields.agentStreamId,
-    agentUserId: RTC.fields.agentUserId,
-    streamExtraInfo: RTC.fields.streamExtraInfo,
-});
-
-export const CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE = obj(undefined, {
-    agentId: agentIdField,
-    digitalHuman: required(DIGITAL_HUMAN),
-    // RTC and CDN are mutually exclusive (CDN wins); the docs require neither on its own.
-    rtc: RTC_LIVE,
-    cdn: obj("CDN", { url: required(str("Url", { minLength: 1 })) }),
-    tts: TTS,
-    callbackConfig: obj("CallbackConfig", {
-        interrupted: CALLBACK_CONFIG.fields.interrupted,
-        agentInstanceStatus: CALLBACK_CONFIG.fields.agentInstanceStatus,
-        hostTag: CALLBACK_CONFIG.fields.hostTag,
-    }),
-    advancedConfig: obj("AdvancedConfig", {
-        maxIdleTime: int("MaxIdleTime", { min: 30, max: 86400, note: "seconds" }),
-        disableTts: ADVANCED_CONFIG.fields.disableTts,
-        ttsParamPaths: ADVANCED_CONFIG.fields.ttsParamPaths,
-    }),
-});
-
-/** Documented actions outside `ACTIONS` (see above). */
-export const EXTRA_ACTIONS = {
-    CreateLiveDigitalHumanAgentInstance: {
-        request: CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE,
-        response: obj(undefined, { agentInstanceId: str("AgentInstanceId"), digitalHumanConfig: str("DigitalHumanConfig") }),
-        creates: true,
-    },
-} satisfies Record<string, ActionSpec>;

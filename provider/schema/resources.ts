@@ -2,14 +2,14 @@
  * What each resource accepts (the API body plus provider-only settings) and the cross-field rules
  * the docs state, as one `checkArgs` used by the provider's `check` (offline, preview-safe).
  */
-import { ACTIONS, CREATE_AGENT_INSTANCE, CREATE_DIGITAL_HUMAN_AGENT_INSTANCE } from "./api";
+import { ACTIONS, CREATE_AGENT_INSTANCE, CREATE_DIGITAL_HUMAN_AGENT_INSTANCE, CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE } from "./api";
 import { bool, int, obj, ObjectSpec } from "./spec";
 import { containsUnknown, isUnknown } from "./unknown";
 import { Failure, isPlainObject, validate } from "./validate";
 import { SECRETS_PROPERTY, joinSecrets } from "./secrets";
 import { MAX_GRACEFUL_SHUTDOWN_SECONDS } from "../lifecycle/settings";
 
-export type ResourceKind = "AgentInstance" | "DigitalHumanAgentInstance" | "Agent";
+export type ResourceKind = "AgentInstance" | "DigitalHumanAgentInstance" | "LiveDigitalHumanAgentInstance" | "Agent";
 
 /** Provider-only settings (never sent to ZEGO): how `pulumi destroy` tears the instance down. */
 export const DELETION_FIELDS = {
@@ -22,6 +22,7 @@ export const DELETION_KEYS = Object.keys(DELETION_FIELDS) as (keyof typeof DELET
 export const RESOURCE_ARGS: Record<ResourceKind, ObjectSpec> = {
     AgentInstance: obj(undefined, { ...CREATE_AGENT_INSTANCE.fields, ...DELETION_FIELDS }),
     DigitalHumanAgentInstance: obj(undefined, { ...CREATE_DIGITAL_HUMAN_AGENT_INSTANCE.fields, ...DELETION_FIELDS }),
+    LiveDigitalHumanAgentInstance: obj(undefined, { ...CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE.fields, ...DELETION_FIELDS }),
     // What both RegisterAgent and UpdateAgent accept: a name valid only for register would make every later update fail.
     Agent: obj(undefined, {
         ...ACTIONS.UpdateAgent.request.fields,
@@ -52,6 +53,7 @@ const INSTANCE_OUTPUTS = ["agentInstanceId", "status", "appId", "endpoint", "del
 export const OUTPUT_KEYS: Record<ResourceKind, readonly string[]> = {
     AgentInstance: INSTANCE_OUTPUTS,
     DigitalHumanAgentInstance: [...INSTANCE_OUTPUTS, "digitalHumanConfig"],
+    LiveDigitalHumanAgentInstance: [...INSTANCE_OUTPUTS, "digitalHumanConfig"],
     Agent: ["appId", "endpoint", "adopted", "stateVersion"],
 };
 
@@ -120,11 +122,15 @@ function instanceRules(kind: ResourceKind, args: Record<string, unknown>): Failu
     }
 
     const advanced = isPlainObject(args.advancedConfig) ? args.advancedConfig : {};
-    if (kind === "DigitalHumanAgentInstance" && advanced.disableTts === true) {
+    if (kind !== "AgentInstance" && advanced.disableTts === true) {
         conflict(
             "advancedConfig.disableTts",
             "advancedConfig.disableTts must not be true for a digital human (ZEGO refuses to create it); got true.",
         );
+    }
+    // A live digital human publishes to an RTC room or a CDN (create-live-digital-human-agent-instance.yaml).
+    if (kind === "LiveDigitalHumanAgentInstance" && args.rtc == null && args.cdn == null) {
+        conflict("rtc", "rtc or cdn is required for a live digital human (where its video goes); got neither.");
     }
     return failures;
 }

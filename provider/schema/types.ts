@@ -3,7 +3,7 @@
  * The Pulumi Input variants live next to the resources (`provider/resources/*`).
  * Field meanings and limits: `api.ts` and the README.
  */
-import type { AgentStatus } from "./api";
+import type { AgentStatus, TTS_VENDORS } from "./api";
 
 export type { AgentStatus };
 export type VendorParams = Record<string, unknown>;
@@ -34,8 +34,12 @@ export interface TextFilter {
     endCharacters: string;
 }
 
+/** The vendors the TTS guide lists; other names are passed on (the docs' own examples send "ByteDance", "Minimax"). */
+export type KnownTtsVendor = (typeof TTS_VENDORS)[number];
+
 export interface Tts {
-    vendor: "Aliyun" | "ByteDanceV3" | "ByteDanceFlowing" | "MiniMax" | "CosyVoice";
+    // `string & {}` keeps the known names as editor suggestions while accepting any name.
+    vendor: KnownTtsVendor | (string & {});
     url?: string;
     /** Vendor parameters; `app` holds the vendor credentials and is treated as a secret. */
     params: VendorParams & { app: Record<string, unknown> };
@@ -120,6 +124,27 @@ export interface CreateAgentInstanceRequest {
 
 export interface CreateDigitalHumanAgentInstanceRequest extends CreateAgentInstanceRequest {
     digitalHuman: DigitalHuman;
+}
+
+/** RTC of a live digital human: it publishes but listens to nobody, so there is no userStreamId. */
+export type LiveRtc = Omit<Rtc, "userStreamId">;
+
+/** CreateLiveDigitalHumanAgentInstance: `rtc` or `cdn` (CDN wins when both are set). */
+export interface CreateLiveDigitalHumanAgentInstanceRequest {
+    agentId: string;
+    digitalHuman: DigitalHuman;
+    rtc?: LiveRtc;
+    /** Push the video to a CDN (RTMP URL) instead of an RTC room. */
+    cdn?: { url: string };
+    tts?: Tts;
+    callbackConfig?: Pick<CallbackConfig, "interrupted" | "agentInstanceStatus" | "hostTag">;
+    /** `maxIdleTime` 30..86400 s (default 900): ended when not driven by SendAgentInstanceTTS for that long. */
+    advancedConfig?: Pick<AdvancedConfig, "maxIdleTime" | "disableTts" | "ttsParamPaths">;
+}
+
+export interface AddAgentInstanceMsgRequest {
+    agentInstanceId: string;
+    messages?: Message[];
 }
 
 export interface AgentConfig {

@@ -100,21 +100,26 @@ export async function withStack(
     // Looked up at each check: a test may replace the emulator at the same URL.
     const url = String(config["zego:endpoint"]?.value ?? "");
     const destroy = checkInvariants(run, () => emulatorsByUrl.get(url));
-    let passed = false;
+    let leftBehind: InvariantError | undefined;
+    let cleaned = false;
     try {
         if (Object.keys(config).length > 0) await stack.setAllConfig(config);
         await body(run);
-        passed = true;
+        // A passing test must also leave nothing behind.
+        await destroy({ onOutput: run.onOutput }).catch((e) => {
+            if (e instanceof InvariantError) leftBehind = e;
+        });
+        cleaned = leftBehind === undefined;
     } finally {
         try {
-            await destroy({ onOutput: run.onOutput });
-        } catch (e) {
-            // A failed test keeps its own error; a passing one must also leave nothing behind.
-            if (passed && e instanceof InvariantError) throw e;
+            if (!cleaned) await destroy({ onOutput: run.onOutput });
+        } catch {
+            // The test already failed or cleaned up; leave the engine's error to the assertion that matters.
         }
         await stack.workspace.removeStack(stackName).catch(() => undefined);
         env.cleanup();
     }
+    if (leftBehind) throw leftBehind;
 }
 
 export class InvariantError extends Error {

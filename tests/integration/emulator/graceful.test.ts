@@ -237,6 +237,59 @@ describe("emulator: idle auto-deletion (option maxIdleTime)", () => {
     });
 });
 
+describe("emulator: a live digital human's MaxIdleTime (not driven by SendAgentInstanceTTS)", () => {
+    let env: Awaited<ReturnType<typeof withClock>>;
+    afterEach(async () => env && (await env.em.close()));
+
+    const createLive = async (n: number, advanced?: Record<string, unknown>) => {
+        const r = await env.call("CreateLiveDigitalHumanAgentInstance", {
+            AgentId: "agent-1",
+            DigitalHuman: { DigitalHumanId: "dh" },
+            RTC: { RoomId: "r", AgentStreamId: `live${n}`, AgentUserId: `live${n}` },
+            ...(advanced ? { AdvancedConfig: advanced } : {}),
+        });
+        expect(r.code).to.equal(0);
+        return r.data.AgentInstanceId as string;
+    };
+
+    it("is on without the maxIdleTime option: default 900 s, counted from the last SendAgentInstanceTTS", async () => {
+        env = await withClock();
+        const t0 = env.clock.t;
+        const byDefault = await createLive(1);
+        const driven = await createLive(2);
+        const plain = await env.create(3);
+        env.clock.t = t0 + 600_000;
+        expect((await env.call("SendAgentInstanceTTS", { AgentInstanceId: driven, Text: "still here" })).code).to.equal(0);
+        env.clock.t = t0 + 899_999;
+        expect(env.em.instance(byDefault)!.state).to.equal("live");
+        env.clock.t = t0 + 900_000;
+        expect(env.em.instance(byDefault)).to.include({ state: "deleted", deletedReason: "idle", deletedAt: t0 + 900_000 });
+        expect(env.em.instance(driven)!.state).to.equal("live", "the TTS call restarted its idle time");
+        env.clock.t = t0 + 1_500_000;
+        expect((await env.call("QueryAgentInstanceStatus", { AgentInstanceId: driven })).code).to.equal(410001002);
+        expect(env.em.instance(plain)!.state).to.equal("live", "other instances keep the user-presence rule (off)");
+    });
+
+    it("a user in the room does not keep it: only TTS drives it; AdvancedConfig.MaxIdleTime is 30..86400", async () => {
+        env = await withClock({ maxIdleTime: true });
+        const t0 = env.clock.t;
+        const id = await createLive(1, { MaxIdleTime: 30 });
+        env.em.setUserPresent(id, true);
+        env.clock.t = t0 + 30_000;
+        expect(env.em.instance(id)).to.include({ state: "deleted", deletedReason: "idle" });
+        for (const bad of [29, 86401]) {
+            const r = await env.call("CreateLiveDigitalHumanAgentInstance", {
+                AgentId: "agent-1",
+                DigitalHuman: { DigitalHumanId: "dh" },
+                RTC: { RoomId: "r", AgentStreamId: "x", AgentUserId: "x" },
+                AdvancedConfig: { MaxIdleTime: bad },
+            });
+            expect(r.code).to.equal(410000003);
+            expect(r.json!.Message).to.contain("AdvancedConfig.MaxIdleTime");
+        }
+    });
+});
+
 describe("emulator: graceful shutdown under sinon fake timers", () => {
     let em: Emulator;
     let clock: sinon.SinonFakeTimers | undefined;

@@ -54,8 +54,12 @@ describe("emulator: instances", () => {
             const r = await zego(ctx.url, "CreateDigitalHumanAgentInstance", instanceBody(1, { DigitalHuman: dh }));
             expect(r.code).to.equal(0);
             expect(r.data.AgentInstanceId).to.match(/^\d{19}$/);
+            // The documented shape: the docs' response example decodes to {DigitalHumanId, Streams: [...]}.
             const config = JSON.parse(Buffer.from(r.data.DigitalHumanConfig, "base64").toString("utf8"));
-            expect(config).to.include({ DigitalHumanId: "dh-1", AgentInstanceId: r.data.AgentInstanceId });
+            expect(config).to.deep.equal({
+                DigitalHumanId: "dh-1",
+                Streams: [{ RoomId: "room1", StreamId: "agent_stream_1", EncodeCode: "H264", ConfigId: "web" }],
+            });
             const noDh = await zego(ctx.url, "CreateDigitalHumanAgentInstance", instanceBody(2));
             expect(noDh.json!.Message).to.contain("DigitalHuman");
             const disabled = await zego(
@@ -79,6 +83,65 @@ describe("emulator: instances", () => {
             expect((await zego(ctx.url, "SendAgentInstanceTTS", { AgentInstanceId: id, Text: "hi" })).code).to.equal(0);
             expect((await zego(ctx.url, "InterruptAgentInstance", { AgentInstanceId: id })).code).to.equal(410001049);
             expect((await zego(ctx.url, "DeleteAgentInstance", { AgentInstanceId: id })).code).to.equal(0);
+        });
+
+        it("digital humans have their own limit (410001031), apart from the instances' (410000011)", async () => {
+            const dh = (n: number) => instanceBody(n, { DigitalHuman: { DigitalHumanId: "dh-1" } });
+            const live = (n: number) => ({
+                AgentId: "agent-1",
+                DigitalHuman: { DigitalHumanId: "dh-1" },
+                RTC: { ...rtc(n), UserStreamId: undefined },
+            });
+            ctx.em.setOptions({ digitalHumanConcurrencyLimit: 2 });
+            const plain = [await createInstance(ctx.url, 1), await createInstance(ctx.url, 2), await createInstance(ctx.url, 3)];
+            expect((await zego(ctx.url, "CreateDigitalHumanAgentInstance", dh(4))).code).to.equal(
+                0,
+                "the instance pool is full, not theirs",
+            );
+            expect((await zego(ctx.url, "CreateLiveDigitalHumanAgentInstance", live(5))).code).to.equal(0);
+            const over = await zego(ctx.url, "CreateDigitalHumanAgentInstance", dh(6));
+            expect(over.code).to.equal(410001031);
+            expect(over.json!.Message).to.contain("limit is 2");
+            expect((await zego(ctx.url, "CreateLiveDigitalHumanAgentInstance", live(6))).code).to.equal(410001031);
+            expect((await zego(ctx.url, "CreateAgentInstance", instanceBody(6))).code).to.equal(410000011);
+            expect((await zego(ctx.url, "DeleteAgentInstance", { AgentInstanceId: plain[0] })).code).to.equal(0);
+            expect((await zego(ctx.url, "CreateDigitalHumanAgentInstance", dh(6))).code).to.equal(
+                410001031,
+                "a freed instance slot is not theirs",
+            );
+            expect(ctx.em.options().digitalHumanConcurrencyLimit).to.equal(2);
+        });
+
+        it("a digital human's AgentStreamId in use → 410001030, nothing created, nobody kicked", async () => {
+            const first = await createInstance(ctx.url, 1);
+            const dh = { DigitalHumanId: "dh-1" };
+            const sameStream = await zego(
+                ctx.url,
+                "CreateDigitalHumanAgentInstance",
+                instanceBody(2, { RTC: { ...rtc(2), AgentStreamId: "agent_stream_1" }, DigitalHuman: dh }),
+            );
+            expect(sameStream.code).to.equal(410001030);
+            expect(sameStream.json!.Message).to.contain("agent_stream_1");
+            const live = await zego(ctx.url, "CreateLiveDigitalHumanAgentInstance", {
+                AgentId: "agent-1",
+                DigitalHuman: dh,
+                RTC: { RoomId: "r", AgentStreamId: "agent_stream_1", AgentUserId: "agent_user_1" },
+            });
+            expect(live.code).to.equal(410001030);
+            expect(ctx.em.instances().map((i) => [i.agentInstanceId, i.state])).to.deep.equal([[first, "live"]]);
+        });
+
+        it("a CDN-only live digital human: DigitalHumanConfig has no stream", async () => {
+            const r = await zego(ctx.url, "CreateLiveDigitalHumanAgentInstance", {
+                AgentId: "agent-1",
+                DigitalHuman: { DigitalHumanId: "dh-2", ConfigId: "mobile" },
+                CDN: { Url: "rtmp://push.example.com/live/key" },
+            });
+            expect(r.code).to.equal(0);
+            expect(JSON.parse(Buffer.from(r.data.DigitalHumanConfig, "base64").toString("utf8"))).to.deep.equal({
+                DigitalHumanId: "dh-2",
+                Streams: [],
+            });
         });
 
         it("concurrency limit across live + shutting-down instances → 410000011", async () => {
@@ -299,6 +362,27 @@ describe("emulator: instances", () => {
             expect(badRole.json!.Message).to.contain("Messages[0].Role");
             expect((await zego(ctx.url, "ResetAgentInstanceMsgList", { AgentInstanceId: id })).code).to.equal(0);
             expect((await zego(ctx.url, "GetAgentInstanceMsgList", { AgentInstanceId: id })).data.Total).to.equal(0);
+        });
+
+        it("the listening Sequence grows per UserId (each user/device independently), not per instance", async () => {
+            const walkie = await createInstance(ctx.url, 1, { AdvancedConfig: { CommunicationMode: 2 } });
+            const listen = (action: string, body: Record<string, unknown>) => zego(ctx.url, action, { AgentInstanceId: walkie, ...body });
+            expect((await listen("StartListening", { UserId: "alice", Sequence: 7 })).code).to.equal(0);
+            expect((await listen("StopListening", { UserId: "bob", Sequence: 1 })).code).to.equal(0, "bob's count is his own");
+            expect((await listen("StartListening", { UserId: "bob", Sequence: 1 })).code).to.equal(410001043);
+            const stale = await listen("StopListening", { UserId: "alice", Sequence: 7 });
+            expect(stale.code).to.equal(410001043);
+            expect(stale.json!.Message).to.contain('"alice"');
+            expect((await listen("StopListening", { UserId: "alice", Sequence: 8 })).code).to.equal(0);
+        });
+
+        it("AddAgentInstanceMsg needs only AgentInstanceId (add-agent-instance-msg.yaml)", async () => {
+            const id = await createInstance(ctx.url, 1);
+            expect((await zego(ctx.url, "AddAgentInstanceMsg", { AgentInstanceId: id })).code).to.equal(0);
+            expect((await zego(ctx.url, "GetAgentInstanceMsgList", { AgentInstanceId: id })).data).to.deep.equal({
+                Total: 0,
+                MessageList: [],
+            });
         });
 
         it("Start/StopListening need CommunicationMode 2 (410001042) and a growing Sequence (410001043)", async () => {

@@ -531,7 +531,10 @@ describe("provider integration: AgentInstance against the emulator", function ()
 
             expect(typeof outs.digitalHumanConfig).to.equal("string");
             const decoded = JSON.parse(Buffer.from(outs.digitalHumanConfig as string, "base64").toString("utf8")) as Props;
-            expect(decoded).to.include({ AgentInstanceId: id, DigitalHumanId: "dh_001", ConfigId: "web", RoomId: "room_1" });
+            expect(decoded).to.deep.equal({
+                DigitalHumanId: "dh_001",
+                Streams: [{ RoomId: "room_1", StreamId: "agent_stream_1", EncodeCode: "H264", ConfigId: "web" }],
+            });
             expect(outs).to.include({ agentInstanceId: id, status: "IDLE", appId: APP_ID });
             const [created] = requestsOf(ctx.em, "CreateDigitalHumanAgentInstance");
             expect((created.body as Props).DigitalHuman).to.deep.equal({ DigitalHumanId: "dh_001", ConfigId: "web" });

@@ -136,6 +136,7 @@ describe("client: retry policy", () => {
                 "RegisterAgent",
                 "CreateAgentInstance",
                 "CreateDigitalHumanAgentInstance",
+                "CreateLiveDigitalHumanAgentInstance",
                 "SendAgentInstanceLLM",
                 "SendAgentInstanceTTS",
                 "AddAgentInstanceMsg",
@@ -145,6 +146,7 @@ describe("client: retry policy", () => {
                 "RegisterAgent",
                 "CreateAgentInstance",
                 "CreateDigitalHumanAgentInstance",
+                "CreateLiveDigitalHumanAgentInstance",
             ]);
             expect(
                 unsafeToRepeat({

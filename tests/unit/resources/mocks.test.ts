@@ -10,7 +10,7 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import * as sinon from "sinon";
-import { Agent, AgentArgs, AgentInstance, DigitalHumanAgentInstance } from "../../../provider";
+import { Agent, AgentArgs, AgentInstance, DigitalHumanAgentInstance, LiveDigitalHumanAgentInstance } from "../../../provider";
 import { withSecretOutputs } from "../../../provider/resources/inputs";
 import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN, validInstanceArgs } from "../../fixtures/args";
 
@@ -41,7 +41,7 @@ describe("resource classes under pulumi.runtime.setMocks", function () {
                     const state: Props = { ...args.inputs };
                     if (args.type.endsWith("AgentInstance"))
                         Object.assign(state, { agentInstanceId: `${args.name}-instance`, status: "IDLE" });
-                    if (args.type.endsWith(":DigitalHumanAgentInstance")) state.digitalHumanConfig = "ZW11bGF0ZWQ=";
+                    if (args.type.endsWith("DigitalHumanAgentInstance")) state.digitalHumanConfig = "ZW11bGF0ZWQ=";
                     return { id: `${args.name}-id`, state };
                 },
                 call(args) {
@@ -168,6 +168,27 @@ describe("resource classes under pulumi.runtime.setMocks", function () {
         expectProviderInput(reg.inputs);
         // The engine applies additionalSecretOutputs to what it returns; the mock monitor does not, so
         // the secrecy of res.digitalHumanConfig itself cannot be observed here (the e2e tests check state).
+        expect(await valueOf(res.digitalHumanConfig)).to.equal("ZW11bGF0ZWQ=");
+    });
+
+    it("LiveDigitalHumanAgentInstance: its type token, rtc/cdn inputs, TTS credentials hoisted, digitalHumanConfig secret", async () => {
+        const tts = { vendor: "Minimax", params: { app: { api_key: "live-tts-KEY-5c1d" }, model: "speech-02" } };
+        const res = new LiveDigitalHumanAgentInstance("live-m5", {
+            agentId: "demo_agent",
+            digitalHuman: { digitalHumanId: "xiaozhi" },
+            cdn: { url: "rtmp://push.example.com/live/k" },
+            tts,
+            advancedConfig: { maxIdleTime: 900 },
+        });
+        const reg = await registrationOf(res, "live-m5");
+
+        expect(reg.type).to.equal("pulumi-nodejs:dynamic/zego:LiveDigitalHumanAgentInstance");
+        expect(reg.additionalSecretOutputs).to.deep.equal(["secrets", "digitalHumanConfig"]);
+        expect(reg.inputs.cdn).to.deep.equal({ url: "rtmp://push.example.com/live/k" });
+        expect(reg.inputs.tts).to.deep.equal({ vendor: "Minimax", params: { model: "speech-02" } });
+        expect(pulumi.runtime.unwrapRpcSecret(reg.inputs.secrets)).to.deep.equal({ "tts.params.app": tts.params.app });
+        expect(JSON.stringify({ ...reg.inputs, secrets: undefined })).to.not.contain("live-tts-KEY-5c1d");
+        expectProviderInput(reg.inputs);
         expect(await valueOf(res.digitalHumanConfig)).to.equal("ZW11bGF0ZWQ=");
     });
 

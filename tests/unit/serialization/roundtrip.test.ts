@@ -11,7 +11,7 @@ import { LLM_API_KEY } from "../../fixtures/args";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString: (code: string) => { handler: () => pulumi.dynamic.ResourceProvider } = require("require-from-string");
 
-const KINDS: ResourceKind[] = ["AgentInstance", "DigitalHumanAgentInstance", "Agent"];
+const KINDS: ResourceKind[] = ["AgentInstance", "DigitalHumanAgentInstance", "LiveDigitalHumanAgentInstance", "Agent"];
 const SERVER_SECRET = "0123456789abcdef0123456789abcdef";
 
 describe("serialized provider (__provider)", () => {
