@@ -207,13 +207,7 @@ function faultsActive(emulator: EmulatorHandle): boolean {
 
 async function liveInState(run: EngineRun, emulator: EmulatorHandle | undefined, operation: string): Promise<void> {
     if (emulator === undefined) return;
-    let ids: string[] = [];
-    try {
-        const latest = JSON.parse(await run.exportState()).checkpoint?.latest ?? {};
-        ids = ((latest.resources ?? []) as { id?: string }[]).map((r) => r.id ?? "");
-    } catch {
-        // No state file yet: nothing is in state.
-    }
+    const ids = (await latestCheckpoint(run)).resources.map((r) => r.id ?? "");
     const missing = emulator
         .liveInstances()
         .map((i) => i.agentInstanceId)
@@ -233,4 +227,23 @@ export function assertNoSecrets(texts: string[], secrets: string[]): void {
             }
         }
     }
+}
+
+export interface StateResource {
+    urn: string;
+    type: string;
+    id?: string;
+    outputs?: Record<string, unknown>;
+    initErrors?: string[];
+}
+
+/** The latest checkpoint as the backend stores it (secrets stay encrypted); empty before the first operation. */
+export async function latestCheckpoint(run: EngineRun): Promise<{ resources: StateResource[]; pendingOperations: unknown[] }> {
+    let latest: { resources?: StateResource[]; pending_operations?: unknown[] } = {};
+    try {
+        latest = JSON.parse(await run.exportState()).checkpoint?.latest ?? {};
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+    return { resources: latest.resources ?? [], pendingOperations: latest.pending_operations ?? [] };
 }
