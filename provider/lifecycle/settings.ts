@@ -27,6 +27,7 @@ export const CONFIG_KEYS = {
     endpoint: "zego:endpoint",
     maxRequestsPerSecond: "zego:maxRequestsPerSecond",
     requestTimeoutMs: "zego:requestTimeoutMs",
+    throttleDeadlineSeconds: "zego:throttleDeadlineSeconds",
     gracefulShutdown: "zego:gracefulShutdown",
     gracefulShutdownTimeout: "zego:gracefulShutdownTimeout",
     waitForDeletion: "zego:waitForDeletion",
@@ -40,6 +41,7 @@ export const ENV_VARS = {
     endpoint: "ZEGO_ENDPOINT",
     maxRequestsPerSecond: "ZEGO_MAX_REQUESTS_PER_SECOND",
     requestTimeoutMs: "ZEGO_REQUEST_TIMEOUT_MS",
+    throttleDeadlineSeconds: "ZEGO_THROTTLE_DEADLINE_SECONDS",
     gracefulShutdown: "ZEGO_GRACEFUL_SHUTDOWN",
     gracefulShutdownTimeout: "ZEGO_GRACEFUL_SHUTDOWN_TIMEOUT",
     waitForDeletion: "ZEGO_WAIT_FOR_DELETION",
@@ -100,6 +102,8 @@ export interface Connection {
     maxRequestsPerSecond?: number;
     /** Per attempt, in milliseconds (the client's timeoutMs; its default when absent). */
     requestTimeoutMs?: number;
+    /** How long throttled requests are retried (the client's retry.throttleDeadlineMs / 1000; its default when absent). */
+    throttleDeadlineSeconds?: number;
 }
 
 /** Where calls go, without the secret: safe to compare, print and store. */
@@ -143,6 +147,7 @@ export function requireConnection(): Connection {
         region: setting("region"),
         maxRequestsPerSecond: parsed("maxRequestsPerSecond") as number | undefined,
         requestTimeoutMs: parsed("requestTimeoutMs") as number | undefined,
+        throttleDeadlineSeconds: parsed("throttleDeadlineSeconds") as number | undefined,
     };
 }
 
@@ -177,6 +182,7 @@ const PARSERS: Record<Key, Parser> = {
     endpoint: (text) => text,
     maxRequestsPerSecond: (text, source) => parseNumber(source, text, 0, 10000),
     requestTimeoutMs: (text, source) => parseNumber(source, text, 1, 600000),
+    throttleDeadlineSeconds: (text, source) => parseNumber(source, text, 1, 86400),
     gracefulShutdown: (text, source) => parseBool(source, text),
     gracefulShutdownTimeout: (text, source) => parseTimeout(source, text),
     waitForDeletion: (text, source) => parseBool(source, text),
