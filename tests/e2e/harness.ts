@@ -26,6 +26,13 @@ export interface EngineRun {
     outputs(): Promise<OutputMap>;
     /** What the invariants checked so far (for the harness's own tests). */
     readonly checked: InvariantLog;
+    /**
+     * False: an up does not run refresh + preview itself (a test that counts an up's own requests
+     * sets this, then calls checkConverged() after counting).
+     */
+    convergeAfterUp: boolean;
+    /** Refresh, then preview with expectNoChanges: the stack has converged. */
+    checkConverged(): Promise<void>;
 }
 
 export interface InvariantLog {
@@ -36,6 +43,9 @@ export interface InvariantLog {
     /** Successful ups followed by refresh + preview(expectNoChanges). */
     converged: number;
 }
+
+/** Stacks running now, per emulator URL: with several at once, another stack's instances are live too. */
+const activeRuns = new Map<string, number>();
 
 /** Emulators started by startTestEmulator, by URL: withStack finds a stack's emulator from its zego:endpoint. */
 const emulatorsByUrl = new Map<string, EmulatorHandle>();
@@ -96,10 +106,17 @@ export async function withStack(
         },
         outputs: () => stack.outputs(),
         checked: { liveInState: 0, previewEqualsUp: 0, converged: 0 },
+        convergeAfterUp: true,
+        checkConverged: async () => undefined,
     };
     // Looked up at each check: a test may replace the emulator at the same URL.
     const url = String(config["zego:endpoint"]?.value ?? "");
-    const destroy = checkInvariants(run, () => emulatorsByUrl.get(url));
+    const destroy = checkInvariants(
+        run,
+        () => emulatorsByUrl.get(url),
+        () => (activeRuns.get(url) ?? 0) > 1,
+    );
+    activeRuns.set(url, (activeRuns.get(url) ?? 0) + 1);
     let leftBehind: InvariantError | undefined;
     let cleaned = false;
     try {
@@ -118,6 +135,7 @@ export async function withStack(
         }
         await stack.workspace.removeStack(stackName).catch(() => undefined);
         env.cleanup();
+        activeRuns.set(url, (activeRuns.get(url) ?? 1) - 1);
     }
     if (leftBehind) throw leftBehind;
 }
@@ -135,14 +153,16 @@ type Destroy = Stack["destroy"];
 /**
  * Issue 9's invariants, checked after every engine operation a test runs through `run.stack`
  * (up, preview, refresh, destroy), success or failure:
- * - every instance live in the emulator is in the stack's state (nothing left behind);
+ * - every instance live in the emulator is in the stack's state (nothing left behind); while other
+ *   stacks run on the same emulator at once their instances are live too, so it is checked only
+ *   when this stack is alone there;
  * - before each up, a preview of the same program; when the up succeeds, its changes equal the
  *   preview's plan (preview = up);
  * - after each successful up: refresh, then preview with expectNoChanges (the stack converges).
  *   Skipped while the emulator injects faults: the extra requests would shift its seeded sequence.
  * Returns the original destroy, wrapped for the live-in-state check, for the cleanup.
  */
-function checkInvariants(run: EngineRun, emulatorNow: () => EmulatorHandle | undefined): Destroy {
+function checkInvariants(run: EngineRun, emulatorNow: () => EmulatorHandle | undefined, shared: () => boolean): Destroy {
     const stack = run.stack;
     const original = {
         up: stack.up.bind(stack),
@@ -155,10 +175,10 @@ function checkInvariants(run: EngineRun, emulatorNow: () => EmulatorHandle | und
         try {
             result = await call();
         } catch (e) {
-            await liveInState(run, emulatorNow(), `${operation} (failed)`);
+            if (!shared()) await liveInState(run, emulatorNow(), `${operation} (failed)`);
             throw e;
         }
-        await liveInState(run, emulatorNow(), operation);
+        if (!shared()) await liveInState(run, emulatorNow(), operation);
         return result;
     };
     const quiet = { onOutput: run.onOutput };
@@ -179,15 +199,16 @@ function checkInvariants(run: EngineRun, emulatorNow: () => EmulatorHandle | und
         }
         run.checked.previewEqualsUp++;
         const emulator = emulatorNow();
-        if (emulator === undefined || !faultsActive(emulator)) {
-            await afterEach("refresh after up", () => original.refresh(quiet));
-            await afterEach("preview after refresh", () => original.preview({ ...quiet, expectNoChanges: true })).catch((e: Error) => {
-                throw new InvariantError(`after up and refresh, preview still wants changes:\n${e.message.slice(-3000)}`);
-            });
-            run.checked.converged++;
-        }
+        if (run.convergeAfterUp && (emulator === undefined || !faultsActive(emulator))) await run.checkConverged();
         return result;
     }) as Up;
+    run.checkConverged = async () => {
+        await afterEach("refresh after up", () => original.refresh(quiet));
+        await afterEach("preview after refresh", () => original.preview({ ...quiet, expectNoChanges: true })).catch((e: Error) => {
+            throw new InvariantError(`after up and refresh, preview still wants changes:\n${e.message.slice(-3000)}`);
+        });
+        run.checked.converged++;
+    };
     return stack.destroy;
 }
 
