@@ -9,11 +9,13 @@ import { AGENT } from "../schema/api";
 import { checkArgs, failuresForEngine, userArgs } from "../schema/resources";
 import { SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import type { AgentConfig } from "../schema/types";
-import { clientForExisting, clientForNew } from "./clients";
-import { classifyChanges, topLevel } from "./diff";
+import { clientForExisting, clientForNew, withCredentialAdvice } from "./clients";
+import { classifyChanges, refuseIfAny, topLevel } from "./diff";
 import { stderrLogger } from "./log";
 import { LifecycleProvider, pick, Props, withoutPlumbing } from "./provider";
+import { validateSettings } from "./settings";
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
+import { targetReplaces } from "./target";
 
 const API_FIELDS = Object.keys(AGENT.fields);
 
@@ -23,14 +25,20 @@ function agentConfig(args: Props): AgentConfig {
 
 export const agentProvider: LifecycleProvider = {
     async check(_olds, news) {
+        validateSettings();
         return { inputs: news, failures: failuresForEngine(checkArgs("Agent", userArgs("Agent", news)), news) };
     },
 
-    async diff(_id, olds, news) {
-        const changes = classifyChanges("Agent", migrate(olds), news);
-        if (changes.length === 0) return { changes: false };
+    async diff(id, olds, news) {
+        const state = migrate(olds);
+        const changes = classifyChanges("Agent", state, news);
+        refuseIfAny(changes, `agent ${id}`);
         const replaces = [...new Set(changes.filter((c) => c.kind === "replace").map((c) => topLevel(c.path)))];
-        return { changes: true, replaces };
+        // A new endpoint: register there. Same app, so the AgentId is taken until the old one is unregistered.
+        const moved = targetReplaces(state, `agent ${id}`);
+        if (changes.length === 0 && moved.length === 0) return { changes: false };
+        if (moved.length === 0) return { changes: true, replaces };
+        return { changes: true, replaces: [...replaces, ...moved], deleteBeforeReplace: true };
     },
 
     async create(inputs) {
@@ -65,7 +73,7 @@ export const agentProvider: LifecycleProvider = {
     async read(id, props) {
         const state = migrate(props);
         const client = clientForExisting(state, `agent ${id}`);
-        const found = (await client.queryAgents([id])).find((a) => a.agentId === id);
+        const found = (await withCredentialAdvice(() => client.queryAgents([id]))).find((a) => a.agentId === id);
         if (!found) return {};
         // Refresh what the service holds now, credentials marked secret (the engine keeps the marks of the old state too).
         const live = withCredentialsSecret({ name: found.name, llm: found.llm, tts: found.tts, asr: found.asr }) as Props;
@@ -78,7 +86,9 @@ export const agentProvider: LifecycleProvider = {
     async update(id, olds, news) {
         const state = migrate(olds);
         const args = userArgs("Agent", news);
-        const apiChange = classifyChanges("Agent", state, news).some((c) => c.kind === "update");
+        const changes = classifyChanges("Agent", state, news);
+        refuseIfAny(changes, `agent ${id}`);
+        const apiChange = changes.some((c) => c.kind === "update");
         // UpdateAgent replaces LLM, TTS and ASR whole, so always send the complete declared config.
         if (apiChange) await clientForExisting(state, `agent ${id}`).updateAgent(agentConfig(args));
         return {
@@ -95,7 +105,7 @@ export const agentProvider: LifecycleProvider = {
     async delete(id, props) {
         const state = migrate(props);
         try {
-            await clientForExisting(state, `agent ${id}`).unregisterAgent(id);
+            await withCredentialAdvice(() => clientForExisting(state, `agent ${id}`).unregisterAgent(id));
         } catch (e) {
             if ((e as { code?: unknown }).code !== Code.AgentNotFound) throw e;
             stderrLogger(`agent ${id} was already unregistered`);

@@ -13,13 +13,20 @@ import type {
 } from "../schema/types";
 import { isUnknown } from "../schema/unknown";
 import { isPlainObject } from "../schema/validate";
-import { clientForExisting, clientForNew, configuredEndpoint } from "./clients";
+import { clientForExisting, clientForNew, withCredentialAdvice } from "./clients";
 import { deleteAgentInstance } from "./deletion";
 import { classifyChanges, topLevel } from "./diff";
 import { stderrLogger } from "./log";
 import { LifecycleProvider, PartialCreateError, pick, Props, withoutPlumbing } from "./provider";
-import { deleteWaitMarginSeconds, deletionSettingsWithoutEnv, effectiveDeletionSettings, OwnDeletionSettings } from "./settings";
+import {
+    deleteWaitMarginSeconds,
+    deletionSettingsWithoutEnv,
+    effectiveDeletionSettings,
+    OwnDeletionSettings,
+    validateSettings,
+} from "./settings";
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
+import { targetReplaces } from "./target";
 
 type InstanceKind = Extract<ResourceKind, "AgentInstance" | "DigitalHumanAgentInstance" | "LiveDigitalHumanAgentInstance">;
 
@@ -46,19 +53,17 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
 
     return {
         async check(_olds, news) {
+            validateSettings();
             const failures = failuresForEngine(checkArgs(kind, userArgs(kind, news)), news);
             return { inputs: news, failures };
         },
 
-        async diff(_id, olds, news) {
+        async diff(id, olds, news) {
             const state = migrate(olds);
             const changes = classifyChanges(kind, state, news);
             const replaces = new Set(changes.filter((c) => c.kind === "replace").map((c) => topLevel(c.path)));
-            // A change of ZEGO app or endpoint moves the instance: it must be created anew there.
-            const target = configuredEndpoint();
-            if (target.appId !== undefined && typeof state.appId === "number" && target.appId !== state.appId) replaces.add("appId");
-            if (target.endpoint !== undefined && typeof state.endpoint === "string" && target.endpoint !== state.endpoint)
-                replaces.add("endpoint");
+            // A change of endpoint moves the instance: it must be created anew there.
+            for (const key of targetReplaces(state, `${label} ${id}`)) replaces.add(key);
             if (changes.length === 0 && replaces.size === 0) return { changes: false };
             return {
                 changes: true,
@@ -70,6 +75,8 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
         async create(inputs) {
             const args = userArgs(kind, inputs);
             const client = clientForNew();
+            // Everything that can fail is worked out before the create: after it, only a PartialCreateError may be thrown.
+            const deletion = deletionSettingsWithoutEnv(ownDeletionSettings(args));
             const body = pick(args, API_FIELDS);
             const created =
                 kind === "AgentInstance"
@@ -84,7 +91,7 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
                 status: "UNKNOWN",
                 appId: client.appId,
                 endpoint: client.endpoint,
-                deletion: deletionSettingsWithoutEnv(ownDeletionSettings(args)),
+                deletion,
                 stateVersion: STATE_VERSION,
                 ...("digitalHumanConfig" in created ? { digitalHumanConfig: created.digitalHumanConfig } : {}),
             };
@@ -104,7 +111,7 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
             const client = clientForExisting(state, `${label} ${id}`);
             let status: string;
             try {
-                status = (await client.queryAgentInstanceStatus(id)).status;
+                status = (await withCredentialAdvice(() => client.queryAgentInstanceStatus(id))).status;
             } catch (e) {
                 const code = (e as { code?: unknown }).code;
                 // Gone: auto-deleted after MaxIdleTime, or deleted elsewhere. An empty result drops it from state.
@@ -120,6 +127,7 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
             const state = migrate(olds);
             const args = userArgs(kind, news);
             const changes = classifyChanges(kind, state, news).filter((c) => c.kind === "update");
+            const deletion = deletionSettingsWithoutEnv(ownDeletionSettings(args));
             const request: UpdateAgentInstanceRequest = { agentInstanceId: id };
             const apiChange = changes.length > 0;
             for (const change of changes) {
@@ -128,9 +136,11 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
                 else (request as unknown as Props)[key] = args[key];
             }
             let status = state.status;
-            if (apiChange) {
+            // "UNKNOWN": the create's status query failed (a partial create); this update, which the engine
+            // runs for such a resource, settles it.
+            if (apiChange || status === "UNKNOWN") {
                 const client = clientForExisting(state, `${label} ${id}`);
-                await client.updateAgentInstance(request);
+                if (apiChange) await client.updateAgentInstance(request);
                 status = (await client.queryAgentInstanceStatus(id)).status;
             }
             const outs: Props = {
@@ -139,7 +149,7 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
                 status,
                 appId: state.appId,
                 endpoint: state.endpoint,
-                deletion: deletionSettingsWithoutEnv(ownDeletionSettings(args)),
+                deletion,
                 stateVersion: STATE_VERSION,
                 ...(state.digitalHumanConfig !== undefined ? { digitalHumanConfig: state.digitalHumanConfig } : {}),
             };
@@ -151,11 +161,8 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
             const own = ownDeletionSettings(userArgs(kind, state));
             const settings = effectiveDeletionSettings(own);
             const client = clientForExisting(state, `${label} ${id}`);
-            await deleteAgentInstance(client, id, {
-                settings,
-                marginSeconds: deleteWaitMarginSeconds(),
-                log: stderrLogger,
-            });
+            const marginSeconds = deleteWaitMarginSeconds();
+            await withCredentialAdvice(() => deleteAgentInstance(client, id, { settings, marginSeconds, log: stderrLogger }));
         },
     };
 }

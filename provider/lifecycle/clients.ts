@@ -8,7 +8,8 @@ import { ZegoClient } from "../client/client";
 import { resolveEndpoint } from "../client/regions";
 import { Logger, stderrLogger } from "./log";
 import { ZegoConfigError } from "../client/errors";
-import { CONFIG_KEYS, ENV_VARS, Connection, SettingsError, configuredTarget, requireConnection } from "./settings";
+import { Code } from "../client/codes";
+import { CONFIG_KEYS, ENV_VARS, Connection, SettingsError, configuredTarget, endpointProblem, requireConnection } from "./settings";
 
 const clients = new Map<string, ZegoClient>();
 
@@ -46,8 +47,7 @@ function configuredEndpointUrl(endpoint: string | undefined, region: string | un
         return resolveEndpoint({ endpoint, region });
     } catch (e) {
         if (e instanceof ZegoConfigError && (e.option === "endpoint" || e.option === "region")) {
-            const reason = e.message.replace(/^Invalid ZEGO client option "[^"]*": /, "");
-            throw new SettingsError(`Invalid ${CONFIG_KEYS[e.option]} / ${ENV_VARS[e.option]}: ${reason}`);
+            throw new SettingsError(endpointProblem(e));
         }
         throw e;
     }
@@ -67,12 +67,38 @@ export function clientForExisting(state: { appId?: unknown; endpoint?: unknown }
     if (typeof state.appId === "number" && state.appId !== connection.appId) {
         throw new SettingsError(
             `${what} belongs to ZEGO app ${state.appId}, but the configured credentials are for app ${connection.appId}. ` +
-                `Set zego:appId / zego:serverSecret (or ${ENV_VARS.appId} / ${ENV_VARS.serverSecret}) to that app's credentials.`,
+                `Set ${CONFIG_KEYS.appId} and ${CONFIG_KEYS.serverSecret} to that app's credentials. ${STALE_CONFIG_ADVICE}`,
         );
     }
     const override = process.env[ENV_VARS.endpoint];
     const endpoint = override || (typeof state.endpoint === "string" ? state.endpoint : undefined);
     return clientFor(connection, endpoint);
+}
+
+/**
+ * Where credentials changed in stack config take effect. Verified with the real engine
+ * (tests/e2e/lifecycle.test.ts): `destroy` and `refresh` configure the provider with the stack
+ * config of the last update, and stack config wins over ZEGO_* variables.
+ */
+export const STALE_CONFIG_ADVICE =
+    `\`pulumi destroy\` and \`pulumi refresh\` use the stack config of the last \`pulumi up\`, not the current one, ` +
+    `and ${ENV_VARS.appId} / ${ENV_VARS.serverSecret} apply only when the stack config has no value: ` +
+    `after changing credentials run \`pulumi up\` first, or \`pulumi destroy --run-program\` (Automation API: destroy({ runProgram: true })).`;
+
+/** Codes that mean "these credentials are not accepted". */
+const AUTH_CODES: ReadonlySet<number> = new Set([Code.SignatureError, 100000010, 410000005]);
+
+/** Run a call on an existing resource; a refusal of the credentials gets the advice above. */
+export async function withCredentialAdvice<T>(call: () => Promise<T>): Promise<T> {
+    try {
+        return await call();
+    } catch (e) {
+        const code = (e as { code?: unknown }).code;
+        if (typeof code === "number" && AUTH_CODES.has(code)) {
+            (e as Error).message = `${(e as Error).message}. ${STALE_CONFIG_ADVICE}`;
+        }
+        throw e;
+    }
 }
 
 /** The endpoint new resources would use now, if credentials are configured (diff uses it; never throws). */

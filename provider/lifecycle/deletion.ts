@@ -6,7 +6,7 @@
  * instance after an interrupted destroy) is waited for.
  */
 import { Code } from "../client/codes";
-import { DeletionSettings } from "./settings";
+import { DeletionSettings, MAX_GRACEFUL_SHUTDOWN_SECONDS } from "./settings";
 import { Logger } from "./log";
 
 /** The client calls delete needs (a ZegoClient satisfies it). */
@@ -56,6 +56,8 @@ export async function deleteAgentInstance(
     const started = now();
     const graceful = settings.gracefulShutdown;
     const timeout = settings.gracefulShutdownTimeout;
+    /** A graceful shutdown started earlier (an interrupted destroy) runs with the timeout sent then, not today's. */
+    let resumed = false;
 
     log(
         graceful
@@ -75,23 +77,34 @@ export async function deleteAgentInstance(
             return { outcome: "already-gone", waitedMs: now() - started };
         }
         if (code !== Code.ShuttingDown) throw e;
-        log(`agent instance ${agentInstanceId} is already shutting down (ZEGO ${Code.ShuttingDown}); waiting for it`);
+        resumed = true;
     }
     if (!settings.waitForDeletion) {
         log(`delete of agent instance ${agentInstanceId} requested; not waiting (waitForDeletion=false)`);
         return { outcome: "requested", waitedMs: now() - started };
     }
 
-    const budgetSeconds = (graceful ? timeout : 0) + options.marginSeconds;
+    // A resumed shutdown may have been sent with any timeout up to ZEGO's maximum: wait for that.
+    const graceSeconds = resumed ? Math.max(MAX_GRACEFUL_SHUTDOWN_SECONDS, graceful ? timeout : 0) : graceful ? timeout : 0;
+    const budgetSeconds = graceSeconds + options.marginSeconds;
+    if (resumed) {
+        log(
+            `agent instance ${agentInstanceId} is already shutting down (ZEGO ${Code.ShuttingDown}); waiting for it up to ${budgetSeconds} s ` +
+                `(an earlier delete started it with a timeout of up to ${MAX_GRACEFUL_SHUTDOWN_SECONDS} s, ZEGO's maximum, whatever today's settings; plus the margin of ${options.marginSeconds} s)`,
+        );
+    }
     const deadline = started + budgetSeconds * 1000;
     const pollInterval = options.pollIntervalMs ?? 500;
     const progressInterval = options.progressIntervalMs ?? 5000;
     let lastProgress = started;
     let lastStatus: string | undefined;
-    let announced = false;
+    let announced = resumed;
+    /** The last failed poll (after the client's own retries): the wait goes on while budget is left. */
+    let pollError: Error | undefined;
     for (;;) {
         try {
             lastStatus = (await client.queryAgentInstanceStatus(agentInstanceId)).status;
+            pollError = undefined;
         } catch (e) {
             const code = zegoCode(e);
             if (code === Code.InstanceNotFound) {
@@ -99,8 +112,12 @@ export async function deleteAgentInstance(
                 log(`agent instance ${agentInstanceId} is gone after ${(waitedMs / 1000).toFixed(1)} s`);
                 return { outcome: "deleted", waitedMs, lastStatus };
             }
-            if (code !== Code.ShuttingDown) throw e;
-            lastStatus = "SHUTTING_DOWN";
+            if (code === Code.ShuttingDown) lastStatus = "SHUTTING_DOWN";
+            else {
+                if (pollError === undefined)
+                    log(`status poll of agent instance ${agentInstanceId} failed (${(e as Error).message}); still waiting`);
+                pollError = e as Error;
+            }
         }
         const t = now();
         if (!announced && graceful) {
@@ -110,8 +127,9 @@ export async function deleteAgentInstance(
         if (t >= deadline) {
             throw new DeletionTimeoutError(
                 `agent instance ${agentInstanceId} still exists ${((t - started) / 1000).toFixed(1)} s after DeleteAgentInstance ` +
-                    `(last status ${lastStatus}; waited the graceful timeout of ${graceful ? timeout : 0} s plus a margin of ${options.marginSeconds} s). ` +
-                    `It stays in the Pulumi state: run \`pulumi destroy\` again, or set ZEGO_GRACEFUL_SHUTDOWN=false to stop it at once.`,
+                    `(last status ${lastStatus ?? "unknown"}${pollError ? `, last poll failed: ${pollError.message}` : ""}; ` +
+                    `waited ${resumed ? "ZEGO's maximum graceful timeout" : "the graceful timeout"} of ${graceSeconds} s plus a margin of ${options.marginSeconds} s). ` +
+                    `It stays in the Pulumi state: run \`pulumi destroy\` again (ZEGO refuses a new delete while a shutdown runs, so it waits for that one).`,
             );
         }
         if (t - lastProgress >= progressInterval) {

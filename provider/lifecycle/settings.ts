@@ -5,9 +5,15 @@
  * environment (`ZEGO_*`, read when a call is made). `pulumi destroy` does not run the program, so
  * the stack config it sees is the one stored at the last `up`; environment variables are current.
  *
+ * Every value is parsed by one rule per key (PARSERS); `validateSettings` applies them all before
+ * any API call and in `check`, so a bad value fails `pulumi preview`, never after a create.
+ *
  * Deletion behaviour, highest first: environment (read at delete time, so an operator can change
  * teardown without an `up`), the resource's own settings (from state), stack config, defaults.
  */
+
+import { resolveEndpoint } from "../client/regions";
+import { ZegoConfigError } from "../client/errors";
 
 /** The subset of the engine's config object we use (`pulumi.dynamic.Config`). */
 export interface ConfigReader {
@@ -43,6 +49,9 @@ export const ENV_VARS = {
 } as const;
 
 type Key = keyof typeof CONFIG_KEYS;
+
+/** ZEGO's documented maximum GracefulShutdownTimeout (DeleteAgentInstance), in seconds. */
+export const MAX_GRACEFUL_SHUTDOWN_SECONDS = 120;
 
 export const DEFAULTS = {
     gracefulShutdown: true,
@@ -116,8 +125,9 @@ export function configuredTarget(): Target {
 
 /** The credentials for a call. Fails, naming both the config keys and the variables, when absent. */
 export function requireConnection(): Connection {
-    const appIdText = fromConfig("appId") ?? fromEnv("appId");
-    const serverSecret = fromConfig("serverSecret") ?? fromEnv("serverSecret");
+    validateSettings();
+    const appIdText = setting("appId");
+    const serverSecret = setting("serverSecret");
     const missing: string[] = [];
     if (appIdText === undefined) missing.push(`the app id (stack config "${CONFIG_KEYS.appId}" or env ${ENV_VARS.appId})`);
     if (serverSecret === undefined) {
@@ -130,24 +140,89 @@ export function requireConnection(): Connection {
             `ZEGO credentials are missing: ${missing.join(" and ")}. They are needed to call the ZEGO API (not for \`pulumi preview\`).`,
         );
     }
-    if (!/^\d+$/.test(appIdText!) || Number(appIdText) <= 0 || Number(appIdText) > 0xffffffff) {
-        throw new SettingsError(
-            `${CONFIG_KEYS.appId} / ${ENV_VARS.appId} must be a positive integer (your ZEGO AppID, up to 4294967295); got ${JSON.stringify(appIdText)}.`,
-        );
-    }
-    const rate = fromConfig("maxRequestsPerSecond") ?? fromEnv("maxRequestsPerSecond");
-    const timeout = fromConfig("requestTimeoutMs") ?? fromEnv("requestTimeoutMs");
-    const throttleDeadline = fromConfig("throttleDeadlineSeconds") ?? fromEnv("throttleDeadlineSeconds");
     return {
-        appId: Number(appIdText),
+        appId: parsed("appId") as number,
         serverSecret: serverSecret!,
-        endpoint: fromConfig("endpoint") ?? fromEnv("endpoint"),
-        region: fromConfig("region") ?? fromEnv("region"),
-        maxRequestsPerSecond: rate === undefined ? undefined : parseNumber("maxRequestsPerSecond", rate, 0, 10000),
-        requestTimeoutMs: timeout === undefined ? undefined : parseNumber("requestTimeoutMs", timeout, 1, 600000),
-        throttleDeadlineSeconds:
-            throttleDeadline === undefined ? undefined : parseNumber("throttleDeadlineSeconds", throttleDeadline, 1, 86400),
+        endpoint: setting("endpoint"),
+        region: setting("region"),
+        maxRequestsPerSecond: parsed("maxRequestsPerSecond") as number | undefined,
+        requestTimeoutMs: parsed("requestTimeoutMs") as number | undefined,
+        throttleDeadlineSeconds: parsed("throttleDeadlineSeconds") as number | undefined,
     };
+}
+
+/** Which value of a setting applies: stack config first, then the environment. */
+function setting(key: Key): string | undefined {
+    return fromConfig(key) ?? fromEnv(key);
+}
+
+function parsed(key: Key): unknown {
+    const text = setting(key);
+    return text === undefined ? undefined : PARSERS[key](text, sourceOf(key));
+}
+
+function sourceOf(key: Key): string {
+    return fromConfig(key) !== undefined ? `stack config "${CONFIG_KEYS[key]}"` : `env ${ENV_VARS[key]}`;
+}
+
+type Parser = (text: string, source: string) => unknown;
+
+/** How each setting is read: one rule per key, used by validateSettings and by every reader. */
+const PARSERS: Record<Key, Parser> = {
+    appId: (text, source) => {
+        if (!/^\d+$/.test(text) || Number(text) <= 0 || Number(text) > 0xffffffff) {
+            throw new SettingsError(
+                `${source} must be a positive integer (your ZEGO AppID, up to 4294967295); got ${JSON.stringify(text)}.`,
+            );
+        }
+        return Number(text);
+    },
+    serverSecret: (text) => text,
+    region: (text) => text, // checked together with the endpoint in validateSettings
+    endpoint: (text) => text,
+    maxRequestsPerSecond: (text, source) => parseNumber(source, text, 0, 10000),
+    requestTimeoutMs: (text, source) => parseNumber(source, text, 1, 600000),
+    throttleDeadlineSeconds: (text, source) => parseNumber(source, text, 1, 86400),
+    gracefulShutdown: (text, source) => parseBool(source, text),
+    gracefulShutdownTimeout: (text, source) => parseTimeout(source, text),
+    waitForDeletion: (text, source) => parseBool(source, text),
+    deleteWaitMargin: (text, source) => parseNumber(source, text, 0, 600),
+};
+
+/**
+ * Parse every setting given, in stack config and in the environment, and throw one SettingsError
+ * naming each bad one (key, allowed values, what was given; never a secret). Called by `check`
+ * (so `pulumi preview` fails before anything is created) and before every API call.
+ */
+export function validateSettings(): void {
+    const problems: string[] = [];
+    for (const key of Object.keys(CONFIG_KEYS) as Key[]) {
+        for (const [text, source] of [
+            [fromConfig(key), `stack config "${CONFIG_KEYS[key]}"`],
+            [fromEnv(key), `env ${ENV_VARS[key]}`],
+        ] as const) {
+            if (text === undefined) continue;
+            try {
+                PARSERS[key](text, source);
+            } catch (e) {
+                problems.push((e as Error).message);
+            }
+        }
+    }
+    try {
+        resolveEndpoint({ endpoint: setting("endpoint"), region: setting("region") });
+    } catch (e) {
+        if (!(e instanceof ZegoConfigError)) throw e;
+        problems.push(endpointProblem(e));
+    }
+    if (problems.length > 0) throw new SettingsError(problems.join("\n"));
+}
+
+/** A client endpoint/region error, naming the stack config key and variable the user set (not the client option). */
+export function endpointProblem(e: ZegoConfigError): string {
+    const option = e.option as "endpoint" | "region";
+    const reason = e.message.replace(/^Invalid ZEGO client option "[^"]*": /, "");
+    return `Invalid ${CONFIG_KEYS[option] ?? e.option} / ${ENV_VARS[option] ?? e.option}: ${reason}`;
 }
 
 export interface DeletionSettings {
@@ -166,20 +241,21 @@ export interface OwnDeletionSettings {
 /** The resource's settings over stack config over defaults; what state records at create/update. */
 export function deletionSettingsWithoutEnv(own: OwnDeletionSettings): DeletionSettings {
     return {
-        gracefulShutdown:
-            own.gracefulShutdown ?? parseBool("gracefulShutdown", fromConfig("gracefulShutdown")) ?? DEFAULTS.gracefulShutdown,
+        gracefulShutdown: own.gracefulShutdown ?? (configValue("gracefulShutdown") as boolean | undefined) ?? DEFAULTS.gracefulShutdown,
         gracefulShutdownTimeout:
-            own.gracefulShutdownTimeout ?? parseTimeout(fromConfig("gracefulShutdownTimeout")) ?? DEFAULTS.gracefulShutdownTimeout,
-        waitForDeletion: own.waitForDeletion ?? parseBool("waitForDeletion", fromConfig("waitForDeletion")) ?? DEFAULTS.waitForDeletion,
+            own.gracefulShutdownTimeout ??
+            (configValue("gracefulShutdownTimeout") as number | undefined) ??
+            DEFAULTS.gracefulShutdownTimeout,
+        waitForDeletion: own.waitForDeletion ?? (configValue("waitForDeletion") as boolean | undefined) ?? DEFAULTS.waitForDeletion,
     };
 }
 
 /** What delete actually does: the environment over everything else. */
 export function effectiveDeletionSettings(own: OwnDeletionSettings): DeletionSettings & { source: string } {
     const base = deletionSettingsWithoutEnv(own);
-    const envGraceful = parseBool("gracefulShutdown", fromEnv("gracefulShutdown"));
-    const envTimeout = parseTimeout(fromEnv("gracefulShutdownTimeout"));
-    const envWait = parseBool("waitForDeletion", fromEnv("waitForDeletion"));
+    const envGraceful = envValue("gracefulShutdown") as boolean | undefined;
+    const envTimeout = envValue("gracefulShutdownTimeout") as number | undefined;
+    const envWait = envValue("waitForDeletion") as boolean | undefined;
     const overridden = [envGraceful, envTimeout, envWait].some((v) => v !== undefined);
     return {
         gracefulShutdown: envGraceful ?? base.gracefulShutdown,
@@ -190,37 +266,40 @@ export function effectiveDeletionSettings(own: OwnDeletionSettings): DeletionSet
 }
 
 export function deleteWaitMarginSeconds(): number {
-    const text = fromEnv("deleteWaitMargin") ?? fromConfig("deleteWaitMargin");
-    return text === undefined ? DEFAULTS.deleteWaitMargin : parseNumber("deleteWaitMargin", text, 0, 600);
+    return (envValue("deleteWaitMargin") ?? configValue("deleteWaitMargin") ?? DEFAULTS.deleteWaitMargin) as number;
 }
 
-function parseBool(key: Key, text: string | undefined): boolean | undefined {
-    if (text === undefined) return undefined;
+function configValue(key: Key): unknown {
+    const text = fromConfig(key);
+    return text === undefined ? undefined : PARSERS[key](text, `stack config "${CONFIG_KEYS[key]}"`);
+}
+
+function envValue(key: Key): unknown {
+    const text = fromEnv(key);
+    return text === undefined ? undefined : PARSERS[key](text, `env ${ENV_VARS[key]}`);
+}
+
+function parseBool(source: string, text: string): boolean {
     const t = text.trim().toLowerCase();
     if (["true", "1", "yes"].includes(t)) return true;
     if (["false", "0", "no"].includes(t)) return false;
-    throw new SettingsError(`${describeSource(key)} must be true or false; got ${JSON.stringify(text)}.`);
+    throw new SettingsError(`${source} must be true or false (also 1/0, yes/no); got ${JSON.stringify(text)}.`);
 }
 
-function parseTimeout(text: string | undefined): number | undefined {
-    if (text === undefined) return undefined;
+function parseTimeout(source: string, text: string): number {
     const n = Number(text);
-    if (!/^\s*\d+\s*$/.test(text) || n < 1 || n > 120) {
+    if (!/^\s*\d+\s*$/.test(text) || n < 1 || n > MAX_GRACEFUL_SHUTDOWN_SECONDS) {
         throw new SettingsError(
-            `${describeSource("gracefulShutdownTimeout")} must be an integer from 1 to 120 (seconds); got ${JSON.stringify(text)}.`,
+            `${source} must be an integer from 1 to ${MAX_GRACEFUL_SHUTDOWN_SECONDS} (seconds); got ${JSON.stringify(text)}.`,
         );
     }
     return n;
 }
 
-function parseNumber(key: Key, text: string, min: number, max: number): number {
+function parseNumber(source: string, text: string, min: number, max: number): number {
     const n = Number(text);
     if (text.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
-        throw new SettingsError(`${describeSource(key)} must be a number from ${min} to ${max}; got ${JSON.stringify(text)}.`);
+        throw new SettingsError(`${source} must be a number from ${min} to ${max}; got ${JSON.stringify(text)}.`);
     }
     return n;
-}
-
-function describeSource(key: Key): string {
-    return `${CONFIG_KEYS[key]} / ${ENV_VARS[key]}`;
 }

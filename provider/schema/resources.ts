@@ -2,18 +2,19 @@
  * What each resource accepts (the API body plus provider-only settings) and the cross-field rules
  * the docs state, as one `checkArgs` used by the provider's `check` (offline, preview-safe).
  */
-import { AGENT, CREATE_AGENT_INSTANCE, CREATE_DIGITAL_HUMAN_AGENT_INSTANCE, CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE } from "./api";
+import { ACTIONS, CREATE_AGENT_INSTANCE, CREATE_DIGITAL_HUMAN_AGENT_INSTANCE, CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE } from "./api";
 import { bool, int, obj, ObjectSpec } from "./spec";
 import { containsUnknown, isUnknown } from "./unknown";
 import { Failure, isPlainObject, validate } from "./validate";
 import { SECRETS_PROPERTY, joinSecrets } from "./secrets";
+import { MAX_GRACEFUL_SHUTDOWN_SECONDS } from "../lifecycle/settings";
 
 export type ResourceKind = "AgentInstance" | "DigitalHumanAgentInstance" | "LiveDigitalHumanAgentInstance" | "Agent";
 
 /** Provider-only settings (never sent to ZEGO): how `pulumi destroy` tears the instance down. */
 export const DELETION_FIELDS = {
     gracefulShutdown: bool(undefined),
-    gracefulShutdownTimeout: int(undefined, { min: 1, max: 120, note: "seconds" }),
+    gracefulShutdownTimeout: int(undefined, { min: 1, max: MAX_GRACEFUL_SHUTDOWN_SECONDS, note: "seconds" }),
     waitForDeletion: bool(undefined),
 };
 export const DELETION_KEYS = Object.keys(DELETION_FIELDS) as (keyof typeof DELETION_FIELDS)[];
@@ -22,7 +23,15 @@ export const RESOURCE_ARGS: Record<ResourceKind, ObjectSpec> = {
     AgentInstance: obj(undefined, { ...CREATE_AGENT_INSTANCE.fields, ...DELETION_FIELDS }),
     DigitalHumanAgentInstance: obj(undefined, { ...CREATE_DIGITAL_HUMAN_AGENT_INSTANCE.fields, ...DELETION_FIELDS }),
     LiveDigitalHumanAgentInstance: obj(undefined, { ...CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE.fields, ...DELETION_FIELDS }),
-    Agent: obj(undefined, { ...AGENT.fields, adoptExisting: bool(undefined) }),
+    // What both RegisterAgent and UpdateAgent accept: a name valid only for register would make every later update fail.
+    Agent: obj(undefined, {
+        ...ACTIONS.UpdateAgent.request.fields,
+        name: {
+            ...ACTIONS.UpdateAgent.request.fields.name,
+            note: "UpdateAgent's limit; RegisterAgent would take up to 256, but every later update would then fail",
+        },
+        adoptExisting: bool(undefined),
+    }),
 };
 
 /** Keys of the props object that are Pulumi plumbing, not user arguments. */

@@ -3,7 +3,7 @@
  * API against the bundled emulator. Every stack is fresh, hermetic (temp backend and PULUMI_HOME)
  * and removed afterwards.
  */
-import { ConfigMap, LocalWorkspace, OutputMap, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { ConfigMap, LocalWorkspace, OutputMap, PulumiFn, Stack, UpdateSummary } from "@pulumi/pulumi/automation";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -24,10 +24,41 @@ export interface EngineRun {
     /** The stack's state file as stored by the backend (secrets encrypted; `stack.exportStack()` would decrypt them). */
     exportState(): Promise<string>;
     outputs(): Promise<OutputMap>;
+    /** What the invariants checked so far (for the harness's own tests). */
+    readonly checked: InvariantLog;
+    /**
+     * False: an up does not run refresh + preview itself (a test that counts an up's own requests
+     * sets this, then calls checkConverged() after counting).
+     */
+    convergeAfterUp: boolean;
+    /** Refresh, then preview with expectNoChanges: the stack has converged. */
+    checkConverged(): Promise<void>;
 }
 
+export interface InvariantLog {
+    /** Operations after which "every live instance is in state" was checked. */
+    liveInState: number;
+    /** Successful ups whose preview plan was compared. */
+    previewEqualsUp: number;
+    /** Successful ups followed by refresh + preview(expectNoChanges). */
+    converged: number;
+}
+
+/** Stacks running now, per emulator URL: with several at once, another stack's instances are live too. */
+const activeRuns = new Map<string, number>();
+
+/** Emulators started by startTestEmulator, by URL: withStack finds a stack's emulator from its zego:endpoint. */
+const emulatorsByUrl = new Map<string, EmulatorHandle>();
+
 export async function startTestEmulator(options: Partial<EmulatorOptions> = {}): Promise<EmulatorHandle> {
-    return startEmulator({ appId: APP_ID, serverSecret: SERVER_SECRET, rateLimitPerSecond: 0, ...options });
+    const emulator = await startEmulator({ appId: APP_ID, serverSecret: SERVER_SECRET, rateLimitPerSecond: 0, ...options });
+    emulatorsByUrl.set(emulator.url, emulator);
+    const close = emulator.close;
+    emulator.close = async () => {
+        emulatorsByUrl.delete(emulator.url);
+        await close();
+    };
+    return emulator;
 }
 
 /** Stack config pointing the provider at the emulator. */
@@ -74,19 +105,137 @@ export async function withStack(
             return fs.readFileSync(file, "utf8");
         },
         outputs: () => stack.outputs(),
+        checked: { liveInState: 0, previewEqualsUp: 0, converged: 0 },
+        convergeAfterUp: true,
+        checkConverged: async () => undefined,
     };
+    // Looked up at each check: a test may replace the emulator at the same URL.
+    const url = String(config["zego:endpoint"]?.value ?? "");
+    const destroy = checkInvariants(
+        run,
+        () => emulatorsByUrl.get(url),
+        () => (activeRuns.get(url) ?? 0) > 1,
+    );
+    activeRuns.set(url, (activeRuns.get(url) ?? 0) + 1);
+    let leftBehind: InvariantError | undefined;
+    let cleaned = false;
     try {
         if (Object.keys(config).length > 0) await stack.setAllConfig(config);
         await body(run);
+        // A passing test must also leave nothing behind.
+        await destroy({ onOutput: run.onOutput }).catch((e) => {
+            if (e instanceof InvariantError) leftBehind = e;
+        });
+        cleaned = leftBehind === undefined;
     } finally {
         try {
-            await stack.destroy({ onOutput: run.onOutput });
+            if (!cleaned) await destroy({ onOutput: run.onOutput });
         } catch {
             // The test already failed or cleaned up; leave the engine's error to the assertion that matters.
         }
         await stack.workspace.removeStack(stackName).catch(() => undefined);
         env.cleanup();
+        activeRuns.set(url, (activeRuns.get(url) ?? 1) - 1);
     }
+    if (leftBehind) throw leftBehind;
+}
+
+export class InvariantError extends Error {
+    constructor(message: string) {
+        super(`invariant violated: ${message}`);
+        this.name = "InvariantError";
+    }
+}
+
+type Up = Stack["up"];
+type Destroy = Stack["destroy"];
+
+/**
+ * Issue 9's invariants, checked after every engine operation a test runs through `run.stack`
+ * (up, preview, refresh, destroy), success or failure:
+ * - every instance live in the emulator is in the stack's state (nothing left behind); while other
+ *   stacks run on the same emulator at once their instances are live too, so it is checked only
+ *   when this stack is alone there;
+ * - before each up, a preview of the same program; when the up succeeds, its changes equal the
+ *   preview's plan (preview = up);
+ * - after each successful up: refresh, then preview with expectNoChanges (the stack converges).
+ *   Skipped while the emulator injects faults: the extra requests would shift its seeded sequence.
+ * Returns the original destroy, wrapped for the live-in-state check, for the cleanup.
+ */
+function checkInvariants(run: EngineRun, emulatorNow: () => EmulatorHandle | undefined, shared: () => boolean): Destroy {
+    const stack = run.stack;
+    const original = {
+        up: stack.up.bind(stack),
+        preview: stack.preview.bind(stack),
+        refresh: stack.refresh.bind(stack),
+        destroy: stack.destroy.bind(stack),
+    };
+    const afterEach = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
+        let result: T;
+        try {
+            result = await call();
+        } catch (e) {
+            if (!shared()) await liveInState(run, emulatorNow(), `${operation} (failed)`);
+            throw e;
+        }
+        if (!shared()) await liveInState(run, emulatorNow(), operation);
+        return result;
+    };
+    const quiet = { onOutput: run.onOutput };
+    stack.preview = (opts) => afterEach("preview", () => original.preview(opts));
+    stack.refresh = (opts) => afterEach("refresh", () => original.refresh(opts));
+    stack.destroy = (opts) => afterEach("destroy", () => original.destroy(opts));
+    stack.up = (async (opts) => {
+        const plan = await original.preview({ ...quiet, parallel: opts?.parallel }).then(
+            (p) => p.changeSummary,
+            () => undefined,
+        );
+        const result = await afterEach("up", () => original.up(opts));
+        const done = changesOf(result.summary);
+        if (plan === undefined) throw new InvariantError(`preview failed, but up succeeded with ${JSON.stringify(done)}`);
+        const planned = changesOf({ resourceChanges: plan } as UpdateSummary);
+        if (JSON.stringify(planned) !== JSON.stringify(done)) {
+            throw new InvariantError(`preview planned ${JSON.stringify(planned)}, but up did ${JSON.stringify(done)}`);
+        }
+        run.checked.previewEqualsUp++;
+        const emulator = emulatorNow();
+        if (run.convergeAfterUp && (emulator === undefined || !faultsActive(emulator))) await run.checkConverged();
+        return result;
+    }) as Up;
+    run.checkConverged = async () => {
+        await afterEach("refresh after up", () => original.refresh(quiet));
+        await afterEach("preview after refresh", () => original.preview({ ...quiet, expectNoChanges: true })).catch((e: Error) => {
+            throw new InvariantError(`after up and refresh, preview still wants changes:\n${e.message.slice(-3000)}`);
+        });
+        run.checked.converged++;
+    };
+    return stack.destroy;
+}
+
+/** The resource changes of a summary, without "same", sorted by kind. */
+function changesOf(summary: Pick<UpdateSummary, "resourceChanges">): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [kind, n] of Object.entries(summary.resourceChanges ?? {}).sort()) if (kind !== "same" && n) out[kind] = n;
+    return out;
+}
+
+function faultsActive(emulator: EmulatorHandle): boolean {
+    const faults = emulator.options().faults as Record<string, unknown>;
+    return Object.entries(faults).some(
+        ([key, value]) => key !== "seed" && key !== "latencySpikeMs" && typeof value === "number" && value > 0,
+    );
+}
+
+async function liveInState(run: EngineRun, emulator: EmulatorHandle | undefined, operation: string): Promise<void> {
+    if (emulator === undefined) return;
+    const ids = (await latestCheckpoint(run)).resources.map((r) => r.id ?? "");
+    const missing = emulator
+        .liveInstances()
+        .map((i) => i.agentInstanceId)
+        .filter((id) => !ids.includes(id));
+    run.checked.liveInState++;
+    if (missing.length > 0)
+        throw new InvariantError(`after ${operation}, instances live at the emulator but not in state: ${missing.join(", ")}`);
 }
 
 /** Text of every secret a test run must never reveal. */
@@ -99,4 +248,23 @@ export function assertNoSecrets(texts: string[], secrets: string[]): void {
             }
         }
     }
+}
+
+export interface StateResource {
+    urn: string;
+    type: string;
+    id?: string;
+    outputs?: Record<string, unknown>;
+    initErrors?: string[];
+}
+
+/** The latest checkpoint as the backend stores it (secrets stay encrypted); empty before the first operation. */
+export async function latestCheckpoint(run: EngineRun): Promise<{ resources: StateResource[]; pendingOperations: unknown[] }> {
+    let latest: { resources?: StateResource[]; pending_operations?: unknown[] } = {};
+    try {
+        latest = JSON.parse(await run.exportState()).checkpoint?.latest ?? {};
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+    return { resources: latest.resources ?? [], pendingOperations: latest.pending_operations ?? [] };
 }

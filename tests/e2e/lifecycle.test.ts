@@ -8,7 +8,7 @@ import { LocalWorkspace, PulumiFn } from "@pulumi/pulumi/automation";
 import { Agent, AgentInstance } from "../../provider";
 import { EmulatorHandle } from "../../emulator";
 import { LLM_API_KEY, TTS_TOKEN, ASR_SECRET } from "../fixtures/args";
-import { assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "./harness";
+import { assertNoSecrets, emulatorConfig, EngineRun, InvariantError, SERVER_SECRET, startTestEmulator, withStack } from "./harness";
 
 interface ProgramOptions {
     model?: string;
@@ -190,7 +190,184 @@ describe("e2e: the provider through the real Pulumi engine", function () {
     });
 });
 
-async function previewWith(run: { stack: import("@pulumi/pulumi/automation").Stack; onOutput: (s: string) => void }, fn: PulumiFn) {
+describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", function () {
+    this.timeout(300_000);
+    let emulator: EmulatorHandle;
+
+    before(async () => {
+        emulator = await startTestEmulator();
+    });
+    after(async () => emulator.close());
+    beforeEach(() => emulator.reset());
+
+    /** One instance; `vendor` and a TTS token that is unknown at preview when `unknownToken` (from a new resource). */
+    function ttsProgram(o: { vendor?: "ByteDanceV3" | "MiniMax"; unknownToken?: boolean; tts?: boolean } = {}) {
+        return async () => {
+            const agent = new Agent("agent", { agentId: "e2e_tts_agent", llm: llm() });
+            const token = o.unknownToken
+                ? new Agent("other", { agentId: "e2e_other_agent", llm: llm() }).agentId.apply((id) => `${TTS_TOKEN}-${id}`)
+                : TTS_TOKEN;
+            const instance = new AgentInstance("agent1", {
+                agentId: agent.agentId,
+                userId: "user_1",
+                rtc: { roomId: "room_1", agentStreamId: "s_1", agentUserId: "au_1", userStreamId: "us_1" },
+                ...(o.tts === false ? {} : { tts: { vendor: o.vendor ?? "ByteDanceV3", params: { app: { appid: "a", token } } } }),
+                gracefulShutdown: false,
+            });
+            return { id: instance.agentInstanceId };
+        };
+    }
+
+    it("the harness checks every operation: counts, and a live instance missing from state fails the next operation", async () => {
+        await withStack(ttsProgram(), emulatorConfig(emulator), async (run) => {
+            await run.stack.up({ onOutput: run.onOutput });
+            // up, then refresh and preview (the plan preview before the up changes nothing)
+            expect(run.checked).to.deep.equal({ liveInState: 3, previewEqualsUp: 1, converged: 1 });
+            const client = new (await import("../../provider")).ZegoClient({
+                appId: emulator.appId,
+                serverSecret: SERVER_SECRET,
+                endpoint: emulator.url,
+            });
+            const orphan = await client.createAgentInstance({
+                agentId: "e2e_tts_agent",
+                userId: "user_9",
+                rtc: { roomId: "room_9", agentStreamId: "s_9", agentUserId: "au_9", userStreamId: "us_9" },
+            });
+            const error = await run.stack.preview({ onOutput: run.onOutput }).then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            expect(error).to.be.instanceOf(InvariantError);
+            expect(error!.message).to.contain(orphan.agentInstanceId).and.contain("not in state");
+            await client.deleteAgentInstance({ agentInstanceId: orphan.agentInstanceId });
+            client.close();
+        });
+    });
+
+    it("a TTS vendor change while a TTS credential is unknown at preview previews as the replace up does", async () => {
+        await withStack(ttsProgram(), emulatorConfig(emulator), async (run) => {
+            await run.stack.up({ onOutput: run.onOutput });
+            const before = emulator.liveInstances().map((i) => i.agentInstanceId);
+            (run.stack.workspace as LocalWorkspace).program = ttsProgram({ vendor: "MiniMax", unknownToken: true });
+            const preview = await run.stack.preview({ onOutput: run.onOutput });
+            expect(preview.changeSummary).to.deep.include({ replace: 1, create: 1 });
+            // The harness compares this up with its own preview: the same replace.
+            const up = await run.stack.up({ onOutput: run.onOutput });
+            expect(up.summary.resourceChanges).to.deep.include({ replace: 1 });
+            expect(emulator.liveInstances().map((i) => i.agentInstanceId)).to.not.include(before[0]);
+        });
+    });
+
+    it("giving tts to an instance that had none previews a replacement (TTS.Vendor cannot be updated)", async () => {
+        await withStack(ttsProgram({ tts: false }), emulatorConfig(emulator), async (run) => {
+            await run.stack.up({ onOutput: run.onOutput });
+            const preview = await previewWith(run, ttsProgram());
+            expect(preview.changeSummary).to.deep.include({ replace: 1 });
+            expect(preview.changeSummary.update ?? 0).to.equal(0);
+            await run.stack.up({ onOutput: run.onOutput });
+            expect(emulator.requests().filter((r) => r.action === "UpdateAgentInstance")).to.deep.equal([]);
+        });
+    });
+
+    it("removing tts from an Agent is refused at preview saying what to do; the stack stays converged", async () => {
+        const agentProgram =
+            (withTts: boolean, name = "Agent") =>
+            async () => {
+                const agent = new Agent("agent", {
+                    agentId: "e2e_removal_agent",
+                    name,
+                    llm: llm(),
+                    ...(withTts ? { tts: { vendor: "ByteDanceV3" as const, params: { app: { appid: "a", token: TTS_TOKEN } } } } : {}),
+                });
+                return { id: agent.agentId };
+            };
+        await withStack(agentProgram(true), emulatorConfig(emulator), async (run) => {
+            await run.stack.up({ onOutput: run.onOutput });
+            const error = await previewWith(run, agentProgram(false)).then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            expect(error, "preview refused").to.be.instanceOf(Error);
+            expect(error!.message).to.contain("tts cannot be removed from a registered Agent").and.contain("new agentId");
+            // A name UpdateAgent would refuse (65 bytes) fails preview, naming the field and the limit.
+            const long = await previewWith(run, agentProgram(true, "x".repeat(65))).then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            expect(long!.message).to.contain("name must be a string (0 to 64 bytes").and.contain("UpdateAgent");
+            expect(emulator.requests().filter((r) => r.action === "UpdateAgent")).to.deep.equal([]);
+        });
+    });
+
+    it("zego:gracefulShutdownTimeout 999 fails preview and up naming the key, allowed values and the value; nothing is created", async () => {
+        await withStack(ttsProgram(), { ...emulatorConfig(emulator), "zego:gracefulShutdownTimeout": { value: "999" } }, async (run) => {
+            for (const op of [() => run.stack.preview({ onOutput: run.onOutput }), () => run.stack.up({ onOutput: run.onOutput })]) {
+                const error = await op().then(
+                    () => undefined,
+                    (e: Error) => e,
+                );
+                expect(error!.message).to.contain(
+                    'stack config "zego:gracefulShutdownTimeout" must be an integer from 1 to 120 (seconds); got "999"',
+                );
+            }
+            expect(emulator.instances()).to.deep.equal([]);
+            expect(emulator.agents()).to.deep.equal([]);
+        });
+    });
+
+    it("a change of zego:appId is refused at preview with what to do; reverting shows no changes; destroy works", async () => {
+        await withStack(ttsProgram(), emulatorConfig(emulator), async (run) => {
+            await run.stack.up({ onOutput: run.onOutput });
+            await run.stack.setConfig("zego:appId", { value: "987654321" });
+            const error = await run.stack.preview({ onOutput: run.onOutput }).then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            expect(error!.message)
+                .to.contain("is now configured for app 987654321")
+                .and.contain("not supported")
+                .and.contain("pulumi destroy");
+            await run.stack.setConfig("zego:appId", { value: String(emulator.appId) });
+            await run.stack.preview({ onOutput: run.onOutput, expectNoChanges: true });
+            await run.stack.destroy({ onOutput: run.onOutput });
+            expect(emulator.liveInstances()).to.deep.equal([]);
+        });
+    });
+
+    it("credentials rotated in stack config: destroy (last up's config) fails saying what works; ZEGO_* does not help; destroy --run-program works", async () => {
+        const NEW_SECRET = "fedcba9876543210fedcba9876543210";
+        let rotated: EmulatorHandle | undefined;
+        try {
+            await withStack(ttsProgram(), emulatorConfig(emulator), async (run) => {
+                await run.stack.up({ onOutput: run.onOutput });
+                const [id] = emulator.liveInstances().map((i) => i.agentInstanceId);
+                // ZEGO rotates the secret: the same endpoint now only accepts NEW_SECRET (its state is gone, but the calls tell).
+                const port = emulator.port;
+                await emulator.close();
+                rotated = await startTestEmulator({ port, serverSecret: NEW_SECRET });
+                await run.stack.setConfig("zego:serverSecret", { value: NEW_SECRET, secret: true });
+                await run.setEnv("ZEGO_SERVER_SECRET", NEW_SECRET);
+                const error = await run.stack.destroy({ onOutput: run.onOutput }).then(
+                    () => undefined,
+                    (e: Error) => e,
+                );
+                expect(error!.message)
+                    .to.contain("100000005")
+                    .and.contain("stack config of the last `pulumi up`")
+                    .and.contain("pulumi destroy --run-program");
+                expect(id).to.be.a("string");
+                await run.stack.destroy({ onOutput: run.onOutput, runProgram: true });
+                expect(JSON.parse(await run.exportState()).checkpoint.latest.resources ?? []).to.deep.equal([]);
+                assertNoSecrets([run.output.join("\n"), error!.message], [NEW_SECRET, SERVER_SECRET]);
+            });
+        } finally {
+            await rotated?.close();
+            emulator = await startTestEmulator();
+        }
+    });
+});
+
+async function previewWith(run: Pick<EngineRun, "stack" | "onOutput">, fn: PulumiFn) {
     (run.stack.workspace as LocalWorkspace).program = fn;
     return run.stack.preview({ diff: true, onOutput: run.onOutput });
 }

@@ -161,7 +161,7 @@ describe("resilience: bad input through the real engine", function () {
             await withStack(instancesProgram(1), emulatorConfig(emulator), async (run) => {
                 const appId = await upError(run, { "zego:appId": "my-app" });
                 expect(appId).to.contain(
-                    'zego:appId / ZEGO_APP_ID must be a positive integer (your ZEGO AppID, up to 4294967295); got "my-app"',
+                    'stack config "zego:appId" must be a positive integer (your ZEGO AppID, up to 4294967295); got "my-app"',
                 );
 
                 const endpoint = await upError(run, { "zego:endpoint": "http://zego.example.com" });

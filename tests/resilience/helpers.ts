@@ -11,7 +11,8 @@ import { AgentInstance, ZegoClient } from "../../provider";
 import { Code } from "../../provider/client/codes";
 import { EmulatorHandle } from "../../emulator";
 import { ASR_SECRET, LLM_API_KEY, numberedInstanceArgs, TTS_TOKEN } from "../fixtures/args";
-import { APP_ID, EngineRun, SERVER_SECRET } from "../e2e/harness";
+import { APP_ID, EngineRun, latestCheckpoint, SERVER_SECRET } from "../e2e/harness";
+export type { StateResource } from "../e2e/harness";
 
 export const AGENT_ID = "resilience_agent";
 export const SECRETS = [SERVER_SECRET, LLM_API_KEY, TTS_TOKEN, ASR_SECRET];
@@ -62,22 +63,8 @@ export function withConfig(base: ConfigMap, extra: Record<string, string>): Conf
     return out;
 }
 
-export interface StateResource {
-    urn: string;
-    type: string;
-    id?: string;
-    outputs?: Record<string, unknown>;
-    initErrors?: string[];
-}
-
 /** The latest checkpoint as the backend stores it (secrets stay encrypted). */
-export async function checkpoint(run: EngineRun): Promise<{ resources: StateResource[]; pendingOperations: unknown[] }> {
-    const latest = (JSON.parse(await run.exportState()).checkpoint?.latest ?? {}) as {
-        resources?: StateResource[];
-        pending_operations?: unknown[];
-    };
-    return { resources: latest.resources ?? [], pendingOperations: latest.pending_operations ?? [] };
-}
+export const checkpoint = latestCheckpoint;
 
 /** Ids of the agent instances in state. */
 export async function instanceIdsInState(run: EngineRun): Promise<string[]> {

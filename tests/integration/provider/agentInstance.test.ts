@@ -443,7 +443,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
                     .and.contain("graceful timeout of 1 s plus a margin of 0 s")
                     .and.contain("stays in the Pulumi state")
                     .and.contain("pulumi destroy")
-                    .and.contain("ZEGO_GRACEFUL_SHUTDOWN=false");
+                    .and.not.contain("ZEGO_GRACEFUL_SHUTDOWN=false"); // ZEGO refuses any delete while a shutdown runs
                 expect(ms).to.be.within(900, 2500);
                 expect(stuck.instance(id)!.state).to.equal("shutting-down");
 
@@ -513,8 +513,14 @@ describe("provider integration: AgentInstance against the emulator", function ()
                     .and.contain("zego:appId");
             }
             expect(ctx.em.requests().length).to.equal(before);
-            // diff sees the move to another app as a replacement.
-            expect((await instance.diff(id, outs, resourceInputs(args()))).replaces).to.deep.equal(["appId"]);
+            // diff refuses the move to another app (it could never delete the old instance), saying what to do.
+            const refused = await rejectionOf(instance.diff(id, outs, resourceInputs(args())));
+            expect(refused.message)
+                .to.contain(`lives in ZEGO app ${APP_ID}`)
+                .and.contain("configured for app 987654321")
+                .and.contain("not supported")
+                .and.contain("back to app")
+                .and.contain("pulumi destroy");
         });
     });
 

@@ -141,3 +141,17 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error & Re
     }
     throw new Error("expected the call to fail, but it succeeded");
 }
+
+/** Pulumi's secret wrapper as a provider returns it (`{ [sig]: secretSig, value }`). */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/**
+ * Props as the engine hands them back to the provider on the next call: secrets the provider marked
+ * in its outputs arrive as plain values (the dynamic host does not keep secrets).
+ */
+export function engineView(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(engineView);
+    if (value === null || typeof value !== "object") return value;
+    if (SECRET_SIG_KEY in value) return engineView((value as unknown as { value: unknown }).value);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, engineView(v)]));
+}

@@ -228,7 +228,7 @@ describe("provider setting zego:throttleDeadlineSeconds", () => {
         resetStackConfig();
     });
 
-    it("reaches the connection from stack config or the environment; a bad value names both and the range", () => {
+    it("reaches the connection from stack config or the environment; a bad value names where it was set and the range", () => {
         process.env.ZEGO_APP_ID = "1234";
         process.env.ZEGO_SERVER_SECRET = "0123456789abcdef0123456789abcdef";
         expect(requireConnection().throttleDeadlineSeconds).to.equal(undefined);
@@ -240,7 +240,7 @@ describe("provider setting zego:throttleDeadlineSeconds", () => {
             setStackConfig({ get: (key) => (key === "zego:throttleDeadlineSeconds" ? bad : undefined) });
             expect(() => requireConnection()).to.throw(
                 SettingsError,
-                `zego:throttleDeadlineSeconds / ZEGO_THROTTLE_DEADLINE_SECONDS must be a number from 1 to 86400; got "${bad}"`,
+                `stack config "zego:throttleDeadlineSeconds" must be a number from 1 to 86400; got "${bad}"`,
             );
         }
     });

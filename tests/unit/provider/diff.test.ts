@@ -70,10 +70,13 @@ describe("AgentInstance diff", () => {
         expect(result.deleteBeforeReplace).to.equal(false);
     });
 
-    it("treats an unknown replace-only value as a replacement and an unknown llm as an update", async () => {
+    it("treats an unknown replace-only value as a replacement, and a wholly unknown llm too (it may resolve to none: a removal replaces)", async () => {
         expect((await diff({ agentId: UNKNOWN })).replaces).to.deep.equal(["agentId"]);
         const llm = await diff({ llm: UNKNOWN });
         expect(llm.changes).to.equal(true);
-        expect(llm.replaces).to.deep.equal([]);
+        expect(llm.replaces).to.deep.equal(["llm"]);
+        // An unknown leaf of a known llm object can only be an update.
+        const leaf = await diff({ llm: { model: UNKNOWN } });
+        expect(leaf.replaces).to.deep.equal([]);
     });
 });
