@@ -2,6 +2,8 @@
  * The code the serialized provider (`shim.ts`) loads at run time, in the provider process, as
  * `require("pulumi-zego-aiagent/runtime")`. Its exports are a contract with every `__provider`
  * ever written to state: add to them, never rename or remove.
+ *
+ * @internal Not public API: only the serialized provider calls it.
  */
 import { agentProvider } from "./lifecycle/agent";
 import { agentInstanceProvider } from "./lifecycle/agentInstance";
