@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
 import { DeepInput, hoistSecrets, MODULE, shimFor, withSecretOutputs } from "./inputs";
+import type { StoredTts } from "./agentInstance";
 
 export interface AgentArgs {
     /** The AgentId (≤128 bytes). Replaces on change. */
@@ -19,7 +20,7 @@ export class Agent extends pulumi.dynamic.Resource {
     declare readonly agentId: pulumi.Output<string>;
     declare readonly name: pulumi.Output<string | undefined>;
     declare readonly llm: pulumi.Output<Omit<t.Llm, "apiKey"> | undefined>;
-    declare readonly tts: pulumi.Output<t.Tts | undefined>;
+    declare readonly tts: pulumi.Output<StoredTts | undefined>;
     declare readonly asr: pulumi.Output<t.Asr | undefined>;
     /** True when the agent existed and was adopted rather than registered. */
     declare readonly adopted: pulumi.Output<boolean>;

@@ -36,24 +36,30 @@ export interface AgentInstanceArgs {
     waitForDeletion?: pulumi.Input<boolean>;
 }
 
+/** The status in state: the last one ZEGO reported, or SHUTTING_DOWN while a graceful delete runs. */
+export type InstanceStatus = t.AgentStatus | "SHUTTING_DOWN";
+
+/** TTS as stored: `params.app` (the vendor credentials) is hoisted out into an encrypted output. */
+export type StoredTts = Omit<t.Tts, "params"> & { params?: t.VendorParams };
+
 /** Outputs shared by both instance resources. */
 export interface InstanceOutputs {
     readonly agentInstanceId: pulumi.Output<string>;
-    readonly status: pulumi.Output<string>;
+    readonly status: pulumi.Output<InstanceStatus>;
 }
 
 export class AgentInstance extends pulumi.dynamic.Resource implements InstanceOutputs {
     /** ZEGO's AgentInstanceId (also the resource id). */
     declare readonly agentInstanceId: pulumi.Output<string>;
     /** IDLE | LISTENING | THINKING | SPEAKING at the last create/update/refresh (SHUTTING_DOWN while a graceful delete runs). */
-    declare readonly status: pulumi.Output<string>;
+    declare readonly status: pulumi.Output<InstanceStatus>;
     declare readonly agentId: pulumi.Output<string>;
     declare readonly userId: pulumi.Output<string>;
     declare readonly rtc: pulumi.Output<t.Rtc>;
     /** The LLM settings without `apiKey` (kept encrypted in state). */
     declare readonly llm: pulumi.Output<Omit<t.Llm, "apiKey"> | undefined>;
     /** The TTS settings without vendor credentials (kept encrypted in state). */
-    declare readonly tts: pulumi.Output<t.Tts | undefined>;
+    declare readonly tts: pulumi.Output<StoredTts | undefined>;
     declare readonly asr: pulumi.Output<t.Asr | undefined>;
     declare readonly vad: pulumi.Output<t.Vad | undefined>;
     declare readonly messageHistory: pulumi.Output<t.MessageHistory | undefined>;

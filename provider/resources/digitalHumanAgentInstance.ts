@@ -1,7 +1,7 @@
 /** `DigitalHumanAgentInstance`: an agent instance with a digital human (CreateDigitalHumanAgentInstance). */
 import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
-import { AgentInstanceArgs, instanceProps, InstanceOutputs } from "./agentInstance";
+import { AgentInstanceArgs, instanceProps, InstanceOutputs, InstanceStatus } from "./agentInstance";
 import { DeepInput, MODULE, shimFor, withSecretOutputs } from "./inputs";
 import { DeletionSettings } from "../lifecycle/settings";
 
@@ -12,7 +12,7 @@ export interface DigitalHumanAgentInstanceArgs extends AgentInstanceArgs {
 
 export class DigitalHumanAgentInstance extends pulumi.dynamic.Resource implements InstanceOutputs {
     declare readonly agentInstanceId: pulumi.Output<string>;
-    declare readonly status: pulumi.Output<string>;
+    declare readonly status: pulumi.Output<InstanceStatus>;
     declare readonly agentId: pulumi.Output<string>;
     declare readonly userId: pulumi.Output<string>;
     declare readonly rtc: pulumi.Output<t.Rtc>;

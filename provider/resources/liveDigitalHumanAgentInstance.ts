@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
-import { AgentInstanceArgs, instanceProps, InstanceOutputs } from "./agentInstance";
+import { AgentInstanceArgs, instanceProps, InstanceOutputs, InstanceStatus, StoredTts } from "./agentInstance";
 import { DeepInput, MODULE, shimFor, withSecretOutputs } from "./inputs";
 import { DeletionSettings } from "../lifecycle/settings";
 
@@ -30,13 +30,13 @@ export interface LiveDigitalHumanAgentInstanceArgs extends Pick<
 
 export class LiveDigitalHumanAgentInstance extends pulumi.dynamic.Resource implements InstanceOutputs {
     declare readonly agentInstanceId: pulumi.Output<string>;
-    declare readonly status: pulumi.Output<string>;
+    declare readonly status: pulumi.Output<InstanceStatus>;
     declare readonly agentId: pulumi.Output<string>;
     declare readonly rtc: pulumi.Output<t.LiveRtc | undefined>;
     declare readonly cdn: pulumi.Output<{ url: string } | undefined>;
     declare readonly digitalHuman: pulumi.Output<t.DigitalHuman>;
     /** The TTS settings without vendor credentials (kept encrypted in state). */
-    declare readonly tts: pulumi.Output<t.Tts | undefined>;
+    declare readonly tts: pulumi.Output<StoredTts | undefined>;
     /** Base64 configuration for the digital-human client SDK (stored as a secret). */
     declare readonly digitalHumanConfig: pulumi.Output<string>;
     declare readonly deletion: pulumi.Output<DeletionSettings>;
