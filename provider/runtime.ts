@@ -3,6 +3,8 @@
  * `require("pulumi-zego-aiagent/runtime")`. Its exports are a contract with every `__provider`
  * ever written to state: add to them, never rename or remove. `provider(kind)` serves the
  * hand-written text (0.2.0 on); `providers` and `configure` serve the closure-serialized shim of 0.1.0.
+ *
+ * @internal Not public API: only the serialized provider calls it.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import "./lifecycle/engineWatch"; // exits the provider process when its engine is gone

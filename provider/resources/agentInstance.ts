@@ -37,17 +37,23 @@ export interface AgentInstanceArgs {
     waitForDeletion?: pulumi.Input<boolean>;
 }
 
+/**
+ * The status in state: the last one ZEGO reported, SHUTTING_DOWN while a graceful delete runs, or
+ * UNKNOWN after a create whose status query failed (until the next up or refresh).
+ */
+export type InstanceStatus = t.AgentStatus | "SHUTTING_DOWN" | "UNKNOWN";
+
 /** Outputs shared by both instance resources. */
 export interface InstanceOutputs {
     readonly agentInstanceId: pulumi.Output<string>;
-    readonly status: pulumi.Output<string>;
+    readonly status: pulumi.Output<InstanceStatus>;
 }
 
 export class AgentInstance extends ZegoResource implements InstanceOutputs {
     /** ZEGO's AgentInstanceId (also the resource id). */
     declare readonly agentInstanceId: pulumi.Output<string>;
     /** IDLE | LISTENING | THINKING | SPEAKING at the last create/update/refresh (SHUTTING_DOWN while a graceful delete runs). */
-    declare readonly status: pulumi.Output<string>;
+    declare readonly status: pulumi.Output<InstanceStatus>;
     declare readonly agentId: pulumi.Output<string>;
     declare readonly userId: pulumi.Output<string>;
     declare readonly rtc: pulumi.Output<t.Rtc>;

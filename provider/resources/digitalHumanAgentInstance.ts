@@ -1,7 +1,7 @@
 /** `DigitalHumanAgentInstance`: an agent instance with a digital human (CreateDigitalHumanAgentInstance). */
 import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
-import { AgentInstanceArgs, instanceProps, InstanceOutputs } from "./agentInstance";
+import { AgentInstanceArgs, instanceProps, InstanceOutputs, InstanceStatus } from "./agentInstance";
 import { ZegoResource } from "../shim";
 import { DeepInput, refuseImport, withSecretOutputs } from "./inputs";
 import { DeletionSettings } from "../lifecycle/settings";
@@ -13,7 +13,7 @@ export interface DigitalHumanAgentInstanceArgs extends AgentInstanceArgs {
 
 export class DigitalHumanAgentInstance extends ZegoResource implements InstanceOutputs {
     declare readonly agentInstanceId: pulumi.Output<string>;
-    declare readonly status: pulumi.Output<string>;
+    declare readonly status: pulumi.Output<InstanceStatus>;
     declare readonly agentId: pulumi.Output<string>;
     declare readonly userId: pulumi.Output<string>;
     declare readonly rtc: pulumi.Output<t.Rtc>;

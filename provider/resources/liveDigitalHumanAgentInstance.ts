@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
-import { AgentInstanceArgs, instanceProps, InstanceOutputs } from "./agentInstance";
+import { AgentInstanceArgs, instanceProps, InstanceOutputs, InstanceStatus } from "./agentInstance";
 import { ZegoResource } from "../shim";
 import { DeepInput, refuseImport, withSecretOutputs } from "./inputs";
 import { DeletionSettings } from "../lifecycle/settings";
@@ -31,7 +31,7 @@ export interface LiveDigitalHumanAgentInstanceArgs extends Pick<
 
 export class LiveDigitalHumanAgentInstance extends ZegoResource implements InstanceOutputs {
     declare readonly agentInstanceId: pulumi.Output<string>;
-    declare readonly status: pulumi.Output<string>;
+    declare readonly status: pulumi.Output<InstanceStatus>;
     declare readonly agentId: pulumi.Output<string>;
     declare readonly rtc: pulumi.Output<t.LiveRtc | undefined>;
     declare readonly cdn: pulumi.Output<{ url: string } | undefined>;

@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import { ZegoApiError, ZegoClient } from "../../../provider";
 import { EmulatorHandle, startEmulator, DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../../../emulator";
+import { rejectionOf } from "../../rejection";
 
 describe("client against the emulator", () => {
     let emulator: EmulatorHandle;
@@ -78,7 +79,7 @@ describe("client against the emulator", () => {
 
         await client.unregisterAgent("agent_1");
         expect(lastBody("UnregisterAgent")).to.deep.equal({ AgentId: "agent_1" });
-        const error = await client.unregisterAgent("agent_1").catch((e) => e);
+        const error = await rejectionOf(client.unregisterAgent("agent_1"));
         expect(error).to.be.instanceOf(ZegoApiError);
         expect(error).to.include({ action: "UnregisterAgent", code: 410001009, retryable: false });
         expect(error.message).to.contain("410001009").and.contain("Agent not found");
@@ -128,7 +129,7 @@ describe("client against the emulator", () => {
             GracefulShutdown: true,
             GracefulShutdownTimeout: 5,
         });
-        const gone = await client.queryAgentInstanceStatus(agentInstanceId).catch((e) => e);
+        const gone = await rejectionOf(client.queryAgentInstanceStatus(agentInstanceId));
         expect(gone).to.include({ code: 410001002, action: "QueryAgentInstanceStatus" });
     });
 
@@ -178,7 +179,7 @@ describe("client against the emulator", () => {
         await client.startListening({ agentInstanceId, sequence: 1 });
         expect(lastBody("StartListening")).to.deep.equal({ AgentInstanceId: agentInstanceId, Sequence: 1 });
         await client.stopListening({ agentInstanceId, sequence: 2 });
-        const stale = await client.startListening({ agentInstanceId, sequence: 1 }).catch((e) => e);
+        const stale = await rejectionOf(client.startListening({ agentInstanceId, sequence: 1 }));
         expect(stale).to.include({ code: 410001043 });
     });
 

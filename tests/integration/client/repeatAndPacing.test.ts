@@ -7,6 +7,7 @@
 import { expect } from "chai";
 import { Code, isZegoApiError, ZegoAbortError, ZegoApiError, ZegoClient, ZegoClientOptions } from "../../../provider";
 import { EmulatorHandle, EmulatorOptions, startEmulator, DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../../../emulator";
+import { rejectionOf } from "../../rejection";
 
 const RTC = { roomId: "room_1", agentStreamId: "agent_stream_1", agentUserId: "agent_user_1", userStreamId: "user_stream_1" };
 
@@ -43,7 +44,7 @@ describe("client against the emulator: repeats and pacing", () => {
 
         it("DeleteAgentInstance is retried; the repeat answers 410001002 (gone) and nothing is left", async () => {
             const { client, agentInstanceId } = await instanceWithOneLostAnswer("DeleteAgentInstance");
-            const err = await client.deleteAgentInstance({ agentInstanceId, gracefulShutdown: false }).catch((e: unknown) => e);
+            const err = await rejectionOf(client.deleteAgentInstance({ agentInstanceId, gracefulShutdown: false }));
             expect(isZegoApiError(err, Code.InstanceNotFound), String(err)).to.equal(true);
             expect((err as ZegoApiError).attempts).to.equal(2);
             const deletes = emulator.requests().filter((r) => r.action === "DeleteAgentInstance");
@@ -56,9 +57,9 @@ describe("client against the emulator: repeats and pacing", () => {
 
         it("AddAgentInstanceMsg is not repeated: the messages are in the list once, and the error says why", async () => {
             const { client, agentInstanceId } = await instanceWithOneLostAnswer("AddAgentInstanceMsg");
-            const err = (await client
-                .addAgentInstanceMsg({ agentInstanceId, messages: [{ role: "user", content: "only once" }] })
-                .catch((e: unknown) => e)) as ZegoApiError;
+            const err = (await rejectionOf(
+                client.addAgentInstanceMsg({ agentInstanceId, messages: [{ role: "user", content: "only once" }] }),
+            )) as ZegoApiError;
             expect(err).to.be.instanceOf(ZegoApiError);
             expect(err).to.include({ httpStatus: 500, ambiguous: true, retryable: false, attempts: 1 });
             expect(err.message).to.include("may or may not have been added").and.include("GetAgentInstanceMsgList");
@@ -68,7 +69,7 @@ describe("client against the emulator: repeats and pacing", () => {
 
         it("SendAgentInstanceTTS is not repeated: one TTS request reached the service", async () => {
             const { client, agentInstanceId } = await instanceWithOneLostAnswer("SendAgentInstanceTTS");
-            const err = (await client.sendAgentInstanceTts({ agentInstanceId, text: "hello" }).catch((e: unknown) => e)) as ZegoApiError;
+            const err = (await rejectionOf(client.sendAgentInstanceTts({ agentInstanceId, text: "hello" }))) as ZegoApiError;
             expect(err).to.include({ httpStatus: 500, ambiguous: true, retryable: false, attempts: 1 });
             expect(err.message).to.include("a retry could make the agent say it twice");
             expect(emulator.requests().filter((r) => r.action === "SendAgentInstanceTTS")).to.have.length(1);

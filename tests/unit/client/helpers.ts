@@ -4,6 +4,7 @@ import sinon, { SinonFakeTimers } from "sinon";
 import { inspect } from "util";
 import { ClientEvent, ZegoClient, ZegoClientOptions } from "../../../provider/client";
 import { ScriptedPeer, SEEN_SIGNATURES } from "./peer";
+import { rejectionOf } from "../../rejection";
 
 export const APP_ID = 12345;
 /** Distinctive, so a leak is easy to spot. */
@@ -27,13 +28,9 @@ export function assertNoSecrets(err: unknown): void {
 
 /** The rejection of `promise` (fails if it resolves), checked for secrets. */
 export async function rejection(promise: Promise<unknown>): Promise<Error> {
-    try {
-        await promise;
-    } catch (err) {
-        assertNoSecrets(err);
-        return err as Error;
-    }
-    throw new Error("expected the promise to reject, but it resolved");
+    const err = await rejectionOf(promise);
+    assertNoSecrets(err);
+    return err;
 }
 
 /** What `fn` throws (fails if it does not), checked for secrets. */

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import sinon from "sinon";
-import { PACING_MARGIN, RateLimiter } from "../../../provider/client";
+import { PACING_MARGIN, RateLimiter } from "../../../provider/client/rateLimiter";
 import { eventsOf, makeClient, settle } from "./helpers";
 import { ScriptedPeer } from "./peer";
 

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { REGION_ENDPOINTS, resolveEndpoint, UNIFIED_ENDPOINT, ZegoConfigError } from "../../../provider/client";
+import { ZegoConfigError } from "../../../provider/client";
+import { REGION_ENDPOINTS, resolveEndpoint, UNIFIED_ENDPOINT } from "../../../provider/client/regions";
 import { thrown } from "./helpers";
 
 describe("client: regions and endpoints", () => {

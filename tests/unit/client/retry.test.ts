@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import sinon from "sinon";
+import { ZegoApiError } from "../../../provider/client";
 import {
     AttemptFailure,
     backoffDelayMs,
@@ -7,8 +8,7 @@ import {
     DEFAULT_RETRY_POLICY,
     DEFAULT_THROTTLE_SIGNAL,
     parseRetryAfterMs,
-    ZegoApiError,
-} from "../../../provider/client";
+} from "../../../provider/client/retry";
 import { ACTION_NAMES, ACTIONS, unsafeToRepeat } from "../../../provider/schema/api";
 import { eventsOf, makeClient, rejection, settle } from "./helpers";
 import { ok, ScriptedPeer, zego } from "./peer";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import sinon from "sinon";
-import { computeSignature, newNonce, signedQuery } from "../../../provider/client";
+import { computeSignature, newNonce, signedQuery } from "../../../provider/client/signing";
 import { APP_ID, makeClient, SECRET, settle } from "./helpers";
 import { ScriptedPeer, zego } from "./peer";
 

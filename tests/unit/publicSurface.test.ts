@@ -1,0 +1,108 @@
+import { expect } from "chai";
+import * as path from "node:path";
+import ts from "typescript";
+
+/**
+ * Every name the package root exports is frozen by semver. This pins the list, types included,
+ * so an accidental export (an `export *` of a helper module) fails here instead of shipping.
+ */
+const PUBLIC_VALUES = [
+    "Agent",
+    "AgentInstance",
+    "CONFIG_KEYS",
+    "Code",
+    "DEFAULTS",
+    "DigitalHumanAgentInstance",
+    "ENV_VARS",
+    "LiveDigitalHumanAgentInstance",
+    "UNKNOWN",
+    "ZegoAbortError",
+    "ZegoApiError",
+    "ZegoClient",
+    "ZegoConfigError",
+    "ZegoError",
+    "ZegoValidationError",
+    "computeSignature",
+    "isZegoApiError",
+];
+
+const PUBLIC_TYPES = [
+    "AbortPhase",
+    "AdaptivePacingOptions",
+    "AddAgentInstanceMsgRequest",
+    "AdvancedConfig",
+    "AgentArgs",
+    "AgentConfig",
+    "AgentInstanceArgs",
+    "AgentStatus",
+    "Asr",
+    "CallbackConfig",
+    "ClientEvent",
+    "ClientEventListener",
+    "ClientEventType",
+    "ClientStats",
+    "Clock",
+    "CreateAgentInstanceRequest",
+    "CreateDigitalHumanAgentInstanceRequest",
+    "CreateLiveDigitalHumanAgentInstanceRequest",
+    "DeleteAgentInstanceRequest",
+    "DeletionSettings",
+    "DigitalHuman",
+    "DigitalHumanAgentInstanceArgs",
+    "KnownTtsVendor",
+    "ListAgentsPage",
+    "ListeningRequest",
+    "LiveDigitalHumanAgentInstanceArgs",
+    "LiveRtc",
+    "Llm",
+    "Message",
+    "MessageHistory",
+    "MessageList",
+    "Priority",
+    "Region",
+    "RequestOptions",
+    "RetryBudgetOptions",
+    "RetryPolicy",
+    "RoundResult",
+    "Rtc",
+    "SamePriorityOption",
+    "SendLlmRequest",
+    "SendTtsRequest",
+    "TextFilter",
+    "Tts",
+    "UpdateAgentInstanceRequest",
+    "Vad",
+    "VendorParams",
+    "ZegoApiErrorDetails",
+    "ZegoClientOptions",
+];
+
+const ROOT = path.resolve(__dirname, "../../..");
+
+/** The names a module exports as the compiler sees them: values and types alike. */
+function exportedNames(file: string): string[] {
+    const program = ts.createProgram([file], { noEmit: true, skipLibCheck: true, types: [] });
+    const source = program.getSourceFile(file);
+    if (source === undefined) throw new Error(`not compiled: ${file}`);
+    const checker = program.getTypeChecker();
+    const moduleSymbol = checker.getSymbolAtLocation(source);
+    if (moduleSymbol === undefined) throw new Error(`not a module: ${file}`);
+    return checker
+        .getExportsOfModule(moduleSymbol)
+        .map((s) => s.getName())
+        .sort();
+}
+
+describe("public surface", () => {
+    it("the package root exports exactly the pinned names, types included", function () {
+        this.timeout(120000);
+        const expected = [...PUBLIC_VALUES, ...PUBLIC_TYPES].sort();
+        expect(exportedNames(path.join(ROOT, "provider/index.ts"))).to.deep.equal(expected);
+    });
+
+    it("at run time, the package root has exactly the pinned values", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const root = require("../../provider") as Record<string, unknown>;
+        expect(Object.keys(root).sort()).to.deep.equal([...PUBLIC_VALUES].sort());
+    });
+});
