@@ -13,7 +13,9 @@ import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
+import { configuredEndpoint } from "../lifecycle/clients";
 import { PartialCreateError } from "../lifecycle/provider";
+import { inputsFromState } from "../lifecycle/state";
 import { providers } from "../runtime";
 import { OUTPUT_KEYS, ResourceKind } from "../schema/resources";
 import { SECRETS_PROPERTY, splitSecrets } from "../schema/secrets";
@@ -202,7 +204,8 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
         read: unary("Read", async (req: provproto.ReadRequest) => {
             const kind = kindOfUrn(req.getUrn());
             const { props, secretPaths } = plain(req.getProperties());
-            const result = await providers[kind].read(req.getId(), props);
+            const importing = Object.keys(props).length === 0;
+            const result = importing ? await importRead(kind, req.getId()) : await providers[kind].read(req.getId(), props);
             const res = new provproto.ReadResponse();
             // An empty result means the object is gone: the engine then drops it from state.
             res.setId(result.id ?? "");
@@ -246,6 +249,27 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
         list: (call: grpc.ServerWritableStream<unknown, unknown>) =>
             call.emit("error", { code: grpc.status.UNIMPLEMENTED, details: "List is not implemented by the zego provider" }),
     };
+}
+
+/**
+ * `pulumi import`: the engine sends only the id. An Agent is read back whole with QueryAgents;
+ * an instance cannot be: ZEGO returns only its status, not the configuration it was created with.
+ */
+async function importRead(kind: ResourceKind, id: string): Promise<{ id?: string; props?: Props; inputs?: Props }> {
+    if (kind !== "Agent") {
+        throw new Error(
+            `zego:index:${kind} cannot be imported: ZEGO returns only an instance's status (QueryAgentInstanceStatus), not the LLM, TTS, ASR and RTC settings it was created with, so Pulumi could not know its inputs. Create the instance with Pulumi instead (instances are short-lived), or delete ${id} and let Pulumi create it.`,
+        );
+    }
+    const target = configuredEndpoint();
+    const base: Props = { agentId: id, appId: target.appId, endpoint: target.endpoint, adopted: true };
+    const result = await providers.Agent.read(id, base);
+    if (!result.props)
+        throw new Error(
+            `agent ${JSON.stringify(id)} is not registered with ZEGO app ${target.appId ?? "(not configured)"}; nothing to import`,
+        );
+    const props = { ...base, ...(result.props as Props) };
+    return { id, props, inputs: inputsFromState("Agent", props) };
 }
 
 /** Start the service on a loopback port; resolves to the server and its port. */

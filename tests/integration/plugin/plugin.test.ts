@@ -210,6 +210,39 @@ describe("plugin: the zego provider over gRPC (test as the engine)", function ()
         expect(err?.message).to.contain("zego:appId").and.contain("zego:serverSecret");
     });
 
+    it("import: Read with only an id returns an Agent's complete inputs (secrets marked) that check and diff accept unchanged", async () => {
+        await engine.configure(config());
+        const llm = { ...(validInstanceArgs().llm as Props), apiKey: secret(LLM_API_KEY) };
+        const inputs = await checked("Agent", { agentId: AGENT_ID, name: "Imported", llm });
+        await engine.create("Agent", inputs);
+        const read = await engine.read("Agent", AGENT_ID);
+        expect(read.getId()).to.equal(AGENT_ID);
+        const imported = js(read.getInputs());
+        const state = js(read.getProperties());
+        expectNoPlaintextSecret(imported);
+        expectNoPlaintextSecret(state);
+        expect(imported).to.include({ agentId: AGENT_ID, name: "Imported" });
+        expect((imported.secrets as Props).value).to.deep.equal({ "llm.apiKey": LLM_API_KEY });
+        expect(state).to.include({ appId: APP_ID, endpoint: em.url });
+        const rechecked = await checked("Agent", imported);
+        const diff = await engine.diff("Agent", AGENT_ID, state, rechecked);
+        expect(diff.getChanges()).to.equal(provproto.DiffResponse.DiffChanges.DIFF_NONE);
+    });
+
+    it("import of an instance is refused, saying why; of a missing agent, too", async () => {
+        await engine.configure(config());
+        const err = await engine.read("AgentInstance", "inst-1").then(
+            () => undefined,
+            (e: Error) => e,
+        );
+        expect(err?.message).to.contain("cannot be imported").and.contain("status");
+        const missing = await engine.read("Agent", "no_such_agent").then(
+            () => undefined,
+            (e: Error) => e,
+        );
+        expect(missing?.message).to.contain("no_such_agent").and.contain("not registered");
+    });
+
     it("refuses an unknown resource type, naming the ones it has", async () => {
         await engine.configure(config());
         const err = await engine.check("Nope", {}).then(

@@ -5,7 +5,7 @@ import { SCHEMA_FILE, schemaText } from "../../../provider/plugin/writeSchema";
 import { RESOURCE_ARGS } from "../../../provider/schema/resources";
 import { LLM } from "../../../provider/schema/api";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 describe("plugin: schema.json", () => {
     const committed = fs.readFileSync(SCHEMA_FILE, "utf8");
