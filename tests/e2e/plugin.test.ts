@@ -112,7 +112,8 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
 
     it("destroy shuts a busy agent down gracefully (the YAML's gracefulShutdownTimeout) and waits until it is gone", async () => {
         const [instance] = live();
-        em.setBusy(instance.agentInstanceId, { status: "SPEAKING", seconds: 2 });
+        // Long enough to outlast the CLI start-up before the delete request arrives, within the 20 s timeout.
+        em.setBusy(instance.agentInstanceId, { status: "SPEAKING", seconds: 12 });
         const res = await stack.destroy({ onOutput });
         expect(res.summary.result).to.equal("succeeded");
         const gone = em.instances().find((i) => i.agentInstanceId === instance.agentInstanceId)!;
