@@ -204,7 +204,9 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
         read: unary("Read", async (req: provproto.ReadRequest) => {
             const kind = kindOfUrn(req.getUrn());
             const { props, secretPaths } = plain(req.getProperties());
-            const importing = Object.keys(props).length === 0;
+            // State written by create always has a stateVersion; `pulumi import` sends none (v3.248.0 sends
+            // no usable properties), so read everything from ZEGO.
+            const importing = props.stateVersion === undefined;
             const result = importing ? await importRead(kind, req.getId()) : await providers[kind].read(req.getId(), props);
             const res = new provproto.ReadResponse();
             // An empty result means the object is gone: the engine then drops it from state.

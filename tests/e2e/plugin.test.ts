@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { EmulatorHandle } from "../../emulator";
+import { ZegoClient } from "../../provider/client/client";
 import { createPulumiEnv, ensurePulumiCli, getPulumiCommand, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
 import { APP_ID, assertNoSecrets, SERVER_SECRET, startTestEmulator } from "./harness";
 
@@ -110,6 +111,33 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
         await stack.removeConfig("systemPrompt");
     });
 
+    it("pulumi import zego:index:Agent: an agent registered outside Pulumi comes into state whole, its LLM key encrypted", async () => {
+        const client = new ZegoClient({ appId: APP_ID, serverSecret: SERVER_SECRET, endpoint: em.url });
+        try {
+            await client.registerAgent({
+                agentId: "imported_agent",
+                name: "Made elsewhere",
+                llm: { url: "https://llm.example.com/v1", apiKey: LLM_KEY, model: "model-b" },
+            } as never);
+        } finally {
+            client.close();
+        }
+        const res = await stack.import({
+            resources: [{ type: "zego:index:Agent", name: "imported", id: "imported_agent" }],
+            protect: false,
+            generateCode: false,
+            onOutput,
+        });
+        expect(res.summary.result).to.equal("succeeded");
+        const state = JSON.parse(rawState());
+        const imported = state.checkpoint.latest.resources.find((r: { id?: string }) => r.id === "imported_agent");
+        expect(imported, "the imported agent is in state").to.not.equal(undefined);
+        expect(imported.inputs, JSON.stringify(imported)).to.include({ agentId: "imported_agent", name: "Made elsewhere" });
+        expect(imported.inputs.llm).to.include({ model: "model-b" });
+        expect(JSON.stringify(imported.inputs.secrets)).to.contain("ciphertext");
+        assertNoSecrets([rawState(), ...output], SECRETS);
+    });
+
     it("destroy shuts a busy agent down gracefully (the YAML's gracefulShutdownTimeout) and waits until it is gone", async () => {
         const [instance] = live();
         // Long enough to outlast the CLI start-up before the delete request arrives, within the 20 s timeout.
@@ -120,7 +148,8 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
         expect(gone.state).to.equal("deleted");
         expect(gone.deleteRequest).to.include({ GracefulShutdown: true, GracefulShutdownTimeout: 20 });
         expect(gone.deletedAt! - gone.deleteRequest!.receivedAt).to.be.at.least(1000);
-        expect(em.requests().filter((r) => r.action === "UnregisterAgent")).to.have.length(1);
+        // The example's agent and the imported one.
+        expect(em.requests().filter((r) => r.action === "UnregisterAgent")).to.have.length(2);
         assertNoSecrets([rawState(), ...output], SECRETS);
     });
 });
