@@ -10,7 +10,8 @@
  *   npm run bench            (= npm run build && node dist/bench/teardown.js)
  *
  * Options (environment): BENCH_N (default 50), BENCH_PARALLEL (comma list of engine `parallel`
- * settings to try; "default" = the CLI's own default; default "default,50").
+ * settings to try; "default" = the CLI's own default; default "default,50"), BENCH_BUSY10_ONLY=1
+ * (only the teardown of 10 busy agents with the default 30 s graceful timeout).
  *
  * The marginal teardown ratio is (T50 - T1) / (49 / 10 per s): the time the 49 extra deletes cost
  * over the floor the rate limit imposes on them. Status polls use another action's budget, so they
@@ -68,7 +69,32 @@ const secondsSince = (t0: number) => (performance.now() - t0) / 1000;
 const fmt = (s: number) => s.toFixed(2);
 const log = (line: string) => console.log(line);
 
+/**
+ * 10 busy agents (ZEGO's default concurrency limit) with the engine's default `parallel` and the
+ * default 30 s graceful timeout: do the graceful waits run in waves (more than one timeout)?
+ */
+async function busyTen(emulator: EmulatorHandle): Promise<Teardown> {
+    const r = await teardown(emulator, 10, true, undefined, async () => {}, { gracefulTimeout: 30 });
+    log(
+        `destroy N=10 BUSY graceful timeout 30 s parallel=default ${fmt(r.seconds).padStart(6)} s  ` +
+            `(${(r.seconds / 30).toFixed(2)} timeouts) deletes=${r.deletes} (spanning ${fmt(r.deleteSpan)} s) status_polls=${r.polls} failures=${r.failures}`,
+    );
+    return r;
+}
+
 async function main(): Promise<void> {
+    if (process.env.BENCH_BUSY10_ONLY) {
+        const emulator = await startTestEmulator({ concurrencyLimit: 100, rateLimitPerSecond: RATE, latencyMs: LATENCY_MS });
+        try {
+            await new ZegoClient({ appId: APP_ID, serverSecret: SERVER_SECRET, endpoint: emulator.url }).registerAgent({
+                agentId: AGENT_ID,
+            });
+            await busyTen(emulator);
+        } finally {
+            await emulator.close();
+        }
+        return;
+    }
     const emulator = await startTestEmulator({ concurrencyLimit: Math.max(100, 2 * N), rateLimitPerSecond: RATE, latencyMs: LATENCY_MS });
     const failuresSeen: string[] = [];
     try {
@@ -149,6 +175,8 @@ async function main(): Promise<void> {
                     `throttled=${r.throttled} deletes=${r.deletes} (spanning ${fmt(r.deleteSpan)} s) status_polls=${r.polls} failures=${r.failures}`,
             );
         }
+
+        busy.push(await busyTen(emulator));
 
         // ---- Baseline: the official sample's way ----
         const baseline = await baselineDeletes(emulator, N);

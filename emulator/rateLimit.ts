@@ -2,6 +2,11 @@
  * Rate limiting per action in fixed one-second windows of the emulator clock (the docs: "10
  * times/second" per interface; the scope is not documented, we limit each action separately).
  * Fixed windows keep it deterministic under an injected clock.
+ *
+ * Per app, shared by every client, as ZEGO's limit is: an emulator serves one app (the gateway
+ * refuses any other AppId before the limiter is asked) and holds one limiter, which counts every
+ * request of every connection and process alike (tests/integration/emulator/rateLimit.test.ts).
+ * Throttled requests are not counted: they did not run.
  */
 export class FixedWindowRateLimiter {
     private readonly windows = new Map<string, { window: number; count: number }>();

@@ -119,7 +119,8 @@ export class EmulatorServer {
         entry.code = outcome.code;
         if (this.closed || res.destroyed) return finish(0);
         if (failure) return finish(this.inject(res, entry, failure.kind, failure.phase, failure.httpStatus));
-        send(res, outcome);
+        // The emulator's clock, not Node's: clients learn clock skew from it (as from ZEGO's).
+        send(res, { ...outcome, headers: { Date: new Date(em.now()).toUTCString(), ...outcome.headers } });
         finish(outcome.status);
     }
 

@@ -1,54 +1,35 @@
 /**
- * The provider object Pulumi serializes into state as `__provider` (SST's pattern): a class with
- * one field, whose methods load this package's `runtime` entry in the provider process and
- * delegate to it. So `__provider` is small and stable (no spurious `~__provider` diffs), captures
- * no secret and no client, and fixes in a newer package version reach `delete` and `refresh` of
- * resources created by an older one, without an `up`.
+ * What Pulumi stores in state as each resource's `__provider`: a module text, written here by hand
+ * instead of produced by closure serialization, that the dynamic provider host evaluates
+ * (`requireFromString(text).handler()`) and that loads this package's `runtime` entry in the
+ * provider process. So `__provider` is under 100 bytes, captures no secret and no client, is the same in
+ * every version (no `~__provider` diffs), and fixes in a newer package reach `delete` and `refresh`
+ * of resources created by an older one, without an `up`.
  *
- * Everything here is serialized by value into every resource's state, twice: keep it minimal and
- * free of imports that emit code. Terse parameter names are deliberate (they are bytes in state).
+ * `pulumi.dynamic.Resource` always serializes the provider object it is given, so the resource
+ * classes extend `ZegoResource` instead: a CustomResource with the same type token
+ * (`pulumi-nodejs:dynamic/zego:<Kind>`) and our text as `__provider`, which is all that
+ * `dynamic.Resource` adds to a CustomResource.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "./schema/resources";
 
-type Runtime = typeof import("./runtime");
-type P = Record<string, unknown>;
-type Impl = Runtime["providers"][ResourceKind];
-
-export class ZegoProviderShim implements pulumi.dynamic.ResourceProvider {
-    constructor(readonly kind: ResourceKind) {}
-
-    async configure(r: pulumi.dynamic.ConfigureRequest) {
-        runtime().configure(r.config);
-    }
-    check(o: P, n: P) {
-        return impl(this).check(o, n);
-    }
-    diff(i: string, o: P, n: P) {
-        return impl(this).diff(i, o, n);
-    }
-    create(n: P) {
-        return impl(this).create(n);
-    }
-    read(i: string, p: P) {
-        return impl(this).read(i, p);
-    }
-    update(i: string, o: P, n: P) {
-        return impl(this).update(i, o, n);
-    }
-    delete(i: string, p: P) {
-        return impl(this).delete(i, p);
-    }
+/**
+ * The `__provider` text for a kind. A contract with state written by every version: never change
+ * it (tests/unit/serialization pins it byte for byte). It needs only `runtime.provider(kind)`. It is
+ * stored twice per resource and the engine rewrites the whole checkpoint on every step, so every
+ * byte counts: when the package is missing, Node's own error names the module that cannot be found.
+ */
+export function providerText(kind: ResourceKind): string {
+    return `exports.handler=()=>require("pulumi-zego-aiagent/runtime").provider(${JSON.stringify(kind)})`;
 }
 
-function runtime(): Runtime {
-    try {
-        return require("pulumi-zego-aiagent/runtime");
-    } catch (e) {
-        throw new Error(`pulumi-zego-aiagent must be installed in ${process.cwd()}: ${(e as Error).message}`);
-    }
-}
+const MODULE = "zego";
 
-function impl(shim: ZegoProviderShim): Impl {
-    return runtime().providers[shim.kind];
+/** The base of the resource classes: a dynamic resource of `kind` whose `__provider` is `providerText(kind)`. */
+export abstract class ZegoResource extends pulumi.CustomResource {
+    constructor(kind: ResourceKind, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+        if (props.__provider !== undefined) throw new Error("A dynamic resource must not define the __provider key");
+        super(`pulumi-nodejs:dynamic/${MODULE}:${kind}`, name, { ...props, __provider: providerText(kind) }, opts);
+    }
 }

@@ -1,10 +1,11 @@
 /**
- * Records tests/fixtures/state/upgrade-v1.json: the state (secrets encrypted) that this version of
- * the provider writes for a small stack, with the emulator URL and ids made placeholders. The e2e
- * upgrade test imports it and destroys with the current code. Re-record only when the state shape
- * changes on purpose (and keep the old fixture: new code must still destroy old state).
+ * Records tests/fixtures/state/<file> (default upgrade-v2.json): the state (secrets encrypted) that
+ * this version of the provider writes for a small stack, with the emulator URL and ids made
+ * placeholders. The e2e upgrade test imports each fixture and refreshes, updates and destroys it
+ * with the current code. Record a new file only when the state shape changes on purpose, and keep
+ * the old ones: new code must still handle old state (upgrade-v1.json is 0.1.0's).
  *
- *   npm run build && node dist/scripts/record-upgrade-fixture.js
+ *   npm run build && node dist/scripts/record-upgrade-fixture.js [upgrade-vN.json]
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -12,11 +13,11 @@ import { emulatorConfig, startTestEmulator, withStack } from "../tests/e2e/harne
 import { UPGRADE_STACK, upgradeProgram } from "../tests/e2e/upgradeProgram";
 import { repoRoot } from "./pulumi-env";
 
-async function main(): Promise<void> {
+async function main(fileName = "upgrade-v2.json"): Promise<void> {
     const emulator = await startTestEmulator();
     try {
         await withStack(
-            upgradeProgram,
+            () => upgradeProgram(),
             emulatorConfig(emulator),
             async (run) => {
                 const up = await run.stack.up();
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
                     .join("{{ENDPOINT}}")
                     .split(instanceId)
                     .join("{{INSTANCE_ID}}");
-                const file = path.join(repoRoot(), "tests", "fixtures", "state", "upgrade-v1.json");
+                const file = path.join(repoRoot(), "tests", "fixtures", "state", fileName);
                 fs.writeFileSync(file, text + "\n");
                 process.stdout.write(`recorded ${file} (${text.length} bytes)\n`);
             },
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
     }
 }
 
-main().catch((e) => {
+main(process.argv[2]).catch((e) => {
     process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
     process.exit(1);
 });

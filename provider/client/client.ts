@@ -9,6 +9,7 @@
  * JSON.stringify nor util.inspect can show it, and it appears in no message, event or error.
  */
 import { performance } from "perf_hooks";
+import { setMaxListeners } from "events";
 import { inspect } from "util";
 import { ACTION_NAMES, ACTIONS, ActionName, unsafeToRepeat } from "../schema/api";
 import type {
@@ -28,13 +29,22 @@ import type {
 import { containsUnknown } from "../schema/unknown";
 import { validate } from "../schema/validate";
 import { fromWire, objectToWire } from "../schema/wire";
+import { AdaptivePacer } from "./adaptive";
+import { RetryBudget } from "./budget";
 import type { Clock } from "./clock";
-import { ambiguousFailureAdvice, redact, ZegoApiError, ZegoValidationError } from "./errors";
+import { AbortPhase, ambiguousFailureAdvice, redact, ZegoAbortError, ZegoApiError, ZegoValidationError } from "./errors";
 import type { ClientEvent, ClientEventListener, ClientStats } from "./events";
-import { resolveClientOptions, ZegoClientOptions } from "./options";
+import {
+    describeValue,
+    RequestOptions,
+    ResolvedRequestOptions,
+    resolveClientOptions,
+    resolveRequestOptions,
+    ZegoClientOptions,
+} from "./options";
 import { RateLimiter } from "./rateLimiter";
 import { interpretOutcome } from "./response";
-import { AttemptResult, failureReason, RetryPolicy, runWithRetries, ThrottleSignal } from "./retry";
+import { AttemptFailure, AttemptResult, ClockCorrection, failureReason, RetryPolicy, runWithRetries, ThrottleSignal } from "./retry";
 import { signedQuery } from "./signing";
 import { Transport } from "./transport";
 
@@ -72,6 +82,19 @@ interface Answer {
     readonly requestId?: string;
 }
 
+/** Where a call is, for the error if it is cancelled; when its last attempt was sent, for the pacing. */
+interface CallProgress {
+    phase: AbortPhase;
+    attempts: number;
+    sentAt: number;
+    signedWithOffsetMs: number;
+}
+
+/** The reason close() gives the calls it cancels. */
+const CLOSED = "client closed";
+/** The Date header has whole seconds. */
+const CLOCK_RESOLUTION_MS = 2000;
+
 interface CallResult {
     readonly data: WireRecord;
     readonly requestId?: string;
@@ -88,8 +111,14 @@ export class ZegoClient {
     readonly #retry: RetryPolicy;
     readonly #throttle: ThrottleSignal;
     readonly #clock: Clock;
+    readonly #pacer: AdaptivePacer;
+    readonly #budget?: RetryBudget;
     readonly #onEvent?: ClientEventListener;
     readonly #stats = { requests: 0, retries: 0, throttled: 0 };
+    /** Added to the local clock when signing: learned from a 100000004 answer's Date header. */
+    #clockOffsetMs = 0;
+    /** Aborted by close(), then replaced. */
+    #closer = newCloser();
 
     /** Throws ZegoConfigError for a bad option; sends nothing. */
     constructor(options: ZegoClientOptions) {
@@ -102,6 +131,8 @@ export class ZegoClient {
         this.#clock = resolved.clock;
         this.#onEvent = resolved.onEvent;
         this.#limiter = new RateLimiter(resolved.maxRequestsPerSecond, resolved.clock);
+        this.#pacer = new AdaptivePacer(resolved.maxRequestsPerSecond, resolved.pacing, resolved.clock);
+        this.#budget = resolved.retryBudget && new RetryBudget(resolved.retryBudget);
         this.#transport = new Transport(resolved.endpoint, resolved.timeoutMs);
     }
 
@@ -110,42 +141,62 @@ export class ZegoClient {
         return { ...this.#stats };
     }
 
+    /** Tokens left in the retry budget (undefined when the budget is off). */
+    get retryBudgetTokens(): number | undefined {
+        return this.#budget?.tokens;
+    }
+
+    /** ZEGO's clock minus the local one, as learned from a 100000004 answer's Date header (0 until then). */
+    get clockOffsetMs(): number {
+        return this.#clockOffsetMs;
+    }
+
+    /** The adaptive pacing rate of `action` now, in requests per second (maxRequestsPerSecond until it is throttled). */
+    pacingRate(action: ActionName): number {
+        return this.#pacer.enabled ? this.#pacer.rateOf(action) : this.#limiter.requestsPerSecond;
+    }
+
     /**
      * Any action, camelCase in and out. Throws ZegoValidationError (nothing sent) for a body the
      * documented schema rejects, ZegoApiError when the call fails.
      */
-    async call(action: ActionName, body: object = {}): Promise<WireRecord> {
-        return (await this.#call(action, body)).data;
+    async call(action: ActionName, body: object = {}, options?: RequestOptions): Promise<WireRecord> {
+        return (await this.#call(action, body, options)).data;
     }
 
     // ---- Agent configuration ----
 
-    async registerAgent(agent: AgentConfig): Promise<void> {
-        await this.#call("RegisterAgent", agent);
+    async registerAgent(agent: AgentConfig, options?: RequestOptions): Promise<void> {
+        await this.#call("RegisterAgent", agent, options);
     }
 
     /** LLM, TTS and ASR are replaced whole: send complete objects. */
-    async updateAgent(agent: AgentConfig): Promise<void> {
-        await this.#call("UpdateAgent", agent);
+    async updateAgent(agent: AgentConfig, options?: RequestOptions): Promise<void> {
+        await this.#call("UpdateAgent", agent, options);
     }
 
-    async unregisterAgent(agentId: string): Promise<void> {
-        await this.#call("UnregisterAgent", { agentId });
+    async unregisterAgent(agentId: string, options?: RequestOptions): Promise<void> {
+        await this.#call("UnregisterAgent", { agentId }, options);
     }
 
     /** Registered agents among `agentIds` (asked 10 at a time, the API's limit). */
-    async queryAgents(agentIds: readonly string[]): Promise<AgentConfig[]> {
+    async queryAgents(agentIds: readonly string[], options?: RequestOptions): Promise<AgentConfig[]> {
+        if (!Array.isArray(agentIds)) {
+            throw new ZegoValidationError("QueryAgents", [
+                { property: "agentIds", reason: `agentIds must be a list of agent ids (strings); got ${describeValue(agentIds)}.` },
+            ]);
+        }
         const agents: AgentConfig[] = [];
         for (let i = 0; i < agentIds.length; i += QUERY_BATCH_SIZE) {
-            const { data } = await this.#call("QueryAgents", { agentIds: agentIds.slice(i, i + QUERY_BATCH_SIZE) });
+            const { data } = await this.#call("QueryAgents", { agentIds: agentIds.slice(i, i + QUERY_BATCH_SIZE) }, options);
             agents.push(...listOf<AgentConfig>(data.agents));
         }
         return agents;
     }
 
     /** One page; `limit` 1..10 (0 or omitted: ZEGO's default of 5), `cursor` "" or from the previous page. */
-    async listAgents(page: { limit?: number; cursor?: string } = {}): Promise<ListAgentsPage> {
-        const { data } = await this.#call("ListAgents", page);
+    async listAgents(page: { limit?: number; cursor?: string } = {}, options?: RequestOptions): Promise<ListAgentsPage> {
+        const { data } = await this.#call("ListAgents", page, options);
         return {
             total: typeof data.total === "number" ? data.total : 0,
             agents: listOf<AgentConfig>(data.agents),
@@ -154,12 +205,12 @@ export class ZegoClient {
     }
 
     /** Every registered agent, following cursors. */
-    async listAllAgents(): Promise<AgentConfig[]> {
+    async listAllAgents(options?: RequestOptions): Promise<AgentConfig[]> {
         const agents: AgentConfig[] = [];
         const seen = new Set<string>();
         let cursor = "";
         for (let pages = 0; pages < MAX_LIST_PAGES; pages++) {
-            const page = await this.listAgents({ limit: LIST_PAGE_SIZE, cursor });
+            const page = await this.listAgents({ limit: LIST_PAGE_SIZE, cursor }, options);
             agents.push(...page.agents);
             if (page.cursor === "" || page.agents.length === 0) return agents;
             if (seen.has(page.cursor)) throw listLoopError(`ZEGO returned the Cursor ${JSON.stringify(page.cursor)} twice`);
@@ -172,16 +223,17 @@ export class ZegoClient {
     // ---- Instance management ----
 
     /** Never retried once it may have taken effect: see ZegoApiError.ambiguous. */
-    async createAgentInstance(request: CreateAgentInstanceRequest): Promise<{ agentInstanceId: string }> {
-        const result = await this.#call("CreateAgentInstance", request);
+    async createAgentInstance(request: CreateAgentInstanceRequest, options?: RequestOptions): Promise<{ agentInstanceId: string }> {
+        const result = await this.#call("CreateAgentInstance", request, options);
         return { agentInstanceId: requireInstanceId("CreateAgentInstance", result) };
     }
 
     /** Never retried once it may have taken effect: see ZegoApiError.ambiguous. */
     async createDigitalHumanAgentInstance(
         request: CreateDigitalHumanAgentInstanceRequest,
+        options?: RequestOptions,
     ): Promise<{ agentInstanceId: string; digitalHumanConfig: string }> {
-        return this.#createDigitalHuman("CreateDigitalHumanAgentInstance", request);
+        return this.#createDigitalHuman("CreateDigitalHumanAgentInstance", request, options);
     }
 
     /**
@@ -190,24 +242,25 @@ export class ZegoClient {
      */
     async createLiveDigitalHumanAgentInstance(
         request: CreateLiveDigitalHumanAgentInstanceRequest,
+        options?: RequestOptions,
     ): Promise<{ agentInstanceId: string; digitalHumanConfig: string }> {
-        return this.#createDigitalHuman("CreateLiveDigitalHumanAgentInstance", request);
+        return this.#createDigitalHuman("CreateLiveDigitalHumanAgentInstance", request, options);
     }
 
     /** Only LLM, TTS, ASR and RTC.UserStreamId can change; LLM/TTS/ASR are replaced whole. */
-    async updateAgentInstance(request: UpdateAgentInstanceRequest): Promise<void> {
-        await this.#call("UpdateAgentInstance", request);
+    async updateAgentInstance(request: UpdateAgentInstanceRequest, options?: RequestOptions): Promise<void> {
+        await this.#call("UpdateAgentInstance", request, options);
     }
 
     /** An unknown or already deleted instance fails with code 410001002 (Code.InstanceNotFound). */
-    async deleteAgentInstance(request: DeleteAgentInstanceRequest): Promise<void> {
-        await this.#call("DeleteAgentInstance", request);
+    async deleteAgentInstance(request: DeleteAgentInstanceRequest, options?: RequestOptions): Promise<void> {
+        await this.#call("DeleteAgentInstance", request, options);
     }
 
     // ---- Instance control ----
 
-    async queryAgentInstanceStatus(agentInstanceId: string): Promise<{ status: AgentStatus }> {
-        const { data, requestId } = await this.#call("QueryAgentInstanceStatus", { agentInstanceId });
+    async queryAgentInstanceStatus(agentInstanceId: string, options?: RequestOptions): Promise<{ status: AgentStatus }> {
+        const { data, requestId } = await this.#call("QueryAgentInstanceStatus", { agentInstanceId }, options);
         if (typeof data.status !== "string" || data.status === "") {
             throw new ZegoApiError({
                 action: "QueryAgentInstanceStatus",
@@ -223,49 +276,55 @@ export class ZegoClient {
     }
 
     /** Never retried once it may have taken effect (the agent would answer twice): see ZegoApiError.ambiguous. */
-    async sendAgentInstanceLlm(request: SendLlmRequest): Promise<RoundResult> {
-        return roundOf((await this.#call("SendAgentInstanceLLM", request)).data);
+    async sendAgentInstanceLlm(request: SendLlmRequest, options?: RequestOptions): Promise<RoundResult> {
+        return roundOf((await this.#call("SendAgentInstanceLLM", request, options)).data);
     }
 
     /** Never retried once it may have taken effect (the agent would say it twice): see ZegoApiError.ambiguous. */
-    async sendAgentInstanceTts(request: SendTtsRequest): Promise<RoundResult> {
-        return roundOf((await this.#call("SendAgentInstanceTTS", request)).data);
+    async sendAgentInstanceTts(request: SendTtsRequest, options?: RequestOptions): Promise<RoundResult> {
+        return roundOf((await this.#call("SendAgentInstanceTTS", request, options)).data);
     }
 
-    async interruptAgentInstance(agentInstanceId: string): Promise<RoundResult> {
-        return roundOf((await this.#call("InterruptAgentInstance", { agentInstanceId })).data);
+    async interruptAgentInstance(agentInstanceId: string, options?: RequestOptions): Promise<RoundResult> {
+        return roundOf((await this.#call("InterruptAgentInstance", { agentInstanceId }, options)).data);
     }
 
-    async getAgentInstanceMsgList(agentInstanceId: string): Promise<MessageList> {
-        const { data } = await this.#call("GetAgentInstanceMsgList", { agentInstanceId });
+    async getAgentInstanceMsgList(agentInstanceId: string, options?: RequestOptions): Promise<MessageList> {
+        const { data } = await this.#call("GetAgentInstanceMsgList", { agentInstanceId }, options);
         const messageList = listOf<Message>(data.messageList);
         return { total: typeof data.total === "number" ? data.total : messageList.length, messageList };
     }
 
-    async resetAgentInstanceMsgList(agentInstanceId: string): Promise<void> {
-        await this.#call("ResetAgentInstanceMsgList", { agentInstanceId });
+    async resetAgentInstanceMsgList(agentInstanceId: string, options?: RequestOptions): Promise<void> {
+        await this.#call("ResetAgentInstanceMsgList", { agentInstanceId }, options);
     }
 
     /**
      * Appends context messages; triggers no LLM call and no round. Never retried once it may have
      * taken effect (the messages would be added twice): see ZegoApiError.ambiguous.
      */
-    async addAgentInstanceMsg(request: AddAgentInstanceMsgRequest): Promise<void> {
-        await this.#call("AddAgentInstanceMsg", request);
+    async addAgentInstanceMsg(request: AddAgentInstanceMsgRequest, options?: RequestOptions): Promise<void> {
+        await this.#call("AddAgentInstanceMsg", request, options);
     }
 
     /** Walkie-talkie mode only (advancedConfig.communicationMode 2). */
-    async startListening(request: ListeningRequest): Promise<RoundResult> {
-        return roundOf((await this.#call("StartListening", request)).data);
+    async startListening(request: ListeningRequest, options?: RequestOptions): Promise<RoundResult> {
+        return roundOf((await this.#call("StartListening", request, options)).data);
     }
 
     /** Walkie-talkie mode only (advancedConfig.communicationMode 2). */
-    async stopListening(request: ListeningRequest): Promise<RoundResult> {
-        return roundOf((await this.#call("StopListening", request)).data);
+    async stopListening(request: ListeningRequest, options?: RequestOptions): Promise<RoundResult> {
+        return roundOf((await this.#call("StopListening", request, options)).data);
     }
 
-    /** Closes pooled connections (lets a process or a test exit promptly). The client stays usable. */
+    /**
+     * Cancels every call in progress (they reject with ZegoAbortError) and closes pooled
+     * connections, so a process or a test can exit promptly. The client stays usable.
+     */
     close(): void {
+        const closing = this.#closer;
+        this.#closer = newCloser();
+        closing.abort(CLOSED);
         this.#transport.close();
     }
 
@@ -282,22 +341,31 @@ export class ZegoClient {
     async #createDigitalHuman(
         action: DigitalHumanCreate,
         request: object,
+        options?: RequestOptions,
     ): Promise<{ agentInstanceId: string; digitalHumanConfig: string }> {
-        const result = await this.#call(action, request);
+        const result = await this.#call(action, request, options);
         const digitalHumanConfig = typeof result.data.digitalHumanConfig === "string" ? result.data.digitalHumanConfig : "";
         return { agentInstanceId: requireInstanceId(action, result), digitalHumanConfig };
     }
 
-    async #call(action: ActionName, body: object): Promise<CallResult> {
+    async #call(action: ActionName, body: object, options?: RequestOptions): Promise<CallResult> {
         if (!ACTION_NAMES.includes(action)) {
             throw new ZegoValidationError(String(action), [
                 { property: "action", reason: `action must be one of ${ACTION_NAMES.join(", ")}; got ${JSON.stringify(action)}.` },
             ]);
         }
         const spec = ACTIONS[action];
+        const request = resolveRequestOptions(action, options);
         if (body === null || typeof body !== "object" || Array.isArray(body)) {
             const given = body === null ? "null" : Array.isArray(body) ? "a list" : typeof body;
             throw new ZegoValidationError(action, [{ property: "(body)", reason: `The request body must be an object; got ${given}.` }]);
+        }
+        // Before anything walks the body: a cycle would overflow the stack there.
+        const cycle = findCycle(body);
+        if (cycle !== undefined) {
+            throw new ZegoValidationError(action, [
+                { property: cycle, reason: `${cycle} refers back to an object that contains it; a request body must be plain JSON data.` },
+            ]);
         }
         // A Pulumi preview placeholder must never reach ZEGO as if it were a value.
         if (containsUnknown(body)) {
@@ -310,45 +378,78 @@ export class ZegoClient {
         if (failures.length > 0) throw new ZegoValidationError(action, failures);
 
         const wireBody = objectToWire(spec.request, body);
-        // `creates` also asks for a fresh connection per attempt (no stale pooled socket).
-        const creates = "creates" in spec && spec.creates === true;
-        const result = await runWithRetries((attempt) => this.#attempt(action, wireBody, attempt, creates), {
-            action,
-            unsafeToRepeat: unsafeToRepeat(spec),
-            policy: this.#retry,
-            throttle: this.#throttle,
-            clock: this.#clock,
-            onThrottled: (attempt, failure, verdict) => {
-                this.#stats.throttled++;
-                const { httpStatus, code, retryAfterMs } = failure;
-                this.#emit({ type: "throttled", action, attempt, reason: verdict.reason, httpStatus, code, delayMs: retryAfterMs });
-            },
-            onRetry: (attempt, delayMs, verdict) => {
-                this.#stats.retries++;
-                this.#emit({ type: "retry", action, attempt, delayMs, reason: verdict.reason });
-            },
-        });
-        const data = fromWire(spec.response, result.data);
-        return { data: (data ?? {}) as WireRecord, requestId: result.requestId };
+        const closer = this.#closer.signal;
+        const signal = request.signal ? AbortSignal.any([request.signal, closer]) : closer;
+        const progress: CallProgress = { phase: "before sending", attempts: 0, sentAt: 0, signedWithOffsetMs: 0 };
+        try {
+            signal.throwIfAborted();
+            const result = await runWithRetries((attempt) => this.#attempt(action, wireBody, attempt, spec, request, signal, progress), {
+                action,
+                unsafeToRepeat: unsafeToRepeat(spec),
+                policy: this.#retry,
+                throttle: this.#throttle,
+                clock: this.#clock,
+                budget: this.#budget,
+                signal,
+                correctClock: (failure) => this.#correctClock(action, failure, progress.signedWithOffsetMs),
+                onThrottled: (attempt, failure, verdict) => {
+                    this.#stats.throttled++;
+                    this.#pacer.for(action)?.onThrottled(progress.sentAt);
+                    const { httpStatus, code, retryAfterMs } = failure;
+                    this.#emit({ type: "throttled", action, attempt, reason: verdict.reason, httpStatus, code, delayMs: retryAfterMs });
+                },
+                onRetry: (attempt, delayMs, verdict) => {
+                    this.#stats.retries++;
+                    progress.phase = "waiting to retry";
+                    this.#emit({ type: "retry", action, attempt, delayMs, reason: verdict.reason });
+                },
+            });
+            const data = fromWire(spec.response, result.data);
+            return { data: (data ?? {}) as WireRecord, requestId: result.requestId };
+        } catch (err) {
+            if (!signal.aborted) throw err;
+            const closed = closer.aborted && !request.signal?.aborted;
+            throw new ZegoAbortError(action, progress.phase, progress.attempts, closed ? "client closed" : request.signal?.reason, closed);
+        }
     }
 
-    async #attempt(action: ActionName, wireBody: WireRecord, attempt: number, creates: boolean): Promise<AttemptResult<Answer>> {
-        await this.#limiter.acquire(action);
-        // Signed per attempt: a fresh nonce and the current time (a retry after 100000004 must not reuse them).
-        const query = signedQuery(action, this.appId, this.#serverSecret, this.#clock.now());
+    async #attempt(
+        action: ActionName,
+        wireBody: WireRecord,
+        attempt: number,
+        spec: (typeof ACTIONS)[ActionName],
+        request: ResolvedRequestOptions,
+        signal: AbortSignal,
+        progress: CallProgress,
+    ): Promise<AttemptResult<Answer>> {
+        progress.phase = "waiting for pacing";
+        const adaptive = this.#pacer.for(action);
+        await adaptive?.acquire(signal);
+        await this.#limiter.acquire(action, signal);
+        // Signed per attempt: a fresh nonce and the current time, corrected by the offset learned
+        // from a 100000004 answer (retry.ts).
+        progress.signedWithOffsetMs = this.#clockOffsetMs;
+        const query = signedQuery(action, this.appId, this.#serverSecret, this.#clock.now() + this.#clockOffsetMs);
         this.#stats.requests++;
         this.#emit({ type: "request", action, attempt });
+        progress.phase = "in flight";
+        progress.attempts = attempt;
+        progress.sentAt = this.#clock.now();
         const startedAt = performance.now();
-        const outcome = await this.#transport.send(query, wireBody, { freshConnection: creates });
+        // `creates` also asks for a fresh connection per attempt (no stale pooled socket).
+        const freshConnection = "creates" in spec && spec.creates === true;
+        const outcome = await this.#transport.send(query, wireBody, { freshConnection, signal, timeoutMs: request.timeoutMs });
+        if (outcome.kind === "aborted") throw signal.reason;
+        progress.phase = "waiting to retry";
         const durationMs = Math.round(performance.now() - startedAt);
         const secrets = [this.#serverSecret, query.Signature];
         const interpreted = interpretOutcome(outcome, {
             endpoint: this.endpoint,
-            timeoutMs: this.#transport.timeoutMs,
             nowMs: this.#clock.now(),
             redact: (text) => redact(text, secrets),
         });
         if (interpreted.ok) {
+            adaptive?.onSuccess();
             const { httpStatus, code, requestId } = interpreted;
             this.#emit({ type: "response", action, attempt, httpStatus, code, requestId, durationMs });
             return { ok: true, value: { data: interpreted.data, requestId: interpreted.requestId } };
@@ -365,6 +466,33 @@ export class ZegoClient {
             reason: failureReason(f),
         });
         return { ok: false, failure: f };
+    }
+
+    /** After 100000004: the offset from the response's Date header, applied to every later signature. */
+    #correctClock(action: ActionName, failure: AttemptFailure, signedWithOffsetMs: number): ClockCorrection {
+        if (failure.serverDateMs === undefined) {
+            return { retry: false, note: "The response carried no Date header, so the client could not tell how far off its clock is" };
+        }
+        const offsetMs = failure.serverDateMs - this.#clock.now();
+        // Compared with the offset this request was signed with: a call in flight while another
+        // one learned the offset is re-sent with it too.
+        const previous = signedWithOffsetMs;
+        const off = `by the response's Date header, this machine's clock is ${Math.round(Math.abs(offsetMs) / 1000)} s ${offsetMs > 0 ? "behind" : "ahead of"} ZEGO's`;
+        // The Date header has whole seconds: a change below CLOCK_RESOLUTION_MS is no news.
+        if (Math.abs(offsetMs - previous) < CLOCK_RESOLUTION_MS) {
+            return {
+                retry: false,
+                note: `ZEGO refused the timestamp although, ${off} and the client's timestamps already correct for that`,
+            };
+        }
+        if (Math.abs(offsetMs - this.#clockOffsetMs) >= CLOCK_RESOLUTION_MS) {
+            this.#clockOffsetMs = offsetMs;
+            this.#emit({ type: "clock", action, attempt: 0, clockOffsetMs: offsetMs });
+        }
+        return {
+            retry: true,
+            note: `The client learned from the response's Date header that this machine's clock is off (${off}), corrected its timestamps and re-sent once, and ZEGO still refused`,
+        };
     }
 
     #emit(event: ClientEvent): void {
@@ -400,6 +528,29 @@ function roundOf(data: WireRecord): RoundResult {
 
 function listOf<T>(value: unknown): T[] {
     return Array.isArray(value) ? (value as T[]) : [];
+}
+
+/** Every call in progress listens on it: many at once are normal, not a leak. */
+function newCloser(): AbortController {
+    const controller = new AbortController();
+    setMaxListeners(0, controller.signal);
+    return controller;
+}
+
+/** The dotted path of the first property that refers back to an object containing it, if any. */
+function findCycle(value: unknown, path = "(body)", ancestors: object[] = []): string | undefined {
+    if (value === null || typeof value !== "object") return undefined;
+    if (ancestors.includes(value)) return path;
+    ancestors.push(value);
+    const entries: Array<[string, unknown]> = Array.isArray(value)
+        ? value.map((item, i) => [`${path}[${i}]`, item])
+        : Object.entries(value).map(([key, item]) => [path === "(body)" ? key : `${path}.${key}`, item]);
+    for (const [at, item] of entries) {
+        const found = findCycle(item, at, ancestors);
+        if (found !== undefined) return found;
+    }
+    ancestors.pop();
+    return undefined;
 }
 
 function listLoopError(problem: string): ZegoApiError {

@@ -6,11 +6,42 @@
 export interface Clock {
     /** Milliseconds since the epoch. */
     now(): number;
-    /** Resolves after `ms` milliseconds. */
-    sleep(ms: number): Promise<void>;
+    /** Resolves after `ms` milliseconds; may end early (rejecting) when `signal` aborts. */
+    sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const systemClock: Clock = {
     now: () => Date.now(),
-    sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms))),
+    sleep: (ms, signal) =>
+        new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(done, Math.max(0, ms));
+            function done(): void {
+                signal?.removeEventListener("abort", aborted);
+                resolve();
+            }
+            function aborted(): void {
+                clearTimeout(timer);
+                reject(signal!.reason);
+            }
+            signal?.addEventListener("abort", aborted, { once: true });
+        }),
 };
+
+/**
+ * `clock.sleep(ms)` that rejects with `signal.reason` as soon as `signal` aborts, even with a clock
+ * that ignores the signal (its timer then runs out on its own).
+ */
+export async function abortableSleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+    if (!signal) return clock.sleep(ms);
+    signal.throwIfAborted();
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+        onAbort = () => reject(signal.reason);
+        signal.addEventListener("abort", onAbort, { once: true });
+    });
+    try {
+        await Promise.race([clock.sleep(ms, signal), aborted]);
+    } finally {
+        signal.removeEventListener("abort", onAbort!);
+    }
+}

@@ -38,6 +38,39 @@ export class ZegoValidationError extends ZegoError {
     }
 }
 
+/** Where a cancelled call was when its AbortSignal fired (or the client was closed). */
+export type AbortPhase = "before sending" | "waiting for pacing" | "waiting to retry" | "in flight";
+
+/**
+ * A call cancelled by its AbortSignal or by `close()`. If a request was in flight it may have
+ * taken effect (`ambiguous`); in every other phase nothing of this attempt reached ZEGO.
+ */
+export class ZegoAbortError extends ZegoError {
+    readonly action: string;
+    readonly phase: AbortPhase;
+    /** Requests sent for this call before it was cancelled. */
+    readonly attempts: number;
+    readonly ambiguous: boolean;
+    /** The signal's reason (as fetch rejects with it); a plain string when the client was closed. */
+    readonly reason: unknown;
+
+    constructor(action: string, phase: AbortPhase, attempts: number, reason: unknown, closed: boolean) {
+        const by = closed ? "the client was closed" : "its AbortSignal was aborted";
+        const inFlight = phase === "in flight";
+        const effect = inFlight
+            ? "; a request was in flight, so it may or may not have taken effect"
+            : attempts > 0
+              ? "; no request of this call was in flight then"
+              : "; nothing was sent";
+        super(`${action} was cancelled ${phase} (${by}) after ${attempts} request${attempts === 1 ? "" : "s"}${effect}`);
+        this.action = action;
+        this.phase = phase;
+        this.attempts = attempts;
+        this.ambiguous = inFlight;
+        this.reason = reason;
+    }
+}
+
 export interface ZegoApiErrorDetails {
     readonly action: string;
     /** The ZEGO `Code` of the response, when there was a ZEGO response body. */

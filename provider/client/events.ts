@@ -2,13 +2,14 @@
  * What the client reports about its own work, for logs and metrics. Events carry no secret, no
  * signature and no URL: only the action, the attempt and what happened.
  */
-export type ClientEventType = "request" | "retry" | "throttled" | "response";
+export type ClientEventType = "request" | "retry" | "throttled" | "response" | "clock";
 
 export interface ClientEvent {
     /**
      * request: an attempt is about to be sent (after pacing). response: an attempt finished, with a
      * response or a network failure (`reason`). throttled: ZEGO turned an attempt away as too many
-     * requests. retry: attempt `attempt` will be sent after `delayMs`.
+     * requests. retry: attempt `attempt` will be sent after `delayMs`. clock: a 100000004 answer's
+     * Date header showed the local clock off by `clockOffsetMs`; later signatures correct for it.
      */
     readonly type: ClientEventType;
     readonly action: string;
@@ -23,6 +24,8 @@ export interface ClientEvent {
     readonly requestId?: string;
     /** Wall time of the attempt (response events). */
     readonly durationMs?: number;
+    /** ZEGO's clock minus the local one (clock events). */
+    readonly clockOffsetMs?: number;
 }
 
 export type ClientEventListener = (event: ClientEvent) => void;

@@ -3,9 +3,11 @@
  * option fails with a ZegoConfigError naming the option, what is allowed and what was given. The
  * ServerSecret is never shown, only described ("an empty string").
  */
+import { AdaptivePacingOptions, DEFAULT_ADAPTIVE_PACING } from "./adaptive";
+import { DEFAULT_RETRY_BUDGET, RetryBudgetOptions } from "./budget";
 import type { Clock } from "./clock";
 import { systemClock } from "./clock";
-import { ZegoConfigError } from "./errors";
+import { ZegoConfigError, ZegoValidationError } from "./errors";
 import type { ClientEventListener } from "./events";
 import { Region, resolveEndpoint } from "./regions";
 import { DEFAULT_RETRY_POLICY, DEFAULT_THROTTLE_SIGNAL, NO_RETRIES, RetryPolicy, ThrottleSignal } from "./retry";
@@ -27,8 +29,15 @@ export interface ZegoClientOptions {
      * most 10 calls per 1050 ms.
      */
     readonly maxRequestsPerSecond?: number;
+    /**
+     * Adaptive pacing (adaptive.ts): slows down per action when throttled, climbs back to
+     * maxRequestsPerSecond on success. Overrides, or `false` to pace at maxRequestsPerSecond only.
+     */
+    readonly pacing?: Partial<Omit<AdaptivePacingOptions, "enabled">> | false;
     /** Retry policy overrides, or `false` for a single attempt per call. */
     readonly retry?: Partial<RetryPolicy> | false;
+    /** The retry budget (budget.ts, the AWS SDK's standard mode) overrides, or `false` for none. */
+    readonly retryBudget?: Partial<RetryBudgetOptions> | false;
     /** How throttling shows itself (undocumented). Default: HTTP 429 or code 410001029. */
     readonly throttle?: { readonly httpStatuses?: readonly number[]; readonly codes?: readonly number[] };
     /** Called for every request, response, retry and throttled answer. Exceptions it throws are ignored. */
@@ -43,7 +52,9 @@ export interface ResolvedClientOptions {
     readonly endpoint: string;
     readonly timeoutMs: number;
     readonly maxRequestsPerSecond: number;
+    readonly pacing: AdaptivePacingOptions;
     readonly retry: RetryPolicy;
+    readonly retryBudget?: RetryBudgetOptions;
     readonly throttle: ThrottleSignal;
     readonly onEvent?: ClientEventListener;
     readonly clock: Clock;
@@ -59,20 +70,63 @@ const OPTION_NAMES = [
     "region",
     "timeoutMs",
     "maxRequestsPerSecond",
+    "pacing",
     "retry",
+    "retryBudget",
     "throttle",
     "onEvent",
     "clock",
 ] as const;
-const RETRY_OPTION_NAMES = ["maxAttempts", "baseDelayMs", "maxDelayMs", "deadlineMs"] as const;
+const RETRY_OPTION_NAMES = ["maxAttempts", "baseDelayMs", "maxDelayMs", "deadlineMs", "throttleDeadlineMs"] as const;
+const PACING_OPTION_NAMES = ["minRequestsPerSecond", "decrease", "increasePerSecond", "jitter"] as const;
+const BUDGET_OPTION_NAMES = ["capacity", "retryCost", "timeoutCost"] as const;
 const THROTTLE_OPTION_NAMES = ["httpStatuses", "codes"] as const;
 
 const MAX_UINT32 = 0xffffffff;
 /** Node timers and AbortSignal.timeout take at most this many milliseconds. */
 const MAX_TIMER_MS = 0x7fffffff;
 
+/** Options of one call (the last argument of every ZegoClient method). */
+export interface RequestOptions {
+    /** Cancels the call: pacing waits, retry waits and the request in flight (ZegoAbortError). */
+    readonly signal?: AbortSignal;
+    /** Per attempt, in milliseconds, for this call (overrides the client's timeoutMs). */
+    readonly timeoutMs?: number;
+}
+
+export type ResolvedRequestOptions = RequestOptions;
+
+const REQUEST_OPTION_NAMES = ["signal", "timeoutMs"] as const;
+
+/** Checks a call's options; a bad one is a ZegoValidationError naming it (nothing is sent). */
+export function resolveRequestOptions(action: string, given: unknown): ResolvedRequestOptions {
+    const bad = (property: string, reason: string) => new ZegoValidationError(action, [{ property, reason }]);
+    if (given === undefined) return {};
+    if (!isRecord(given))
+        throw bad("options", `The request options must be an object with signal and/or timeoutMs; got ${describeValue(given)}.`);
+    for (const key of Object.keys(given)) {
+        if (!(REQUEST_OPTION_NAMES as readonly string[]).includes(key)) {
+            throw bad(`options.${key}`, `options.${key} is not a request option; the options are ${REQUEST_OPTION_NAMES.join(", ")}.`);
+        }
+    }
+    const { signal, timeoutMs } = given;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+        throw bad("options.signal", `options.signal must be an AbortSignal (from an AbortController); got ${describeValue(signal)}.`);
+    }
+    if (
+        timeoutMs !== undefined &&
+        !(typeof timeoutMs === "number" && Number.isFinite(timeoutMs) && timeoutMs >= 1 && timeoutMs <= MAX_TIMER_MS)
+    ) {
+        throw bad(
+            "options.timeoutMs",
+            `options.timeoutMs must be a number of milliseconds from 1 to ${MAX_TIMER_MS}; got ${describeValue(timeoutMs)}.`,
+        );
+    }
+    return { signal: signal as AbortSignal | undefined, timeoutMs: timeoutMs as number | undefined };
+}
+
 export function resolveClientOptions(options: ZegoClientOptions): ResolvedClientOptions {
-    if (!isRecord(options)) throw invalid("options", "an object with at least appId and serverSecret", describe(options));
+    if (!isRecord(options)) throw invalid("options", "an object with at least appId and serverSecret", describeValue(options));
     rejectUnknownKeys("", options, OPTION_NAMES);
     return {
         appId: resolveAppId(options.appId),
@@ -80,7 +134,9 @@ export function resolveClientOptions(options: ZegoClientOptions): ResolvedClient
         endpoint: resolveEndpoint({ endpoint: options.endpoint, region: options.region }),
         timeoutMs: numberOption("timeoutMs", options.timeoutMs, DEFAULT_TIMEOUT_MS, { min: 1, max: MAX_TIMER_MS }),
         maxRequestsPerSecond: resolveRate(options.maxRequestsPerSecond),
+        pacing: resolvePacing(options.pacing),
         retry: resolveRetry(options.retry),
+        retryBudget: resolveBudget(options.retryBudget),
         throttle: resolveThrottle(options.throttle),
         onEvent: functionOption("onEvent", options.onEvent),
         clock: resolveClock(options.clock),
@@ -93,14 +149,14 @@ function resolveAppId(given: unknown): number {
     if (typeof given === "number") appId = given;
     else if (typeof given === "string" && /^\d+$/.test(given.trim())) appId = Number(given.trim());
     if (appId === undefined || !Number.isInteger(appId) || appId < 1 || appId > MAX_UINT32)
-        throw invalid("appId", allowed, describe(given));
+        throw invalid("appId", allowed, describeValue(given));
     return appId;
 }
 
 function resolveServerSecret(given: unknown): string {
     const allowed = "a non-empty string (the ServerSecret in the ZEGOCLOUD console)";
     if (typeof given !== "string") {
-        throw invalid("serverSecret", allowed, given === undefined || given === null ? describe(given) : `a ${typeof given}`);
+        throw invalid("serverSecret", allowed, given === undefined || given === null ? describeValue(given) : `a ${typeof given}`);
     }
     if (given === "") throw invalid("serverSecret", allowed, "an empty string");
     if (given.trim() === "") throw invalid("serverSecret", allowed, `a string of ${given.length} whitespace characters`);
@@ -118,7 +174,7 @@ function resolveRate(given: unknown): number {
         throw invalid(
             "maxRequestsPerSecond",
             "a number >= 0 (requests per second per action; 0 or Infinity turns pacing off)",
-            describe(given),
+            describeValue(given),
         );
     }
     return given;
@@ -127,8 +183,7 @@ function resolveRate(given: unknown): number {
 function resolveRetry(given: unknown): RetryPolicy {
     if (given === undefined) return DEFAULT_RETRY_POLICY;
     if (given === false) return NO_RETRIES;
-    if (!isRecord(given))
-        throw invalid("retry", "false or an object with maxAttempts, baseDelayMs, maxDelayMs, deadlineMs", describe(given));
+    if (!isRecord(given)) throw invalid("retry", `false or an object with ${RETRY_OPTION_NAMES.join(", ")}`, describeValue(given));
     rejectUnknownKeys("retry.", given, RETRY_OPTION_NAMES);
     const d = DEFAULT_RETRY_POLICY;
     const policy: RetryPolicy = {
@@ -136,6 +191,10 @@ function resolveRetry(given: unknown): RetryPolicy {
         baseDelayMs: numberOption("retry.baseDelayMs", given.baseDelayMs, d.baseDelayMs, { min: 0, max: MAX_TIMER_MS }),
         maxDelayMs: numberOption("retry.maxDelayMs", given.maxDelayMs, d.maxDelayMs, { min: 0, max: MAX_TIMER_MS }),
         deadlineMs: numberOption("retry.deadlineMs", given.deadlineMs, d.deadlineMs, { min: 1, max: MAX_TIMER_MS }),
+        throttleDeadlineMs: numberOption("retry.throttleDeadlineMs", given.throttleDeadlineMs, d.throttleDeadlineMs, {
+            min: 1,
+            max: MAX_TIMER_MS,
+        }),
     };
     if (policy.maxDelayMs < policy.baseDelayMs) {
         throw invalid(
@@ -147,9 +206,44 @@ function resolveRetry(given: unknown): RetryPolicy {
     return policy;
 }
 
+function resolvePacing(given: unknown): AdaptivePacingOptions {
+    const d = DEFAULT_ADAPTIVE_PACING;
+    if (given === undefined) return d;
+    if (given === false) return { ...d, enabled: false };
+    if (!isRecord(given)) throw invalid("pacing", `false or an object with ${PACING_OPTION_NAMES.join(", ")}`, describeValue(given));
+    rejectUnknownKeys("pacing.", given, PACING_OPTION_NAMES);
+    return {
+        enabled: true,
+        minRequestsPerSecond: numberOption("pacing.minRequestsPerSecond", given.minRequestsPerSecond, d.minRequestsPerSecond, {
+            min: 0.01,
+            max: 10000,
+        }),
+        decrease: numberOption("pacing.decrease", given.decrease, d.decrease, { min: 0.05, max: 0.95 }),
+        increasePerSecond: numberOption("pacing.increasePerSecond", given.increasePerSecond, d.increasePerSecond, {
+            min: 0.01,
+            max: 10000,
+        }),
+        jitter: numberOption("pacing.jitter", given.jitter, d.jitter, { min: 0, max: 0.9 }),
+    };
+}
+
+function resolveBudget(given: unknown): RetryBudgetOptions | undefined {
+    const d = DEFAULT_RETRY_BUDGET;
+    if (given === undefined) return d;
+    if (given === false) return undefined;
+    if (!isRecord(given)) throw invalid("retryBudget", `false or an object with ${BUDGET_OPTION_NAMES.join(", ")}`, describeValue(given));
+    rejectUnknownKeys("retryBudget.", given, BUDGET_OPTION_NAMES);
+    const whole = { min: 0, max: 1_000_000, integer: true };
+    return {
+        capacity: numberOption("retryBudget.capacity", given.capacity, d.capacity, whole),
+        retryCost: numberOption("retryBudget.retryCost", given.retryCost, d.retryCost, whole),
+        timeoutCost: numberOption("retryBudget.timeoutCost", given.timeoutCost, d.timeoutCost, whole),
+    };
+}
+
 function resolveThrottle(given: unknown): ThrottleSignal {
     if (given === undefined) return DEFAULT_THROTTLE_SIGNAL;
-    if (!isRecord(given)) throw invalid("throttle", "an object with httpStatuses and/or codes", describe(given));
+    if (!isRecord(given)) throw invalid("throttle", "an object with httpStatuses and/or codes", describeValue(given));
     rejectUnknownKeys("throttle.", given, THROTTLE_OPTION_NAMES);
     return {
         httpStatuses: integerList(
@@ -172,14 +266,14 @@ function resolveThrottle(given: unknown): ThrottleSignal {
 function resolveClock(given: unknown): Clock {
     if (given === undefined) return systemClock;
     if (!isRecord(given) || typeof given.now !== "function" || typeof given.sleep !== "function") {
-        throw invalid("clock", "an object with now() and sleep(ms) functions", describe(given));
+        throw invalid("clock", "an object with now() and sleep(ms) functions", describeValue(given));
     }
     return given as unknown as Clock;
 }
 
 function functionOption<F>(name: string, given: unknown): F | undefined {
     if (given === undefined) return undefined;
-    if (typeof given !== "function") throw invalid(name, "a function", describe(given));
+    if (typeof given !== "function") throw invalid(name, "a function", describeValue(given));
     return given as F;
 }
 
@@ -197,7 +291,7 @@ function numberOption(name: string, given: unknown, fallback: number, range: Num
         given >= range.min &&
         given <= range.max &&
         (!range.integer || Number.isInteger(given));
-    if (!ok) throw invalid(name, `${range.integer ? "an integer" : "a number"} from ${range.min} to ${range.max}`, describe(given));
+    if (!ok) throw invalid(name, `${range.integer ? "an integer" : "a number"} from ${range.min} to ${range.max}`, describeValue(given));
     return given as number;
 }
 
@@ -209,10 +303,10 @@ function integerList(
     accept: (n: number) => boolean,
 ): readonly number[] {
     if (given === undefined) return fallback;
-    if (!Array.isArray(given)) throw invalid(name, `a list of ${what}`, describe(given));
+    if (!Array.isArray(given)) throw invalid(name, `a list of ${what}`, describeValue(given));
     given.forEach((item: unknown, i) => {
         if (typeof item !== "number" || !Number.isInteger(item) || !accept(item))
-            throw invalid(`${name}[${i}]`, `one of ${what}`, describe(item));
+            throw invalid(`${name}[${i}]`, `one of ${what}`, describeValue(item));
     });
     return [...(given as number[])];
 }
@@ -233,7 +327,7 @@ function invalid(option: string, allowed: string, given: string): ZegoConfigErro
 }
 
 /** A short rendering of a given (non-secret) option value. */
-function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
     if (value === undefined) return "nothing";
     if (value === null) return "null";
     if (typeof value === "string") {

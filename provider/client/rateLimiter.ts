@@ -43,11 +43,22 @@ export class RollingWindowBucket {
         private readonly clock: Clock = systemClock,
     ) {}
 
-    /** Resolves when the caller may send; takes a token. */
-    acquire(): Promise<void> {
+    /** Resolves when the caller may send; takes a token. Rejects with `signal.reason` (no token taken) if `signal` aborts first. */
+    acquire(signal?: AbortSignal): Promise<void> {
+        if (signal?.aborted) return Promise.reject(signal.reason);
         if (this.waiters.length === 0 && this.take()) return Promise.resolve();
-        return new Promise<void>((resolve) => {
-            this.waiters.push(resolve);
+        return new Promise<void>((resolve, reject) => {
+            const onAbort = () => {
+                const i = this.waiters.indexOf(waiter);
+                if (i >= 0) this.waiters.splice(i, 1);
+                reject(signal!.reason);
+            };
+            const waiter = () => {
+                signal?.removeEventListener("abort", onAbort);
+                resolve();
+            };
+            signal?.addEventListener("abort", onAbort, { once: true });
+            this.waiters.push(waiter);
             void this.pump();
         });
     }
@@ -119,14 +130,15 @@ export class RateLimiter {
         return this.shape !== undefined;
     }
 
-    /** Resolves when a call for `key` may be sent. */
-    acquire(key: string): Promise<void> {
+    /** Resolves when a call for `key` may be sent; rejects with `signal.reason` if it aborts first. */
+    acquire(key: string, signal?: AbortSignal): Promise<void> {
+        if (signal?.aborted) return Promise.reject(signal.reason);
         if (!this.shape) return Promise.resolve();
         let bucket = this.buckets.get(key);
         if (!bucket) {
             bucket = new RollingWindowBucket(this.shape.burst, this.shape.windowMs, this.clock);
             this.buckets.set(key, bucket);
         }
-        return bucket.acquire();
+        return bucket.acquire(signal);
     }
 }

@@ -14,18 +14,25 @@ export type Interpreted =
 
 export interface InterpretContext {
     readonly endpoint: string;
-    readonly timeoutMs: number;
     /** When the outcome arrived (for Retry-After dates). */
     readonly nowMs: number;
     /** Applied to every text taken from the response. */
     readonly redact: (text: string) => string;
 }
 
-export function interpretOutcome(outcome: RawOutcome, ctx: InterpretContext): Interpreted {
+/** The caller handles `aborted` (it is no failure of ZEGO's). */
+export function interpretOutcome(outcome: Exclude<RawOutcome, { kind: "aborted" }>, ctx: InterpretContext): Interpreted {
     switch (outcome.kind) {
         case "timeout": {
-            const problem = `no complete response from ${ctx.endpoint} within ${ctx.timeoutMs} ms (timeoutMs)`;
+            const problem = `no complete response from ${ctx.endpoint} within ${outcome.timeoutMs} ms (timeoutMs)`;
             return { ok: false, failure: { kind: "timeout", networkCode: "TIMEOUT", problem } };
+        }
+        case "too-large": {
+            // Something answered, so the request may have been carried out; the answer was not read.
+            const problem =
+                `the response from ${ctx.endpoint} was larger than ${outcome.limitBytes} bytes (the client's cap on response size), ` +
+                "so it was not read; no ZEGO response is that large: check the endpoint";
+            return { ok: false, failure: { kind: "malformed", problem } };
         }
         case "network":
             return {
@@ -50,7 +57,9 @@ function interpretResponse(res: Extract<RawOutcome, { kind: "response" }>, ctx: 
         const zegoMessage = envelope.message ? ctx.redact(envelope.message) : undefined;
         if (envelope.code === 0 && success) return { ok: true, data: envelope.data, requestId, httpStatus: status, code: 0 };
         if (envelope.code !== 0) {
-            return { ok: false, failure: { kind: "zego", code: envelope.code, httpStatus: status, requestId, zegoMessage, retryAfterMs } };
+            const serverDateMs = res.date === undefined ? undefined : Date.parse(res.date);
+            const failure = { kind: "zego" as const, code: envelope.code, httpStatus: status, requestId, zegoMessage, retryAfterMs };
+            return { ok: false, failure: Number.isFinite(serverDateMs) ? { ...failure, serverDateMs } : failure };
         }
         // Code 0 with an error status: believe the status.
         const problem = `${statusText} (with a ZEGO body saying Code 0)`;

@@ -3,10 +3,14 @@
  * the rule that keeps a create (or a spoken text) from being sent twice.
  *
  * The docs classify nothing as retryable (reference §3), so the classification is ours:
- * - connection failures, HTTP 429/500/502/503/504, the transient ZEGO codes (codes.ts) and
- *   100000004 "signature expired" (every attempt is signed afresh) are retried;
- * - throttled responses (configurable: the docs don't say how throttling is signalled) are retried
- *   and counted;
+ * - connection failures, HTTP 429/500/502/503/504 and the transient ZEGO codes (codes.ts) are
+ *   retried, up to maxAttempts, within deadlineMs, and while the retry budget (budget.ts) can pay;
+ * - throttled responses (configurable: the docs don't say how throttling is signalled) were
+ *   turned away, not carried out: they are retried until throttleDeadlineMs, however many it
+ *   takes, cost no budget and count toward no attempt limit;
+ * - 100000004 "signature expired" is retried once, when the response's Date header shows the
+ *   local clock is off and the client corrected for it (as the AWS SDK does); otherwise it fails
+ *   at once with the clock explanation, since re-signing with the same clock cannot help;
  * - actions that are unsafe to repeat (`unsafeToRepeat` in schema/api.ts: the creates, and
  *   SendAgentInstanceLLM/TTS and AddAgentInstanceMsg, marked `repeatable: false`) are retried only
  *   when the request provably did not take effect; any other failure that may have taken effect
@@ -19,21 +23,34 @@
  * overall deadline: a wait that would end past it is not started.
  */
 import { Code, TRANSIENT_CODES } from "./codes";
+import type { RetryBudget } from "./budget";
 import type { Clock } from "./clock";
+import { abortableSleep } from "./clock";
 import { ambiguousFailureAdvice, ZegoApiError } from "./errors";
 
 export interface RetryPolicy {
-    /** Requests per call, the first one included; 1 disables retries. */
+    /**
+     * Requests per call, the first one included, not counting throttled ones (those are retried
+     * until throttleDeadlineMs); 1 disables every retry, throttled ones too.
+     */
     readonly maxAttempts: number;
     /** Backoff cap before jitter for the first retry; doubles per retry. */
     readonly baseDelayMs: number;
     /** Upper bound of any backoff wait (Retry-After may ask for longer, bounded by the deadline). */
     readonly maxDelayMs: number;
-    /** No wait may end later than this long after the call started. */
+    /** No wait after a failure other than throttling may end later than this long after the call started. */
     readonly deadlineMs: number;
+    /** Throttled requests are retried until this long after the call started (zego:throttleDeadlineSeconds). */
+    readonly throttleDeadlineMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 200, maxDelayMs: 5000, deadlineMs: 60000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+    maxAttempts: 6,
+    baseDelayMs: 200,
+    maxDelayMs: 5000,
+    deadlineMs: 60000,
+    throttleDeadlineMs: 300000,
+};
 export const NO_RETRIES: RetryPolicy = { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 };
 
 /** How throttling shows itself. The docs don't say; these are the likely signals. */
@@ -58,6 +75,8 @@ export interface AttemptFailure {
     readonly code?: number;
     /** Already redacted. */
     readonly zegoMessage?: string;
+    /** The response's Date header, in ms since the epoch (for clock-skew correction). */
+    readonly serverDateMs?: number;
     readonly requestId?: string;
     /** From a Retry-After header, relative to when the response arrived. */
     readonly retryAfterMs?: number;
@@ -99,8 +118,8 @@ const TLS_SETUP_ERROR = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SI
  */
 const RETRYABLE_HTTP_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
-/** Retried for any action: the signature is re-made on every attempt. */
-const RETRYABLE_CODES: ReadonlySet<number> = new Set([...TRANSIENT_CODES, Code.SignatureExpired]);
+/** Retried for any action (100000004 is not among them: runWithRetries corrects the clock once instead). */
+const RETRYABLE_CODES: ReadonlySet<number> = TRANSIENT_CODES;
 
 /** Internal faults after which the request may or may not have been carried out. */
 const AMBIGUOUS_CODES: ReadonlySet<number> = new Set([Code.GatewayInternal, Code.SystemError, Code.InternalCallFailed]);
@@ -148,7 +167,7 @@ function assess(failure: AttemptFailure): Assessment {
         case "zego": {
             // ZEGO's own answer is more specific than the HTTP status it came with. Any code but an
             // internal fault is a definitive "not done", so a create is re-sent exactly for the
-            // retryable definitive ones: 100000004 (signature expired) and 410000010 (no resources).
+            // retryable definitive one, 410000010 (no resources).
             const code = failure.code ?? -1;
             return { retryable: RETRYABLE_CODES.has(code), ambiguous: AMBIGUOUS_CODES.has(code), notApplied: !AMBIGUOUS_CODES.has(code) };
         }
@@ -209,6 +228,18 @@ export interface RetryRun extends ClassifyOptions, RetryHooks {
     readonly policy: RetryPolicy;
     readonly clock: Clock;
     readonly random?: () => number;
+    /** Pays for retries after failures other than throttling; none: unlimited. */
+    readonly budget?: RetryBudget;
+    /** Cancels the waits between attempts (rejecting with its reason). */
+    readonly signal?: AbortSignal;
+    /** After 100000004: learn the clock offset from the failure; `retry` if a corrected re-send may pass. */
+    readonly correctClock?: (failure: AttemptFailure) => ClockCorrection;
+}
+
+export interface ClockCorrection {
+    readonly retry: boolean;
+    /** What was learned, for the error if it still fails. */
+    readonly note: string;
 }
 
 /**
@@ -216,11 +247,33 @@ export interface RetryRun extends ClassifyOptions, RetryHooks {
  * ZegoApiError describing the last failure and why it stopped.
  */
 export async function runWithRetries<T>(attempt: (attemptNumber: number) => Promise<AttemptResult<T>>, run: RetryRun): Promise<T> {
-    const deadlineAt = run.clock.now() + run.policy.deadlineMs;
+    const { policy, clock } = run;
+    const startedAt = clock.now();
+    /** Attempts that don't count toward maxAttempts: throttled ones and the clock-corrected re-send. */
+    let free = 0;
+    let throttled = 0;
+    let clockNote: string | undefined;
+    let lastCost = 0;
     for (let n = 1; ; n++) {
         const result = await attempt(n);
-        if (result.ok) return result.value;
+        if (result.ok) {
+            run.budget?.refund(lastCost);
+            return result.value;
+        }
         const failure = result.failure;
+        if (failure.kind === "zego" && failure.code === Code.SignatureExpired) {
+            const verdict: Verdict = { retry: false, ambiguous: false, throttled: false, reason: failureReason(failure) };
+            if (clockNote === undefined && run.correctClock) {
+                const correction = run.correctClock(failure);
+                clockNote = correction.note;
+                if (correction.retry) {
+                    free++;
+                    run.onRetry?.(n + 1, 0, { ...verdict, retry: true, reason: `${verdict.reason}, clock corrected` });
+                    continue;
+                }
+            }
+            throw finalError(run.action, failure, verdict, n, undefined, clockAdvice(clockNote));
+        }
         const verdict = classifyFailure(failure, run);
         if (verdict.throttled) run.onThrottled?.(n, failure, verdict);
 
@@ -228,23 +281,63 @@ export async function runWithRetries<T>(attempt: (attemptNumber: number) => Prom
             const advice = run.unsafeToRepeat && verdict.ambiguous ? ambiguousFailureAdvice(run.action) : undefined;
             throw finalError(run.action, failure, verdict, n, undefined, advice);
         }
-        if (n >= run.policy.maxAttempts) {
-            const why = `Gave up after ${plural(n, "attempt")} (retry.maxAttempts is ${run.policy.maxAttempts})`;
-            throw finalError(run.action, failure, verdict, n, why);
-        }
-        const delayMs = failure.retryAfterMs ?? backoffDelayMs(n, run.policy, run.random);
-        const remainingMs = deadlineAt - run.clock.now();
-        if (delayMs > remainingMs) {
-            const deadline = `the retry deadline (retry.deadlineMs is ${run.policy.deadlineMs})`;
-            const why =
-                failure.retryAfterMs !== undefined
-                    ? `ZEGO asked to retry after ${seconds(delayMs)} (Retry-After), past the remaining ${seconds(Math.max(0, remainingMs))} of ${deadline}`
-                    : `the next retry (in ${seconds(delayMs)}) would pass ${deadline}`;
-            throw finalError(run.action, failure, verdict, n, `Gave up after ${plural(n, "attempt")}: ${why}`);
+        const elapsedMs = clock.now() - startedAt;
+        let delayMs: number;
+        if (verdict.throttled && policy.maxAttempts > 1) {
+            throttled++;
+            free++;
+            delayMs = failure.retryAfterMs ?? backoffDelayMs(throttled, policy, run.random);
+            if (elapsedMs + delayMs > policy.throttleDeadlineMs) {
+                throw finalError(run.action, failure, verdict, n, throttleGaveUp(n, throttled, elapsedMs, delayMs, policy));
+            }
+        } else {
+            const counted = n - free;
+            const throttledNote = throttled > 0 ? `; the ${plural(throttled, "throttled attempt")} did not count` : "";
+            if (counted >= policy.maxAttempts) {
+                const why = `Gave up after ${plural(n, "attempt")} (retry.maxAttempts is ${policy.maxAttempts}${throttledNote})`;
+                throw finalError(run.action, failure, verdict, n, why);
+            }
+            delayMs = failure.retryAfterMs ?? backoffDelayMs(counted, policy, run.random);
+            const remainingMs = startedAt + policy.deadlineMs - clock.now();
+            if (delayMs > remainingMs) {
+                const deadline = `the retry deadline (retry.deadlineMs is ${policy.deadlineMs})`;
+                const why =
+                    failure.retryAfterMs !== undefined
+                        ? `ZEGO asked to retry after ${seconds(delayMs)} (Retry-After), past the remaining ${seconds(Math.max(0, remainingMs))} of ${deadline}`
+                        : `the next retry (in ${seconds(delayMs)}) would pass ${deadline}`;
+                throw finalError(run.action, failure, verdict, n, `Gave up after ${plural(n, "attempt")}: ${why}`);
+            }
+            if (run.budget) {
+                const cost = run.budget.withdraw(failure.kind === "timeout");
+                if (cost === undefined) {
+                    const why =
+                        `Gave up after ${plural(n, "attempt")}: the client's retry budget is spent (${run.budget.tokens} of ` +
+                        `${run.budget.options.capacity} tokens left; each retry costs ${run.budget.options.retryCost}, ` +
+                        `${run.budget.options.timeoutCost} after a timeout, and successes earn them back), because many calls ` +
+                        "failed recently: ZEGO looks unavailable, and retrying every call would only add to its load";
+                    throw finalError(run.action, failure, verdict, n, why);
+                }
+                lastCost = cost;
+            }
         }
         run.onRetry?.(n + 1, delayMs, verdict);
-        await run.clock.sleep(delayMs);
+        await abortableSleep(clock, delayMs, run.signal);
     }
+}
+
+function throttleGaveUp(attempts: number, throttled: number, elapsedMs: number, delayMs: number, policy: RetryPolicy): string {
+    return (
+        `Gave up after ${seconds(elapsedMs)} and ${plural(attempts, "attempt")}, ${throttled} of them throttled: ` +
+        `the next retry (in ${seconds(delayMs)}) would pass the throttle deadline (retry.throttleDeadlineMs is ${policy.throttleDeadlineMs}; ` +
+        "for the provider, zego:throttleDeadlineSeconds or ZEGO_THROTTLE_DEADLINE_SECONDS). Raise it, or run fewer stacks or " +
+        "programs at once on this ZEGO app: its per-action rate limit is shared by all of them"
+    );
+}
+
+function clockAdvice(note: string | undefined): string {
+    const fix =
+        "Fix the clock of the machine making the calls (enable NTP time sync); re-sending with the same clock cannot help, so it was not retried";
+    return note ? `${note}. ${fix}` : fix;
 }
 
 function finalError(

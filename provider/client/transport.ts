@@ -15,10 +15,16 @@ export type RawOutcome =
           readonly status: number;
           readonly contentType?: string;
           readonly retryAfter?: string;
+          /** The Date header, as sent. */
+          readonly date?: string;
           readonly body: string;
       }
     | { readonly kind: "network"; readonly code: string }
-    | { readonly kind: "timeout" };
+    | { readonly kind: "timeout"; readonly timeoutMs: number }
+    /** The server answered with more than `limitBytes`; the rest was not read. */
+    | { readonly kind: "too-large"; readonly limitBytes: number }
+    /** The caller's signal aborted the exchange. */
+    | { readonly kind: "aborted" };
 
 export interface SendOptions {
     /**
@@ -27,10 +33,14 @@ export interface SendOptions {
      * from a lost response and would have to be reported as ambiguous.
      */
     readonly freshConnection?: boolean;
+    /** Overrides the transport's timeoutMs for this exchange. */
+    readonly timeoutMs?: number;
+    /** Aborts the exchange (the outcome is then `aborted`). */
+    readonly signal?: AbortSignal;
 }
 
 /** Responses larger than this are not ZEGO's (the biggest, a message list of 500 entries, is far smaller). */
-const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 export class Transport {
     private readonly http: AxiosInstance;
@@ -62,7 +72,9 @@ export class Transport {
         const url = `${this.endpoint}/?${new URLSearchParams(stringValues(query)).toString()}`;
         // One wall-clock timer for the whole exchange (connect, send, wait, read). It is a Node
         // internal timer, so tests faking setTimeout don't make attempts time out early.
-        const signal = AbortSignal.timeout(this.timeoutMs);
+        const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
         try {
             const res = await this.http.post<string>(url, JSON.stringify(body), {
                 signal,
@@ -73,10 +85,13 @@ export class Transport {
                 status: res.status,
                 contentType: headerValue(res.headers["content-type"]),
                 retryAfter: headerValue(res.headers["retry-after"]),
+                date: headerValue(res.headers["date"]),
                 body: typeof res.data === "string" ? res.data : "",
             };
         } catch (err) {
-            if (signal.aborted) return { kind: "timeout" };
+            if (options.signal?.aborted) return { kind: "aborted" };
+            if (timeout.aborted) return { kind: "timeout", timeoutMs };
+            if (exceededSizeCap(err)) return { kind: "too-large", limitBytes: MAX_RESPONSE_BYTES };
             return { kind: "network", code: networkCode(err) };
         }
     }
@@ -85,6 +100,12 @@ export class Transport {
     close(): void {
         for (const agent of [this.pooled.httpAgent, this.pooled.httpsAgent, this.fresh.httpAgent, this.fresh.httpsAgent]) agent.destroy();
     }
+}
+
+/** axios stopped reading at maxContentLength (it says so only in its message, which holds no URL). */
+function exceededSizeCap(err: unknown): boolean {
+    const message = (err as { message?: unknown })?.message;
+    return typeof message === "string" && /maxContentLength size of -?\d+ exceeded/.test(message);
 }
 
 /** The system error code of a failed request, without ever reading its message or URL. */

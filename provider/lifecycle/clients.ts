@@ -15,7 +15,7 @@ const clients = new Map<string, ZegoClient>();
 export function clientFor(connection: Connection, endpointOverride?: string, log: Logger = stderrLogger): ZegoClient {
     const endpoint = configuredEndpointUrl(endpointOverride ?? connection.endpoint, connection.region);
     const secretHash = createHash("sha256").update(connection.serverSecret).digest("hex");
-    const key = `${connection.appId}|${endpoint}|${secretHash}|${connection.maxRequestsPerSecond ?? ""}|${connection.requestTimeoutMs ?? ""}`;
+    const key = `${connection.appId}|${endpoint}|${secretHash}|${connection.maxRequestsPerSecond ?? ""}|${connection.requestTimeoutMs ?? ""}|${connection.throttleDeadlineSeconds ?? ""}`;
     let client = clients.get(key);
     if (!client) {
         client = new ZegoClient({
@@ -24,6 +24,9 @@ export function clientFor(connection: Connection, endpointOverride?: string, log
             endpoint,
             maxRequestsPerSecond: connection.maxRequestsPerSecond,
             timeoutMs: connection.requestTimeoutMs,
+            ...(connection.throttleDeadlineSeconds === undefined
+                ? {}
+                : { retry: { throttleDeadlineMs: connection.throttleDeadlineSeconds * 1000 } }),
             onEvent: (event) => {
                 if (event.type === "retry" || event.type === "throttled") {
                     log(

@@ -21,6 +21,7 @@ export const CONFIG_KEYS = {
     endpoint: "zego:endpoint",
     maxRequestsPerSecond: "zego:maxRequestsPerSecond",
     requestTimeoutMs: "zego:requestTimeoutMs",
+    throttleDeadlineSeconds: "zego:throttleDeadlineSeconds",
     gracefulShutdown: "zego:gracefulShutdown",
     gracefulShutdownTimeout: "zego:gracefulShutdownTimeout",
     waitForDeletion: "zego:waitForDeletion",
@@ -34,6 +35,7 @@ export const ENV_VARS = {
     endpoint: "ZEGO_ENDPOINT",
     maxRequestsPerSecond: "ZEGO_MAX_REQUESTS_PER_SECOND",
     requestTimeoutMs: "ZEGO_REQUEST_TIMEOUT_MS",
+    throttleDeadlineSeconds: "ZEGO_THROTTLE_DEADLINE_SECONDS",
     gracefulShutdown: "ZEGO_GRACEFUL_SHUTDOWN",
     gracefulShutdownTimeout: "ZEGO_GRACEFUL_SHUTDOWN_TIMEOUT",
     waitForDeletion: "ZEGO_WAIT_FOR_DELETION",
@@ -91,6 +93,8 @@ export interface Connection {
     maxRequestsPerSecond?: number;
     /** Per attempt, in milliseconds (the client's timeoutMs; its default when absent). */
     requestTimeoutMs?: number;
+    /** How long throttled requests are retried (the client's retry.throttleDeadlineMs / 1000; its default when absent). */
+    throttleDeadlineSeconds?: number;
 }
 
 /** Where calls go, without the secret: safe to compare, print and store. */
@@ -133,6 +137,7 @@ export function requireConnection(): Connection {
     }
     const rate = fromConfig("maxRequestsPerSecond") ?? fromEnv("maxRequestsPerSecond");
     const timeout = fromConfig("requestTimeoutMs") ?? fromEnv("requestTimeoutMs");
+    const throttleDeadline = fromConfig("throttleDeadlineSeconds") ?? fromEnv("throttleDeadlineSeconds");
     return {
         appId: Number(appIdText),
         serverSecret: serverSecret!,
@@ -140,6 +145,8 @@ export function requireConnection(): Connection {
         region: fromConfig("region") ?? fromEnv("region"),
         maxRequestsPerSecond: rate === undefined ? undefined : parseNumber("maxRequestsPerSecond", rate, 0, 10000),
         requestTimeoutMs: timeout === undefined ? undefined : parseNumber("requestTimeoutMs", timeout, 1, 600000),
+        throttleDeadlineSeconds:
+            throttleDeadline === undefined ? undefined : parseNumber("throttleDeadlineSeconds", throttleDeadline, 1, 86400),
     };
 }
 

@@ -1,7 +1,8 @@
 /** `Agent`: a registered ZEGOCLOUD AI agent configuration (RegisterAgent / UpdateAgent / UnregisterAgent). */
 import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
-import { DeepInput, hoistSecrets, MODULE, shimFor, withSecretOutputs } from "./inputs";
+import { ZegoResource } from "../shim";
+import { DeepInput, hoistSecrets, withSecretOutputs } from "./inputs";
 
 export interface AgentArgs {
     /** The AgentId (≤128 bytes). Replaces on change. */
@@ -15,7 +16,7 @@ export interface AgentArgs {
     adoptExisting?: pulumi.Input<boolean>;
 }
 
-export class Agent extends pulumi.dynamic.Resource {
+export class Agent extends ZegoResource {
     declare readonly agentId: pulumi.Output<string>;
     declare readonly name: pulumi.Output<string | undefined>;
     declare readonly llm: pulumi.Output<Omit<t.Llm, "apiKey"> | undefined>;
@@ -35,6 +36,6 @@ export class Agent extends pulumi.dynamic.Resource {
             endpoint: undefined,
             stateVersion: undefined,
         };
-        super(shimFor("Agent"), name, props, withSecretOutputs(opts, ["secrets"]), MODULE, "Agent");
+        super("Agent", name, props, withSecretOutputs(opts, ["secrets"]));
     }
 }

@@ -5,7 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
 import { DeletionSettings } from "../lifecycle/settings";
-import { DeepInput, hoistSecrets, MODULE, shimFor, withSecretOutputs } from "./inputs";
+import { ZegoResource } from "../shim";
+import { DeepInput, hoistSecrets, withSecretOutputs } from "./inputs";
 
 export interface AgentInstanceArgs {
     /** The registered agent (RegisterAgent / the `Agent` resource) this instance runs. Replaces on change. */
@@ -42,7 +43,7 @@ export interface InstanceOutputs {
     readonly status: pulumi.Output<string>;
 }
 
-export class AgentInstance extends pulumi.dynamic.Resource implements InstanceOutputs {
+export class AgentInstance extends ZegoResource implements InstanceOutputs {
     /** ZEGO's AgentInstanceId (also the resource id). */
     declare readonly agentInstanceId: pulumi.Output<string>;
     /** IDLE | LISTENING | THINKING | SPEAKING at the last create/update/refresh (SHUTTING_DOWN while a graceful delete runs). */
@@ -69,7 +70,7 @@ export class AgentInstance extends pulumi.dynamic.Resource implements InstanceOu
     declare readonly stateVersion: pulumi.Output<number>;
 
     constructor(name: string, args: AgentInstanceArgs, opts?: pulumi.CustomResourceOptions) {
-        super(shimFor("AgentInstance"), name, instanceProps(args), withSecretOutputs(opts, ["secrets"]), MODULE, "AgentInstance");
+        super("AgentInstance", name, instanceProps(args), withSecretOutputs(opts, ["secrets"]));
     }
 }
 

@@ -2,7 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
 import { AgentInstanceArgs, instanceProps, InstanceOutputs } from "./agentInstance";
-import { DeepInput, MODULE, shimFor, withSecretOutputs } from "./inputs";
+import { ZegoResource } from "../shim";
+import { DeepInput, withSecretOutputs } from "./inputs";
 import { DeletionSettings } from "../lifecycle/settings";
 
 export interface DigitalHumanAgentInstanceArgs extends AgentInstanceArgs {
@@ -10,7 +11,7 @@ export interface DigitalHumanAgentInstanceArgs extends AgentInstanceArgs {
     digitalHuman: DeepInput<t.DigitalHuman>;
 }
 
-export class DigitalHumanAgentInstance extends pulumi.dynamic.Resource implements InstanceOutputs {
+export class DigitalHumanAgentInstance extends ZegoResource implements InstanceOutputs {
     declare readonly agentInstanceId: pulumi.Output<string>;
     declare readonly status: pulumi.Output<string>;
     declare readonly agentId: pulumi.Output<string>;
@@ -26,12 +27,10 @@ export class DigitalHumanAgentInstance extends pulumi.dynamic.Resource implement
 
     constructor(name: string, args: DigitalHumanAgentInstanceArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            shimFor("DigitalHumanAgentInstance"),
+            "DigitalHumanAgentInstance",
             name,
             { ...instanceProps(args), digitalHumanConfig: undefined },
             withSecretOutputs(opts, ["secrets", "digitalHumanConfig"]),
-            MODULE,
-            "DigitalHumanAgentInstance",
         );
     }
 }

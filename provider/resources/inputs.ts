@@ -1,8 +1,6 @@
 /** Helpers shared by the resource classes: Pulumi input types and secret hoisting. */
 import * as pulumi from "@pulumi/pulumi";
 import { SECRETS_PROPERTY, secretsOf, SecretValues, withoutSecrets } from "../schema/secrets";
-import { ResourceKind } from "../schema/resources";
-import { ZegoProviderShim } from "../shim";
 
 /** Every field of T (deeply) may be a `pulumi.Input`. */
 export type DeepInput<T> = T extends (infer U)[]
@@ -35,17 +33,7 @@ export function hoistSecrets(args: Record<string, unknown>): Record<string, pulu
     return props;
 }
 
-/** One serialized provider per resource kind, shared by all resources (the serializer caches per object). */
-const shims = new Map<ResourceKind, ZegoProviderShim>();
-export function shimFor(kind: ResourceKind): ZegoProviderShim {
-    let shim = shims.get(kind);
-    if (!shim) shims.set(kind, (shim = new ZegoProviderShim(kind)));
-    return shim;
-}
-
 /** Resource options with our secret outputs added to the caller's. */
 export function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, names: string[]): pulumi.CustomResourceOptions {
     return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...names] };
 }
-
-export const MODULE = "zego";

@@ -6,7 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
 import { AgentInstanceArgs, instanceProps, InstanceOutputs } from "./agentInstance";
-import { DeepInput, MODULE, shimFor, withSecretOutputs } from "./inputs";
+import { ZegoResource } from "../shim";
+import { DeepInput, withSecretOutputs } from "./inputs";
 import { DeletionSettings } from "../lifecycle/settings";
 
 export interface LiveDigitalHumanAgentInstanceArgs extends Pick<
@@ -28,7 +29,7 @@ export interface LiveDigitalHumanAgentInstanceArgs extends Pick<
     advancedConfig?: DeepInput<NonNullable<t.CreateLiveDigitalHumanAgentInstanceRequest["advancedConfig"]>>;
 }
 
-export class LiveDigitalHumanAgentInstance extends pulumi.dynamic.Resource implements InstanceOutputs {
+export class LiveDigitalHumanAgentInstance extends ZegoResource implements InstanceOutputs {
     declare readonly agentInstanceId: pulumi.Output<string>;
     declare readonly status: pulumi.Output<string>;
     declare readonly agentId: pulumi.Output<string>;
@@ -46,12 +47,10 @@ export class LiveDigitalHumanAgentInstance extends pulumi.dynamic.Resource imple
 
     constructor(name: string, args: LiveDigitalHumanAgentInstanceArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            shimFor("LiveDigitalHumanAgentInstance"),
+            "LiveDigitalHumanAgentInstance",
             name,
             { ...instanceProps(args), digitalHumanConfig: undefined },
             withSecretOutputs(opts, ["secrets", "digitalHumanConfig"]),
-            MODULE,
-            "LiveDigitalHumanAgentInstance",
         );
     }
 }

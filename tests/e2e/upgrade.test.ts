@@ -1,61 +1,127 @@
 /**
- * Upgrade path: state written by an earlier version of the provider (a recorded fixture, with its
- * serialized `__provider` and encrypted secrets) still destroys cleanly with the current code.
+ * Upgrade path: state written by earlier versions of the provider (recorded fixtures, with their
+ * `__provider` and encrypted secrets) still refreshes, updates and destroys with the current code,
+ * through the engine. upgrade-v1.json is 0.1.0's (a 4 KB closure-serialized shim); upgrade-v2.json
+ * the hand-written `__provider` text.
  */
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { ZegoClient } from "../../provider";
+import { providerText } from "../../provider/shim";
 import { EmulatorHandle } from "../../emulator";
 import { repoRoot } from "../../scripts/pulumi-env";
 import { LLM_API_KEY } from "../fixtures/args";
-import { assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "./harness";
-import { UPGRADE_STACK, UPGRADE_TIMEOUT } from "./upgradeProgram";
+import { assertNoSecrets, EngineRun, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "./harness";
+import { UPGRADE_INSTANCE, UPGRADE_STACK, UPGRADE_TIMEOUT, upgradeProgram } from "./upgradeProgram";
 
-const FIXTURES = ["upgrade-v1.json"];
+const FIXTURES = ["upgrade-v1.json", "upgrade-v2.json"];
+const INSTANCE_TYPE = "pulumi-nodejs:dynamic/zego:AgentInstance";
+
+interface StoredResource {
+    type: string;
+    inputs?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
+}
 
 describe("e2e: upgrade from recorded state", function () {
-    this.timeout(120_000);
+    this.timeout(180_000);
     let emulator: EmulatorHandle;
     before(async () => (emulator = await startTestEmulator()));
     after(async () => emulator.close());
 
+    /** Recreates on the emulator what the recorded state points at, and returns the state to import. */
+    async function recorded(fixture: string): Promise<{ state: unknown; agentInstanceId: string }> {
+        emulator.reset();
+        const client = new ZegoClient({ appId: emulator.appId, serverSecret: SERVER_SECRET, endpoint: emulator.url });
+        await client.registerAgent({ agentId: UPGRADE_INSTANCE.agentId });
+        const { agentInstanceId } = await client.createAgentInstance(UPGRADE_INSTANCE);
+        client.close();
+        const text = fs
+            .readFileSync(path.join(repoRoot(), "tests", "fixtures", "state", fixture), "utf8")
+            .split("{{ENDPOINT}}")
+            .join(emulator.url)
+            .split("{{INSTANCE_ID}}")
+            .join(agentInstanceId);
+        expect(text).to.contain("pulumi-zego-aiagent/runtime");
+        return { state: JSON.parse(text), agentInstanceId };
+    }
+
+    async function stored(run: EngineRun): Promise<StoredResource[]> {
+        return JSON.parse(await run.exportState()).checkpoint.latest.resources as StoredResource[];
+    }
+
+    async function destroyGracefully(run: EngineRun, agentInstanceId: string): Promise<void> {
+        emulator.setBusy(agentInstanceId, { status: "SPEAKING", seconds: 2 });
+        await run.stack.destroy({ onOutput: run.onOutput });
+        const instance = emulator.instance(agentInstanceId)!;
+        expect(instance.state).to.equal("deleted");
+        expect(instance.deleteRequest).to.deep.include({ GracefulShutdown: true, GracefulShutdownTimeout: UPGRADE_TIMEOUT });
+        expect(emulator.agents()).to.deep.equal([]);
+    }
+
     for (const fixture of FIXTURES) {
         it(`${fixture}: destroy with the current code deletes the instance gracefully and unregisters the agent`, async () => {
-            emulator.reset();
-            // Recreate on the emulator what the recorded state points at.
-            const client = new ZegoClient({ appId: emulator.appId, serverSecret: SERVER_SECRET, endpoint: emulator.url });
-            await client.registerAgent({ agentId: "upgrade_agent" });
-            const { agentInstanceId } = await client.createAgentInstance({
-                agentId: "upgrade_agent",
-                userId: "upgrade_user",
-                rtc: {
-                    roomId: "upgrade_room",
-                    agentStreamId: "upgrade_agent_stream",
-                    agentUserId: "upgrade_agent_user",
-                    userStreamId: "upgrade_user_stream",
-                },
-            });
-            const text = fs
-                .readFileSync(path.join(repoRoot(), "tests", "fixtures", "state", fixture), "utf8")
-                .split("{{ENDPOINT}}")
-                .join(emulator.url)
-                .split("{{INSTANCE_ID}}")
-                .join(agentInstanceId);
-            const recorded = JSON.parse(text);
-            expect(JSON.stringify(recorded)).to.contain("pulumi-zego-aiagent/runtime");
-
+            const { state, agentInstanceId } = await recorded(fixture);
             await withStack(
                 async () => ({}),
                 emulatorConfig(emulator),
                 async (run) => {
-                    await run.stack.importStack(recorded);
-                    emulator.setBusy(agentInstanceId, { status: "SPEAKING", seconds: 2 });
-                    await run.stack.destroy({ onOutput: run.onOutput });
-                    const instance = emulator.instance(agentInstanceId)!;
-                    expect(instance.state).to.equal("deleted");
-                    expect(instance.deleteRequest).to.deep.include({ GracefulShutdown: true, GracefulShutdownTimeout: UPGRADE_TIMEOUT });
-                    expect(emulator.agents()).to.deep.equal([]);
+                    await run.stack.importStack(state as never);
+                    await destroyGracefully(run, agentInstanceId);
+                    assertNoSecrets([run.output.join("\n"), await run.exportState()], [SERVER_SECRET, LLM_API_KEY]);
+                },
+                {},
+                UPGRADE_STACK,
+            );
+        });
+
+        it(`${fixture}: up over it changes nothing and shows no __provider; refresh, an update in place and destroy work`, async () => {
+            const { state, agentInstanceId } = await recorded(fixture);
+            let model = "m";
+            await withStack(
+                async () => upgradeProgram(model),
+                emulatorConfig(emulator),
+                async (run) => {
+                    await run.stack.importStack(state as never);
+                    const calls = () => emulator.requests().length;
+
+                    // The same program over the old state: nothing to do, and no `__provider` anywhere in what the engine shows.
+                    let seq = calls();
+                    const preview = await run.stack.preview({ diff: true, onOutput: run.onOutput });
+                    expect(preview.changeSummary).to.deep.equal({ same: 3 });
+                    expect(preview.stdout).to.not.contain("__provider");
+                    const up = await run.stack.up({ diff: true, onOutput: run.onOutput });
+                    expect(up.summary.resourceChanges).to.deep.equal({ same: 3 });
+                    expect(up.stdout).to.not.contain("__provider");
+                    expect(calls() - seq, "API calls of the preview and up").to.equal(0);
+
+                    // Refresh reads through whatever `__provider` the state holds.
+                    const refresh = await run.stack.refresh({ onOutput: run.onOutput });
+                    expect(refresh.summary.result).to.equal("succeeded");
+                    expect(refresh.summary.resourceChanges ?? {}).to.not.have.any.keys("delete");
+                    expect(emulator.instance(agentInstanceId)!.state).to.not.equal("deleted");
+
+                    // A real change: an update in place of both, shown without `__provider`, which then holds the current text.
+                    model = "m2";
+                    seq = calls();
+                    const change = await run.stack.preview({ diff: true, onOutput: run.onOutput });
+                    expect(change.changeSummary).to.deep.equal({ same: 1, update: 2 });
+                    expect(change.stdout).to.contain("m2").and.not.contain("__provider");
+                    const update = await run.stack.up({ diff: true, onOutput: run.onOutput });
+                    expect(update.summary.resourceChanges).to.deep.equal({ same: 1, update: 2 });
+                    expect(update.stdout).to.not.contain("__provider");
+                    const actions = emulator
+                        .requests()
+                        .slice(seq)
+                        .map((r) => r.action);
+                    expect(actions).to.include.members(["UpdateAgent", "UpdateAgentInstance"]);
+                    expect(actions).to.not.include.members(["CreateAgentInstance"]);
+                    const instance = (await stored(run)).find((r) => r.type === INSTANCE_TYPE)!;
+                    expect(instance.outputs!.__provider).to.equal(providerText("AgentInstance"));
+                    expect(instance.inputs!.__provider).to.equal(providerText("AgentInstance"));
+
+                    await destroyGracefully(run, agentInstanceId);
                     assertNoSecrets([run.output.join("\n"), await run.exportState()], [SERVER_SECRET, LLM_API_KEY]);
                 },
                 {},

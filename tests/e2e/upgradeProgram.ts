@@ -4,22 +4,28 @@ import { LLM_API_KEY } from "../fixtures/args";
 
 export const UPGRADE_STACK = "upgrade-fixture";
 export const UPGRADE_TIMEOUT = 7;
+/** The recorded instance's identity (the test recreates it on the emulator). */
+export const UPGRADE_INSTANCE = {
+    agentId: "upgrade_agent",
+    userId: "upgrade_user",
+    rtc: {
+        roomId: "upgrade_room",
+        agentStreamId: "upgrade_agent_stream",
+        agentUserId: "upgrade_agent_user",
+        userStreamId: "upgrade_user_stream",
+    },
+};
 
-export async function upgradeProgram() {
+/** The recorded program; `model` other than "m" (the recorded one) is a change both resources update in place. */
+export async function upgradeProgram(model = "m") {
     const agent = new Agent("agent", {
-        agentId: "upgrade_agent",
-        llm: { url: "https://llm.example.com/v1", apiKey: LLM_API_KEY, model: "m" },
+        agentId: UPGRADE_INSTANCE.agentId,
+        llm: { url: "https://llm.example.com/v1", apiKey: LLM_API_KEY, model },
     });
     const instance = new AgentInstance("instance", {
+        ...UPGRADE_INSTANCE,
         agentId: agent.agentId,
-        userId: "upgrade_user",
-        rtc: {
-            roomId: "upgrade_room",
-            agentStreamId: "upgrade_agent_stream",
-            agentUserId: "upgrade_agent_user",
-            userStreamId: "upgrade_user_stream",
-        },
-        llm: { url: "https://llm.example.com/v1", apiKey: LLM_API_KEY, model: "m" },
+        llm: { url: "https://llm.example.com/v1", apiKey: LLM_API_KEY, model },
         gracefulShutdownTimeout: UPGRADE_TIMEOUT,
     });
     return { instanceId: instance.agentInstanceId };

@@ -1,10 +1,12 @@
 /**
  * Against the emulator over real HTTP: what a repeated request does on the service side (a 500
- * after the work was done), and pacing against its fixed one-second rate-limit windows.
+ * after the work was done), and pacing against its fixed one-second rate-limit windows; an
+ * AbortSignal and close() cancelling a call the service is still working on, and two clients
+ * sharing the app's rate limit (issues 13 and 15).
  */
 import { expect } from "chai";
-import { Code, isZegoApiError, ZegoApiError, ZegoClient, ZegoClientOptions } from "../../../provider";
-import { EmulatorHandle, startEmulator, DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../../../emulator";
+import { Code, isZegoApiError, ZegoAbortError, ZegoApiError, ZegoClient, ZegoClientOptions } from "../../../provider";
+import { EmulatorHandle, EmulatorOptions, startEmulator, DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../../../emulator";
 
 const RTC = { roomId: "room_1", agentStreamId: "agent_stream_1", agentUserId: "agent_user_1", userStreamId: "user_stream_1" };
 
@@ -92,6 +94,59 @@ describe("client against the emulator: repeats and pacing", () => {
             expect(emulator.stats().throttled).to.equal(0);
             // Three windows of 10 with the margin: the last ten leave at 2.1 s.
             expect(Date.now() - started).to.be.at.least(2100);
+        });
+    });
+
+    describe("cancellation and a shared rate limit (the client as a library)", function () {
+        this.timeout(30_000);
+        const start = async (options: Partial<EmulatorOptions>) =>
+            (emulator = await startEmulator({ appId: DEFAULT_APP_ID, serverSecret: DEFAULT_SERVER_SECRET, ...options }));
+        const arrived = async (n: number) => {
+            while (emulator.requests().length < n) await new Promise((resolve) => setTimeout(resolve, 5));
+        };
+
+        it("an AbortSignal cancels a request the service is still working on", async () => {
+            await start({ rateLimitPerSecond: 0, latencyMs: 20_000 });
+            const controller = new AbortController();
+            const call = newClient({ timeoutMs: 60_000 }).listAgents({}, { signal: controller.signal });
+            await arrived(1);
+            controller.abort();
+            const err = await call.then(
+                () => undefined,
+                (e: unknown) => e,
+            );
+            expect(err).to.be.instanceOf(ZegoAbortError);
+            expect(err).to.include({ phase: "in flight", attempts: 1, action: "ListAgents" });
+        });
+
+        it("close() cancels a hanging call instead of waiting for timeoutMs (old code: hung for the full timeout)", async () => {
+            await start({ rateLimitPerSecond: 0, latencyMs: 20_000 });
+            const client = newClient({ timeoutMs: 60_000 });
+            const call = client.queryAgents(["a"]);
+            await arrived(1);
+            client.close();
+            const err = await call.then(
+                () => undefined,
+                (e: unknown) => e,
+            );
+            expect(err).to.be.instanceOf(ZegoAbortError);
+            expect((err as Error).message).to.include("QueryAgents was cancelled in flight (the client was closed)");
+        });
+
+        it("two clients on one app at its limit of 10/s: every call succeeds; each was throttled and slowed down", async () => {
+            await start({ rateLimitPerSecond: 10 });
+            const rates: number[][] = [[], []];
+            const pair = [0, 1].map((k) =>
+                newClient({ onEvent: (e) => e.type === "throttled" && rates[k].push(pair[k].pacingRate("ListAgents")) }),
+            );
+            const results = await Promise.all(pair.flatMap((client) => Array.from({ length: 30 }, () => client.listAgents())));
+            expect(results).to.have.length(60);
+            const throttled = pair.map((c) => c.stats.throttled);
+            // One limit for both: the emulator's count is theirs together.
+            expect(throttled[0] + throttled[1]).to.equal(emulator.stats().throttled);
+            expect(emulator.stats().throttled).to.be.greaterThan(0);
+            expect(Math.min(...pair.map((c) => c.stats.requests - c.stats.throttled))).to.equal(30);
+            expect(Math.min(...rates.flat(), 10), "some client slowed below 10/s").to.be.lessThan(10);
         });
     });
 });

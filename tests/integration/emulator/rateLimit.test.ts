@@ -30,6 +30,40 @@ describe("emulator: rate limiting", () => {
         expect(entry).to.include({ action: "ListAgents", httpStatus: 429 });
     });
 
+    it("is per app and shared by every client: two clients with their own connections get 10 per second together", async () => {
+        await start({ rateLimitPerSecond: 10 });
+        const { ZegoClient } = await import("../../../provider/client");
+        const clientClock = { now: () => clock.t, sleep: () => Promise.resolve() };
+        const make = () =>
+            new ZegoClient({
+                appId: APP_ID,
+                serverSecret: SECRET,
+                endpoint: em.url,
+                maxRequestsPerSecond: 0,
+                retry: false,
+                clock: clientClock,
+            });
+        const [a, b] = [make(), make()];
+        const outcomes = await Promise.all(
+            [a, b].flatMap((client) =>
+                Array.from({ length: 8 }, () =>
+                    client.listAgents().then(
+                        () => "ok",
+                        () => "throttled",
+                    ),
+                ),
+            ),
+        );
+        a.close();
+        b.close();
+        expect(outcomes.filter((o) => o === "ok")).to.have.length(10);
+        expect(em.stats().throttled).to.equal(6);
+        expect(a.stats.throttled + b.stats.throttled).to.equal(6);
+        // Throttled requests do not use up the next window.
+        clock.t += 1000;
+        expect((await call("ListAgents")).code).to.equal(0);
+    });
+
     it("a throttled request has no effect", async () => {
         await start({ rateLimitPerSecond: 1 });
         expect((await call("RegisterAgent", { AgentId: "a1" })).code).to.equal(0);

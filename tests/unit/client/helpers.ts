@@ -1,6 +1,6 @@
 /** Shared test helpers: a client wired to a scripted peer, error capture with secret checks, fake-time driving. */
 import { expect } from "chai";
-import type { SinonFakeTimers } from "sinon";
+import sinon, { SinonFakeTimers } from "sinon";
 import { inspect } from "util";
 import { ClientEvent, ZegoClient, ZegoClientOptions } from "../../../provider/client";
 import { ScriptedPeer, SEEN_SIGNATURES } from "./peer";
@@ -85,4 +85,18 @@ export async function settle<T>(promise: Promise<T>, clock: SinonFakeTimers): Pr
 
 export function eventsOf(events: readonly TimedEvent[], type: ClientEvent["type"]): TimedEvent[] {
     return events.filter((e) => e.type === type);
+}
+
+/** A fresh scripted peer and sinon fake timers (Date and timeouts) at `now` for each test of the suite. */
+export function peerOnFakeTime(now: number): { peer: ScriptedPeer; clock: SinonFakeTimers } {
+    const ctx = {} as { peer: ScriptedPeer; clock: SinonFakeTimers };
+    beforeEach(async () => {
+        ctx.peer = await ScriptedPeer.start();
+        ctx.clock = sinon.useFakeTimers({ now, toFake: ["setTimeout", "clearTimeout", "Date"] });
+    });
+    afterEach(async () => {
+        ctx.clock.restore();
+        await ctx.peer.stop();
+    });
+    return ctx;
 }

@@ -16,6 +16,8 @@ export interface Scripted {
     readonly destroy?: boolean;
     /** Read the request and never answer. */
     readonly hang?: boolean;
+    /** false: no Date header (Node adds one from the real clock unless `headers` has one). */
+    readonly sendDate?: boolean;
 }
 
 export type Script = Scripted | ((request: Received) => Scripted);
@@ -125,6 +127,7 @@ export class ScriptedPeer {
         const isText = typeof s.body === "string";
         const payload = s.body === undefined ? "" : isText ? (s.body as string) : JSON.stringify(s.body);
         const headers: Record<string, string> = { "Content-Type": isText ? "text/plain" : "application/json", ...s.headers };
+        if (s.sendDate === false) res.sendDate = false;
         res.writeHead(s.status ?? 200, headers);
         res.end(payload);
     }

@@ -62,7 +62,11 @@ const NOT_APPLIED: Array<[string, Script]> = [
     ["throttled by HTTP 429", { status: 429, body: "" }],
     ["throttled by code 410001029", zego(410001029)],
     ["HTTP 503", { status: 503, body: "" }],
-    ["signature expired 100000004", zego(100000004)],
+    // Re-sent once: the Date header shows the (fake) local clock an hour behind (clockSkew.test.ts).
+    [
+        "signature expired 100000004, with a Date header",
+        zego(100000004, "expired", { headers: { Date: new Date(1_700_003_600_000).toUTCString() } }),
+    ],
     ["insufficient resources 410000010", zego(410000010)],
 ];
 

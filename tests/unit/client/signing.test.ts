@@ -62,8 +62,8 @@ describe("client: request signing", () => {
 
         it("re-signs every attempt: a fresh nonce, and the timestamp read again", async () => {
             clock = sinon.useFakeTimers({ now: 1_700_000_000_000, toFake: ["setTimeout", "clearTimeout", "Date"] });
-            // Signature expired, then asked to come back in 3 s, then success.
-            peer.script(zego(100000004), zego(100000004, "expired", { status: 503, headers: { "Retry-After": "3" } }));
+            // Insufficient resources, then asked to come back in 3 s, then success.
+            peer.script(zego(410000010), zego(410000010, "busy", { status: 503, headers: { "Retry-After": "3" } }));
             const { client } = makeClient(peer);
             await settle(client.unregisterAgent("agent-1"), clock);
             client.close();

@@ -1,0 +1,115 @@
+/**
+ * K stacks of M agent instances each on one ZEGO app (one emulator, one rate limit), driven
+ * through the real engine at the same time: every `up` starts together, then every `destroy`
+ * (issue 13). Shared by the resilience test (short) and the contention benchmark (full).
+ */
+import { performance } from "perf_hooks";
+import { AgentInstance } from "../../provider";
+import { EmulatorHandle } from "../../emulator";
+import { emulatorConfig, withStack } from "../e2e/harness";
+import { numberedInstanceArgs } from "../fixtures/args";
+import { AGENT_ID, instanceIdsInState, occupying } from "./helpers";
+
+export interface ContentionOutcome {
+    readonly stacks: number;
+    readonly instances: number;
+    readonly upSucceeded: number;
+    readonly destroySucceeded: number;
+    /** From the moment every `up` was released to the last one finished. */
+    readonly upSeconds: number;
+    readonly destroySeconds: number;
+    /** First to last CreateAgentInstance / DeleteAgentInstance the emulator accepted: the pacing itself. */
+    readonly createSpanSeconds: number;
+    readonly deleteSpanSeconds: number;
+    readonly throttledCreates: number;
+    readonly throttledDeletes: number;
+    /** Instance ids still occupying the app after every destroy. */
+    readonly left: readonly string[];
+    /** Instances still in some stack's state after its destroy. */
+    readonly leftInState: number;
+    /** Error messages of failed ups and destroys (the engine's, with the provider's). */
+    readonly errors: readonly string[];
+}
+
+/** M instances of AGENT_ID, numbered apart from every other stack's (RTC ids are unique per app). */
+function stackProgram(stack: number, m: number) {
+    return async () => {
+        for (let j = 1; j <= m; j++) {
+            new AgentInstance(`agent${j}`, { ...numberedInstanceArgs(stack * 1000 + j, AGENT_ID), gracefulShutdown: false });
+        }
+    };
+}
+
+/** Resolves for everyone once `n` have arrived. */
+function barrier(n: number): () => Promise<void> {
+    let arrived = 0;
+    let release!: () => void;
+    const all = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+        if (++arrived === n) release();
+        return all;
+    };
+}
+
+/** Runs the K stacks; the emulator's AGENT_ID must be registered, its concurrency limit at least K x M. */
+export async function runContention(emulator: EmulatorHandle, stacks: number, instances: number): Promise<ContentionOutcome> {
+    const errors: string[] = [];
+    const upGate = barrier(stacks);
+    const destroyGate = barrier(stacks);
+    let upReleased = 0;
+    let destroyReleased = 0;
+    const upDone: number[] = [];
+    const destroyDone: number[] = [];
+    let upSucceeded = 0;
+    let destroySucceeded = 0;
+    let leftInState = 0;
+    const firstSeq = emulator.requests().at(-1)?.seq ?? -1;
+
+    await Promise.all(
+        Array.from({ length: stacks }, (_, k) =>
+            withStack(stackProgram(k + 1, instances), emulatorConfig(emulator), async (run) => {
+                await upGate();
+                upReleased ||= performance.now();
+                try {
+                    await run.stack.up({ onOutput: run.onOutput });
+                    upSucceeded++;
+                } catch (e) {
+                    errors.push(`stack ${k + 1} up: ${(e as Error).message.slice(-2000)}`);
+                }
+                upDone.push(performance.now());
+                await destroyGate();
+                destroyReleased ||= performance.now();
+                try {
+                    await run.stack.destroy({ onOutput: run.onOutput });
+                    destroySucceeded++;
+                } catch (e) {
+                    errors.push(`stack ${k + 1} destroy: ${(e as Error).message.slice(-2000)}`);
+                }
+                destroyDone.push(performance.now());
+                leftInState += (await instanceIdsInState(run)).length;
+            }),
+        ),
+    );
+
+    const log = emulator.requests().filter((r) => r.seq > firstSeq);
+    const of = (action: string) => log.filter((r) => r.action === action);
+    const span = (action: string) => {
+        const accepted = of(action).filter((r) => !r.throttled && r.code === 0);
+        return accepted.length < 2 ? 0 : (accepted[accepted.length - 1].at - accepted[0].at) / 1000;
+    };
+    return {
+        stacks,
+        instances,
+        upSucceeded,
+        destroySucceeded,
+        upSeconds: (Math.max(...upDone) - upReleased) / 1000,
+        destroySeconds: (Math.max(...destroyDone) - destroyReleased) / 1000,
+        createSpanSeconds: span("CreateAgentInstance"),
+        deleteSpanSeconds: span("DeleteAgentInstance"),
+        throttledCreates: of("CreateAgentInstance").filter((r) => r.throttled).length,
+        throttledDeletes: of("DeleteAgentInstance").filter((r) => r.throttled).length,
+        left: occupying(emulator),
+        leftInState,
+        errors,
+    };
+}

@@ -1,0 +1,247 @@
+/**
+ * Adaptive pacing, the throttle deadline and the retry budget (issue 13), on fake time: a process
+ * sharing the app's limit with others slows down when throttled and climbs back on success;
+ * throttled calls are retried until the deadline, not a fixed count; an outage spends the budget.
+ */
+import { expect } from "chai";
+import sinon from "sinon";
+import { mulberry32 } from "../../../emulator/faults";
+import { AdaptiveRate, DEFAULT_ADAPTIVE_PACING } from "../../../provider/client/adaptive";
+import { RetryBudget } from "../../../provider/client/budget";
+import { systemClock } from "../../../provider/client/clock";
+import { ZegoApiError } from "../../../provider/client";
+import { requireConnection, resetStackConfig, setStackConfig, SettingsError } from "../../../provider/lifecycle/settings";
+import { eventsOf, makeClient, peerOnFakeTime, rejection, settle } from "./helpers";
+import { ok, ScriptedPeer } from "./peer";
+
+const NOW = 1_700_000_000_000;
+
+describe("client: adaptive pacing", () => {
+    let clock: sinon.SinonFakeTimers;
+    beforeEach(() => (clock = sinon.useFakeTimers({ now: NOW, toFake: ["setTimeout", "clearTimeout", "Date"] })));
+    afterEach(() => clock.restore());
+
+    describe("the rate of one action", () => {
+        it("drops by `decrease` per throttle of a request sent after the last drop, never below the minimum", () => {
+            const rate = new AdaptiveRate(10, DEFAULT_ADAPTIVE_PACING, systemClock, () => 0.5);
+            rate.onThrottled(Date.now());
+            expect(rate.rate).to.be.closeTo(7, 1e-9);
+            // Sent before that drop: stale evidence, no second drop.
+            rate.onThrottled(Date.now() - 1);
+            expect(rate.rate).to.be.closeTo(7, 1e-9);
+            for (let i = 0; i < 30; i++) {
+                clock.tick(10);
+                rate.onThrottled(Date.now());
+            }
+            expect(rate.rate).to.equal(DEFAULT_ADAPTIVE_PACING.minRequestsPerSecond);
+        });
+
+        it("climbs back by increasePerSecond per second of successes, up to the maximum, then stops pacing", async () => {
+            const rate = new AdaptiveRate(10, { ...DEFAULT_ADAPTIVE_PACING, increasePerSecond: 1 }, systemClock, () => 0.5);
+            rate.onThrottled(Date.now());
+            rate.onThrottled(Date.now() + 1);
+            expect(rate.rate).to.be.closeTo(4.9, 1e-9);
+            // One second of traffic at 4.9/s: 4.9 successes add 1/s.
+            let successes = 0;
+            while (rate.rate < 5.9 - 1e-9) {
+                rate.onSuccess();
+                successes++;
+            }
+            expect(successes).to.be.within(5, 6);
+            while (rate.rate < 10) rate.onSuccess();
+            expect(rate.rate).to.equal(10);
+            const t0 = Date.now();
+            await rate.acquire();
+            await rate.acquire();
+            expect(Date.now()).to.equal(t0);
+        });
+
+        it("spaces sends 1/rate apart, each gap within ±jitter, so two processes throttled together drift apart", async () => {
+            const options = { ...DEFAULT_ADAPTIVE_PACING, jitter: 0.2 };
+            const grants = (seed: number) => {
+                const rate = new AdaptiveRate(10, options, systemClock, mulberry32(seed));
+                const at: number[] = [];
+                rate.onThrottled(Date.now()); // 7 per second: gaps of 143 ms ± 20%
+                const done = Promise.all(Array.from({ length: 20 }, () => rate.acquire().then(() => void at.push(Date.now() - NOW))));
+                return { at, done };
+            };
+            const a = grants(1);
+            const b = grants(2);
+            await clock.runAllAsync();
+            await Promise.all([a.done, b.done]);
+            const gapsA = a.at.slice(1).map((t, i) => t - a.at[i]);
+            for (const gap of gapsA.slice(1)) expect(gap).to.be.within(Math.floor((1000 / 7) * 0.8), Math.ceil((1000 / 7) * 1.2));
+            const mean = (a.at[a.at.length - 1] - a.at[1]) / (a.at.length - 2);
+            expect(mean).to.be.within(1000 / 7 - 25, 1000 / 7 + 25);
+            // Not in lock-step: the two schedules differ.
+            expect(a.at.filter((t, i) => t === b.at[i]).length).to.be.lessThan(5);
+        });
+
+        it("with pacing: false the client never slows below maxRequestsPerSecond", () => {
+            const off = new AdaptiveRate(10, { ...DEFAULT_ADAPTIVE_PACING, enabled: false }, systemClock);
+            off.onThrottled(Date.now());
+            expect(off.rate).to.equal(10);
+        });
+    });
+
+    describe("a client sharing the app's limit with others", () => {
+        let peer: ScriptedPeer;
+        beforeEach(async () => (peer = await ScriptedPeer.start()));
+        afterEach(async () => peer.stop());
+
+        /**
+         * A server allowing `allowed` UnregisterAgent per fake second for this client (the others
+         * use the rest of the app's 10): HTTP 429 beyond.
+         */
+        function sharedServer(allowed: number): void {
+            const counts = new Map<number, number>();
+            peer.fallback = () => {
+                const second = Math.floor(Date.now() / 1000);
+                const n = (counts.get(second) ?? 0) + 1;
+                counts.set(second, n);
+                return n > allowed ? { status: 429, body: "" } : ok();
+            };
+        }
+
+        it("slows down when throttled and every call succeeds; throttled attempts stop once the rate has adapted", async () => {
+            sharedServer(2);
+            const { client, events } = makeClient(peer);
+            const calls = Array.from({ length: 40 }, (_, i) => client.unregisterAgent(`a${i}`));
+            await settle(Promise.all(calls), clock);
+            client.close();
+            const throttled = eventsOf(events, "throttled");
+            expect(throttled.length, "some throttling at the start").to.be.greaterThan(0);
+            expect(client.pacingRate("UnregisterAgent")).to.be.lessThan(10);
+            // The last 10 s of the run see (almost) no throttling: the rate found the share.
+            const end = Date.now();
+            expect(throttled.filter((e) => e.at > end - 10_000).length).to.be.at.most(3);
+            // And without adaptation (pacing: false) the same run is throttled more.
+            peer.received.length = 0;
+            sharedServer(2);
+            const fixed = makeClient(peer, { pacing: false });
+            await settle(Promise.all(Array.from({ length: 40 }, (_, i) => fixed.client.unregisterAgent(`b${i}`))), clock);
+            fixed.client.close();
+            expect(eventsOf(fixed.events, "throttled").length).to.be.greaterThan(2 * throttled.length);
+            expect(fixed.client.pacingRate("UnregisterAgent")).to.equal(10);
+        });
+    });
+});
+
+describe("client: throttle deadline and retry budget", () => {
+    const ctx = peerOnFakeTime(NOW);
+
+    it("retries a throttled create past maxAttempts until it goes through (old code: gave up after 6 attempts)", async () => {
+        const throttled = Array.from({ length: 12 }, () => ({ status: 429, body: "" }));
+        ctx.peer.script(...throttled, ok({ AgentInstanceId: "inst-1" }));
+        const { client } = makeClient(ctx.peer);
+        const request = {
+            agentId: "a",
+            userId: "u",
+            rtc: { roomId: "r", agentUserId: "au", agentStreamId: "as", userStreamId: "us" },
+        };
+        const result = await settle(client.createAgentInstance(request), ctx.clock);
+        client.close();
+        expect(result.agentInstanceId).to.equal("inst-1");
+        expect(ctx.peer.received).to.have.length(13);
+        expect(client.stats.throttled).to.equal(12);
+    });
+
+    it("gives up at the throttle deadline, saying how long, how many 429s and what to set", async () => {
+        ctx.peer.fallback = { status: 429, body: "" };
+        const { client } = makeClient(ctx.peer, { retry: { throttleDeadlineMs: 30_000 } });
+        const err = (await rejection(settle(client.unregisterAgent("a"), ctx.clock))) as ZegoApiError;
+        client.close();
+        // No retry is scheduled past the deadline; the last one's pacing gap (at most 1 / 0.5 per s
+        // + 20% jitter) may end after it.
+        expect(Date.now() - NOW).to.be.at.most(30_000 + 2_400);
+        expect(ctx.peer.received.length).to.be.greaterThan(6);
+        expect(err.httpStatus).to.equal(429);
+        expect(err.attempts).to.equal(ctx.peer.received.length);
+        expect(err.message).to.match(
+            new RegExp(`Gave up after [\\d.]+ s and ${ctx.peer.received.length} attempts, ${ctx.peer.received.length} of them throttled`),
+        );
+        expect(err.message)
+            .to.include("retry.throttleDeadlineMs is 30000")
+            .and.include("zego:throttleDeadlineSeconds")
+            .and.include("run fewer stacks or programs at once");
+    });
+
+    it("throttled attempts do not count toward maxAttempts for other failures", async () => {
+        ctx.peer.script({ status: 429, body: "" }, { status: 429, body: "" }, { status: 503, body: "" }, { status: 503, body: "" });
+        ctx.peer.fallback = { status: 503, body: "" };
+        const { client } = makeClient(ctx.peer, { retry: { maxAttempts: 3 } });
+        const err = (await rejection(settle(client.unregisterAgent("a"), ctx.clock))) as ZegoApiError;
+        client.close();
+        expect(ctx.peer.received).to.have.length(5);
+        expect(err.message).to.include("Gave up after 5 attempts (retry.maxAttempts is 3; the 2 throttled attempts did not count)");
+    });
+
+    it("an outage spends the retry budget, after which calls fail without retrying; throttling costs nothing", async () => {
+        const { client } = makeClient(ctx.peer, { retryBudget: { capacity: 12, retryCost: 5 } });
+        // Throttling: free.
+        ctx.peer.script({ status: 429, body: "" }, { status: 429, body: "" }, ok());
+        await settle(client.unregisterAgent("a"), ctx.clock);
+        expect(client.retryBudgetTokens).to.equal(12);
+        // An outage: two retries (10 tokens), then the budget cannot pay for a third.
+        ctx.peer.fallback = { status: 503, body: "" };
+        const first = (await rejection(settle(client.unregisterAgent("b"), ctx.clock))) as ZegoApiError;
+        expect(ctx.peer.received).to.have.length(3 + 3);
+        expect(first.message).to.include("Gave up after 3 attempts: the client's retry budget is spent (2 of 12 tokens left");
+        const second = (await rejection(settle(client.unregisterAgent("c"), ctx.clock))) as ZegoApiError;
+        expect(ctx.peer.received, "no retry at all now").to.have.length(3 + 3 + 1);
+        expect(second.attempts).to.equal(1);
+        expect(second.message).to.include("ZEGO looks unavailable");
+        // Successes earn it back: 1 token each, the cost of the retry that led to one.
+        ctx.peer.fallback = ok();
+        for (let i = 0; i < 3; i++) await settle(client.unregisterAgent(`d${i}`), ctx.clock);
+        expect(client.retryBudgetTokens).to.equal(5);
+        ctx.peer.script({ status: 503, body: "" });
+        await settle(client.unregisterAgent("e"), ctx.clock);
+        expect(client.retryBudgetTokens, "paid 5, got 5 back").to.equal(5);
+        client.close();
+    });
+
+    it("retryBudget: false retries an outage up to maxAttempts every time", async () => {
+        ctx.peer.fallback = { status: 503, body: "" };
+        const { client } = makeClient(ctx.peer, { retryBudget: false, retry: { maxAttempts: 3 } });
+        for (const id of ["a", "b", "c", "d", "e"]) await rejection(settle(client.unregisterAgent(id), ctx.clock));
+        client.close();
+        expect(ctx.peer.received).to.have.length(15);
+        expect(client.retryBudgetTokens).to.equal(undefined);
+    });
+
+    it("the budget unit: withdraw what it can pay, refund at most to capacity", () => {
+        const budget = new RetryBudget({ capacity: 12, retryCost: 5, timeoutCost: 10 });
+        expect(budget.withdraw(true)).to.equal(10);
+        expect(budget.withdraw(false)).to.equal(undefined);
+        expect(budget.tokens).to.equal(2);
+        budget.refund(10);
+        budget.refund(10);
+        expect(budget.tokens).to.equal(12);
+    });
+});
+
+describe("provider setting zego:throttleDeadlineSeconds", () => {
+    const env = { ...process.env };
+    afterEach(() => {
+        process.env = { ...env };
+        resetStackConfig();
+    });
+
+    it("reaches the connection from stack config or the environment; a bad value names both and the range", () => {
+        process.env.ZEGO_APP_ID = "1234";
+        process.env.ZEGO_SERVER_SECRET = "0123456789abcdef0123456789abcdef";
+        expect(requireConnection().throttleDeadlineSeconds).to.equal(undefined);
+        process.env.ZEGO_THROTTLE_DEADLINE_SECONDS = "45";
+        expect(requireConnection().throttleDeadlineSeconds).to.equal(45);
+        setStackConfig({ get: (key) => (key === "zego:throttleDeadlineSeconds" ? "600" : undefined) });
+        expect(requireConnection().throttleDeadlineSeconds, "stack config first").to.equal(600);
+        for (const bad of ["0", "abc", "90000"]) {
+            setStackConfig({ get: (key) => (key === "zego:throttleDeadlineSeconds" ? bad : undefined) });
+            expect(() => requireConnection()).to.throw(
+                SettingsError,
+                `zego:throttleDeadlineSeconds / ZEGO_THROTTLE_DEADLINE_SECONDS must be a number from 1 to 86400; got "${bad}"`,
+            );
+        }
+    });
+});
