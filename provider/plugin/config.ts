@@ -71,6 +71,7 @@ export function checkConfig(args: Props): Failure[] {
     for (const [name, min, max] of [
         ["maxRequestsPerSecond", 0, 10000],
         ["requestTimeoutMs", 1, 600000],
+        ["throttleDeadlineSeconds", 1, 86400],
     ] as const) {
         const text = asText(args[name]);
         if (text === undefined) continue;

@@ -27,6 +27,7 @@ const CONFIG_DESCRIPTIONS: Record<(typeof CONFIG_NAMES)[number], string> = {
     endpoint: "The ZEGO API base URL (overrides region).",
     maxRequestsPerSecond: "Client-side pacing of ZEGO API calls (0 to 10000).",
     requestTimeoutMs: "Per-attempt request timeout in milliseconds (1 to 600000).",
+    throttleDeadlineSeconds: "How long throttled requests are retried, in seconds (1 to 86400).",
     gracefulShutdown: `Default for instances: wait for the agent to finish speaking before deleting (default ${DEFAULTS.gracefulShutdown}).`,
     gracefulShutdownTimeout: `Default for instances: seconds to wait for a graceful shutdown, 1 to 120 (default ${DEFAULTS.gracefulShutdownTimeout}).`,
     waitForDeletion: `Default for instances: wait until ZEGO reports the instance gone (default ${DEFAULTS.waitForDeletion}).`,
