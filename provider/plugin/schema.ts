@@ -1,0 +1,176 @@
+/**
+ * The Pulumi package schema of `zego`, derived from the field table (schema/api.ts through
+ * schema/resources.ts) so names, constraints and secret flags live in one place.
+ */
+import { CONFIG_KEYS, DEFAULTS, ENV_VARS } from "../lifecycle/settings";
+import { FieldSpec, ObjectSpec } from "../schema/spec";
+import { OUTPUT_KEYS, RESOURCE_ARGS, ResourceKind } from "../schema/resources";
+import { SECRETS_PROPERTY } from "../schema/secrets";
+import { CONFIG_NAMES, SECRET_CONFIG } from "./config";
+import { PACKAGE } from "./server";
+
+type Json = Record<string, unknown>;
+
+const RESOURCE_DESCRIPTIONS: Record<ResourceKind, string> = {
+    Agent: "A ZEGOCLOUD AI agent template (RegisterAgent / UpdateAgent / UnregisterAgent).",
+    AgentInstance:
+        "A running ZEGOCLOUD voice AI agent instance in an RTC room (CreateAgentInstance). `pulumi destroy` shuts it down gracefully, waiting for the agent to finish speaking.",
+    DigitalHumanAgentInstance: "A ZEGOCLOUD AI agent instance with a digital human (CreateDigitalHumanAgentInstance).",
+    LiveDigitalHumanAgentInstance:
+        "A ZEGOCLOUD live digital human agent instance publishing to an RTC room or a CDN (CreateLiveDigitalHumanAgentInstance).",
+};
+
+const CONFIG_DESCRIPTIONS: Record<(typeof CONFIG_NAMES)[number], string> = {
+    appId: "Your ZEGO AppID (a positive integer).",
+    serverSecret: "Your ZEGO ServerSecret (32 characters). Set it with `pulumi config set --secret zego:serverSecret ...`.",
+    region: "The ZEGO API region (selects the endpoint).",
+    endpoint: "The ZEGO API base URL (overrides region).",
+    maxRequestsPerSecond: "Client-side pacing of ZEGO API calls (0 to 10000).",
+    requestTimeoutMs: "Per-attempt request timeout in milliseconds (1 to 600000).",
+    throttleDeadlineSeconds: "How long throttled requests are retried, in seconds (1 to 86400).",
+    gracefulShutdown: `Default for instances: wait for the agent to finish speaking before deleting (default ${DEFAULTS.gracefulShutdown}).`,
+    gracefulShutdownTimeout: `Default for instances: seconds to wait for a graceful shutdown, 1 to 120 (default ${DEFAULTS.gracefulShutdownTimeout}).`,
+    waitForDeletion: `Default for instances: wait until ZEGO reports the instance gone (default ${DEFAULTS.waitForDeletion}).`,
+    deleteWaitMargin: `Seconds to keep polling after the graceful timeout (0 to 600, default ${DEFAULTS.deleteWaitMargin}).`,
+};
+
+const OUTPUT_TYPES: Record<string, Json> = {
+    agentInstanceId: { type: "string", description: "The instance id ZEGO assigned." },
+    status: { type: "string", description: "The conversation status at the last create, update or refresh." },
+    appId: { type: "integer", description: "The ZEGO app the object lives in." },
+    endpoint: { type: "string", description: "The ZEGO API base URL the object was created at; delete and refresh go there." },
+    deletion: { $ref: "#/types/zego:index:DeletionSettings", description: "Deletion settings in effect at the last create or update." },
+    stateVersion: { type: "integer", description: "Version of the stored state shape." },
+    adopted: { type: "boolean", description: "Whether an existing agent was taken over (adoptExisting)." },
+    digitalHumanConfig: { $ref: "pulumi.json#/Any", description: "The digital human's playback configuration ZEGO returned." },
+};
+
+function pascal(name: string): string {
+    return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+function describe(spec: FieldSpec): string {
+    const parts: string[] = [];
+    if (spec.wire) parts.push(`ZEGO \`${spec.wire}\`.`);
+    else parts.push("Provider setting (not sent to ZEGO).");
+    if (spec.kind === "string") {
+        if (spec.enum) parts.push(`One of ${spec.enum.map((v) => `"${v}"`).join(", ")}.`);
+        if (spec.minLength !== undefined || spec.maxBytes !== undefined)
+            parts.push(`Length ${spec.minLength ?? 0} to ${spec.maxBytes ?? "any"} bytes.`);
+        if (spec.maxChars !== undefined) parts.push(`At most ${spec.maxChars} characters.`);
+        if (spec.charset) parts.push(`Characters: ${spec.charset.description}.`);
+    }
+    if ((spec.kind === "integer" || spec.kind === "number") && spec.enum) parts.push(`One of ${spec.enum.join(", ")}.`);
+    if ((spec.kind === "integer" || spec.kind === "number") && (spec.min !== undefined || spec.max !== undefined))
+        parts.push(`From ${spec.min ?? "-inf"} to ${spec.max ?? "inf"}.`);
+    if (spec.kind === "array" && spec.maxItems !== undefined) parts.push(`At most ${spec.maxItems} items.`);
+    if (spec.kind === "passthrough") parts.push("Passed to ZEGO as given (vendor parameters).");
+    if (spec.note) parts.push(`(${spec.note})`);
+    if (spec.secret) parts.push("Secret.");
+    return parts.join(" ");
+}
+
+/** Object types are named by field name; the same name with different fields is prefixed with the resource. */
+class Types {
+    readonly types: Record<string, Json> = {};
+    private readonly shapes = new Map<string, string>();
+
+    ref(kind: ResourceKind, name: string, spec: ObjectSpec): string {
+        const shape = JSON.stringify(spec.fields, (_k, v) => (v instanceof RegExp ? v.source : v));
+        for (const candidate of [pascal(name), `${kind}${pascal(name)}`]) {
+            const token = `${PACKAGE}:index:${candidate}`;
+            const existing = this.shapes.get(token);
+            if (existing === shape) return token;
+            if (existing === undefined) {
+                this.shapes.set(token, shape);
+                this.types[token] = { type: "object", ...this.object(kind, spec) };
+                return token;
+            }
+        }
+        throw new Error(`schema: no unique type name for ${kind}.${name}`);
+    }
+
+    object(kind: ResourceKind, spec: ObjectSpec): { properties: Json; required?: string[] } {
+        const properties: Json = {};
+        const required: string[] = [];
+        for (const [name, field] of Object.entries(spec.fields)) {
+            properties[name] = this.property(kind, name, field);
+            if (field.required) required.push(name);
+        }
+        return required.length > 0 ? { properties, required } : { properties };
+    }
+
+    property(kind: ResourceKind, name: string, spec: FieldSpec): Json {
+        const base: Json = { description: describe(spec), ...(spec.secret ? { secret: true } : {}) };
+        switch (spec.kind) {
+            case "string":
+            case "integer":
+            case "number":
+            case "boolean":
+                return { type: spec.kind, ...base };
+            case "passthrough":
+                return { $ref: "pulumi.json#/Any", ...base };
+            case "array":
+                return { type: "array", items: this.property(kind, `${name}Item`, spec.items), ...base };
+            case "object":
+                return { $ref: `#/types/${this.ref(kind, name, spec)}`, ...base };
+        }
+    }
+}
+
+export function buildSchema(version: string): Json {
+    const types = new Types();
+    types.types[`${PACKAGE}:index:DeletionSettings`] = {
+        type: "object",
+        properties: {
+            gracefulShutdown: { type: "boolean" },
+            gracefulShutdownTimeout: { type: "integer" },
+            waitForDeletion: { type: "boolean" },
+        },
+        required: ["gracefulShutdown", "gracefulShutdownTimeout", "waitForDeletion"],
+    };
+    const resources: Json = {};
+    for (const kind of Object.keys(RESOURCE_ARGS) as ResourceKind[]) {
+        const inputs = types.object(kind, RESOURCE_ARGS[kind]);
+        const outputs: Json = { ...inputs.properties };
+        for (const key of OUTPUT_KEYS[kind]) outputs[key] = OUTPUT_TYPES[key];
+        outputs[SECRETS_PROPERTY] = {
+            type: "object",
+            additionalProperties: { $ref: "pulumi.json#/Any" },
+            secret: true,
+            description: "The arguments' secret values by path (llm.apiKey, vendor credentials), kept apart so only they are encrypted.",
+        };
+        resources[`${PACKAGE}:index:${kind}`] = {
+            description: RESOURCE_DESCRIPTIONS[kind],
+            inputProperties: inputs.properties,
+            ...(inputs.required ? { requiredInputs: inputs.required } : {}),
+            properties: outputs,
+            required: [...(inputs.required ?? []), ...OUTPUT_KEYS[kind].filter((k) => k !== "digitalHumanConfig")],
+        };
+    }
+    const configVariables: Json = {};
+    for (const name of CONFIG_NAMES) {
+        configVariables[name] = {
+            type: "string",
+            description: `${CONFIG_DESCRIPTIONS[name]} Config \`${CONFIG_KEYS[name]}\`, else env ${ENV_VARS[name]}.`,
+            ...(SECRET_CONFIG.includes(name) ? { secret: true } : {}),
+        };
+    }
+    return {
+        name: PACKAGE,
+        displayName: "ZEGOCLOUD AI Agent",
+        version,
+        description: "Manage ZEGOCLOUD AI Agent agents and instances, with graceful teardown.",
+        keywords: ["pulumi", "zegocloud", "zego", "ai-agent", "category/cloud", "kind/native"],
+        license: "Apache-2.0",
+        config: { variables: configVariables },
+        provider: { description: "The zego provider.", inputProperties: configVariables },
+        types: types.types,
+        resources,
+        language: {
+            nodejs: { packageName: "@pulumi-zego/zego" },
+            go: { importBasePath: "github.com/pulumi-zego/zego/sdk/go/zego" },
+            python: { packageName: "pulumi_zego" },
+        },
+    };
+}

@@ -1,0 +1,285 @@
+/**
+ * The `zego` resource-provider gRPC service over the lifecycle of the dynamic resources
+ * (provider/runtime.ts `providers`), modelled on Pulumi's dynamic-provider host
+ * (@pulumi/pulumi cmd/dynamic-provider). Differences that make it a native provider: it serves a
+ * schema, takes provider config through CheckConfig/DiffConfig/Configure, accepts secrets (and
+ * re-marks them on outputs, so state is encrypted) and supports preview (DryRun) creates.
+ */
+import * as grpc from "@grpc/grpc-js";
+import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
+import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import * as anyproto from "google-protobuf/google/protobuf/any_pb";
+import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
+import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as statusproto from "@pulumi/pulumi/proto/status_pb";
+import { configuredEndpoint } from "../lifecycle/clients";
+import { PartialCreateError } from "../lifecycle/provider";
+import { inputsFromState } from "../lifecycle/state";
+import { providers } from "../runtime";
+import { OUTPUT_KEYS, ResourceKind } from "../schema/resources";
+import { SECRETS_PROPERTY, splitSecrets } from "../schema/secrets";
+import { UNKNOWN } from "../schema/unknown";
+import { isPlainObject } from "../schema/validate";
+import { applyConfig, checkConfig, configReader, SECRET_CONFIG } from "./config";
+import { markSecrets, Path, Props, unwrapSecrets } from "./values";
+
+export const PACKAGE = "zego";
+const KINDS = Object.keys(providers) as ResourceKind[];
+
+/** `urn:pulumi:stack::project::[parent$]zego:index:Agent::name` → "Agent". */
+export function kindOfUrn(urn: string): ResourceKind {
+    const type = urn.split("::")[2]?.split("$").pop() ?? "";
+    const kind = KINDS.find((k) => type === `${PACKAGE}:index:${k}`);
+    if (!kind)
+        throw new Error(
+            `unknown resource type ${JSON.stringify(type)}; the zego provider has ${KINDS.map((k) => `${PACKAGE}:index:${k}`).join(", ")}`,
+        );
+    return kind;
+}
+
+function plain(struct: structproto.Struct | undefined): { props: Props; secretPaths: Path[] } {
+    const { value, secretPaths } = unwrapSecrets(struct ? struct.toJavaScript() : {});
+    return { props: value as Props, secretPaths };
+}
+
+/** Outgoing properties: what was secret on the way in stays secret, and so does the hoisted `secrets` property. */
+function toStruct(props: Props, secretPaths: readonly Path[] = []): structproto.Struct {
+    const clean: Props = {};
+    for (const [k, v] of Object.entries(props)) if (v !== undefined) clean[k] = v;
+    return structproto.Struct.fromJavaScript(markSecrets(clean, [...secretPaths, [SECRETS_PROPERTY]]) as never);
+}
+
+/** The program's arguments with secret values hoisted into `secrets`, the shape the lifecycle (and dynamic state) uses. */
+export function hoist(args: Props): Props {
+    const { [SECRETS_PROPERTY]: given, ...rest } = args;
+    const { publicArgs, secrets } = splitSecrets(rest);
+    const all = { ...(isPlainObject(given) ? given : {}), ...secrets };
+    return Object.keys(all).length > 0 || given !== undefined
+        ? { ...publicArgs, [SECRETS_PROPERTY]: given === UNKNOWN ? UNKNOWN : all }
+        : publicArgs;
+}
+
+type Handler<Req, Res> = (req: Req) => Promise<Res>;
+
+function unary<Req, Res>(name: string, fn: Handler<Req, Res>) {
+    return (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => {
+        fn(call.request).then(
+            (res) => callback(null, res),
+            (e: unknown) => {
+                const err = e instanceof Error ? e : new Error(String(e));
+                if (process.env.ZEGO_PLUGIN_DEBUG) console.error(`${name}: ${err.stack}`);
+                const response = errorResponse(err);
+                callback(response, null, response.metadata);
+            },
+        );
+    };
+}
+
+/** A create that made the remote object but failed later: the engine keeps the id (ErrorResourceInitFailed), so destroy can clean up. */
+function errorResponse(e: Error): grpc.ServiceError {
+    const metadata = new grpc.Metadata();
+    if (e instanceof PartialCreateError) {
+        const status = new statusproto.Status();
+        status.setCode(grpc.status.UNKNOWN);
+        status.setMessage(e.message);
+        const detail = new provproto.ErrorResourceInitFailed();
+        detail.setId(e.id);
+        detail.setProperties(toStruct(e.properties));
+        detail.setReasonsList(e.reasons);
+        const any = new anyproto.Any();
+        any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
+        status.addDetails(any);
+        metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
+    }
+    return Object.assign(new Error(e.message), { code: grpc.status.UNKNOWN, details: e.message, metadata });
+}
+
+function failuresList(failures: { property: string; reason: string }[]): provproto.CheckFailure[] {
+    return failures.map((f) => {
+        const failure = new provproto.CheckFailure();
+        failure.setProperty(f.property);
+        failure.setReason(f.reason);
+        return failure;
+    });
+}
+
+function diffChanges(changes: boolean | undefined) {
+    const C = provproto.DiffResponse.DiffChanges;
+    return changes === true ? C.DIFF_SOME : changes === false ? C.DIFF_NONE : C.DIFF_UNKNOWN;
+}
+
+function unimplemented(what: string) {
+    return (_call: unknown, callback: grpc.sendUnaryData<never>) =>
+        callback(
+            { code: grpc.status.UNIMPLEMENTED, details: `${what} is not implemented by the zego provider` } as grpc.ServiceError,
+            null,
+        );
+}
+
+export interface ServiceOptions {
+    version: string;
+    schema: () => string;
+}
+
+export function providerService(options: ServiceOptions): grpc.UntypedServiceImplementation {
+    let cancelled = false;
+    return {
+        getPluginInfo: unary("GetPluginInfo", async () => {
+            const info = new plugproto.PluginInfo();
+            info.setVersion(options.version);
+            return info;
+        }),
+        getSchema: unary("GetSchema", async (_req: provproto.GetSchemaRequest) => {
+            const res = new provproto.GetSchemaResponse();
+            res.setSchema(options.schema());
+            return res;
+        }),
+        checkConfig: unary("CheckConfig", async (req: provproto.CheckRequest) => {
+            const { props, secretPaths } = plain(req.getNews());
+            const res = new provproto.CheckResponse();
+            res.setInputs(toStruct(props, [...secretPaths, ...SECRET_CONFIG.map((k) => [k])]));
+            res.setFailuresList(failuresList(checkConfig(props)));
+            return res;
+        }),
+        diffConfig: unary("DiffConfig", async (req: provproto.DiffRequest) => {
+            const olds = plain(req.getOldInputs() ?? req.getOlds()).props;
+            const news = plain(req.getNews()).props;
+            const changed = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter(
+                (k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
+            );
+            const res = new provproto.DiffResponse();
+            // No replaces: a change of app or endpoint is a diff of each resource (lifecycle diff), not of the provider.
+            res.setChanges(diffChanges(changed.length > 0));
+            res.setDiffsList(changed);
+            return res;
+        }),
+        configure: unary("Configure", async (req: provproto.ConfigureRequest) => {
+            const variables: Record<string, string> = {};
+            req.getVariablesMap().forEach((v, k) => (variables[k] = v));
+            applyConfig(configReader(plain(req.getArgs()).props, variables));
+            const res = new provproto.ConfigureResponse();
+            res.setAcceptsecrets(true);
+            res.setSupportspreview(true);
+            res.setAcceptresources(false);
+            return res;
+        }),
+        check: unary("Check", async (req: provproto.CheckRequest) => {
+            const kind = kindOfUrn(req.getUrn());
+            const olds = plain(req.getOlds()).props;
+            const { props, secretPaths } = plain(req.getNews());
+            const result = await providers[kind].check(olds, hoist(props));
+            const res = new provproto.CheckResponse();
+            res.setInputs(toStruct((result.inputs ?? props) as Props, secretPaths));
+            res.setFailuresList(failuresList(result.failures ?? []));
+            return res;
+        }),
+        diff: unary("Diff", async (req: provproto.DiffRequest) => {
+            const kind = kindOfUrn(req.getUrn());
+            const result = await providers[kind].diff(req.getId(), plain(req.getOlds()).props, plain(req.getNews()).props);
+            const res = new provproto.DiffResponse();
+            res.setChanges(diffChanges(result.changes));
+            res.setReplacesList(result.replaces ?? []);
+            res.setDeletebeforereplace(result.deleteBeforeReplace ?? false);
+            return res;
+        }),
+        create: unary("Create", async (req: provproto.CreateRequest) => {
+            const kind = kindOfUrn(req.getUrn());
+            const { props, secretPaths } = plain(req.getProperties());
+            const res = new provproto.CreateResponse();
+            if (req.getPreview()) {
+                // Preview: nothing is created; the outputs the service assigns are not known yet.
+                const outs: Props = { ...props };
+                for (const key of OUTPUT_KEYS[kind]) outs[key] = UNKNOWN;
+                res.setId("");
+                res.setProperties(toStruct(outs, secretPaths));
+                return res;
+            }
+            if (cancelled) throw new Error("the zego provider was cancelled; not creating");
+            const result = await providers[kind].create(props);
+            res.setId(result.id);
+            res.setProperties(toStruct(result.outs ?? {}, secretPaths));
+            return res;
+        }),
+        read: unary("Read", async (req: provproto.ReadRequest) => {
+            const kind = kindOfUrn(req.getUrn());
+            const { props, secretPaths } = plain(req.getProperties());
+            // State written by create always has a stateVersion; `pulumi import` sends none (v3.248.0 sends
+            // no usable properties), so read everything from ZEGO.
+            const importing = props.stateVersion === undefined;
+            const result = importing ? await importRead(kind, req.getId()) : await providers[kind].read(req.getId(), props);
+            const res = new provproto.ReadResponse();
+            // An empty result means the object is gone: the engine then drops it from state.
+            res.setId(result.id ?? "");
+            if (result.props) res.setProperties(toStruct(result.props as Props, secretPaths));
+            if (result.inputs) res.setInputs(toStruct(result.inputs as Props, secretPaths));
+            return res;
+        }),
+        update: unary("Update", async (req: provproto.UpdateRequest) => {
+            const kind = kindOfUrn(req.getUrn());
+            const olds = plain(req.getOlds()).props;
+            const { props: news, secretPaths } = plain(req.getNews());
+            const res = new provproto.UpdateResponse();
+            if (req.getPreview()) {
+                res.setProperties(toStruct({ ...olds, ...news }, secretPaths));
+                return res;
+            }
+            const result = await providers[kind].update(req.getId(), olds, news);
+            res.setProperties(toStruct((result.outs ?? news) as Props, secretPaths));
+            return res;
+        }),
+        delete: unary("Delete", async (req: provproto.DeleteRequest) => {
+            const kind = kindOfUrn(req.getUrn());
+            await providers[kind].delete(req.getId(), plain(req.getProperties()).props);
+            return new emptyproto.Empty();
+        }),
+        cancel: unary("Cancel", async () => {
+            // Operations already running finish (a graceful delete is bounded by its own timeout); no new create starts.
+            cancelled = true;
+            return new emptyproto.Empty();
+        }),
+        invoke: unary("Invoke", async (req: provproto.InvokeRequest) => {
+            throw new Error(`unknown function ${req.getTok()}; the zego provider has no functions`);
+        }),
+        call: unimplemented("Call"),
+        construct: unimplemented("Construct"),
+        parameterize: unimplemented("Parameterize"),
+        attach: unimplemented("Attach"),
+        getMapping: unimplemented("GetMapping"),
+        getMappings: unimplemented("GetMappings"),
+        handshake: unimplemented("Handshake"),
+        list: (call: grpc.ServerWritableStream<unknown, unknown>) =>
+            call.emit("error", { code: grpc.status.UNIMPLEMENTED, details: "List is not implemented by the zego provider" }),
+    };
+}
+
+/**
+ * `pulumi import`: the engine sends only the id. An Agent is read back whole with QueryAgents;
+ * an instance cannot be: ZEGO returns only its status, not the configuration it was created with.
+ */
+async function importRead(kind: ResourceKind, id: string): Promise<{ id?: string; props?: Props; inputs?: Props }> {
+    if (kind !== "Agent") {
+        throw new Error(
+            `zego:index:${kind} cannot be imported: ZEGO returns only an instance's status (QueryAgentInstanceStatus), not the LLM, TTS, ASR and RTC settings it was created with, so Pulumi could not know its inputs. Create the instance with Pulumi instead (instances are short-lived), or delete ${id} and let Pulumi create it.`,
+        );
+    }
+    const target = configuredEndpoint();
+    const base: Props = { agentId: id, appId: target.appId, endpoint: target.endpoint, adopted: true };
+    const result = await providers.Agent.read(id, base);
+    if (!result.props)
+        throw new Error(
+            `agent ${JSON.stringify(id)} is not registered with ZEGO app ${target.appId ?? "(not configured)"}; nothing to import`,
+        );
+    const props = { ...base, ...(result.props as Props) };
+    return { id, props, inputs: inputsFromState("Agent", props) };
+}
+
+/** Start the service on a loopback port; resolves to the server and its port. */
+export async function startServer(options: ServiceOptions): Promise<{ server: grpc.Server; port: number }> {
+    const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+    server.addService(provrpc.ResourceProviderService, providerService(options));
+    const port = await new Promise<number>((resolve, reject) =>
+        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    );
+    return { server, port };
+}

@@ -1,0 +1,155 @@
+/**
+ * The zego provider plugin through the real engine: the Pulumi YAML example (examples/yaml-voice-agent)
+ * run by the CLI with pulumi-language-yaml (scripts/ensure-language-yaml.sh), the plugin installed
+ * from the tarball `npm run plugin` builds (npm test builds it), against the emulator.
+ */
+import { expect } from "chai";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { EmulatorHandle } from "../../emulator";
+import { ZegoClient } from "../../provider/client/client";
+import { createPulumiEnv, ensurePulumiCli, getPulumiCommand, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
+import { APP_ID, assertNoSecrets, SERVER_SECRET, startTestEmulator } from "./harness";
+
+const LLM_KEY = "sk-yaml-LLMKEY-5d1c0a";
+const TTS_TOKEN = "tts-yaml-TTSCRED-77e1";
+const SECRETS = [LLM_KEY, TTS_TOKEN, SERVER_SECRET];
+
+function lastLine(out: string): string {
+    const lines = out.trim().split("\n");
+    return lines[lines.length - 1].trim();
+}
+
+/** The tarball of `npm run plugin`; npm test builds it first, so a missing one is an error, never a skip. */
+function pluginTarball(version: string): string {
+    const dist = path.join(repoRoot(), "dist");
+    const found = fs.readdirSync(dist).find((f) => f.startsWith(`pulumi-resource-zego-v${version}-`) && f.endsWith(".tar.gz"));
+    if (!found) throw new Error(`no dist/pulumi-resource-zego-v${version}-*.tar.gz: run \`npm run plugin\` (npm test does)`);
+    return path.join(dist, found);
+}
+
+describe("e2e: the zego plugin from Pulumi YAML through the engine", function () {
+    this.timeout(240000);
+    let em: EmulatorHandle;
+    let env: PulumiEnv;
+    let stack: Stack;
+    const output: string[] = [];
+    const onOutput = (line: string) => output.push(line);
+    const stackName = "yaml";
+
+    before(async () => {
+        const version: string = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")).version;
+        const yamlDir = lastLine(
+            execFileSync("bash", [path.join(repoRoot(), "scripts", "ensure-language-yaml.sh")], {
+                encoding: "utf8",
+                stdio: ["ignore", "pipe", "inherit"],
+            }),
+        );
+        em = await startTestEmulator();
+        env = createPulumiEnv();
+        env.envVars.PATH = [yamlDir, env.envVars.PATH].join(path.delimiter);
+        fs.copyFileSync(path.join(repoRoot(), "examples", "yaml-voice-agent", "Pulumi.yaml"), path.join(env.workDir, "Pulumi.yaml"));
+        execFileSync(
+            path.join(ensurePulumiCli(), "bin", "pulumi"),
+            ["plugin", "install", "resource", "zego", version, "--file", pluginTarball(version)],
+            { env: { ...process.env, ...env.envVars }, stdio: ["ignore", "pipe", "pipe"] },
+        );
+        stack = await LocalWorkspace.createOrSelectStack(
+            { stackName, workDir: env.workDir },
+            { envVars: env.envVars, pulumiCommand: await getPulumiCommand() },
+        );
+        await stack.setAllConfig({
+            "zego:appId": { value: String(APP_ID) },
+            "zego:serverSecret": { value: SERVER_SECRET, secret: true },
+            "zego:endpoint": { value: em.url },
+            llmApiKey: { value: LLM_KEY, secret: true },
+            ttsToken: { value: TTS_TOKEN, secret: true },
+        });
+    });
+
+    after(async () => {
+        try {
+            await stack?.destroy({ onOutput });
+            await stack?.workspace.removeStack(stackName);
+        } finally {
+            env?.cleanup();
+            await em?.close();
+        }
+    });
+
+    const rawState = () => fs.readFileSync(path.join(env.backendDir, ".pulumi", "stacks", "yaml-voice-agent", `${stackName}.json`), "utf8");
+    const live = () => em.instances().filter((i) => i.state !== "deleted");
+
+    it("up creates the agent and its instance; the backend's raw state holds no secret in plaintext", async () => {
+        const up = await stack.up({ onOutput });
+        expect(up.summary.result).to.equal("succeeded");
+        expect(up.summary.resourceChanges).to.include({ create: 3 }); // stack, agent, instance (+ the provider, not counted)
+        expect(live()).to.have.length(1);
+        expect(up.outputs.agentInstanceId.value).to.equal(live()[0].agentInstanceId);
+        const state = rawState();
+        assertNoSecrets([state, ...output], SECRETS);
+        // The secrets are there, encrypted: the instance's hoisted `secrets` and the provider's serverSecret.
+        expect(state).to.contain("ciphertext");
+        const sent = em.requests().find((r) => r.action === "CreateAgentInstance");
+        expect(sent, "the instance was created through the API").to.not.equal(undefined);
+    });
+
+    it("preview --diff: a prompt change is an update, a room change a replace, with 0 API calls", async () => {
+        const before = em.requests().length;
+        await stack.setConfig("systemPrompt", { value: "Be brief." });
+        const upd = await stack.preview({ diff: true, onOutput });
+        expect(upd.changeSummary).to.include({ update: 1 });
+        expect(upd.changeSummary.replace ?? 0).to.equal(0);
+        await stack.setConfig("roomId", { value: "room_2" });
+        const rep = await stack.preview({ diff: true, onOutput });
+        expect(rep.changeSummary).to.include({ replace: 1 });
+        expect(em.requests().length, "preview calls no API").to.equal(before);
+        assertNoSecrets(output, SECRETS);
+        await stack.removeConfig("roomId");
+        await stack.removeConfig("systemPrompt");
+    });
+
+    it("pulumi import zego:index:Agent: an agent registered outside Pulumi comes into state whole, its LLM key encrypted", async () => {
+        const client = new ZegoClient({ appId: APP_ID, serverSecret: SERVER_SECRET, endpoint: em.url });
+        try {
+            await client.registerAgent({
+                agentId: "imported_agent",
+                name: "Made elsewhere",
+                llm: { url: "https://llm.example.com/v1", apiKey: LLM_KEY, model: "model-b" },
+            } as never);
+        } finally {
+            client.close();
+        }
+        const res = await stack.import({
+            resources: [{ type: "zego:index:Agent", name: "imported", id: "imported_agent" }],
+            protect: false,
+            generateCode: false,
+            onOutput,
+        });
+        expect(res.summary.result).to.equal("succeeded");
+        const state = JSON.parse(rawState());
+        const imported = state.checkpoint.latest.resources.find((r: { id?: string }) => r.id === "imported_agent");
+        expect(imported, "the imported agent is in state").to.not.equal(undefined);
+        expect(imported.inputs, JSON.stringify(imported)).to.include({ agentId: "imported_agent", name: "Made elsewhere" });
+        expect(imported.inputs.llm).to.include({ model: "model-b" });
+        expect(JSON.stringify(imported.inputs.secrets)).to.contain("ciphertext");
+        assertNoSecrets([rawState(), ...output], SECRETS);
+    });
+
+    it("destroy shuts a busy agent down gracefully (the YAML's gracefulShutdownTimeout) and waits until it is gone", async () => {
+        const [instance] = live();
+        // Long enough to outlast the CLI start-up before the delete request arrives, within the 20 s timeout.
+        em.setBusy(instance.agentInstanceId, { status: "SPEAKING", seconds: 12 });
+        const res = await stack.destroy({ onOutput });
+        expect(res.summary.result).to.equal("succeeded");
+        const gone = em.instances().find((i) => i.agentInstanceId === instance.agentInstanceId)!;
+        expect(gone.state).to.equal("deleted");
+        expect(gone.deleteRequest).to.include({ GracefulShutdown: true, GracefulShutdownTimeout: 20 });
+        expect(gone.deletedAt! - gone.deleteRequest!.receivedAt).to.be.at.least(1000);
+        // The example's agent and the imported one.
+        expect(em.requests().filter((r) => r.action === "UnregisterAgent")).to.have.length(2);
+        assertNoSecrets([rawState(), ...output], SECRETS);
+    });
+});

@@ -1,0 +1,254 @@
+/**
+ * The `zego` provider plugin over gRPC, with this test as the engine: the plugin runs as its own
+ * process (as the engine launches it) and talks real HTTP to the emulator.
+ */
+import { expect } from "chai";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import { EmulatorHandle, startEmulator } from "../../../emulator";
+import { secret, SECRET_SIG, SIG_KEY, Props } from "../../../provider/plugin/values";
+import { UNKNOWN } from "../../../provider/schema/unknown";
+import { LLM_API_KEY, TTS_TOKEN, ASR_SECRET, validInstanceArgs } from "../../fixtures/args";
+import { EngineClient, js, struct, visible } from "./engine";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+
+const APP_ID = 1234567890;
+const SERVER_SECRET = "0123456789abcdef0123456789abcdef";
+const SECRETS = [LLM_API_KEY, TTS_TOKEN, ASR_SECRET, SERVER_SECRET];
+const AGENT_ID = "demo_agent";
+
+function expectNoPlaintextSecret(value: unknown): void {
+    const text = JSON.stringify(visible(value));
+    for (const s of SECRETS) expect(text, `plaintext secret in ${text}`).not.to.contain(s);
+}
+
+/** Program inputs as an SDK sends them: the schema's secret field (llm.apiKey) marked secret. */
+function programArgs(overrides: Props = {}): Props {
+    const base = validInstanceArgs();
+    const llm = base.llm as Props;
+    return { ...base, llm: { ...llm, apiKey: secret(llm.apiKey) }, ...overrides };
+}
+
+describe("plugin: the zego provider over gRPC (test as the engine)", function () {
+    this.timeout(30000);
+    let em: EmulatorHandle;
+    let engine: EngineClient;
+
+    beforeEach(async () => {
+        em = await startEmulator({ appId: APP_ID, serverSecret: SERVER_SECRET, rateLimitPerSecond: 0 });
+        engine = await EngineClient.launch();
+    });
+    afterEach(async () => {
+        await engine?.close();
+        await em?.close();
+    });
+
+    const config = () => ({ appId: String(APP_ID), serverSecret: secret(SERVER_SECRET), endpoint: em.url });
+    const countOf = (action: string) => em.requests().filter((r) => r.action === action).length;
+
+    async function checked(kind: string, args: Props): Promise<Props> {
+        const res = await engine.check(kind, args);
+        expect(res.getFailuresList().map((f) => `${f.getProperty()}: ${f.getReason()}`)).to.deep.equal([]);
+        return js(res.getInputs());
+    }
+
+    async function registerAgent(): Promise<void> {
+        const inputs = await checked("Agent", { agentId: AGENT_ID, name: "Demo agent" });
+        await engine.create("Agent", inputs);
+    }
+
+    it("serves its plugin info and a schema with the four resources and a secret serverSecret", async () => {
+        const info = await engine.call<unknown, { getVersion(): string }>("getPluginInfo", new Empty());
+        expect(info.getVersion()).to.match(/^\d+\.\d+\.\d+/);
+        const res = await engine.call<provproto.GetSchemaRequest, provproto.GetSchemaResponse>(
+            "getSchema",
+            new provproto.GetSchemaRequest(),
+        );
+        const schema = JSON.parse(res.getSchema());
+        expect(Object.keys(schema.resources).sort()).to.deep.equal([
+            "zego:index:Agent",
+            "zego:index:AgentInstance",
+            "zego:index:DigitalHumanAgentInstance",
+            "zego:index:LiveDigitalHumanAgentInstance",
+        ]);
+        expect(schema.config.variables.serverSecret.secret).to.equal(true);
+        expect(schema.types["zego:index:Llm"].properties.apiKey.secret).to.equal(true);
+    });
+
+    it("CheckConfig keeps serverSecret secret (even when given in plaintext) and names bad settings", async () => {
+        const ok = await engine.checkConfig({ appId: String(APP_ID), serverSecret: SERVER_SECRET, endpoint: "http://127.0.0.1:1" });
+        expect(ok.getFailuresList()).to.have.length(0);
+        const inputs = js(ok.getInputs());
+        expect(inputs.serverSecret).to.deep.equal({ [SIG_KEY]: SECRET_SIG, value: SERVER_SECRET });
+        expectNoPlaintextSecret(inputs);
+
+        const bad = await engine.checkConfig({ appId: "12ab", gracefulShutdownTimeout: "500", regoin: "x", maxRequestsPerSecond: "-1" });
+        const failures = bad.getFailuresList().map((f) => [f.getProperty(), f.getReason()]);
+        expect(failures.map((f) => f[0]).sort()).to.deep.equal(["appId", "gracefulShutdownTimeout", "maxRequestsPerSecond", "regoin"]);
+        expect(failures.find((f) => f[0] === "appId")![1]).to.contain('"12ab"');
+        expect(failures.find((f) => f[0] === "gracefulShutdownTimeout")![1]).to.contain("1 to 120");
+    });
+
+    it("DiffConfig reports changed settings without replacing the provider", async () => {
+        const req = new provproto.DiffRequest();
+        req.setUrn("urn:pulumi:test::proj::pulumi:providers:zego::default");
+        req.setOldInputs(struct({ appId: "1", serverSecret: secret("a") }));
+        req.setOlds(struct({ appId: "1", serverSecret: secret("a") }));
+        req.setNews(struct({ appId: "2", serverSecret: secret("a") }));
+        const res = await engine.call<provproto.DiffRequest, provproto.DiffResponse>("diffConfig", req);
+        expect(res.getChanges()).to.equal(provproto.DiffResponse.DiffChanges.DIFF_SOME);
+        expect(res.getDiffsList()).to.deep.equal(["appId"]);
+        expect(res.getReplacesList()).to.deep.equal([]);
+    });
+
+    it("Configure accepts secrets and previews", async () => {
+        const res = await engine.configure(config());
+        expect(res.getAcceptsecrets()).to.equal(true);
+        expect(res.getSupportspreview()).to.equal(true);
+    });
+
+    it("check hoists secrets into a secret `secrets` property, nothing else secret in plaintext, and names bad fields", async () => {
+        await engine.configure(config());
+        const inputs = await checked("AgentInstance", programArgs());
+        expect(inputs.secrets).to.have.property(SIG_KEY, SECRET_SIG);
+        expect((inputs.secrets as Props).value).to.include({ "llm.apiKey": LLM_API_KEY, "asr.params.secret_key": ASR_SECRET });
+        expect((inputs.llm as Props).apiKey).to.equal(undefined);
+        expectNoPlaintextSecret(inputs);
+
+        const bad = await engine.check("AgentInstance", programArgs({ gracefulShutdownTimeout: 500 }));
+        const f = bad.getFailuresList().map((x) => [x.getProperty(), x.getReason()]);
+        expect(f).to.have.length(1);
+        expect(f[0][0]).to.equal("gracefulShutdownTimeout");
+        expect(f[0][1]).to.contain("500");
+    });
+
+    it("preview: unknown inputs pass check and diff; a preview create calls no API and leaves outputs unknown", async () => {
+        await engine.configure(config());
+        await registerAgent();
+        const before = em.requests().length;
+        const args = programArgs({ userId: UNKNOWN, llm: UNKNOWN });
+        const inputs = await checked("AgentInstance", args);
+        const created = await engine.create("AgentInstance", inputs, true);
+        expect(created.getId()).to.equal("");
+        const outs = js(created.getProperties());
+        expect(outs.agentInstanceId).to.equal(UNKNOWN);
+        expect(outs.status).to.equal(UNKNOWN);
+        expect(em.requests().length).to.equal(before);
+    });
+
+    it("create / read / diff / update / delete an AgentInstance against the emulator, secrets marked on every output", async () => {
+        await engine.configure(config());
+        await registerAgent();
+        // A value the program marked secret at depth stays secret in outputs.
+        const args = programArgs({ userId: "user_1" });
+        (args.rtc as Props).roomId = secret("room_1");
+        const inputs = await checked("AgentInstance", args);
+        const created = await engine.create("AgentInstance", inputs);
+        const id = created.getId();
+        expect(id).to.match(/.+/);
+        const state = js(created.getProperties());
+        expect(state.agentInstanceId).to.equal(id);
+        expect((state.rtc as Props).roomId).to.deep.equal(secret("room_1"));
+        expect(state.secrets).to.have.property(SIG_KEY, SECRET_SIG);
+        expectNoPlaintextSecret(state);
+        expect(countOf("CreateAgentInstance")).to.equal(1);
+        const sentRoom = em.instances()[0].body.RTC as Props;
+        expect(sentRoom.RoomId).to.equal("room_1");
+
+        const read = await engine.read("AgentInstance", id, state);
+        expect(read.getId()).to.equal(id);
+        expectNoPlaintextSecret(js(read.getProperties()));
+        expectNoPlaintextSecret(js(read.getInputs()));
+
+        const calls = em.requests().length;
+        const same = await engine.diff("AgentInstance", id, state, inputs);
+        expect(same.getChanges()).to.equal(provproto.DiffResponse.DiffChanges.DIFF_NONE);
+        const promptChanged = await checked("AgentInstance", {
+            ...args,
+            llm: { ...(args.llm as Props), systemPrompt: "Be brief." },
+        });
+        const upd = await engine.diff("AgentInstance", id, state, promptChanged);
+        expect(upd.getChanges()).to.equal(provproto.DiffResponse.DiffChanges.DIFF_SOME);
+        expect(upd.getReplacesList()).to.deep.equal([]);
+        const moved = await checked("AgentInstance", { ...args, userId: "user_2" });
+        const rep = await engine.diff("AgentInstance", id, state, moved);
+        expect(rep.getReplacesList()).to.include("userId");
+        expect(em.requests().length, "diff is offline").to.equal(calls);
+
+        const updated = await engine.update("AgentInstance", id, state, promptChanged);
+        const newState = js(updated.getProperties());
+        expectNoPlaintextSecret(newState);
+        expect((newState.llm as Props).systemPrompt).to.equal("Be brief.");
+        expect(countOf("UpdateAgentInstance")).to.equal(1);
+
+        await engine.delete("AgentInstance", id, newState);
+        expect(countOf("DeleteAgentInstance")).to.equal(1);
+        expect(em.instances().find((i) => i.agentInstanceId === id)!.state).to.equal("deleted");
+    });
+
+    it("delete waits for a busy agent (graceful shutdown)", async () => {
+        await engine.configure(config());
+        await registerAgent();
+        const inputs = await checked("AgentInstance", programArgs());
+        const created = await engine.create("AgentInstance", inputs);
+        em.setBusy(created.getId(), { status: "SPEAKING", seconds: 1 });
+        await engine.delete("AgentInstance", created.getId(), js(created.getProperties()));
+        // Delete returned only once the instance was gone, after the agent finished speaking.
+        const deleted = em.instances().find((i) => i.agentInstanceId === created.getId())!;
+        expect(deleted.state).to.equal("deleted");
+        expect(deleted.deleteRequest!.GracefulShutdown).to.equal(true);
+        expect(deleted.deleteRequest!.GracefulShutdownTimeout).to.equal(30);
+        expect(deleted.deletedAt! - deleted.deleteRequest!.receivedAt).to.be.at.least(500);
+    });
+
+    it("without credentials, create fails naming the settings, and no secret is printed", async () => {
+        await engine.configure({ endpoint: em.url });
+        const inputs = await checked("Agent", { agentId: AGENT_ID, name: "A" });
+        const err = await engine.create("Agent", inputs).then(
+            () => undefined,
+            (e: Error) => e,
+        );
+        expect(err?.message).to.contain("zego:appId").and.contain("zego:serverSecret");
+    });
+
+    it("import: Read with only an id returns an Agent's complete inputs (secrets marked) that check and diff accept unchanged", async () => {
+        await engine.configure(config());
+        const llm = { ...(validInstanceArgs().llm as Props), apiKey: secret(LLM_API_KEY) };
+        const inputs = await checked("Agent", { agentId: AGENT_ID, name: "Imported", llm });
+        await engine.create("Agent", inputs);
+        const read = await engine.read("Agent", AGENT_ID);
+        expect(read.getId()).to.equal(AGENT_ID);
+        const imported = js(read.getInputs());
+        const state = js(read.getProperties());
+        expectNoPlaintextSecret(imported);
+        expectNoPlaintextSecret(state);
+        expect(imported).to.include({ agentId: AGENT_ID, name: "Imported" });
+        expect((imported.secrets as Props).value).to.deep.equal({ "llm.apiKey": LLM_API_KEY });
+        expect(state).to.include({ appId: APP_ID, endpoint: em.url });
+        const rechecked = await checked("Agent", imported);
+        const diff = await engine.diff("Agent", AGENT_ID, state, rechecked);
+        expect(diff.getChanges()).to.equal(provproto.DiffResponse.DiffChanges.DIFF_NONE);
+    });
+
+    it("import of an instance is refused, saying why; of a missing agent, too", async () => {
+        await engine.configure(config());
+        const err = await engine.read("AgentInstance", "inst-1").then(
+            () => undefined,
+            (e: Error) => e,
+        );
+        expect(err?.message).to.contain("cannot be imported").and.contain("status");
+        const missing = await engine.read("Agent", "no_such_agent").then(
+            () => undefined,
+            (e: Error) => e,
+        );
+        expect(missing?.message).to.contain("no_such_agent").and.contain("not registered");
+    });
+
+    it("refuses an unknown resource type, naming the ones it has", async () => {
+        await engine.configure(config());
+        const err = await engine.check("Nope", {}).then(
+            () => undefined,
+            (e: Error) => e,
+        );
+        expect(err?.message).to.contain("zego:index:Nope").and.contain("zego:index:AgentInstance");
+    });
+});

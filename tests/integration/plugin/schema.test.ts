@@ -1,0 +1,43 @@
+/** schema.json is what the field table generates, and is a well-formed Pulumi package schema. */
+import { expect } from "chai";
+import * as fs from "fs";
+import { SCHEMA_FILE, schemaText } from "../../../provider/plugin/writeSchema";
+import { RESOURCE_ARGS } from "../../../provider/schema/resources";
+import { LLM } from "../../../provider/schema/api";
+
+type Json = Record<string, any>;
+
+describe("plugin: schema.json", () => {
+    const committed = fs.readFileSync(SCHEMA_FILE, "utf8");
+    const schema: Json = JSON.parse(committed);
+
+    it("is in sync with the field table (regenerate: npm run build && node dist/provider/plugin/writeSchema.js && npx prettier --write provider/plugin/schema.json)", () => {
+        expect(schema).to.deep.equal(JSON.parse(schemaText()));
+    });
+
+    it("has every argument of every resource, with required and secret flags from the table", () => {
+        for (const [kind, spec] of Object.entries(RESOURCE_ARGS)) {
+            const res = schema.resources[`zego:index:${kind}`];
+            expect(Object.keys(res.inputProperties).sort()).to.deep.equal(Object.keys(spec.fields).sort());
+            const required = Object.entries(spec.fields)
+                .filter(([, f]) => f.required)
+                .map(([k]) => k);
+            expect(res.requiredInputs ?? []).to.deep.equal(required);
+        }
+        const llm = schema.types["zego:index:Llm"];
+        expect(Object.keys(llm.properties)).to.deep.equal(Object.keys(LLM.fields));
+        const secretProps = Object.entries(llm.properties)
+            .filter(([, p]) => (p as Json).secret)
+            .map(([k]) => k);
+        expect(secretProps).to.deep.equal(["apiKey"]);
+        expect(schema.resources["zego:index:AgentInstance"].properties.secrets.secret).to.equal(true);
+        expect(schema.config.variables.serverSecret.secret).to.equal(true);
+        expect(schema.provider.inputProperties.serverSecret.secret).to.equal(true);
+    });
+
+    it("every type reference resolves", () => {
+        const refs = [...committed.matchAll(/"\$ref": "#\/types\/([^"]+)"/g)].map((m) => m[1]);
+        expect(refs.length).to.be.greaterThan(10);
+        for (const ref of refs) expect(schema.types, ref).to.have.property(ref);
+    });
+});
