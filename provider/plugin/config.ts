@@ -3,14 +3,7 @@
  * the settings module, so the plugin has the same settings and precedence as the dynamic resources:
  * stack config, then the `ZEGO_*` environment (settings.ts).
  */
-import {
-    CONFIG_KEYS,
-    ConfigReader,
-    deleteWaitMarginSeconds,
-    deletionSettingsWithoutEnv,
-    SettingsError,
-    setStackConfig,
-} from "../lifecycle/settings";
+import { CONFIG_KEYS, ConfigReader, SettingsError, setStackConfig, validateSettings } from "../lifecycle/settings";
 import { isUnknown } from "../schema/unknown";
 import { Failure } from "../schema/validate";
 import { Props } from "./values";
@@ -54,46 +47,28 @@ export function checkConfig(args: Props): Failure[] {
             reason: `zego:${key} is not a setting of the zego provider; the settings are ${CONFIG_NAMES.map((n) => `zego:${n}`).join(", ")}.`,
         });
     }
-    const appId = asText(args.appId);
-    if (appId !== undefined && (!/^\d+$/.test(appId) || Number(appId) <= 0 || Number(appId) > 0xffffffff)) {
-        failures.push({
-            property: "appId",
-            reason: `zego:appId must be a positive integer (your ZEGO AppID, up to 4294967295); got ${JSON.stringify(appId)}.`,
-        });
-    }
-    // The deletion and pacing settings: parse them the way the lifecycle will (then the configured reader is put back).
-    setStackConfig(configReader(args));
-    try {
-        failures.push(...settingsFailures());
-    } finally {
-        setStackConfig(applied);
-    }
-    for (const [name, min, max] of [
-        ["maxRequestsPerSecond", 0, 10000],
-        ["requestTimeoutMs", 1, 600000],
-        ["throttleDeadlineSeconds", 1, 86400],
-    ] as const) {
-        const text = asText(args[name]);
-        if (text === undefined) continue;
-        const n = Number(text);
-        if (text.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
-            failures.push({ property: name, reason: `zego:${name} must be a number from ${min} to ${max}; got ${JSON.stringify(text)}.` });
-        }
-    }
+    failures.push(...settingsFailures(args));
     return failures;
 }
 
-/** The deletion settings as the lifecycle parses them; the failing setting is the one the message starts with. */
-function settingsFailures(): Failure[] {
-    const failures: Failure[] = [];
-    for (const attempt of [() => deletionSettingsWithoutEnv({}), () => deleteWaitMarginSeconds()]) {
-        try {
-            attempt();
-        } catch (e) {
-            if (!(e instanceof SettingsError)) throw e;
-            const name = CONFIG_NAMES.find((n) => e.message.startsWith(`${CONFIG_KEYS[n]} /`)) ?? "gracefulShutdown";
-            failures.push({ property: name, reason: e.message });
-        }
+/**
+ * The settings in `args`, parsed by the settings module's own table (validateSettings), each problem
+ * attributed to the setting it names. Problems of `ZEGO_*` variables alone are not config failures.
+ */
+function settingsFailures(args: Props): Failure[] {
+    setStackConfig(configReader(args));
+    try {
+        validateSettings();
+        return [];
+    } catch (e) {
+        if (!(e instanceof SettingsError)) throw e;
+        return e.message.split("\n").flatMap((reason) => {
+            const name = CONFIG_NAMES.find(
+                (n) => reason.startsWith(`stack config "${CONFIG_KEYS[n]}"`) || reason.startsWith(`Invalid ${CONFIG_KEYS[n]} /`),
+            );
+            return name !== undefined && asText(args[name]) !== undefined ? [{ property: name, reason }] : [];
+        });
+    } finally {
+        setStackConfig(applied);
     }
-    return failures;
 }

@@ -5,7 +5,6 @@
 import { CONFIG_KEYS, DEFAULTS, ENV_VARS } from "../lifecycle/settings";
 import { FieldSpec, ObjectSpec } from "../schema/spec";
 import { OUTPUT_KEYS, RESOURCE_ARGS, ResourceKind } from "../schema/resources";
-import { SECRETS_PROPERTY } from "../schema/secrets";
 import { CONFIG_NAMES, SECRET_CONFIG } from "./config";
 import { PACKAGE } from "./server";
 
@@ -134,12 +133,6 @@ export function buildSchema(version: string): Json {
         const inputs = types.object(kind, RESOURCE_ARGS[kind]);
         const outputs: Json = { ...inputs.properties };
         for (const key of OUTPUT_KEYS[kind]) outputs[key] = OUTPUT_TYPES[key];
-        outputs[SECRETS_PROPERTY] = {
-            type: "object",
-            additionalProperties: { $ref: "pulumi.json#/Any" },
-            secret: true,
-            description: "The arguments' secret values by path (llm.apiKey, vendor credentials), kept apart so only they are encrypted.",
-        };
         resources[`${PACKAGE}:index:${kind}`] = {
             description: RESOURCE_DESCRIPTIONS[kind],
             inputProperties: inputs.properties,

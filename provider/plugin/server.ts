@@ -3,7 +3,7 @@
  * (provider/runtime.ts `providers`), modelled on Pulumi's dynamic-provider host
  * (@pulumi/pulumi cmd/dynamic-provider). Differences that make it a native provider: it serves a
  * schema, takes provider config through CheckConfig/DiffConfig/Configure, accepts secrets (and
- * re-marks them on outputs, so state is encrypted) and supports preview (DryRun) creates.
+ * re-marks them, and every credential, on outputs at their own paths, so state is encrypted) and supports preview (DryRun) creates.
  */
 import * as grpc from "@grpc/grpc-js";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
@@ -18,9 +18,8 @@ import { PartialCreateError } from "../lifecycle/provider";
 import { inputsFromState } from "../lifecycle/state";
 import { providers } from "../runtime";
 import { OUTPUT_KEYS, ResourceKind } from "../schema/resources";
-import { SECRETS_PROPERTY, splitSecrets } from "../schema/secrets";
+import { SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import { UNKNOWN } from "../schema/unknown";
-import { isPlainObject } from "../schema/validate";
 import { applyConfig, checkConfig, configReader, SECRET_CONFIG } from "./config";
 import { markSecrets, Path, Props, unwrapSecrets } from "./values";
 
@@ -43,21 +42,18 @@ function plain(struct: structproto.Struct | undefined): { props: Props; secretPa
     return { props: value as Props, secretPaths };
 }
 
-/** Outgoing properties: what was secret on the way in stays secret, and so does the hoisted `secrets` property. */
+/**
+ * Outgoing properties, secret where the dynamic resources make them secret (provider/resources/inputs.ts):
+ * every credential (`isCredential`) and everything the program marked secret, each at its own path;
+ * a `secrets` property of state written by 0.1.0 stays secret too.
+ */
 function toStruct(props: Props, secretPaths: readonly Path[] = []): structproto.Struct {
     const clean: Props = {};
     for (const [k, v] of Object.entries(props)) if (v !== undefined) clean[k] = v;
-    return structproto.Struct.fromJavaScript(markSecrets(clean, [...secretPaths, [SECRETS_PROPERTY]]) as never);
-}
-
-/** The program's arguments with secret values hoisted into `secrets`, the shape the lifecycle (and dynamic state) uses. */
-export function hoist(args: Props): Props {
-    const { [SECRETS_PROPERTY]: given, ...rest } = args;
-    const { publicArgs, secrets } = splitSecrets(rest);
-    const all = { ...(isPlainObject(given) ? given : {}), ...secrets };
-    return Object.keys(all).length > 0 || given !== undefined
-        ? { ...publicArgs, [SECRETS_PROPERTY]: given === UNKNOWN ? UNKNOWN : all }
-        : publicArgs;
+    // Values the lifecycle already marked (a read-back credential) are unwrapped first, so nothing is marked twice.
+    const { value, secretPaths: markedPaths } = unwrapSecrets(clean);
+    const marked = markSecrets(withCredentialsSecret(value) as Props, [...secretPaths, ...markedPaths, [SECRETS_PROPERTY]]);
+    return structproto.Struct.fromJavaScript(marked as never);
 }
 
 type Handler<Req, Res> = (req: Req) => Promise<Res>;
@@ -168,7 +164,7 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
             const kind = kindOfUrn(req.getUrn());
             const olds = plain(req.getOlds()).props;
             const { props, secretPaths } = plain(req.getNews());
-            const result = await providers[kind].check(olds, hoist(props));
+            const result = await providers[kind].check(olds, props);
             const res = new provproto.CheckResponse();
             res.setInputs(toStruct((result.inputs ?? props) as Props, secretPaths));
             res.setFailuresList(failuresList(result.failures ?? []));

@@ -106,19 +106,38 @@ describe("plugin: the zego provider over gRPC (test as the engine)", function ()
         expect(res.getSupportspreview()).to.equal(true);
     });
 
-    it("check hoists secrets into a secret `secrets` property, nothing else secret in plaintext, and names bad fields", async () => {
+    it("check keeps credentials in place, secret (marked by the program or not), nothing else secret in plaintext, and names bad fields", async () => {
         await engine.configure(config());
-        const inputs = await checked("AgentInstance", programArgs());
-        expect(inputs.secrets).to.have.property(SIG_KEY, SECRET_SIG);
-        expect((inputs.secrets as Props).value).to.include({ "llm.apiKey": LLM_API_KEY, "asr.params.secret_key": ASR_SECRET });
-        expect((inputs.llm as Props).apiKey).to.equal(undefined);
+        const args = programArgs();
+        // Only llm.apiKey comes marked (the schema's secret field); the vendor credentials in params come in plaintext.
+        expect((args.asr as Props).params).to.deep.include({ secret_key: ASR_SECRET });
+        const inputs = await checked("AgentInstance", args);
+        expect(inputs).not.to.have.property("secrets");
+        const llm = inputs.llm as Props;
+        const tts = inputs.tts as { params: Props };
+        const asr = inputs.asr as { params: Props };
+        expect(llm.apiKey).to.deep.equal(secret(LLM_API_KEY));
+        expect(asr.params.secret_key).to.deep.equal(secret(ASR_SECRET));
+        expect(asr.params.hotwords).to.equal("zego");
+        expect(tts.params.app).to.deep.equal(secret({ appid: "tts-app", token: TTS_TOKEN }));
+        expect(tts.params.audio).to.deep.equal({ voice_type: "zh_female" });
+        expect(llm.url).to.be.a("string");
         expectNoPlaintextSecret(inputs);
 
+        // A credential URL anywhere is secret at its own path, like in the dynamic resources.
+        const withUrl = await checked("AgentInstance", programArgs({ userId: "u1" }));
+        expect(withUrl.userId).to.equal("u1");
+        const tokenUrl = "https://llm.example.com/v1?token=URLTOKEN123";
+        const urlInputs = await checked("AgentInstance", { ...args, llm: { ...(args.llm as Props), url: tokenUrl } });
+        expect((urlInputs.llm as Props).url).to.deep.equal(secret(tokenUrl));
+
+        // A top-level failure carries property "" (the engine prints inputs[property]); the reason names the field.
         const bad = await engine.check("AgentInstance", programArgs({ gracefulShutdownTimeout: 500 }));
         const f = bad.getFailuresList().map((x) => [x.getProperty(), x.getReason()]);
         expect(f).to.have.length(1);
-        expect(f[0][0]).to.equal("gracefulShutdownTimeout");
-        expect(f[0][1]).to.contain("500");
+        expect(f[0][0]).to.equal("");
+        expect(f[0][1]).to.contain("gracefulShutdownTimeout").and.contain("500");
+        expectNoPlaintextSecret(js(bad.getInputs()));
     });
 
     it("preview: unknown inputs pass check and diff; a preview create calls no API and leaves outputs unknown", async () => {
@@ -148,7 +167,9 @@ describe("plugin: the zego provider over gRPC (test as the engine)", function ()
         const state = js(created.getProperties());
         expect(state.agentInstanceId).to.equal(id);
         expect((state.rtc as Props).roomId).to.deep.equal(secret("room_1"));
-        expect(state.secrets).to.have.property(SIG_KEY, SECRET_SIG);
+        expect(state).not.to.have.property("secrets");
+        expect((state.llm as Props).apiKey).to.deep.equal(secret(LLM_API_KEY));
+        expect(((state.asr as Props).params as Props).secret_key).to.deep.equal(secret(ASR_SECRET));
         expectNoPlaintextSecret(state);
         expect(countOf("CreateAgentInstance")).to.equal(1);
         const sentRoom = em.instances()[0].body.RTC as Props;
@@ -222,7 +243,9 @@ describe("plugin: the zego provider over gRPC (test as the engine)", function ()
         expectNoPlaintextSecret(imported);
         expectNoPlaintextSecret(state);
         expect(imported).to.include({ agentId: AGENT_ID, name: "Imported" });
-        expect((imported.secrets as Props).value).to.deep.equal({ "llm.apiKey": LLM_API_KEY });
+        expect(imported).not.to.have.property("secrets");
+        expect((imported.llm as Props).apiKey).to.deep.equal(secret(LLM_API_KEY));
+        expect((state.llm as Props).apiKey).to.deep.equal(secret(LLM_API_KEY));
         expect(state).to.include({ appId: APP_ID, endpoint: em.url });
         const rechecked = await checked("Agent", imported);
         const diff = await engine.diff("Agent", AGENT_ID, state, rechecked);

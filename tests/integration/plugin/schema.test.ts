@@ -30,7 +30,8 @@ describe("plugin: schema.json", () => {
             .filter(([, p]) => (p as Json).secret)
             .map(([k]) => k);
         expect(secretProps).to.deep.equal(["apiKey"]);
-        expect(schema.resources["zego:index:AgentInstance"].properties.secrets.secret).to.equal(true);
+        // Credentials stay at their own path (secret there); there is no hoisted `secrets` output any more.
+        for (const kind of Object.keys(schema.resources)) expect(schema.resources[kind].properties).not.to.have.property("secrets");
         expect(schema.config.variables.serverSecret.secret).to.equal(true);
         expect(schema.provider.inputProperties.serverSecret.secret).to.equal(true);
     });
