@@ -90,8 +90,21 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
         expect(up.outputs.agentInstanceId.value).to.equal(live()[0].agentInstanceId);
         const state = rawState();
         assertNoSecrets([state, ...output], SECRETS);
-        // The secrets are there, encrypted: the instance's hoisted `secrets` and the provider's serverSecret.
-        expect(state).to.contain("ciphertext");
+        // The secrets are there, encrypted at their own paths (llm.apiKey, tts.params.app), as is the provider's serverSecret.
+        const resources = JSON.parse(state).checkpoint.latest.resources as {
+            type: string;
+            inputs: Record<string, never>;
+            outputs: Record<string, never>;
+        }[];
+        const instance = resources.find((r) => r.type === "zego:index:AgentInstance")!;
+        for (const props of [instance.inputs, instance.outputs]) {
+            expect(props).not.to.have.property("secrets");
+            expect(JSON.stringify(props.llm["apiKey"])).to.contain("ciphertext");
+            expect(JSON.stringify(props.tts["params"]["app"])).to.contain("ciphertext");
+            expect(props.llm["model"]).to.equal("model-a");
+        }
+        const provider = resources.find((r) => r.type === "pulumi:providers:zego")!;
+        expect(JSON.stringify(provider.inputs["serverSecret"])).to.contain("ciphertext");
         const sent = em.requests().find((r) => r.action === "CreateAgentInstance");
         expect(sent, "the instance was created through the API").to.not.equal(undefined);
     });
@@ -134,7 +147,9 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
         expect(imported, "the imported agent is in state").to.not.equal(undefined);
         expect(imported.inputs, JSON.stringify(imported)).to.include({ agentId: "imported_agent", name: "Made elsewhere" });
         expect(imported.inputs.llm).to.include({ model: "model-b" });
-        expect(JSON.stringify(imported.inputs.secrets)).to.contain("ciphertext");
+        expect(imported.inputs).not.to.have.property("secrets");
+        expect(JSON.stringify(imported.inputs.llm.apiKey)).to.contain("ciphertext");
+        expect(JSON.stringify(imported.outputs.llm.apiKey)).to.contain("ciphertext");
         assertNoSecrets([rawState(), ...output], SECRETS);
     });
 
