@@ -88,6 +88,30 @@ describe("plugin: the zego provider over gRPC (test as the engine)", function ()
         expect(failures.find((f) => f[0] === "gracefulShutdownTimeout")![1]).to.contain("1 to 120");
     });
 
+    it("CheckConfig checks every setting by the settings module's rules (region, endpoint, timeouts, switches), then puts the configured settings back", async () => {
+        await engine.configure(config());
+        const bad = await engine.checkConfig({
+            region: "mars",
+            requestTimeoutMs: "0",
+            gracefulShutdown: "perhaps",
+            deleteWaitMargin: 601,
+            throttleDeadlineSeconds: "",
+        });
+        const failures = new Map(bad.getFailuresList().map((f) => [f.getProperty(), f.getReason()]));
+        expect([...failures.keys()].sort()).to.deep.equal(["deleteWaitMargin", "gracefulShutdown", "region", "requestTimeoutMs"]);
+        expect(failures.get("region")).to.contain('"mars"');
+        const endpoint = (await engine.checkConfig({ endpoint: "ftp://x" })).getFailuresList();
+        expect(endpoint.map((f) => f.getProperty())).to.deep.equal(["endpoint"]);
+        expect(endpoint[0].getReason()).to.contain("https://").and.contain("ftp");
+        expect(failures.get("requestTimeoutMs")).to.contain("1 to 600000").and.contain('"0"');
+        expect(failures.get("gracefulShutdown")).to.contain("true or false").and.contain('"perhaps"');
+        expect(failures.get("deleteWaitMargin")).to.contain("0 to 600").and.contain('"601"');
+        // The refused config was only checked: the configured one still applies.
+        const inputs = await checked("Agent", { agentId: AGENT_ID, name: "After CheckConfig" });
+        await engine.create("Agent", inputs);
+        expect(countOf("RegisterAgent")).to.equal(1);
+    });
+
     it("DiffConfig reports changed settings without replacing the provider", async () => {
         const req = new provproto.DiffRequest();
         req.setUrn("urn:pulumi:test::proj::pulumi:providers:zego::default");
