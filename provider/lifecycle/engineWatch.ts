@@ -9,7 +9,7 @@
  * - stdin, a pipe whose only writer is the CLI, reaches end-of-file;
  * - stderr, a pipe the CLI reads, fails with EPIPE.
  */
-import * as fs from "fs";
+import * as net from "net";
 import { onStderrBroken } from "./log";
 
 /** True in the process `@pulumi/pulumi/cmd/dynamic-provider` runs (not in tests or programs that import the package). */
@@ -17,14 +17,14 @@ export function isDynamicProviderProcess(argv: readonly string[] = process.argv)
     return /[\\/]cmd[\\/]dynamic-provider([\\/]index(\.js)?)?$/.test(argv[1] ?? "");
 }
 
-/** True when fd is a pipe or socket, so end-of-file there means the writer is gone (not /dev/null or a terminal). */
-function isPipe(fd: number): boolean {
-    try {
-        const stat = fs.fstatSync(fd);
-        return stat.isFIFO() || stat.isSocket();
-    } catch {
-        return false;
-    }
+/**
+ * True when stdin is a pipe or socket, so end-of-file there means the writer is gone (not /dev/null,
+ * a file or a terminal). Told from the stream Node made for it, not by `fs.fstatSync(0)`: on Node 20
+ * an fstat of a pipe made later `require`s resolve symlinked packages without their real path (a
+ * package installed through a symlink then could not find its own dependencies).
+ */
+function stdinIsPipe(): boolean {
+    return process.stdin instanceof net.Socket;
 }
 
 export function watchEngine(exit: (reason: string) => void): void {
@@ -35,7 +35,7 @@ export function watchEngine(exit: (reason: string) => void): void {
         exit(reason);
     };
     onStderrBroken(() => once("stderr is broken"));
-    if (isPipe(0)) {
+    if (stdinIsPipe()) {
         const stdin = process.stdin;
         stdin.on("end", () => once("stdin closed"));
         stdin.on("error", () => once("stdin failed"));
