@@ -5,7 +5,8 @@
 import { expect } from "chai";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { EmulatorHandle, startEmulator } from "../../../emulator";
-import { secret, SECRET_SIG, SIG_KEY, Props } from "../../../provider/plugin/values";
+import { secret, SECRET_SIG, SIG_KEY, Props, unwrapSecrets } from "../../../provider/plugin/values";
+import { splitSecrets } from "../../../provider/schema/secrets";
 import { UNKNOWN } from "../../../provider/schema/unknown";
 import { LLM_API_KEY, TTS_TOKEN, ASR_SECRET, validInstanceArgs } from "../../fixtures/args";
 import { EngineClient, js, struct, visible } from "./engine";
@@ -227,6 +228,23 @@ describe("plugin: the zego provider over gRPC (test as the engine)", function ()
 
         await engine.delete("AgentInstance", id, newState);
         expect(countOf("DeleteAgentInstance")).to.equal(1);
+        expect(em.instances().find((i) => i.agentInstanceId === id)!.state).to.equal("deleted");
+    });
+
+    it("state in the older shape (credentials in a top-level `secrets` property) still reads, stays secret, and deletes", async () => {
+        await engine.configure(config());
+        await registerAgent();
+        const created = await engine.create("AgentInstance", await checked("AgentInstance", programArgs()));
+        const id = created.getId();
+        const { value } = unwrapSecrets(js(created.getProperties()));
+        const { publicArgs, secrets } = splitSecrets(value as Props);
+        expect(secrets).to.include({ "llm.apiKey": LLM_API_KEY });
+        const legacy = { ...publicArgs, secrets: secret(secrets) };
+        const read = await engine.read("AgentInstance", id, legacy);
+        expect(read.getId()).to.equal(id);
+        expectNoPlaintextSecret(js(read.getProperties()));
+        expectNoPlaintextSecret(js(read.getInputs()));
+        await engine.delete("AgentInstance", id, legacy);
         expect(em.instances().find((i) => i.agentInstanceId === id)!.state).to.equal("deleted");
     });
 
