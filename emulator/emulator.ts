@@ -347,7 +347,11 @@ export class Emulator implements EmulatorInspector {
         };
     }
 
+    /** Bumped by reset(): a request still in flight from before a reset is not carried out after it. */
+    generation = 0;
+
     reset(): void {
+        this.generation++;
         this.onReset?.();
         this.state.reset();
         this.nonces.clear();

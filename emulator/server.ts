@@ -115,7 +115,10 @@ export class EmulatorServer {
             em.countFault("latency-spike");
         }
         const delay = em.latencyMs + (decision?.delayMs ?? 0);
+        const generation = em.generation;
         if (delay > 0) await sleep(delay);
+        // A reset during the latency starts a new world: the request belonged to the old one.
+        if (em.generation !== generation) return finish(0);
         // A client that gave up during the latency does not undo a request that has arrived: a real
         // service still carries it out (option abandonedRequests: "complete"), so a timeout here
         // leaks here as it would in production.

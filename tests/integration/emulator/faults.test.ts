@@ -176,6 +176,18 @@ describe("emulator: a request the client abandons during added latency", () => {
         expect(ctx.em.requests().find((r) => r.action === "CreateAgentInstance")).to.include({ httpStatus: 0, code: 0 });
     });
 
+    it("is not carried out after a reset() that came during the latency (it belongs to the old state)", async () => {
+        await registerAgent(ctx.url);
+        ctx.em.setFaults({ latencyMs: 300, actions: ["CreateAgentInstance"] });
+        const pending = zego(ctx.url, "CreateAgentInstance", instanceBody(1), { timeoutMs: 50 }).catch(() => undefined);
+        while (!ctx.em.requests().some((r) => r.action === "CreateAgentInstance")) await new Promise((resolve) => setTimeout(resolve, 10));
+        ctx.em.reset();
+        await registerAgent(ctx.url); // so that only the reset, not a missing agent, can stop the create
+        await pending;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(ctx.em.instances()).to.deep.equal([]);
+    });
+
     it('is dropped with abandonedRequests "drop"', async () => {
         await registerAgent(ctx.url);
         ctx.em.setOptions({ abandonedRequests: "drop" });
