@@ -11,6 +11,7 @@ import type {
     CreateLiveDigitalHumanAgentInstanceRequest,
     UpdateAgentInstanceRequest,
 } from "../schema/types";
+import { joinSecrets, SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import { isUnknown } from "../schema/unknown";
 import { isPlainObject } from "../schema/validate";
 import { clientForExisting, clientForNew, withCredentialAdvice } from "./clients";
@@ -119,7 +120,13 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
                 if (code !== Code.ShuttingDown) throw e;
                 status = "SHUTTING_DOWN";
             }
-            const outs = { ...state, status };
+            // State of 0.1.0 kept credentials in a top-level `secrets`: put them back in place, marked
+            // secret, so the refreshed state has today's shape and no diff ever shows that property.
+            const current =
+                state[SECRETS_PROPERTY] === undefined
+                    ? state
+                    : (withCredentialsSecret(joinSecrets(state, state[SECRETS_PROPERTY])) as Props);
+            const outs = { ...current, status };
             return { id, props: outs, inputs: inputsFromState(kind, outs) };
         },
 

@@ -34,7 +34,11 @@ describe("e2e: upgrade from recorded state", function () {
     async function recorded(fixture: string): Promise<{ state: unknown; agentInstanceId: string }> {
         emulator.reset();
         const client = new ZegoClient({ appId: emulator.appId, serverSecret: SERVER_SECRET, endpoint: emulator.url });
-        await client.registerAgent({ agentId: UPGRADE_INSTANCE.agentId });
+        // As recorded: the agent with the program's LLM (a refresh must find what the state says).
+        await client.registerAgent({
+            agentId: UPGRADE_INSTANCE.agentId,
+            llm: { url: "https://llm.example.com/v1", apiKey: LLM_API_KEY, model: "m" },
+        });
         const { agentInstanceId } = await client.createAgentInstance(UPGRADE_INSTANCE);
         client.close();
         const text = fs
@@ -87,6 +91,7 @@ describe("e2e: upgrade from recorded state", function () {
                     const calls = () => emulator.requests().length;
 
                     // The same program over the old state: nothing to do, and no `__provider` anywhere in what the engine shows.
+                    run.convergeAfterUp = false; // its refresh would count as calls of this up; checked below
                     let seq = calls();
                     const preview = await run.stack.preview({ diff: true, onOutput: run.onOutput });
                     expect(preview.changeSummary).to.deep.equal({ same: 3 });
@@ -95,6 +100,8 @@ describe("e2e: upgrade from recorded state", function () {
                     expect(up.summary.resourceChanges).to.deep.equal({ same: 3 });
                     expect(up.stdout).to.not.contain("__provider");
                     expect(calls() - seq, "API calls of the preview and up").to.equal(0);
+                    await run.checkConverged();
+                    run.convergeAfterUp = true;
 
                     // Refresh reads through whatever `__provider` the state holds.
                     const refresh = await run.stack.refresh({ onOutput: run.onOutput });
