@@ -8,22 +8,18 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import "./lifecycle/engineWatch"; // exits the provider process when its engine is gone
-import { agentProvider } from "./lifecycle/agent";
-import { agentInstanceProvider } from "./lifecycle/agentInstance";
+import { defaultContext } from "./lifecycle/context";
 import { LifecycleProvider } from "./lifecycle/provider";
-import { ConfigReader, setStackConfig } from "./lifecycle/settings";
+import { lifecycleProviders } from "./lifecycle/providers";
+import { ConfigReader } from "./lifecycle/settings";
 import { ResourceKind } from "./schema/resources";
 
-export const providers: Record<ResourceKind, LifecycleProvider> = {
-    AgentInstance: agentInstanceProvider("AgentInstance"),
-    DigitalHumanAgentInstance: agentInstanceProvider("DigitalHumanAgentInstance"),
-    LiveDigitalHumanAgentInstance: agentInstanceProvider("LiveDigitalHumanAgentInstance"),
-    Agent: agentProvider,
-};
+/** Over the provider process's context (stack config and process.env, stderr, the system clock). */
+export const providers: Record<ResourceKind, LifecycleProvider> = lifecycleProviders(defaultContext);
 
 /** Called by the engine once per provider process with the whole stack config. */
 export function configure(config: ConfigReader): void {
-    setStackConfig(config);
+    defaultContext.settings.configure(config);
 }
 
 /** The dynamic provider of a kind, as the host calls it (`configure` once, then the CRUD methods). */

@@ -9,11 +9,10 @@ import { AGENT } from "../schema/api";
 import { checkArgs, failuresForEngine, userArgs } from "../schema/resources";
 import { SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import type { AgentConfig } from "../schema/types";
-import { clientForExisting, clientForNew, withCredentialAdvice } from "./clients";
+import { withCredentialAdvice } from "./clients";
+import { defaultContext, LifecycleContext } from "./context";
 import { classifyChanges, refuseIfAny, topLevel } from "./diff";
-import { stderrLogger } from "./log";
 import { LifecycleProvider, pick, Props, withoutPlumbing } from "./provider";
-import { validateSettings } from "./settings";
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
 import { targetReplaces } from "./target";
 
@@ -23,9 +22,11 @@ function agentConfig(args: Props): AgentConfig {
     return pick(args, API_FIELDS) as unknown as AgentConfig;
 }
 
-export const agentProvider: LifecycleProvider = {
+export function agentProvider(context: LifecycleContext = defaultContext): LifecycleProvider {
+    const { settings, clients, log } = context;
+    return {
     async check(_olds, news) {
-        validateSettings();
+        settings.validate();
         return { inputs: news, failures: failuresForEngine(checkArgs("Agent", userArgs("Agent", news)), news) };
     },
 
@@ -35,7 +36,7 @@ export const agentProvider: LifecycleProvider = {
         refuseIfAny(changes, `agent ${id}`);
         const replaces = [...new Set(changes.filter((c) => c.kind === "replace").map((c) => topLevel(c.path)))];
         // A new endpoint: register there. Same app, so the AgentId is taken until the old one is unregistered.
-        const moved = targetReplaces(state, `agent ${id}`);
+        const moved = targetReplaces(settings, state, `agent ${id}`);
         if (changes.length === 0 && moved.length === 0) return { changes: false };
         if (moved.length === 0) return { changes: true, replaces };
         return { changes: true, replaces: [...replaces, ...moved], deleteBeforeReplace: true };
@@ -43,7 +44,7 @@ export const agentProvider: LifecycleProvider = {
 
     async create(inputs) {
         const args = userArgs("Agent", inputs);
-        const client = clientForNew();
+        const client = clients.forNew();
         const config = agentConfig(args);
         let adopted = false;
         try {
@@ -58,7 +59,7 @@ export const agentProvider: LifecycleProvider = {
             }
             await client.updateAgent(config);
             adopted = true;
-            stderrLogger(`adopted existing agent ${config.agentId} and updated it to the declared configuration`);
+            log(`adopted existing agent ${config.agentId} and updated it to the declared configuration`);
         }
         const outs: Props = {
             ...withoutPlumbing(inputs),
@@ -72,7 +73,7 @@ export const agentProvider: LifecycleProvider = {
 
     async read(id, props) {
         const state = migrate(props);
-        const client = clientForExisting(state, `agent ${id}`);
+        const client = clients.forExisting(state, `agent ${id}`);
         const found = (await withCredentialAdvice(() => client.queryAgents([id]))).find((a) => a.agentId === id);
         if (!found) return {};
         // Refresh what the service holds now, credentials marked secret (the engine keeps the marks of the old state too).
@@ -90,7 +91,7 @@ export const agentProvider: LifecycleProvider = {
         refuseIfAny(changes, `agent ${id}`);
         const apiChange = changes.some((c) => c.kind === "update");
         // UpdateAgent replaces LLM, TTS and ASR whole, so always send the complete declared config.
-        if (apiChange) await clientForExisting(state, `agent ${id}`).updateAgent(agentConfig(args));
+        if (apiChange) await clients.forExisting(state, `agent ${id}`).updateAgent(agentConfig(args));
         return {
             outs: {
                 ...withoutPlumbing(news),
@@ -105,10 +106,11 @@ export const agentProvider: LifecycleProvider = {
     async delete(id, props) {
         const state = migrate(props);
         try {
-            await withCredentialAdvice(() => clientForExisting(state, `agent ${id}`).unregisterAgent(id));
+            await withCredentialAdvice(() => clients.forExisting(state, `agent ${id}`).unregisterAgent(id));
         } catch (e) {
             if ((e as { code?: unknown }).code !== Code.AgentNotFound) throw e;
-            stderrLogger(`agent ${id} was already unregistered`);
+            log(`agent ${id} was already unregistered`);
         }
     },
 };
+}

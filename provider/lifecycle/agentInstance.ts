@@ -14,18 +14,12 @@ import type {
 import { joinSecrets, SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import { isUnknown } from "../schema/unknown";
 import { isPlainObject } from "../schema/validate";
-import { clientForExisting, clientForNew, withCredentialAdvice } from "./clients";
+import { withCredentialAdvice } from "./clients";
+import { defaultContext, LifecycleContext } from "./context";
 import { deleteAgentInstance } from "./deletion";
 import { classifyChanges, topLevel } from "./diff";
-import { stderrLogger } from "./log";
 import { LifecycleProvider, PartialCreateError, pick, Props, withoutPlumbing } from "./provider";
-import {
-    deleteWaitMarginSeconds,
-    deletionSettingsWithoutEnv,
-    effectiveDeletionSettings,
-    OwnDeletionSettings,
-    validateSettings,
-} from "./settings";
+import { OwnDeletionSettings } from "./settings";
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
 import { targetReplaces } from "./target";
 
@@ -49,12 +43,13 @@ function ownDeletionSettings(args: Props): OwnDeletionSettings {
     return pick(args, DELETION_KEYS) as OwnDeletionSettings;
 }
 
-export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
+export function agentInstanceProvider(kind: InstanceKind, context: LifecycleContext = defaultContext): LifecycleProvider {
     const label = LABELS[kind];
+    const { settings, clients, clock, log } = context;
 
     return {
         async check(_olds, news) {
-            validateSettings();
+            settings.validate();
             const failures = failuresForEngine(checkArgs(kind, userArgs(kind, news)), news);
             return { inputs: news, failures };
         },
@@ -64,7 +59,7 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
             const changes = classifyChanges(kind, state, news);
             const replaces = new Set(changes.filter((c) => c.kind === "replace").map((c) => topLevel(c.path)));
             // A change of endpoint moves the instance: it must be created anew there.
-            for (const key of targetReplaces(state, `${label} ${id}`)) replaces.add(key);
+            for (const key of targetReplaces(settings, state, `${label} ${id}`)) replaces.add(key);
             if (changes.length === 0 && replaces.size === 0) return { changes: false };
             return {
                 changes: true,
@@ -75,9 +70,9 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
 
         async create(inputs) {
             const args = userArgs(kind, inputs);
-            const client = clientForNew();
+            const client = clients.forNew();
             // Everything that can fail is worked out before the create: after it, only a PartialCreateError may be thrown.
-            const deletion = deletionSettingsWithoutEnv(ownDeletionSettings(args));
+            const deletion = settings.deletionSettingsWithoutEnv(ownDeletionSettings(args));
             const body = pick(args, API_FIELDS);
             const created =
                 kind === "AgentInstance"
@@ -103,13 +98,13 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
             }
             // A live digital human may push to a CDN instead of a room (CDN wins when both are set).
             const where = args.cdn !== undefined ? "pushing to a CDN" : `in room ${String((args.rtc as Props | undefined)?.roomId)}`;
-            stderrLogger(`created ${label} ${id} (${String(args.agentId)} ${where})`);
+            log(`created ${label} ${id} (${String(args.agentId)} ${where})`);
             return { id, outs };
         },
 
         async read(id, props) {
             const state = migrate(props);
-            const client = clientForExisting(state, `${label} ${id}`);
+            const client = clients.forExisting(state, `${label} ${id}`);
             let status: string;
             try {
                 status = (await withCredentialAdvice(() => client.queryAgentInstanceStatus(id))).status;
@@ -134,7 +129,7 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
             const state = migrate(olds);
             const args = userArgs(kind, news);
             const changes = classifyChanges(kind, state, news).filter((c) => c.kind === "update");
-            const deletion = deletionSettingsWithoutEnv(ownDeletionSettings(args));
+            const deletion = settings.deletionSettingsWithoutEnv(ownDeletionSettings(args));
             const request: UpdateAgentInstanceRequest = { agentInstanceId: id };
             const apiChange = changes.length > 0;
             for (const change of changes) {
@@ -146,7 +141,7 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
             // "UNKNOWN": the create's status query failed (a partial create); this update, which the engine
             // runs for such a resource, settles it.
             if (apiChange || status === "UNKNOWN") {
-                const client = clientForExisting(state, `${label} ${id}`);
+                const client = clients.forExisting(state, `${label} ${id}`);
                 if (apiChange) await client.updateAgentInstance(request);
                 status = (await client.queryAgentInstanceStatus(id)).status;
             }
@@ -166,10 +161,10 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
         async delete(id, props) {
             const state = migrate(props);
             const own = ownDeletionSettings(userArgs(kind, state));
-            const settings = effectiveDeletionSettings(own);
-            const client = clientForExisting(state, `${label} ${id}`);
-            const marginSeconds = deleteWaitMarginSeconds();
-            await withCredentialAdvice(() => deleteAgentInstance(client, id, { settings, marginSeconds, log: stderrLogger }));
+            const deletion = settings.effectiveDeletionSettings(own);
+            const client = clients.forExisting(state, `${label} ${id}`);
+            const marginSeconds = settings.deleteWaitMarginSeconds();
+            await withCredentialAdvice(() => deleteAgentInstance(client, id, { settings: deletion, marginSeconds, clock, log }));
         },
     };
 }

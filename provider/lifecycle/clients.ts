@@ -1,44 +1,91 @@
 /**
- * One ZegoClient per (app, endpoint, secret) in the provider process, so that every resource
+ * One ZegoClient per (app, endpoint, secret) per lifecycle context (one in the provider process), so that every resource
  * shares one pacing budget and one keep-alive pool: a destroy of 50 instances is paced, not
  * throttled into failure.
  */
 import { createHash } from "crypto";
-import { ZegoClient } from "../client/client";
+import type { ZegoClient } from "../client/client";
+import type { Clock } from "../client/clock";
+import type { ZegoClientOptions } from "../client/options";
 import { resolveEndpoint } from "../client/regions";
-import { Logger, stderrLogger } from "./log";
+import type { Logger } from "./log";
 import { ZegoConfigError } from "../client/errors";
 import { Code } from "../client/codes";
-import { CONFIG_KEYS, ENV_VARS, Connection, SettingsError, configuredTarget, endpointProblem, requireConnection } from "./settings";
+import { CONFIG_KEYS, ENV_VARS, Connection, Settings, SettingsError, endpointProblem } from "./settings";
 
-const clients = new Map<string, ZegoClient>();
+/** Makes a client (the lifecycle context's factory): `new ZegoClient(options)` in production. */
+export type ClientFactory = (options: ZegoClientOptions) => ZegoClient;
 
-export function clientFor(connection: Connection, endpointOverride?: string, log: Logger = stderrLogger): ZegoClient {
-    const endpoint = configuredEndpointUrl(endpointOverride ?? connection.endpoint, connection.region);
-    const secretHash = createHash("sha256").update(connection.serverSecret).digest("hex");
-    const key = `${connection.appId}|${endpoint}|${secretHash}|${connection.maxRequestsPerSecond ?? ""}|${connection.requestTimeoutMs ?? ""}|${connection.throttleDeadlineSeconds ?? ""}`;
-    let client = clients.get(key);
-    if (!client) {
-        client = new ZegoClient({
-            appId: connection.appId,
-            serverSecret: connection.serverSecret,
-            endpoint,
-            maxRequestsPerSecond: connection.maxRequestsPerSecond,
-            timeoutMs: connection.requestTimeoutMs,
-            ...(connection.throttleDeadlineSeconds === undefined
-                ? {}
-                : { retry: { throttleDeadlineMs: connection.throttleDeadlineSeconds * 1000 } }),
-            onEvent: (event) => {
-                if (event.type === "retry" || event.type === "throttled") {
-                    log(
-                        `${event.action}: ${event.type} (attempt ${event.attempt}${event.reason ? `, ${event.reason}` : ""}${event.delayMs !== undefined ? `, next try in ${event.delayMs} ms` : ""})`,
-                    );
-                }
-            },
-        });
-        clients.set(key, client);
+export interface ClientPoolOptions {
+    settings: Settings;
+    createClient: ClientFactory;
+    clock: Clock;
+    log: Logger;
+}
+
+/** The clients of one lifecycle context, made on first use and reused. */
+export class ClientPool {
+    readonly #clients = new Map<string, ZegoClient>();
+
+    constructor(private readonly options: ClientPoolOptions) {}
+
+    /** The client for a new resource: current credentials and endpoint. */
+    forNew(): ZegoClient {
+        return this.clientFor(this.options.settings.requireConnection());
     }
-    return client;
+
+    /**
+     * The client for an existing resource: its stored app and endpoint (where it lives), unless the
+     * operator overrides the endpoint with ZEGO_ENDPOINT at run time.
+     */
+    forExisting(state: { appId?: unknown; endpoint?: unknown }, what: string): ZegoClient {
+        const { settings } = this.options;
+        const connection = settings.requireConnection();
+        if (typeof state.appId === "number" && state.appId !== connection.appId) {
+            throw new SettingsError(
+                `${what} belongs to ZEGO app ${state.appId}, but the configured credentials are for app ${connection.appId}. ` +
+                    `Set ${CONFIG_KEYS.appId} and ${CONFIG_KEYS.serverSecret} to that app's credentials. ${STALE_CONFIG_ADVICE}`,
+            );
+        }
+        const endpoint = settings.endpointOverride() ?? (typeof state.endpoint === "string" ? state.endpoint : undefined);
+        return this.clientFor(connection, endpoint);
+    }
+
+    /** Close and forget every client (tests; the provider process simply exits). */
+    clear(): void {
+        for (const client of this.#clients.values()) client.close();
+        this.#clients.clear();
+    }
+
+    private clientFor(connection: Connection, endpointOverride?: string): ZegoClient {
+        const endpoint = configuredEndpointUrl(endpointOverride ?? connection.endpoint, connection.region);
+        const secretHash = createHash("sha256").update(connection.serverSecret).digest("hex");
+        const key = `${connection.appId}|${endpoint}|${secretHash}|${connection.maxRequestsPerSecond ?? ""}|${connection.requestTimeoutMs ?? ""}|${connection.throttleDeadlineSeconds ?? ""}`;
+        let client = this.#clients.get(key);
+        if (!client) {
+            const { log } = this.options;
+            client = this.options.createClient({
+                appId: connection.appId,
+                serverSecret: connection.serverSecret,
+                endpoint,
+                maxRequestsPerSecond: connection.maxRequestsPerSecond,
+                timeoutMs: connection.requestTimeoutMs,
+                ...(connection.throttleDeadlineSeconds === undefined
+                    ? {}
+                    : { retry: { throttleDeadlineMs: connection.throttleDeadlineSeconds * 1000 } }),
+                clock: this.options.clock,
+                onEvent: (event) => {
+                    if (event.type === "retry" || event.type === "throttled") {
+                        log(
+                            `${event.action}: ${event.type} (attempt ${event.attempt}${event.reason ? `, ${event.reason}` : ""}${event.delayMs !== undefined ? `, next try in ${event.delayMs} ms` : ""})`,
+                        );
+                    }
+                },
+            });
+            this.#clients.set(key, client);
+        }
+        return client;
+    }
 }
 
 /** resolveEndpoint, with errors naming the stack config key and variable the user set (not the client option). */
@@ -51,28 +98,6 @@ function configuredEndpointUrl(endpoint: string | undefined, region: string | un
         }
         throw e;
     }
-}
-
-/** The client for a new resource: current credentials and endpoint. */
-export function clientForNew(): ZegoClient {
-    return clientFor(requireConnection());
-}
-
-/**
- * The client for an existing resource: its stored app and endpoint (where it lives), unless the
- * operator overrides the endpoint with ZEGO_ENDPOINT at run time.
- */
-export function clientForExisting(state: { appId?: unknown; endpoint?: unknown }, what: string): ZegoClient {
-    const connection = requireConnection();
-    if (typeof state.appId === "number" && state.appId !== connection.appId) {
-        throw new SettingsError(
-            `${what} belongs to ZEGO app ${state.appId}, but the configured credentials are for app ${connection.appId}. ` +
-                `Set ${CONFIG_KEYS.appId} and ${CONFIG_KEYS.serverSecret} to that app's credentials. ${STALE_CONFIG_ADVICE}`,
-        );
-    }
-    const override = process.env[ENV_VARS.endpoint];
-    const endpoint = override || (typeof state.endpoint === "string" ? state.endpoint : undefined);
-    return clientFor(connection, endpoint);
 }
 
 /**
@@ -99,21 +124,4 @@ export async function withCredentialAdvice<T>(call: () => Promise<T>): Promise<T
         }
         throw e;
     }
-}
-
-/** The endpoint new resources would use now, if credentials are configured (diff uses it; never throws). */
-export function configuredEndpoint(): { appId?: number; endpoint?: string } {
-    const target = configuredTarget();
-    // Without configured credentials (a PR preview from a fork) there is nothing to compare with.
-    if (target.appId === undefined) return {};
-    try {
-        return { appId: target.appId, endpoint: resolveEndpoint({ endpoint: target.endpoint, region: target.region }) };
-    } catch {
-        return { appId: target.appId };
-    }
-}
-
-/** For tests: drop cached clients. */
-export function resetClients(): void {
-    clients.clear();
 }

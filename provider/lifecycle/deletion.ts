@@ -7,7 +7,7 @@
  */
 import { Code } from "../client/codes";
 import { DeletionSettings, MAX_GRACEFUL_SHUTDOWN_SECONDS } from "./settings";
-import { Logger } from "./log";
+import type { LifecycleContext } from "./context";
 
 /** The client calls delete needs (a ZegoClient satisfies it). */
 export interface DeletionClient {
@@ -15,17 +15,15 @@ export interface DeletionClient {
     queryAgentInstanceStatus(agentInstanceId: string): Promise<{ status: string }>;
 }
 
-export interface DeletionOptions {
+/** The lifecycle context's clock (polls wait on it) and logger (progress lines). */
+export interface DeletionOptions extends Pick<LifecycleContext, "clock" | "log"> {
     settings: DeletionSettings;
     /** Seconds to keep waiting after the graceful timeout. */
     marginSeconds: number;
-    log: Logger;
     /** Milliseconds between status polls. */
     pollIntervalMs?: number;
     /** Milliseconds between progress lines. */
     progressIntervalMs?: number;
-    sleep?: (ms: number) => Promise<void>;
-    now?: () => number;
 }
 
 export type DeletionOutcome = "deleted" | "already-gone" | "requested";
@@ -43,16 +41,13 @@ export class DeletionTimeoutError extends Error {
     }
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export async function deleteAgentInstance(
     client: DeletionClient,
     agentInstanceId: string,
     options: DeletionOptions,
 ): Promise<DeletionReport> {
-    const { settings, log } = options;
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? realSleep;
+    const { settings, log, clock } = options;
+    const now = () => clock.now();
     const started = now();
     const graceful = settings.gracefulShutdown;
     const timeout = settings.gracefulShutdownTimeout;
@@ -138,7 +133,7 @@ export async function deleteAgentInstance(
                 `still waiting for agent instance ${agentInstanceId} (status ${lastStatus}, ${((t - started) / 1000).toFixed(0)} s of up to ${budgetSeconds} s)`,
             );
         }
-        await sleep(Math.min(pollInterval, Math.max(0, deadline - t)));
+        await clock.sleep(Math.min(pollInterval, Math.max(0, deadline - t)));
     }
 }
 

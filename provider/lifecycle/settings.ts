@@ -61,32 +61,6 @@ export const DEFAULTS = {
     deleteWaitMargin: 15,
 } as const;
 
-/** Stack config captured by `configure()`. Lives only in the provider process, never in state. */
-let stackConfig: Partial<Record<Key, string>> = {};
-
-export function setStackConfig(config: ConfigReader): void {
-    const captured: Partial<Record<Key, string>> = {};
-    for (const key of Object.keys(CONFIG_KEYS) as Key[]) {
-        const value = config.get(CONFIG_KEYS[key]);
-        if (value !== undefined && value !== "") captured[key] = value;
-    }
-    stackConfig = captured;
-}
-
-/** For tests: forget the captured stack config. */
-export function resetStackConfig(): void {
-    stackConfig = {};
-}
-
-function fromConfig(key: Key): string | undefined {
-    return stackConfig[key];
-}
-
-function fromEnv(key: Key): string | undefined {
-    const value = process.env[ENV_VARS[key]];
-    return value === undefined || value === "" ? undefined : value;
-}
-
 export class SettingsError extends Error {
     constructor(message: string) {
         super(message);
@@ -113,58 +87,6 @@ export interface Target {
     region?: string;
 }
 
-/** The app and endpoint configured now, if any; used by `diff` (no error when absent: previews need no credentials). */
-export function configuredTarget(): Target {
-    const appId = fromConfig("appId") ?? fromEnv("appId");
-    return {
-        appId: appId !== undefined && /^\d+$/.test(appId) ? Number(appId) : undefined,
-        endpoint: fromConfig("endpoint") ?? fromEnv("endpoint"),
-        region: fromConfig("region") ?? fromEnv("region"),
-    };
-}
-
-/** The credentials for a call. Fails, naming both the config keys and the variables, when absent. */
-export function requireConnection(): Connection {
-    validateSettings();
-    const appIdText = setting("appId");
-    const serverSecret = setting("serverSecret");
-    const missing: string[] = [];
-    if (appIdText === undefined) missing.push(`the app id (stack config "${CONFIG_KEYS.appId}" or env ${ENV_VARS.appId})`);
-    if (serverSecret === undefined) {
-        missing.push(
-            `the server secret (stack config "${CONFIG_KEYS.serverSecret}", set with \`pulumi config set --secret ${CONFIG_KEYS.serverSecret} ...\`, or env ${ENV_VARS.serverSecret})`,
-        );
-    }
-    if (missing.length > 0) {
-        throw new SettingsError(
-            `ZEGO credentials are missing: ${missing.join(" and ")}. They are needed to call the ZEGO API (not for \`pulumi preview\`).`,
-        );
-    }
-    return {
-        appId: parsed("appId") as number,
-        serverSecret: serverSecret!,
-        endpoint: setting("endpoint"),
-        region: setting("region"),
-        maxRequestsPerSecond: parsed("maxRequestsPerSecond") as number | undefined,
-        requestTimeoutMs: parsed("requestTimeoutMs") as number | undefined,
-        throttleDeadlineSeconds: parsed("throttleDeadlineSeconds") as number | undefined,
-    };
-}
-
-/** Which value of a setting applies: stack config first, then the environment. */
-function setting(key: Key): string | undefined {
-    return fromConfig(key) ?? fromEnv(key);
-}
-
-function parsed(key: Key): unknown {
-    const text = setting(key);
-    return text === undefined ? undefined : PARSERS[key](text, sourceOf(key));
-}
-
-function sourceOf(key: Key): string {
-    return fromConfig(key) !== undefined ? `stack config "${CONFIG_KEYS[key]}"` : `env ${ENV_VARS[key]}`;
-}
-
 type Parser = (text: string, source: string) => unknown;
 
 /** How each setting is read: one rule per key, used by validateSettings and by every reader. */
@@ -189,35 +111,6 @@ const PARSERS: Record<Key, Parser> = {
     deleteWaitMargin: (text, source) => parseNumber(source, text, 0, 600),
 };
 
-/**
- * Parse every setting given, in stack config and in the environment, and throw one SettingsError
- * naming each bad one (key, allowed values, what was given; never a secret). Called by `check`
- * (so `pulumi preview` fails before anything is created) and before every API call.
- */
-export function validateSettings(): void {
-    const problems: string[] = [];
-    for (const key of Object.keys(CONFIG_KEYS) as Key[]) {
-        for (const [text, source] of [
-            [fromConfig(key), `stack config "${CONFIG_KEYS[key]}"`],
-            [fromEnv(key), `env ${ENV_VARS[key]}`],
-        ] as const) {
-            if (text === undefined) continue;
-            try {
-                PARSERS[key](text, source);
-            } catch (e) {
-                problems.push((e as Error).message);
-            }
-        }
-    }
-    try {
-        resolveEndpoint({ endpoint: setting("endpoint"), region: setting("region") });
-    } catch (e) {
-        if (!(e instanceof ZegoConfigError)) throw e;
-        problems.push(endpointProblem(e));
-    }
-    if (problems.length > 0) throw new SettingsError(problems.join("\n"));
-}
-
 /** A client endpoint/region error, naming the stack config key and variable the user set (not the client option). */
 export function endpointProblem(e: ZegoConfigError): string {
     const option = e.option as "endpoint" | "region";
@@ -238,45 +131,196 @@ export interface OwnDeletionSettings {
     waitForDeletion?: boolean;
 }
 
-/** The resource's settings over stack config over defaults; what state records at create/update. */
-export function deletionSettingsWithoutEnv(own: OwnDeletionSettings): DeletionSettings {
-    return {
-        gracefulShutdown: own.gracefulShutdown ?? (configValue("gracefulShutdown") as boolean | undefined) ?? DEFAULTS.gracefulShutdown,
-        gracefulShutdownTimeout:
-            own.gracefulShutdownTimeout ??
-            (configValue("gracefulShutdownTimeout") as number | undefined) ??
-            DEFAULTS.gracefulShutdownTimeout,
-        waitForDeletion: own.waitForDeletion ?? (configValue("waitForDeletion") as boolean | undefined) ?? DEFAULTS.waitForDeletion,
-    };
+/** Where `ZEGO_*` variables are read: `process.env` in the provider process, a plain object in tests. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The settings of one provider: the stack config captured by `configure()` (it lives only in the
+ * provider process, never in state) and the environment, read at every call (so an operator can
+ * change teardown without an `up`). The lifecycle reads settings only through this.
+ */
+export class Settings {
+    #stackConfig: Partial<Record<Key, string>> = {};
+
+    constructor(private readonly env: Environment = process.env) {}
+
+    /** Called once per provider process with the whole stack config (replaces what was captured). */
+    configure(config: ConfigReader): void {
+        const captured: Partial<Record<Key, string>> = {};
+        for (const key of Object.keys(CONFIG_KEYS) as Key[]) {
+            const value = config.get(CONFIG_KEYS[key]);
+            if (value !== undefined && value !== "") captured[key] = value;
+        }
+        this.#stackConfig = captured;
+    }
+
+    /** Forget the captured stack config. */
+    reset(): void {
+        this.#stackConfig = {};
+    }
+
+    private fromConfig(key: Key): string | undefined {
+        return this.#stackConfig[key];
+    }
+
+    private fromEnv(key: Key): string | undefined {
+        const value = this.env[ENV_VARS[key]];
+        return value === undefined || value === "" ? undefined : value;
+    }
+
+    /** Which value of a setting applies: stack config first, then the environment. */
+    private setting(key: Key): string | undefined {
+        return this.fromConfig(key) ?? this.fromEnv(key);
+    }
+
+    private sourceOf(key: Key): string {
+        return this.fromConfig(key) !== undefined ? `stack config "${CONFIG_KEYS[key]}"` : `env ${ENV_VARS[key]}`;
+    }
+
+    private parsed(key: Key): unknown {
+        const text = this.setting(key);
+        return text === undefined ? undefined : PARSERS[key](text, this.sourceOf(key));
+    }
+
+    private configValue(key: Key): unknown {
+        const text = this.fromConfig(key);
+        return text === undefined ? undefined : PARSERS[key](text, `stack config "${CONFIG_KEYS[key]}"`);
+    }
+
+    private envValue(key: Key): unknown {
+        const text = this.fromEnv(key);
+        return text === undefined ? undefined : PARSERS[key](text, `env ${ENV_VARS[key]}`);
+    }
+
+    /** The app and endpoint configured now, if any; used by `diff` (no error when absent: previews need no credentials). */
+    configuredTarget(): Target {
+        const appId = this.setting("appId");
+        return {
+            appId: appId !== undefined && /^\d+$/.test(appId) ? Number(appId) : undefined,
+            endpoint: this.setting("endpoint"),
+            region: this.setting("region"),
+        };
+    }
+
+    /** The endpoint new resources would use now, if credentials are configured (diff uses it; never throws). */
+    configuredEndpoint(): { appId?: number; endpoint?: string } {
+        const target = this.configuredTarget();
+        // Without configured credentials (a PR preview from a fork) there is nothing to compare with.
+        if (target.appId === undefined) return {};
+        try {
+            return { appId: target.appId, endpoint: resolveEndpoint({ endpoint: target.endpoint, region: target.region }) };
+        } catch {
+            return { appId: target.appId };
+        }
+    }
+
+    /** ZEGO_ENDPOINT, which moves calls on existing resources at run time (the operator's override of the stored endpoint). */
+    endpointOverride(): string | undefined {
+        return this.fromEnv("endpoint");
+    }
+
+    /** The credentials for a call. Fails, naming both the config keys and the variables, when absent. */
+    requireConnection(): Connection {
+        this.validate();
+        const appIdText = this.setting("appId");
+        const serverSecret = this.setting("serverSecret");
+        const missing: string[] = [];
+        if (appIdText === undefined) missing.push(`the app id (stack config "${CONFIG_KEYS.appId}" or env ${ENV_VARS.appId})`);
+        if (serverSecret === undefined) {
+            missing.push(
+                `the server secret (stack config "${CONFIG_KEYS.serverSecret}", set with \`pulumi config set --secret ${CONFIG_KEYS.serverSecret} ...\`, or env ${ENV_VARS.serverSecret})`,
+            );
+        }
+        if (missing.length > 0) {
+            throw new SettingsError(
+                `ZEGO credentials are missing: ${missing.join(" and ")}. They are needed to call the ZEGO API (not for \`pulumi preview\`).`,
+            );
+        }
+        return {
+            appId: this.parsed("appId") as number,
+            serverSecret: serverSecret!,
+            endpoint: this.setting("endpoint"),
+            region: this.setting("region"),
+            maxRequestsPerSecond: this.parsed("maxRequestsPerSecond") as number | undefined,
+            requestTimeoutMs: this.parsed("requestTimeoutMs") as number | undefined,
+            throttleDeadlineSeconds: this.parsed("throttleDeadlineSeconds") as number | undefined,
+        };
+    }
+
+    /**
+     * Parse every setting given, in stack config and in the environment, and throw one SettingsError
+     * naming each bad one (key, allowed values, what was given; never a secret). Called by `check`
+     * (so `pulumi preview` fails before anything is created) and before every API call.
+     */
+    validate(): void {
+        const problems: string[] = [];
+        for (const key of Object.keys(CONFIG_KEYS) as Key[]) {
+            for (const [text, source] of [
+                [this.fromConfig(key), `stack config "${CONFIG_KEYS[key]}"`],
+                [this.fromEnv(key), `env ${ENV_VARS[key]}`],
+            ] as const) {
+                if (text === undefined) continue;
+                try {
+                    PARSERS[key](text, source);
+                } catch (e) {
+                    problems.push((e as Error).message);
+                }
+            }
+        }
+        try {
+            resolveEndpoint({ endpoint: this.setting("endpoint"), region: this.setting("region") });
+        } catch (e) {
+            if (!(e instanceof ZegoConfigError)) throw e;
+            problems.push(endpointProblem(e));
+        }
+        if (problems.length > 0) throw new SettingsError(problems.join("\n"));
+    }
+
+    /** The resource's settings over stack config over defaults; what state records at create/update. */
+    deletionSettingsWithoutEnv(own: OwnDeletionSettings): DeletionSettings {
+        return {
+            gracefulShutdown:
+                own.gracefulShutdown ?? (this.configValue("gracefulShutdown") as boolean | undefined) ?? DEFAULTS.gracefulShutdown,
+            gracefulShutdownTimeout:
+                own.gracefulShutdownTimeout ??
+                (this.configValue("gracefulShutdownTimeout") as number | undefined) ??
+                DEFAULTS.gracefulShutdownTimeout,
+            waitForDeletion:
+                own.waitForDeletion ?? (this.configValue("waitForDeletion") as boolean | undefined) ?? DEFAULTS.waitForDeletion,
+        };
+    }
+
+    /** What delete actually does: the environment over everything else. */
+    effectiveDeletionSettings(own: OwnDeletionSettings): DeletionSettings & { source: string } {
+        const base = this.deletionSettingsWithoutEnv(own);
+        const envGraceful = this.envValue("gracefulShutdown") as boolean | undefined;
+        const envTimeout = this.envValue("gracefulShutdownTimeout") as number | undefined;
+        const envWait = this.envValue("waitForDeletion") as boolean | undefined;
+        const overridden = [envGraceful, envTimeout, envWait].some((v) => v !== undefined);
+        return {
+            gracefulShutdown: envGraceful ?? base.gracefulShutdown,
+            gracefulShutdownTimeout: envTimeout ?? base.gracefulShutdownTimeout,
+            waitForDeletion: envWait ?? base.waitForDeletion,
+            source: overridden ? "environment override" : "resource/stack settings",
+        };
+    }
+
+    deleteWaitMarginSeconds(): number {
+        return (this.envValue("deleteWaitMargin") ?? this.configValue("deleteWaitMargin") ?? DEFAULTS.deleteWaitMargin) as number;
+    }
 }
 
-/** What delete actually does: the environment over everything else. */
-export function effectiveDeletionSettings(own: OwnDeletionSettings): DeletionSettings & { source: string } {
-    const base = deletionSettingsWithoutEnv(own);
-    const envGraceful = envValue("gracefulShutdown") as boolean | undefined;
-    const envTimeout = envValue("gracefulShutdownTimeout") as number | undefined;
-    const envWait = envValue("waitForDeletion") as boolean | undefined;
-    const overridden = [envGraceful, envTimeout, envWait].some((v) => v !== undefined);
-    return {
-        gracefulShutdown: envGraceful ?? base.gracefulShutdown,
-        gracefulShutdownTimeout: envTimeout ?? base.gracefulShutdownTimeout,
-        waitForDeletion: envWait ?? base.waitForDeletion,
-        source: overridden ? "environment override" : "resource/stack settings",
-    };
+/** The provider process's settings: its stack config and process.env (the default lifecycle context's). */
+export const processSettings = new Settings();
+
+/** `processSettings.configure` (the plugin's Configure and CheckConfig). */
+export function setStackConfig(config: ConfigReader): void {
+    processSettings.configure(config);
 }
 
-export function deleteWaitMarginSeconds(): number {
-    return (envValue("deleteWaitMargin") ?? configValue("deleteWaitMargin") ?? DEFAULTS.deleteWaitMargin) as number;
-}
-
-function configValue(key: Key): unknown {
-    const text = fromConfig(key);
-    return text === undefined ? undefined : PARSERS[key](text, `stack config "${CONFIG_KEYS[key]}"`);
-}
-
-function envValue(key: Key): unknown {
-    const text = fromEnv(key);
-    return text === undefined ? undefined : PARSERS[key](text, `env ${ENV_VARS[key]}`);
+/** `processSettings.validate` (the plugin's CheckConfig). */
+export function validateSettings(): void {
+    processSettings.validate();
 }
 
 function parseBool(source: string, text: string): boolean {

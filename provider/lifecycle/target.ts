@@ -4,13 +4,12 @@
  * app is refused, because deleting the old resource needs the old app's credentials, which the
  * provider no longer has, so the move could never complete.
  */
-import { configuredEndpoint } from "./clients";
-import { CONFIG_KEYS } from "./settings";
+import { CONFIG_KEYS, Settings } from "./settings";
 import { Props } from "./state";
 
 /** Top-level properties to report as replaced because the target moved (`endpoint`), or a thrown refusal (`appId`). */
-export function targetReplaces(state: Props, what: string): string[] {
-    const target = configuredEndpoint();
+export function targetReplaces(settings: Settings, state: Props, what: string): string[] {
+    const target = settings.configuredEndpoint();
     if (target.appId !== undefined && typeof state.appId === "number" && target.appId !== state.appId) {
         throw new Error(
             `${what} lives in ZEGO app ${state.appId}, but the stack is now configured for app ${target.appId} (${CONFIG_KEYS.appId}). ` +

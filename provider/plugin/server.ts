@@ -13,7 +13,7 @@ import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
-import { configuredEndpoint } from "../lifecycle/clients";
+import { defaultContext } from "../lifecycle/context";
 import { PartialCreateError } from "../lifecycle/provider";
 import { inputsFromState } from "../lifecycle/state";
 import { providers } from "../runtime";
@@ -259,7 +259,7 @@ async function importRead(kind: ResourceKind, id: string): Promise<{ id?: string
             `zego:index:${kind} cannot be imported: ZEGO returns only an instance's status (QueryAgentInstanceStatus), not the LLM, TTS, ASR and RTC settings it was created with, so Pulumi could not know its inputs. Create the instance with Pulumi instead (instances are short-lived), or delete ${id} and let Pulumi create it.`,
         );
     }
-    const target = configuredEndpoint();
+    const target = defaultContext.settings.configuredEndpoint();
     const base: Props = { agentId: id, appId: target.appId, endpoint: target.endpoint, adopted: true };
     const result = await providers.Agent.read(id, base);
     if (!result.props)

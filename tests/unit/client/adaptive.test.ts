@@ -10,7 +10,7 @@ import { AdaptiveRate, DEFAULT_ADAPTIVE_PACING } from "../../../provider/client/
 import { RetryBudget } from "../../../provider/client/budget";
 import { systemClock } from "../../../provider/client/clock";
 import { ZegoApiError } from "../../../provider/client";
-import { requireConnection, resetStackConfig, setStackConfig, SettingsError } from "../../../provider/lifecycle/settings";
+import { Settings, SettingsError } from "../../../provider/lifecycle/settings";
 import { eventsOf, makeClient, peerOnFakeTime, rejection, settle } from "./helpers";
 import { ok, ScriptedPeer } from "./peer";
 
@@ -222,22 +222,17 @@ describe("client: throttle deadline and retry budget", () => {
 });
 
 describe("provider setting zego:throttleDeadlineSeconds", () => {
-    const env = { ...process.env };
-    afterEach(() => {
-        process.env = { ...env };
-        resetStackConfig();
-    });
-
     it("reaches the connection from stack config or the environment; a bad value names where it was set and the range", () => {
-        process.env.ZEGO_APP_ID = "1234";
-        process.env.ZEGO_SERVER_SECRET = "0123456789abcdef0123456789abcdef";
+        const env: Record<string, string> = { ZEGO_APP_ID: "1234", ZEGO_SERVER_SECRET: "0123456789abcdef0123456789abcdef" };
+        const settings = new Settings(env);
+        const requireConnection = () => settings.requireConnection();
         expect(requireConnection().throttleDeadlineSeconds).to.equal(undefined);
-        process.env.ZEGO_THROTTLE_DEADLINE_SECONDS = "45";
+        env.ZEGO_THROTTLE_DEADLINE_SECONDS = "45";
         expect(requireConnection().throttleDeadlineSeconds).to.equal(45);
-        setStackConfig({ get: (key) => (key === "zego:throttleDeadlineSeconds" ? "600" : undefined) });
+        settings.configure({ get: (key) => (key === "zego:throttleDeadlineSeconds" ? "600" : undefined) });
         expect(requireConnection().throttleDeadlineSeconds, "stack config first").to.equal(600);
         for (const bad of ["0", "abc", "90000"]) {
-            setStackConfig({ get: (key) => (key === "zego:throttleDeadlineSeconds" ? bad : undefined) });
+            settings.configure({ get: (key) => (key === "zego:throttleDeadlineSeconds" ? bad : undefined) });
             expect(() => requireConnection()).to.throw(
                 SettingsError,
                 `stack config "zego:throttleDeadlineSeconds" must be a number from 1 to 86400; got "${bad}"`,

@@ -4,6 +4,7 @@
  * does not end the wait while budget is left.
  */
 import { expect } from "chai";
+import { createLifecycleContext } from "../../../provider/lifecycle/context";
 import { deleteAgentInstance, DeletionClient, DeletionTimeoutError } from "../../../provider/lifecycle/deletion";
 import { MAX_GRACEFUL_SHUTDOWN_SECONDS } from "../../../provider/lifecycle/settings";
 
@@ -32,13 +33,17 @@ function fakeZego(o: { goneAt: number; deleteCode?: number; pollFailsUntil?: num
         },
     };
     const logs: string[] = [];
-    const options = {
-        log: (line: string) => logs.push(line),
-        now: () => clock.t,
-        sleep: async (ms: number) => {
-            clock.t += Math.max(ms, 1);
+    // The lifecycle context deletes run with (agentInstance.ts passes its clock and logger on), on simulated time.
+    const { clock: contextClock, log } = createLifecycleContext({
+        log: (line: string) => void logs.push(line),
+        clock: {
+            now: () => clock.t,
+            sleep: async (ms: number) => {
+                clock.t += Math.max(ms, 1);
+            },
         },
-    };
+    });
+    const options = { clock: contextClock, log };
     return { clock, calls, client, logs, options };
 }
 

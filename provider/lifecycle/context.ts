@@ -1,0 +1,42 @@
+/**
+ * Everything the lifecycle takes from the world, in one object: where settings come from, how
+ * clients are made, the clock it waits on and where progress lines go. The provider process uses
+ * `defaultContext` (stack config and process.env, real clients, the system clock, stderr); tests
+ * pass their own, so nothing needs patching.
+ */
+import { ZegoClient } from "../client/client";
+import { Clock, systemClock } from "../client/clock";
+import { ClientFactory, ClientPool } from "./clients";
+import { Logger, stderrLogger } from "./log";
+import { processSettings, Settings } from "./settings";
+
+export interface LifecycleContext {
+    readonly settings: Settings;
+    /** Clients made by the context's factory, one per app, endpoint and secret. */
+    readonly clients: ClientPool;
+    /** Time for the delete wait and for the clients' retries and pacing. */
+    readonly clock: Clock;
+    readonly log: Logger;
+}
+
+export interface LifecycleContextOptions {
+    /** Default: a Settings over process.env. */
+    settings?: Settings;
+    /** Default: `new ZegoClient(options)`. */
+    createClient?: ClientFactory;
+    /** Default: Date.now and setTimeout. */
+    clock?: Clock;
+    /** Default: stderr, which the engine shows in the CLI output. */
+    log?: Logger;
+}
+
+export function createLifecycleContext(options: LifecycleContextOptions = {}): LifecycleContext {
+    const settings = options.settings ?? new Settings();
+    const clock = options.clock ?? systemClock;
+    const log = options.log ?? stderrLogger;
+    const createClient = options.createClient ?? ((o) => new ZegoClient(o));
+    return { settings, clock, log, clients: new ClientPool({ settings, createClient, clock, log }) };
+}
+
+/** The provider process's context: the one `runtime.ts` (the dynamic provider) and the plugin use. */
+export const defaultContext: LifecycleContext = createLifecycleContext({ settings: processSettings });
