@@ -25,92 +25,92 @@ function agentConfig(args: Props): AgentConfig {
 export function agentProvider(context: LifecycleContext = defaultContext): LifecycleProvider {
     const { settings, clients, log } = context;
     return {
-    async check(_olds, news) {
-        settings.validate();
-        return { inputs: news, failures: failuresForEngine(checkArgs("Agent", userArgs("Agent", news)), news) };
-    },
+        async check(_olds, news) {
+            settings.validate();
+            return { inputs: news, failures: failuresForEngine(checkArgs("Agent", userArgs("Agent", news)), news) };
+        },
 
-    async diff(id, olds, news) {
-        const state = migrate(olds);
-        const changes = classifyChanges("Agent", state, news);
-        refuseIfAny(changes, `agent ${id}`);
-        const replaces = [...new Set(changes.filter((c) => c.kind === "replace").map((c) => topLevel(c.path)))];
-        // A new endpoint: register there. Same app, so the AgentId is taken until the old one is unregistered.
-        const moved = targetReplaces(settings, state, `agent ${id}`);
-        if (changes.length === 0 && moved.length === 0) return { changes: false };
-        if (moved.length === 0) return { changes: true, replaces };
-        return { changes: true, replaces: [...replaces, ...moved], deleteBeforeReplace: true };
-    },
+        async diff(id, olds, news) {
+            const state = migrate(olds);
+            const changes = classifyChanges("Agent", state, news);
+            refuseIfAny(changes, `agent ${id}`);
+            const replaces = [...new Set(changes.filter((c) => c.kind === "replace").map((c) => topLevel(c.path)))];
+            // A new endpoint: register there. Same app, so the AgentId is taken until the old one is unregistered.
+            const moved = targetReplaces(settings, state, `agent ${id}`);
+            if (changes.length === 0 && moved.length === 0) return { changes: false };
+            if (moved.length === 0) return { changes: true, replaces };
+            return { changes: true, replaces: [...replaces, ...moved], deleteBeforeReplace: true };
+        },
 
-    async create(inputs) {
-        const args = userArgs("Agent", inputs);
-        const client = clients.forNew();
-        const config = agentConfig(args);
-        let adopted = false;
-        try {
-            await client.registerAgent(config);
-        } catch (e) {
-            if ((e as { code?: unknown }).code !== Code.AgentAlreadyExists) throw e;
-            if (args.adoptExisting !== true) {
-                throw new Error(
-                    `agent ${JSON.stringify(config.agentId)} is already registered with this ZEGO app (410001008). ` +
-                        `Set adoptExisting: true to take it over (it is then updated to this configuration), or choose another agentId.`,
-                );
+        async create(inputs) {
+            const args = userArgs("Agent", inputs);
+            const client = clients.forNew();
+            const config = agentConfig(args);
+            let adopted = false;
+            try {
+                await client.registerAgent(config);
+            } catch (e) {
+                if ((e as { code?: unknown }).code !== Code.AgentAlreadyExists) throw e;
+                if (args.adoptExisting !== true) {
+                    throw new Error(
+                        `agent ${JSON.stringify(config.agentId)} is already registered with this ZEGO app (410001008). ` +
+                            `Set adoptExisting: true to take it over (it is then updated to this configuration), or choose another agentId.`,
+                    );
+                }
+                await client.updateAgent(config);
+                adopted = true;
+                log(`adopted existing agent ${config.agentId} and updated it to the declared configuration`);
             }
-            await client.updateAgent(config);
-            adopted = true;
-            log(`adopted existing agent ${config.agentId} and updated it to the declared configuration`);
-        }
-        const outs: Props = {
-            ...withoutPlumbing(inputs),
-            appId: client.appId,
-            endpoint: client.endpoint,
-            adopted,
-            stateVersion: STATE_VERSION,
-        };
-        return { id: config.agentId, outs };
-    },
-
-    async read(id, props) {
-        const state = migrate(props);
-        const client = clients.forExisting(state, `agent ${id}`);
-        const found = (await withCredentialAdvice(() => client.queryAgents([id]))).find((a) => a.agentId === id);
-        if (!found) return {};
-        // Refresh what the service holds now, credentials marked secret (the engine keeps the marks of the old state too).
-        const live = withCredentialsSecret({ name: found.name, llm: found.llm, tts: found.tts, asr: found.asr }) as Props;
-        const outs: Props = { ...state, ...live };
-        delete outs[SECRETS_PROPERTY];
-        for (const key of ["name", "llm", "tts", "asr"]) if (outs[key] === undefined) delete outs[key];
-        return { id, props: outs, inputs: inputsFromState("Agent", outs) };
-    },
-
-    async update(id, olds, news) {
-        const state = migrate(olds);
-        const args = userArgs("Agent", news);
-        const changes = classifyChanges("Agent", state, news);
-        refuseIfAny(changes, `agent ${id}`);
-        const apiChange = changes.some((c) => c.kind === "update");
-        // UpdateAgent replaces LLM, TTS and ASR whole, so always send the complete declared config.
-        if (apiChange) await clients.forExisting(state, `agent ${id}`).updateAgent(agentConfig(args));
-        return {
-            outs: {
-                ...withoutPlumbing(news),
-                appId: state.appId,
-                endpoint: state.endpoint,
-                adopted: state.adopted ?? false,
+            const outs: Props = {
+                ...withoutPlumbing(inputs),
+                appId: client.appId,
+                endpoint: client.endpoint,
+                adopted,
                 stateVersion: STATE_VERSION,
-            },
-        };
-    },
+            };
+            return { id: config.agentId, outs };
+        },
 
-    async delete(id, props) {
-        const state = migrate(props);
-        try {
-            await withCredentialAdvice(() => clients.forExisting(state, `agent ${id}`).unregisterAgent(id));
-        } catch (e) {
-            if ((e as { code?: unknown }).code !== Code.AgentNotFound) throw e;
-            log(`agent ${id} was already unregistered`);
-        }
-    },
-};
+        async read(id, props) {
+            const state = migrate(props);
+            const client = clients.forExisting(state, `agent ${id}`);
+            const found = (await withCredentialAdvice(() => client.queryAgents([id]))).find((a) => a.agentId === id);
+            if (!found) return {};
+            // Refresh what the service holds now, credentials marked secret (the engine keeps the marks of the old state too).
+            const live = withCredentialsSecret({ name: found.name, llm: found.llm, tts: found.tts, asr: found.asr }) as Props;
+            const outs: Props = { ...state, ...live };
+            delete outs[SECRETS_PROPERTY];
+            for (const key of ["name", "llm", "tts", "asr"]) if (outs[key] === undefined) delete outs[key];
+            return { id, props: outs, inputs: inputsFromState("Agent", outs) };
+        },
+
+        async update(id, olds, news) {
+            const state = migrate(olds);
+            const args = userArgs("Agent", news);
+            const changes = classifyChanges("Agent", state, news);
+            refuseIfAny(changes, `agent ${id}`);
+            const apiChange = changes.some((c) => c.kind === "update");
+            // UpdateAgent replaces LLM, TTS and ASR whole, so always send the complete declared config.
+            if (apiChange) await clients.forExisting(state, `agent ${id}`).updateAgent(agentConfig(args));
+            return {
+                outs: {
+                    ...withoutPlumbing(news),
+                    appId: state.appId,
+                    endpoint: state.endpoint,
+                    adopted: state.adopted ?? false,
+                    stateVersion: STATE_VERSION,
+                },
+            };
+        },
+
+        async delete(id, props) {
+            const state = migrate(props);
+            try {
+                await withCredentialAdvice(() => clients.forExisting(state, `agent ${id}`).unregisterAgent(id));
+            } catch (e) {
+                if ((e as { code?: unknown }).code !== Code.AgentNotFound) throw e;
+                log(`agent ${id} was already unregistered`);
+            }
+        },
+    };
 }

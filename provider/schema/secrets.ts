@@ -132,3 +132,22 @@ export function withCredentialsSecret(value: unknown, key?: string): unknown {
     for (const [k, v] of Object.entries(value)) out[k] = withCredentialsSecret(v, k);
     return out;
 }
+
+/** Whether `value` is the engine's secret wrapper. */
+function isSecretWrapper(value: unknown): value is { value: unknown } {
+    return isPlainObject(value) && value[SIG_KEY] === SECRET_SIG;
+}
+
+/**
+ * `value` with every engine secret wrapper, at any depth, replaced by what it wraps: what the
+ * dynamic host hands the provider on the next call for outputs it marked secret (the host keeps
+ * no secrets).
+ */
+export function withoutSecretWrappers(value: unknown): unknown {
+    if (isSecretWrapper(value)) return withoutSecretWrappers(value.value);
+    if (Array.isArray(value)) return value.map(withoutSecretWrappers);
+    if (!isPlainObject(value)) return value;
+    const out: Obj = {};
+    for (const [k, v] of Object.entries(value)) out[k] = withoutSecretWrappers(v);
+    return out;
+}

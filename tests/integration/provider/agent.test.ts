@@ -1,12 +1,9 @@
 /** Agent provider methods (provider/runtime.ts) against the bundled emulator over real HTTP. */
 import { expect } from "chai";
-import { resetStackConfig } from "../../../provider/lifecycle/settings";
-import { providers } from "../../../provider/runtime";
 import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN } from "../../fixtures/args";
-import { APP_ID, configureStack, directClient, Props, rejectionOf, requestsOf, resourceInputs, useProviderEnvironment } from "./helpers";
+import { APP_ID, directClient, Props, rejectionOf, requestsOf, resourceInputs, useProviderEnvironment } from "./helpers";
 import { publicPart, unwrapSecrets } from "../../fixtures/secretWire";
 
-const agent = providers.Agent;
 const AGENT_ID = "support_agent";
 
 function agentArgs(overrides: Props = {}): Props {
@@ -46,8 +43,9 @@ const LOGGED_CONFIG = {
 describe("provider integration: Agent against the emulator", function () {
     this.timeout(20000);
     const ctx = useProviderEnvironment();
+    const agent = ctx.providers.Agent;
 
-    beforeEach(() => configureStack(ctx.em));
+    beforeEach(() => ctx.configureStack());
 
     async function create(a: Props = agentArgs()) {
         const inputs = resourceInputs(a);
@@ -70,7 +68,7 @@ describe("provider integration: Agent against the emulator", function () {
         const { id, outs, inputs } = await create();
         expect(id).to.equal(AGENT_ID);
         const { __provider: _p, ...echoed } = inputs;
-        expect(outs).to.deep.equal({ ...echoed, appId: APP_ID, endpoint: ctx.em.url, adopted: false, stateVersion: 1 });
+        expect(outs).to.deep.equal({ ...echoed, appId: APP_ID, endpoint: ctx.endpoint, adopted: false, stateVersion: 1 });
         expect(outs.llm).to.not.have.property("apiKey");
 
         expect(ctx.em.requests().map((r) => r.action)).to.deep.equal(["RegisterAgent"]);
@@ -119,7 +117,7 @@ describe("provider integration: Agent against the emulator", function () {
         expect(wire.LLM.ApiKey).to.equal(LLM_API_KEY);
         expect((wire.TTS.Params as Props).app).to.deep.equal({ appid: "tts-app", token: TTS_TOKEN });
         const { __provider: _p, ...echoed } = news;
-        expect(updated).to.deep.equal({ ...echoed, appId: APP_ID, endpoint: ctx.em.url, adopted: false, stateVersion: 1 });
+        expect(updated).to.deep.equal({ ...echoed, appId: APP_ID, endpoint: ctx.endpoint, adopted: false, stateVersion: 1 });
         expect((ctx.em.agents()[0].LLM as Props).Model).to.equal("model-b");
     });
 
@@ -153,7 +151,7 @@ describe("provider integration: Agent against the emulator", function () {
 
         expect(result.id).to.equal(id);
         const props = result.props as Props;
-        expect(props).to.include({ name: "Renamed", adopted: false, appId: APP_ID, endpoint: ctx.em.url, stateVersion: 1 });
+        expect(props).to.include({ name: "Renamed", adopted: false, appId: APP_ID, endpoint: ctx.endpoint, stateVersion: 1 });
         // Credentials come back marked for the engine to encrypt, where they are; no `secrets` property.
         expect(publicPart(props.llm)).to.deep.equal({ url: "https://llm.example.com/v2", apiKey: "[secret]", model: "model-z" });
         expect(unwrapSecrets(props.llm)).to.deep.include({ apiKey: "sk-changed-elsewhere" });
@@ -192,7 +190,7 @@ describe("provider integration: Agent against the emulator", function () {
 
     it("without credentials: create fails naming the config keys and variables; check and diff still work", async () => {
         const { id, outs } = await create();
-        resetStackConfig();
+        ctx.settings.reset();
         expect((await agent.check({}, resourceInputs(agentArgs()))).failures).to.deep.equal([]);
         expect(await agent.diff(id, outs, resourceInputs(agentArgs()))).to.deep.equal({ changes: false });
         for (const call of [() => agent.create(resourceInputs(agentArgs({ agentId: "x2" }))), () => agent.delete(id, outs)]) {

@@ -6,16 +6,13 @@
 import { expect } from "chai";
 import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
 import { DeletionTimeoutError } from "../../../provider/lifecycle/deletion";
-import { resetStackConfig } from "../../../provider/lifecycle/settings";
 import { PartialCreateError } from "../../../provider/lifecycle/provider";
-import { providers } from "../../../provider/runtime";
 import { joinSecrets } from "../../../provider/schema/secrets";
 import { startEmulator } from "../../../emulator";
 import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN, validInstanceArgs } from "../../fixtures/args";
 import { isAbout } from "../../fixtures/badInputs";
 import {
     APP_ID,
-    configureStack,
     directClient,
     engineView,
     PROVIDER_TEXT,
@@ -29,7 +26,6 @@ import {
 } from "./helpers";
 
 const AGENT_ID = "demo_agent";
-const instance = providers.AgentInstance;
 
 /** Vendor parameters ZEGO passes on to the vendor: must reach the wire exactly as given (no case conversion). */
 const LLM_PARAMS = { max_tokens: 1024, stopSequences: ["\n\n"], extra_body: { enable_thinking: false, Mixed_Case: "x" } };
@@ -45,6 +41,7 @@ function args(overrides: Props = {}, suffix = "1"): Props {
 describe("provider integration: AgentInstance against the emulator", function () {
     this.timeout(20000);
     const ctx = useProviderEnvironment();
+    const instance = ctx.providers.AgentInstance;
 
     beforeEach(async () => {
         const client = directClient(ctx.em);
@@ -53,12 +50,12 @@ describe("provider integration: AgentInstance against the emulator", function ()
         } finally {
             client.close();
         }
-        configureStack(ctx.em);
+        ctx.configureStack();
     });
 
     /** check, then create with what check returned (as the engine does). */
     async function create(a: Props = args(), kind: "AgentInstance" | "DigitalHumanAgentInstance" = "AgentInstance") {
-        const provider = providers[kind];
+        const provider = ctx.providers[kind];
         const inputs = resourceInputs(a);
         const checked = await provider.check({}, inputs);
         expect(checked.failures ?? [], "check failures").to.deep.equal([]);
@@ -87,7 +84,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
                 agentInstanceId: id,
                 status: "IDLE",
                 appId: APP_ID,
-                endpoint: ctx.em.url,
+                endpoint: ctx.endpoint,
                 deletion: { gracefulShutdown: true, gracefulShutdownTimeout: 30, waitForDeletion: true },
                 stateVersion: 1,
             });
@@ -143,7 +140,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
         it("when the follow-up status query fails: throws with id and properties (incl. __provider) so the instance stays in state", async () => {
             ctx.em.setFaults({ http5xxRate: 1, http5xxStatuses: [500], actions: ["QueryAgentInstanceStatus"] });
             const inputs = resourceInputs(args());
-            const err = await rejectionOf(instance.create(inputs));
+            const err = await rejectionOf(instance.create(inputs), PartialCreateError);
 
             const [created] = ctx.em.liveInstances();
             expect(created, "the instance was created").to.exist;
@@ -155,12 +152,12 @@ describe("provider integration: AgentInstance against the emulator", function ()
                 agentInstanceId: created.agentInstanceId,
                 status: "UNKNOWN",
                 appId: APP_ID,
-                endpoint: ctx.em.url,
+                endpoint: ctx.endpoint,
                 stateVersion: 1,
             });
             expect(properties.secrets).to.deep.equal(inputs.secrets);
             expect(err.message).to.contain("QueryAgentInstanceStatus").and.contain(created.agentInstanceId).and.contain("kept in state");
-            expect((err.reasons as string[]).length).to.equal(1);
+            expect(err.reasons.length).to.equal(1);
             // A status query is safe to repeat: retried until the client's attempts run out.
             expect(requestsOf(ctx.em, "QueryAgentInstanceStatus")).to.have.length(DEFAULT_RETRY_POLICY.maxAttempts);
 
@@ -234,7 +231,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
                 agentInstanceId: id,
                 status: "IDLE",
                 appId: APP_ID,
-                endpoint: ctx.em.url,
+                endpoint: ctx.endpoint,
                 deletion: { gracefulShutdown: true, gracefulShutdownTimeout: 30, waitForDeletion: true },
                 stateVersion: 1,
             });
@@ -284,7 +281,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
                 agentInstanceId: id,
                 status: "IDLE", // from state: nothing was asked
                 appId: APP_ID,
-                endpoint: ctx.em.url,
+                endpoint: ctx.endpoint,
                 deletion: { gracefulShutdown: true, gracefulShutdownTimeout: 60, waitForDeletion: false },
                 stateVersion: 1,
             });
@@ -296,14 +293,14 @@ describe("provider integration: AgentInstance against the emulator", function ()
             const { id, outs } = await create(args({ gracefulShutdownTimeout: 5 }));
             ctx.em.setBusy(id, { status: "SPEAKING", seconds: 2 });
 
-            const { ms } = await timed(() => instance.delete(id, outs));
+            const { ms } = await timed(ctx.clock, () => instance.delete(id, outs));
 
             const [del] = requestsOf(ctx.em, "DeleteAgentInstance");
             expect(del.body).to.deep.equal({ AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 5 });
             const gone = ctx.em.instance(id)!;
             expect(gone).to.include({ state: "deleted", deletedReason: "api" });
-            expect(gone.deletedAt! - gone.deleteRequest!.receivedAt).to.be.within(1500, 2600);
-            expect(ms).to.be.within(1500, 4500);
+            expect(gone.deletedAt! - gone.deleteRequest!.receivedAt).to.equal(2000);
+            expect(ms, "returns within a poll of the instance going").to.be.within(2000, 2500);
             // It polled while the instance was shutting down, and saw it gone.
             const polls = requestsOf(ctx.em, "QueryAgentInstanceStatus").filter((r) => r.at >= del.at);
             expect(polls.map((r) => r.code)).to.include(410001041);
@@ -312,15 +309,15 @@ describe("provider integration: AgentInstance against the emulator", function ()
         });
 
         it("busy past the timeout: returns when the service force-deletes at the timeout (margin from ZEGO_DELETE_WAIT_MARGIN)", async () => {
-            process.env.ZEGO_DELETE_WAIT_MARGIN = "2";
+            ctx.env.ZEGO_DELETE_WAIT_MARGIN = "2";
             const { id, outs } = await create(args({ gracefulShutdownTimeout: 1 }));
             ctx.em.setBusy(id, { seconds: 30 });
 
-            const { ms } = await timed(() => instance.delete(id, outs));
+            const { ms } = await timed(ctx.clock, () => instance.delete(id, outs));
 
             expect(ctx.em.instance(id)).to.include({ state: "deleted", deletedReason: "graceful-timeout" });
             expect(requestsOf(ctx.em, "DeleteAgentInstance")[0].body).to.include({ GracefulShutdown: true, GracefulShutdownTimeout: 1 });
-            expect(ms).to.be.within(800, 2500);
+            expect(ms, "the graceful timeout, to within a poll").to.be.within(1000, 1500);
         });
 
         it("already shutting down (410001041 on the delete): waits for it to go", async () => {
@@ -330,12 +327,12 @@ describe("provider integration: AgentInstance against the emulator", function ()
                 c.deleteAgentInstance({ agentInstanceId: id, gracefulShutdown: true, gracefulShutdownTimeout: 60 }),
             );
 
-            const { ms } = await timed(() => instance.delete(id, outs));
+            const { ms } = await timed(ctx.clock, () => instance.delete(id, outs));
 
             const deletes = requestsOf(ctx.em, "DeleteAgentInstance");
             expect(deletes.map((d) => d.code)).to.deep.equal([0, 410001041]);
             expect(ctx.em.instance(id)).to.include({ state: "deleted", deletedReason: "api" });
-            expect(ms).to.be.within(800, 3500);
+            expect(ms, "the rest of the shutdown, to within a poll").to.be.within(1500, 2000);
             expect(ctx.logs.join("\n")).to.contain("already shutting down");
         });
 
@@ -354,18 +351,18 @@ describe("provider integration: AgentInstance against the emulator", function ()
         it("ZEGO_GRACEFUL_SHUTDOWN=false overrides the resource: GracefulShutdown false, immediate", async () => {
             const { id, outs } = await create(args({ gracefulShutdown: true, gracefulShutdownTimeout: 30 }));
             ctx.em.setBusy(id, { seconds: 30 });
-            process.env.ZEGO_GRACEFUL_SHUTDOWN = "false";
+            ctx.env.ZEGO_GRACEFUL_SHUTDOWN = "false";
 
-            const { ms } = await timed(() => instance.delete(id, outs));
+            const { ms } = await timed(ctx.clock, () => instance.delete(id, outs));
 
             expect(requestsOf(ctx.em, "DeleteAgentInstance")[0].body).to.deep.equal({ AgentInstanceId: id, GracefulShutdown: false });
             expect(ctx.em.instance(id)).to.include({ state: "deleted", deletedReason: "api", status: "SPEAKING" });
-            expect(ms).to.be.below(1500);
+            expect(ms, "no wait").to.equal(0);
         });
 
         it("ZEGO_GRACEFUL_SHUTDOWN_TIMEOUT=7 overrides the resource's timeout", async () => {
             const { id, outs } = await create(args({ gracefulShutdownTimeout: 30 }));
-            process.env.ZEGO_GRACEFUL_SHUTDOWN_TIMEOUT = "7";
+            ctx.env.ZEGO_GRACEFUL_SHUTDOWN_TIMEOUT = "7";
             await instance.delete(id, outs);
             expect(requestsOf(ctx.em, "DeleteAgentInstance")[0].body).to.deep.equal({
                 AgentInstanceId: id,
@@ -376,7 +373,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
         });
 
         it("stack config zego:gracefulShutdownTimeout applies when the resource sets none (and the resource's own value wins over it)", async () => {
-            configureStack(ctx.em, { "zego:gracefulShutdownTimeout": "9" });
+            ctx.configureStack({ "zego:gracefulShutdownTimeout": "9" });
             const own = await create(args({ gracefulShutdownTimeout: 4 }, "1"));
             const none = await create(args({ gracefulShutdownTimeout: undefined }, "2"));
             expect(none.outs.deletion).to.deep.equal({ gracefulShutdown: true, gracefulShutdownTimeout: 9, waitForDeletion: true });
@@ -408,7 +405,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
             ctx.em.setBusy(id, { seconds: 30 });
             const before = ctx.em.requests().length;
 
-            const { ms } = await timed(() => instance.delete(id, outs));
+            const { ms } = await timed(ctx.clock, () => instance.delete(id, outs));
 
             expect(
                 ctx.em
@@ -417,27 +414,25 @@ describe("provider integration: AgentInstance against the emulator", function ()
                     .map((r) => r.action),
             ).to.deep.equal(["DeleteAgentInstance"]);
             expect(ctx.em.instance(id)!.state).to.equal("shutting-down");
-            expect(ms).to.be.below(1500);
+            expect(ms, "no wait").to.equal(0);
             expect(ctx.logs.join("\n")).to.contain("not waiting");
         });
 
         it("fails with DeletionTimeoutError when the instance outlives the graceful timeout plus the margin", async () => {
-            // An emulator whose clock stands still: the graceful timeout never elapses there, so the
-            // instance stays shutting down however long the provider waits.
-            const frozen = { t: Date.now() };
+            // An emulator whose clock stands still while the provider's runs on: the graceful timeout
+            // never elapses there, so the instance stays shutting down however long the provider waits.
+            const frozen = { t: ctx.clock.now() };
             const stuck = await startEmulator({ appId: APP_ID, serverSecret: SERVER_SECRET, rateLimitPerSecond: 0, now: () => frozen.t });
             try {
-                configureStack(stuck);
+                ctx.configureStack({}, stuck.url);
                 const client = directClient(stuck);
                 await client.registerAgent({ agentId: AGENT_ID });
                 client.close();
                 const { id, outs } = await create(args({ gracefulShutdownTimeout: 1 }));
                 stuck.setBusy(id, { seconds: 60 });
-                process.env.ZEGO_DELETE_WAIT_MARGIN = "0";
+                ctx.env.ZEGO_DELETE_WAIT_MARGIN = "0";
 
-                const started = Date.now();
-                const err = await rejectionOf(instance.delete(id, outs));
-                const ms = Date.now() - started;
+                const { ms, value: err } = await timed(ctx.clock, () => rejectionOf(instance.delete(id, outs)));
 
                 expect(err).to.be.instanceOf(DeletionTimeoutError);
                 expect(err.message)
@@ -448,7 +443,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
                     .and.contain("stays in the Pulumi state")
                     .and.contain("pulumi destroy")
                     .and.not.contain("ZEGO_GRACEFUL_SHUTDOWN=false"); // ZEGO refuses any delete while a shutdown runs
-                expect(ms).to.be.within(900, 2500);
+                expect(ms, "the graceful timeout plus the margin, to within a poll").to.be.within(1000, 1500);
                 expect(stuck.instance(id)!.state).to.equal("shutting-down");
 
                 // The retry the message suggests, once the service's own timeout has passed: the
@@ -467,7 +462,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
         it("without credentials: every API method fails naming the config keys and variables; check and diff still work", async () => {
             const { id, outs } = await create();
             const before = ctx.em.requests().length;
-            resetStackConfig();
+            ctx.settings.reset();
 
             const news = resourceInputs(args({ llm: { ...(args().llm as Props), model: "model-b" } }));
             const checked = await instance.check(outs, news);
@@ -494,12 +489,12 @@ describe("provider integration: AgentInstance against the emulator", function ()
         });
 
         it("credentials from the environment work without stack config", async () => {
-            resetStackConfig();
-            process.env.ZEGO_APP_ID = String(APP_ID);
-            process.env.ZEGO_SERVER_SECRET = SERVER_SECRET;
-            process.env.ZEGO_ENDPOINT = ctx.em.url;
+            ctx.settings.reset();
+            ctx.env.ZEGO_APP_ID = String(APP_ID);
+            ctx.env.ZEGO_SERVER_SECRET = SERVER_SECRET;
+            ctx.env.ZEGO_ENDPOINT = ctx.endpoint;
             const { id, outs } = await create();
-            expect(outs).to.include({ appId: APP_ID, endpoint: ctx.em.url });
+            expect(outs).to.include({ appId: APP_ID, endpoint: ctx.endpoint });
             await instance.delete(id, outs);
             expect(ctx.em.instance(id)!.state).to.equal("deleted");
         });
@@ -507,7 +502,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
         it("credentials of another app than the state's: a clear error, nothing sent", async () => {
             const { id, outs } = await create();
             const before = ctx.em.requests().length;
-            configureStack(ctx.em, { "zego:appId": "987654321" });
+            ctx.configureStack({ "zego:appId": "987654321" });
 
             for (const call of [() => instance.read(id, outs), () => instance.delete(id, outs)]) {
                 const err = await rejectionOf(call());
@@ -530,7 +525,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
 
     describe("DigitalHumanAgentInstance", () => {
         it("create returns digitalHumanConfig; update keeps it; delete deletes", async () => {
-            const dh = providers.DigitalHumanAgentInstance;
+            const dh = ctx.providers.DigitalHumanAgentInstance;
             const a = args({ digitalHuman: { digitalHumanId: "dh_001", configId: "web" } });
             const { id, outs } = await create(a, "DigitalHumanAgentInstance");
 

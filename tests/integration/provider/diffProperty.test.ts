@@ -7,8 +7,7 @@
  */
 import { expect } from "chai";
 import * as fc from "fast-check";
-import { providers } from "../../../provider/runtime";
-import { configureStack, directClient, engineView, Props, requestsOf, resourceInputs, useProviderEnvironment } from "./helpers";
+import { directClient, engineView, Props, requestsOf, resourceInputs, useProviderEnvironment } from "./helpers";
 
 const SEED = Number(process.env.FC_SEED ?? 20261201);
 const RUNS = Number(process.env.FC_RUNS ?? 40);
@@ -84,7 +83,7 @@ describe("generative: diff agrees with what the emulator accepts, and read conve
 
     async function fresh(registerAgent: boolean) {
         ctx.em.reset();
-        configureStack(ctx.em);
+        ctx.configureStack();
         if (!registerAgent) return;
         const client = directClient(ctx.em);
         try {
@@ -95,7 +94,7 @@ describe("generative: diff agrees with what the emulator accepts, and read conve
     }
 
     it("AgentInstance: update is accepted and converges; no change sends nothing", async () => {
-        const instance = providers.AgentInstance;
+        const instance = ctx.providers.AgentInstance;
         await fc.assert(
             fc.asyncProperty(instanceArgs, instanceArgs, async (oldArgs, newArgs) => {
                 await fresh(true);
@@ -123,7 +122,7 @@ describe("generative: diff agrees with what the emulator accepts, and read conve
     });
 
     it("Agent: update is accepted and a refresh (read) converges; no change sends nothing; a removal is refused", async () => {
-        const agent = providers.Agent;
+        const agent = ctx.providers.Agent;
         await fc.assert(
             fc.asyncProperty(agentArgs, agentArgs, async (oldArgs, newArgs) => {
                 await fresh(false);

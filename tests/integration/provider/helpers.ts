@@ -1,15 +1,22 @@
 /**
- * Shared set-up for the provider integration tests: the provider methods (provider/runtime.ts)
- * against a real emulator over real HTTP, configured the way the engine configures them.
+ * Shared set-up for the provider integration tests: the provider methods (provider/lifecycle) over a
+ * lifecycle context of the test's own (settings over a plain environment object, log lines into an
+ * array, a simulated clock shared with the emulator), against a real emulator over real HTTP,
+ * configured the way the engine configures them. Nothing global is patched.
  */
-import * as sinon from "sinon";
+import * as http from "http";
+import { AddressInfo } from "net";
 import { ZegoClient } from "../../../provider/client/client";
-import { Transport } from "../../../provider/client/transport";
-import { resetClients } from "../../../provider/lifecycle/clients";
-import { ENV_VARS, resetStackConfig } from "../../../provider/lifecycle/settings";
-import { configure } from "../../../provider/runtime";
-import { splitSecrets } from "../../../provider/schema/secrets";
+import { Clock } from "../../../provider/client/clock";
+import { createLifecycleContext, LifecycleContext } from "../../../provider/lifecycle/context";
+import { LifecycleProvider } from "../../../provider/lifecycle/provider";
+import { lifecycleProviders } from "../../../provider/lifecycle/providers";
+import { Settings } from "../../../provider/lifecycle/settings";
+import { ResourceKind } from "../../../provider/schema/resources";
+import { splitSecrets, withoutSecretWrappers } from "../../../provider/schema/secrets";
 import { EmulatorHandle, EmulatorOptions, RequestLogEntry, startEmulator } from "../../../emulator";
+
+export { rejectionOf } from "../../rejection";
 
 export const APP_ID = 1234567890;
 export const SERVER_SECRET = "0123456789abcdef0123456789abcdef";
@@ -27,17 +34,6 @@ export function resourceInputs(args: Props): Props {
     return inputs;
 }
 
-/** `configure()` as the engine calls it, with the stack config pointing at the emulator. */
-export function configureStack(em: EmulatorHandle, extra: Record<string, string | undefined> = {}): void {
-    const values: Record<string, string | undefined> = {
-        "zego:appId": String(APP_ID),
-        "zego:serverSecret": SERVER_SECRET,
-        "zego:endpoint": em.url,
-        ...extra,
-    };
-    configure({ get: (key) => values[key] });
-}
-
 /** A direct client to arrange the emulator's state behind the provider's back. */
 export function directClient(em: EmulatorHandle): ZegoClient {
     return new ZegoClient({ appId: APP_ID, serverSecret: SERVER_SECRET, endpoint: em.url });
@@ -48,70 +44,123 @@ export function requestsOf(em: EmulatorHandle, action: string): RequestLogEntry[
     return em.requests().filter((r) => r.action === action);
 }
 
-export interface ProviderTestContext {
-    readonly em: EmulatorHandle;
-    /** Provider log lines (stderr) of the current test. */
-    readonly logs: string[];
-    /** Wire bodies as sent (not redacted), with their action. */
-    readonly sent: { action: string; body: Props }[];
+/** Simulated time: sleeping moves it on at once. The emulator and the provider share it. */
+export interface SimulatedClock extends Clock {
+    /** Move time on by `ms` without anyone sleeping (ZEGO's timers run out meanwhile). */
+    advance(ms: number): void;
+}
+
+function simulatedClock(): SimulatedClock & { t: number } {
+    const clock = {
+        t: Date.now(),
+        now: () => clock.t,
+        sleep: async (ms: number) => {
+            clock.t += Math.max(0, ms);
+        },
+        advance: (ms: number) => {
+            clock.t += ms;
+        },
+    };
+    return clock;
 }
 
 /**
- * Per test: a fresh emulator (rate limiting off), a clean provider (no stack config, no cached
- * clients, no ZEGO_* variables), provider log lines captured instead of printed, and a spy on the
- * transport that records the exact wire bodies. Everything is restored afterwards.
+ * A recording HTTP proxy in front of the emulator, the endpoint the provider is configured with:
+ * it keeps each request body exactly as it left the provider (the emulator's own log redacts
+ * secrets) and passes the exchange on unchanged.
+ */
+async function startRecorder(target: () => string, sent: { action: string; body: Props }[]): Promise<http.Server> {
+    const server = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (chunk: Buffer) => chunks.push(chunk));
+        req.on("end", () => {
+            const body = Buffer.concat(chunks);
+            const action = new URL(req.url ?? "/", "http://x").searchParams.get("Action") ?? "";
+            try {
+                sent.push({ action, body: JSON.parse(body.toString("utf8")) as Props });
+            } catch {
+                sent.push({ action, body: {} });
+            }
+            const upstream = http.request(
+                `${target()}${req.url ?? "/"}`,
+                { method: req.method, headers: withoutHost(req.headers), agent: false },
+                (answer) => {
+                    res.writeHead(answer.statusCode ?? 502, answer.headers);
+                    answer.pipe(res);
+                },
+            );
+            upstream.on("error", () => res.destroy());
+            res.on("close", () => upstream.destroy());
+            upstream.end(body);
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return server;
+}
+
+function withoutHost(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
+    const { host: _host, ...rest } = headers;
+    return rest;
+}
+
+export interface ProviderTestContext {
+    readonly em: EmulatorHandle;
+    /** The ZEGO endpoint the provider is configured with (the recorder in front of the emulator). */
+    readonly endpoint: string;
+    /** Provider log lines of the current test. */
+    readonly logs: string[];
+    /** Wire bodies as sent (not redacted), with their action. */
+    readonly sent: { action: string; body: Props }[];
+    /** The `ZEGO_*` environment the provider's settings read (empty at the start of each test). */
+    readonly env: Record<string, string | undefined>;
+    readonly settings: Settings;
+    /** The clock of the provider and of the emulator. */
+    readonly clock: SimulatedClock;
+    readonly context: LifecycleContext;
+    /** The provider of each kind, over `context`. */
+    readonly providers: Record<ResourceKind, LifecycleProvider>;
+    /**
+     * `configure()` as the engine calls it, with the stack config pointing at `endpoint` (an
+     * emulator, or this test's endpoint by default) plus `extra`.
+     */
+    configureStack(extra?: Record<string, string | undefined>, endpoint?: string): void;
+}
+
+/**
+ * Per test: a fresh emulator (rate limiting off) on the simulated clock behind a recorder, and a
+ * clean provider context (no stack config, no cached clients, no ZEGO_* variables).
  */
 export function useProviderEnvironment(options: Partial<EmulatorOptions> = {}): ProviderTestContext {
     let em: EmulatorHandle | undefined;
+    let recorder: http.Server | undefined;
+    let endpoint = "";
     const logs: string[] = [];
     const sent: { action: string; body: Props }[] = [];
-    let savedEnv: Record<string, string | undefined> = {};
-    let originalWrite: typeof process.stderr.write | undefined;
-    let sandbox: sinon.SinonSandbox | undefined;
+    const env: Record<string, string | undefined> = {};
+    const settings = new Settings(env);
+    const clock = simulatedClock();
+    const context = createLifecycleContext({ settings, clock, log: (line) => void logs.push(`[pulumi-zego-aiagent] ${line}`) });
+    const providers = lifecycleProviders(context);
 
     beforeEach(async () => {
-        savedEnv = {};
-        for (const name of Object.keys(process.env)) {
-            if (name.startsWith("ZEGO_")) {
-                savedEnv[name] = process.env[name];
-                delete process.env[name];
-            }
-        }
-        for (const name of Object.values(ENV_VARS)) if (!(name in savedEnv)) savedEnv[name] = undefined;
-        resetStackConfig();
-        resetClients();
+        for (const name of Object.keys(env)) delete env[name];
+        settings.reset();
+        context.clients.clear();
         logs.length = 0;
         sent.length = 0;
-
-        originalWrite = process.stderr.write;
-        const write = originalWrite;
-        process.stderr.write = function (this: unknown, chunk: unknown, ...rest: unknown[]) {
-            if (typeof chunk === "string" && chunk.startsWith("[pulumi-zego-aiagent]")) {
-                logs.push(chunk.trimEnd());
-                return true;
-            }
-            return (write as (...a: unknown[]) => boolean).call(process.stderr, chunk, ...rest);
-        } as typeof process.stderr.write;
-
-        sandbox = sinon.createSandbox();
-        const realSend = Transport.prototype.send;
-        sandbox.stub(Transport.prototype, "send").callsFake(function (this: Transport, query, body, opts) {
-            sent.push({ action: query.Action, body: JSON.parse(JSON.stringify(body)) as Props });
-            return realSend.call(this, query, body, opts);
-        });
-
-        em = await startEmulator({ appId: APP_ID, serverSecret: SERVER_SECRET, rateLimitPerSecond: 0, ...options });
+        clock.t = Date.now();
+        em = await startEmulator({ appId: APP_ID, serverSecret: SERVER_SECRET, rateLimitPerSecond: 0, now: clock.now, ...options });
+        recorder = await startRecorder(() => em!.url, sent);
+        endpoint = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`;
     });
 
     afterEach(async () => {
-        sandbox?.restore();
-        if (originalWrite) process.stderr.write = originalWrite;
-        for (const [name, value] of Object.entries(savedEnv)) {
-            if (value === undefined) delete process.env[name];
-            else process.env[name] = value;
-        }
-        resetStackConfig();
-        resetClients();
+        context.clients.clear();
+        settings.reset();
+        const closed = new Promise<void>((resolve) => (recorder ? recorder.close(() => resolve()) : resolve()));
+        recorder?.closeAllConnections();
+        await closed;
+        recorder = undefined;
         await em?.close();
         em = undefined;
     });
@@ -120,38 +169,37 @@ export function useProviderEnvironment(options: Partial<EmulatorOptions> = {}): 
         get em() {
             return em!;
         },
+        get endpoint() {
+            return endpoint;
+        },
         logs,
         sent,
+        env,
+        settings,
+        clock,
+        context,
+        providers,
+        configureStack(extra = {}, to = endpoint) {
+            const values: Record<string, string | undefined> = {
+                "zego:appId": String(APP_ID),
+                "zego:serverSecret": SERVER_SECRET,
+                "zego:endpoint": to,
+                ...extra,
+            };
+            settings.configure({ get: (key) => values[key] });
+        },
     };
 }
 
-/** Milliseconds `fn` takes, with its result. */
-export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-    const started = Date.now();
+/** Simulated milliseconds `fn` takes, with its result. */
+export async function timed<T>(clock: Clock, fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+    const started = clock.now();
     const value = await fn();
-    return { ms: Date.now() - started, value };
+    return { ms: clock.now() - started, value };
 }
-
-/** The rejection of `promise` (fails the test when it resolves). */
-export async function rejectionOf(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
-    try {
-        await promise;
-    } catch (e) {
-        return e as Error & Record<string, unknown>;
-    }
-    throw new Error("expected the call to fail, but it succeeded");
-}
-
-/** Pulumi's secret wrapper as a provider returns it (`{ [sig]: secretSig, value }`). */
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 
 /**
  * Props as the engine hands them back to the provider on the next call: secrets the provider marked
  * in its outputs arrive as plain values (the dynamic host does not keep secrets).
  */
-export function engineView(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(engineView);
-    if (value === null || typeof value !== "object") return value;
-    if (SECRET_SIG_KEY in value) return engineView((value as unknown as { value: unknown }).value);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, engineView(v)]));
-}
+export const engineView = withoutSecretWrappers;

@@ -4,25 +4,13 @@
  * settled, refused changes (Agent removals, app moves), endpoint moves, and the credentials advice.
  */
 import { expect } from "chai";
-import { providers } from "../../../provider/runtime";
+import { PartialCreateError } from "../../../provider/lifecycle/provider";
 import { UNKNOWN } from "../../../provider/schema/unknown";
 import { startEmulator } from "../../../emulator";
 import { validInstanceArgs } from "../../fixtures/args";
-import {
-    APP_ID,
-    configureStack,
-    directClient,
-    Props,
-    rejectionOf,
-    requestsOf,
-    resourceInputs,
-    SERVER_SECRET,
-    useProviderEnvironment,
-} from "./helpers";
+import { APP_ID, directClient, Props, rejectionOf, requestsOf, resourceInputs, SERVER_SECRET, useProviderEnvironment } from "./helpers";
 
 const AGENT_ID = "lifecycle_agent";
-const instance = providers.AgentInstance;
-const agent = providers.Agent;
 
 function instanceArgs(overrides: Props = {}): Props {
     const out: Props = { ...validInstanceArgs("1"), agentId: AGENT_ID, ...overrides };
@@ -45,6 +33,8 @@ function agentArgs(overrides: Props = {}): Props {
 describe("provider integration: settings, moves and refusals (issue 9)", function () {
     this.timeout(20000);
     const ctx = useProviderEnvironment();
+    const instance = ctx.providers.AgentInstance;
+    const agent = ctx.providers.Agent;
 
     beforeEach(async () => {
         const client = directClient(ctx.em);
@@ -53,7 +43,7 @@ describe("provider integration: settings, moves and refusals (issue 9)", functio
         } finally {
             client.close();
         }
-        configureStack(ctx.em);
+        ctx.configureStack();
     });
 
     describe("every setting is validated before any API call", () => {
@@ -92,8 +82,8 @@ describe("provider integration: settings, moves and refusals (issue 9)", functio
         ];
         for (const [what, config, env, fragments] of bad) {
             it(`${what}: check fails naming it (so preview fails); create sends nothing and creates nothing`, async () => {
-                configureStack(ctx.em, config);
-                Object.assign(process.env, env);
+                ctx.configureStack(config);
+                Object.assign(ctx.env, env);
                 const before = ctx.em.requests().length;
                 for (const [name, provider, a] of [
                     ["AgentInstance", instance, instanceArgs()],
@@ -110,7 +100,7 @@ describe("provider integration: settings, moves and refusals (issue 9)", functio
         }
 
         it("several bad settings are all named at once, and a secret given is never printed", async () => {
-            configureStack(ctx.em, {
+            ctx.configureStack({
                 "zego:gracefulShutdownTimeout": "0",
                 "zego:requestTimeoutMs": "fast",
                 "zego:serverSecret": "s3cr3t-value",
@@ -126,7 +116,7 @@ describe("provider integration: settings, moves and refusals (issue 9)", functio
     it("a partial create (status query failed) keeps status UNKNOWN only until the next up: update settles it", async () => {
         ctx.em.setFaults({ http5xxRate: 1, http5xxStatuses: [500], actions: ["QueryAgentInstanceStatus"] });
         const inputs = resourceInputs(instanceArgs());
-        const err = await rejectionOf(instance.create(inputs));
+        const err = await rejectionOf(instance.create(inputs), PartialCreateError);
         ctx.em.setFaults({});
         const properties = err.properties as Props;
         expect(properties.status).to.equal("UNKNOWN");
@@ -165,10 +155,10 @@ describe("provider integration: settings, moves and refusals (issue 9)", functio
         it("a change of zego:appId is refused (like instances); a new endpoint replaces, deleting first", async () => {
             const created = await agent.create(resourceInputs(agentArgs()));
             const inputs = resourceInputs(agentArgs());
-            configureStack(ctx.em, { "zego:appId": "987654321" });
+            ctx.configureStack({ "zego:appId": "987654321" });
             const refusal = await rejectionOf(agent.diff(created.id, created.outs as Props, inputs));
             expect(refusal.message).to.contain(`lives in ZEGO app ${APP_ID}`).and.contain("not supported");
-            configureStack(ctx.em, { "zego:endpoint": "http://127.0.0.1:9" });
+            ctx.configureStack({ "zego:endpoint": "http://127.0.0.1:9" });
             expect(await agent.diff(created.id, created.outs as Props, inputs)).to.deep.equal({
                 changes: true,
                 replaces: ["endpoint"],
@@ -182,7 +172,7 @@ describe("provider integration: settings, moves and refusals (issue 9)", functio
         try {
             const inputs = resourceInputs(instanceArgs());
             const created = await instance.create(inputs);
-            configureStack(other);
+            ctx.configureStack({}, other.url);
             const diff = await instance.diff(created.id, created.outs as Props, inputs);
             expect(diff.replaces).to.deep.equal(["endpoint"]);
             const client = directClient(other);
@@ -200,7 +190,7 @@ describe("provider integration: settings, moves and refusals (issue 9)", functio
 
     it("credentials the service refuses (a rotated secret): refresh and destroy say that they use the last up's config and what works", async () => {
         const created = await instance.create(resourceInputs(instanceArgs()));
-        configureStack(ctx.em, { "zego:serverSecret": "ffffffffffffffffffffffffffffffff" });
+        ctx.configureStack({ "zego:serverSecret": "ffffffffffffffffffffffffffffffff" });
         for (const call of [
             () => instance.read(created.id, created.outs as Props),
             () => instance.delete(created.id, created.outs as Props),

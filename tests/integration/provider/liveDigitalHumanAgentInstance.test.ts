@@ -4,13 +4,11 @@
  * human, 410001049), secrets hoisted out of state, and a graceful delete that waits for the speech.
  */
 import { expect } from "chai";
-import { providers } from "../../../provider/runtime";
 import { UNKNOWN } from "../../../provider/schema/unknown";
 import { TTS_TOKEN } from "../../fixtures/args";
-import { APP_ID, configureStack, directClient, Props, requestsOf, resourceInputs, timed, useProviderEnvironment } from "./helpers";
+import { APP_ID, directClient, Props, requestsOf, resourceInputs, timed, useProviderEnvironment } from "./helpers";
 
 const AGENT_ID = "live_agent";
-const live = providers.LiveDigitalHumanAgentInstance;
 
 function args(overrides: Props = {}): Props {
     const out: Props = {
@@ -26,14 +24,15 @@ function args(overrides: Props = {}): Props {
     return out;
 }
 
-async function checkFailures(a: Props): Promise<string[]> {
-    const checked = await live.check({}, resourceInputs(a));
-    return (checked.failures ?? []).map((f) => `${f.property}: ${f.reason}`);
-}
-
 describe("provider integration: LiveDigitalHumanAgentInstance against the emulator", function () {
     this.timeout(20000);
     const ctx = useProviderEnvironment({ speakingSeconds: 1.5 });
+    const live = ctx.providers.LiveDigitalHumanAgentInstance;
+
+    async function checkFailures(a: Props): Promise<string[]> {
+        const checked = await live.check({}, resourceInputs(a));
+        return (checked.failures ?? []).map((f) => `${f.property}: ${f.reason}`);
+    }
 
     beforeEach(async () => {
         const client = directClient(ctx.em);
@@ -42,7 +41,7 @@ describe("provider integration: LiveDigitalHumanAgentInstance against the emulat
         } finally {
             client.close();
         }
-        configureStack(ctx.em);
+        ctx.configureStack();
     });
 
     async function create(a: Props = args()) {
@@ -131,7 +130,7 @@ describe("provider integration: LiveDigitalHumanAgentInstance against the emulat
                 AdvancedConfig: { MaxIdleTime: 600 },
             });
             const { __provider: _p, ...echoed } = inputs;
-            expect(outs).to.deep.include({ ...echoed, agentInstanceId: id, status: "IDLE", appId: APP_ID, endpoint: ctx.em.url });
+            expect(outs).to.deep.include({ ...echoed, agentInstanceId: id, status: "IDLE", appId: APP_ID, endpoint: ctx.endpoint });
             expect(outs.secrets).to.deep.equal({ "tts.params.app": { appid: "tts-app", token: TTS_TOKEN } });
             expect(JSON.stringify({ ...outs, secrets: undefined })).to.not.contain(TTS_TOKEN);
             const config = JSON.parse(Buffer.from(outs.digitalHumanConfig as string, "base64").toString("utf8"));
@@ -166,16 +165,16 @@ describe("provider integration: LiveDigitalHumanAgentInstance against the emulat
             } finally {
                 client.close();
             }
-            const { ms } = await timed(() => live.delete(id, outs));
+            const { ms } = await timed(ctx.clock, () => live.delete(id, outs));
             const [del] = requestsOf(ctx.em, "DeleteAgentInstance");
             expect(del.body).to.deep.equal({ AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 10 });
             expect(ctx.em.instance(id)).to.include({ state: "deleted", deletedReason: "api" });
-            expect(ms).to.be.within(800, 4000);
+            expect(ms, "while it speaks (speakingSeconds 1.5), to within a poll").to.be.within(1500, 2000);
         });
 
         it("read drops it from state once ZEGO ended it for idling (no SendAgentInstanceTTS for MaxIdleTime)", async () => {
             const { id, outs } = await create(args({ advancedConfig: { maxIdleTime: 30 } }));
-            ctx.em.setOptions({ now: () => Date.now() + 31_000 });
+            ctx.clock.advance(31_000);
             expect(await live.read(id, outs)).to.deep.equal({});
         });
     });
