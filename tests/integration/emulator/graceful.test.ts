@@ -23,7 +23,12 @@ async function withClock(options: Partial<EmulatorOptions> = {}) {
 
 describe("emulator: graceful shutdown state machine", () => {
     let env: Awaited<ReturnType<typeof withClock>>;
-    afterEach(async () => env && (await env.em.close()));
+    let timers: sinon.SinonFakeTimers | undefined;
+    afterEach(async () => {
+        timers?.restore();
+        timers = undefined;
+        if (env) await env.em.close();
+    });
 
     it("an IDLE instance is deleted at once, even with GracefulShutdown", async () => {
         env = await withClock();
@@ -131,62 +136,95 @@ describe("emulator: graceful shutdown state machine", () => {
         env = await withClock({ deleteMode: "wait" });
         const id = await env.create(1);
         env.em.setBusy(id, { seconds: 10 });
+        // The emulator's 100 ms poll runs on faked timers: it can be stepped past without real waiting.
+        timers = sinon.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"], shouldClearNativeTimers: true });
         let answered = false;
         const pending = env.call("DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true }).then((r) => {
             answered = true;
             return r;
         });
-        await new Promise((resolve) => setTimeout(resolve, 150));
-        expect(answered).to.equal(false);
+        await untilState(env.em, "shutting-down");
+        await timers.tickAsync(1_000);
+        expect(answered, "ten polls before the deadline").to.equal(false);
         expect(env.em.instances()[0].state).to.equal("shutting-down");
         env.clock.t += 10_000;
-        const r = await pending; // the 100 ms poll notices
+        await timers.tickAsync(100); // the next poll notices
+        const r = await pending;
         expect(r.code).to.equal(0);
         expect(env.em.instances()[0]).to.include({ state: "deleted", deletedReason: "api" });
     });
 });
 
-describe("emulator: graceful shutdown in real time", () => {
-    let em: Emulator;
-    afterEach(async () => em && (await em.close()));
+/** Real I/O until the emulator's first instance is in `state` (the request has arrived). */
+async function untilState(em: Emulator, state: string): Promise<void> {
+    for (let i = 0; i < 200 && em.instances()[0]?.state !== state; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(em.instances()[0]?.state).to.equal(state);
+}
 
-    it('deleteMode "wait": the Delete answers when the busy instance becomes IDLE (busy 1 s)', async () => {
-        em = await startEmulator({ appId: APP_ID, serverSecret: SECRET, deleteMode: "wait" });
+describe("emulator: graceful shutdown on the default clock (Date and setTimeout, faked by sinon)", () => {
+    let em: Emulator;
+    let clock: sinon.SinonFakeTimers | undefined;
+    afterEach(async () => {
+        clock?.restore();
+        clock = undefined;
+        if (em) await em.close();
+    });
+
+    /** An emulator on the default clock, one instance busy for `seconds`, then fake timers from now on. */
+    async function busyInstance(seconds: number, options: Partial<EmulatorOptions> = {}) {
+        em = await startEmulator({ appId: APP_ID, serverSecret: SECRET, ...options });
         await registerAgent(em.url);
         const id = await createInstance(em.url, 1);
-        em.setBusy(id, { seconds: 1 });
-        const started = Date.now();
-        const r = await zego(em.url, "DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 5 });
-        const elapsed = Date.now() - started;
+        clock = sinon.useFakeTimers({ now: Date.now(), toFake: ["Date", "setTimeout", "clearTimeout"], shouldClearNativeTimers: true });
+        em.setBusy(id, { seconds });
+        return { id, started: Date.now() };
+    }
+
+    /** A call whose answer is noted when it comes. */
+    function watched<T>(promise: Promise<T>): { answered: boolean; result: Promise<T> } {
+        const w: { answered: boolean; result: Promise<T> } = { answered: false, result: promise };
+        w.result = promise.then((r) => {
+            w.answered = true;
+            return r;
+        });
+        return w;
+    }
+
+    it('deleteMode "wait": the Delete answers when the busy instance becomes IDLE (busy 1 s)', async () => {
+        const { id, started } = await busyInstance(1, { deleteMode: "wait" });
+        const del = watched(
+            zego(em.url, "DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 5 }),
+        );
+        await untilState(em, "shutting-down");
+        await clock!.tickAsync(999);
+        expect(del.answered, "before the agent finished").to.equal(false);
+        await clock!.tickAsync(1);
+        const r = await del.result;
         expect(r.code).to.equal(0);
-        expect(elapsed).to.be.within(850, 2000);
-        expect(em.instances()[0]).to.include({ state: "deleted", deletedReason: "api" });
+        expect(em.instances()[0]).to.include({ state: "deleted", deletedReason: "api", deletedAt: started + 1_000 });
     });
 
     it('deleteMode "wait": the Delete answers at the timeout when still busy (timeout 1 s)', async () => {
-        em = await startEmulator({ appId: APP_ID, serverSecret: SECRET, deleteMode: "wait" });
-        await registerAgent(em.url);
-        const id = await createInstance(em.url, 1);
-        em.setBusy(id, { seconds: 30 });
-        const started = Date.now();
-        const r = await zego(em.url, "DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 1 });
+        const { id, started } = await busyInstance(30, { deleteMode: "wait" });
+        const del = watched(
+            zego(em.url, "DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 1 }),
+        );
+        await untilState(em, "shutting-down");
+        await clock!.tickAsync(999);
+        expect(del.answered, "before the timeout").to.equal(false);
+        await clock!.tickAsync(1);
+        const r = await del.result;
         expect(r.code).to.equal(0);
-        expect(Date.now() - started).to.be.within(850, 2000);
-        expect(em.instances()[0]).to.include({ state: "deleted", deletedReason: "graceful-timeout" });
+        expect(em.instances()[0]).to.include({ state: "deleted", deletedReason: "graceful-timeout", deletedAt: started + 1_000 });
     });
 
     it('deleteMode "async": answers at once, then the instance goes by itself (timer-driven)', async () => {
         const lines: string[] = [];
-        em = await startEmulator({ appId: APP_ID, serverSecret: SECRET, log: (line) => lines.push(line) });
-        await registerAgent(em.url);
-        const id = await createInstance(em.url, 1);
-        em.setBusy(id, { seconds: 1 });
-        const started = Date.now();
+        const { id } = await busyInstance(1, { log: (line) => lines.push(line) });
         const r = await zego(em.url, "DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true });
-        expect(r.code).to.equal(0);
-        expect(Date.now() - started).to.be.below(500);
+        expect(r.code, "answered with no time passing").to.equal(0);
         expect((await zego(em.url, "QueryAgentInstanceStatus", { AgentInstanceId: id })).code).to.equal(410001041);
-        await new Promise((resolve) => setTimeout(resolve, 1100));
+        await clock!.tickAsync(1_000);
         // The timer deleted it: nothing asked since.
         expect(lines).to.include(`instance ${id} deleted (api)`);
         expect((await zego(em.url, "QueryAgentInstanceStatus", { AgentInstanceId: id })).code).to.equal(410001002);
