@@ -68,17 +68,13 @@ describe("resilience: the provider process or the CLI killed mid-create or mid-d
             const cli = await waitFor("this stack's `pulumi up`", 10_000, () => cliPid(run, "up"));
             const provider = await waitFor("this stack's dynamic provider process", 10_000, () => dynamicProviderPid(run));
             process.kill(cli, "SIGKILL");
-            const started = Date.now();
             expect(await up, "the killed up fails").to.be.instanceOf(Error);
-            let alive = true;
-            while (Date.now() - started < 8_000) {
-                alive = processAlive(provider);
-                if (!alive) break;
-                await new Promise((resolve) => setTimeout(resolve, 100));
-            }
-            console.log(
-                `      the provider (pid ${provider}) ${alive ? "is still running" : `exited ${Date.now() - started} ms`} after the CLI was killed`,
+            // Waits for the exit (an event), up to a bound; the test fails if it never comes.
+            const alive = await waitFor("the provider process to exit", 8_000, () => !processAlive(provider) || undefined).then(
+                () => false,
+                () => true,
             );
+            console.log(`      the provider (pid ${provider}) ${alive ? "is still running" : "exited"} after the CLI was killed`);
             if (alive) process.kill(provider, "SIGKILL");
             expect(alive, "the provider process outlived the killed CLI").to.equal(false);
         });
@@ -159,7 +155,7 @@ describe("resilience: the provider process or the CLI killed mid-create or mid-d
             // The provider exits by itself once its engine is gone (engineWatch.ts; tested above); if it
             // is still there, end it as the machine's shutdown would, so that it cannot finish the
             // delete behind our back.
-            await new Promise((resolve) => setTimeout(resolve, 300));
+            await waitFor("the orphaned provider to exit", 8_000, () => !processAlive(provider) || undefined).catch(() => undefined);
             const orphan = dynamicProviderPid(run);
             if (orphan !== undefined) process.kill(orphan, "SIGKILL");
             console.log(`      the provider (pid ${provider}) ${orphan === provider ? "outlived" : "did not outlive"} the killed CLI`);
