@@ -16,9 +16,9 @@
  *   RESULT contention_succeeded=<ok>/<all> left=<n> up_ratio=<worst> destroy_ratio=<worst> net_ratio=<worst> span_ratio=<worst> throttled=<n>
  */
 import { cpus } from "os";
-import { assertNoSecrets, startTestEmulator } from "../tests/e2e/harness";
-import { runContention } from "../tests/resilience/contention";
-import { registerAgent, SECRETS } from "../tests/resilience/helpers";
+import { assertNoSecrets, startTestEmulator } from "../testing/engine";
+import { runContention } from "../testing/contention";
+import { registerAgent, SECRETS } from "../testing/stacks";
 
 const RATE = 10;
 const LATENCY_MS = 30;

@@ -21,8 +21,8 @@ import { performance } from "perf_hooks";
 import { cpus } from "os";
 import { AgentInstance, ZegoClient } from "../provider";
 import { EmulatorHandle } from "../emulator";
-import { APP_ID, assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../tests/e2e/harness";
-import { ASR_SECRET, LLM_API_KEY, numberedInstanceArgs, TTS_TOKEN } from "../tests/fixtures/args";
+import { APP_ID, assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../testing/engine";
+import { ASR_SECRET, LLM_API_KEY, numberedInstanceArgs, TTS_TOKEN } from "../testing/fixtures";
 
 const SIZES = (process.env.BENCH_SCALE_N ?? "10,100,300").split(",").map(Number);
 const ROUNDS = Number(process.env.BENCH_SCALE_ROUNDS ?? 1);

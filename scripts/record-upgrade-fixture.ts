@@ -9,8 +9,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { emulatorConfig, startTestEmulator, withStack } from "../tests/e2e/harness";
-import { UPGRADE_STACK, upgradeProgram } from "../tests/e2e/upgradeProgram";
+import { emulatorConfig, startTestEmulator, withStack } from "../testing/engine";
+import { UPGRADE_STACK, upgradeProgram } from "../testing/upgradeProgram";
 import { repoRoot } from "./pulumi-env";
 
 async function main(fileName = "upgrade-v2.json"): Promise<void> {

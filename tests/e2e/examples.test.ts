@@ -28,7 +28,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EmulatorHandle } from "../../emulator";
 import { createPulumiEnv, ensurePulumiCli, getPulumiCommand, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
 import { voiceAgentStack } from "../../examples/voice-agent/stack";
-import { APP_ID, assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator } from "./harness";
+import { APP_ID, assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator } from "../../testing/engine";
 
 const PROJECT = "zego-voice-agent";
 const LLM_KEY = "sk-example-LLMKEY-5e1f0a";

@@ -7,8 +7,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, PulumiFn } from "@pulumi/pulumi/automation";
 import { Agent, AgentInstance } from "../../provider";
 import { EmulatorHandle } from "../../emulator";
-import { LLM_API_KEY, TTS_TOKEN, ASR_SECRET } from "../fixtures/args";
-import { assertNoSecrets, emulatorConfig, EngineRun, InvariantError, SERVER_SECRET, startTestEmulator, withStack } from "./harness";
+import { LLM_API_KEY, TTS_TOKEN, ASR_SECRET } from "../../testing/fixtures";
+import {
+    assertNoSecrets,
+    emulatorConfig,
+    EngineRun,
+    InvariantError,
+    SERVER_SECRET,
+    startTestEmulator,
+    withStack,
+} from "../../testing/engine";
 
 interface ProgramOptions {
     model?: string;

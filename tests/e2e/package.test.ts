@@ -14,10 +14,17 @@ import * as path from "path";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { EmulatorHandle } from "../../emulator";
 import { createPulumiEnv, getPulumiCommand, repoRoot } from "../../scripts/pulumi-env";
-import { APP_ID, SERVER_SECRET } from "./harness";
+import { APP_ID, SERVER_SECRET } from "../../testing/engine";
 
 /** What the package may contain (paths inside the tarball, without the leading "package/"). */
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^LICENSE$/, /^dist\/(provider|emulator)\/.+\.(js|d\.ts)$/];
+const ALLOWED = [
+    /^package\.json$/,
+    /^README\.md$/,
+    /^LICENSE$/,
+    /^dist\/(provider|emulator)\/.+\.(js|d\.ts)$/,
+    // The public testing helpers only, not the repo's own harness beside them.
+    /^dist\/testing\/(index|emulator)\.(js|d\.ts)$/,
+];
 
 describe("e2e: the packed package in a consumer project", function () {
     this.timeout(120_000);
@@ -60,7 +67,7 @@ describe("e2e: the packed package in a consumer project", function () {
 
     after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-    it("contains only compiled JS and .d.ts of provider/ and emulator/, README.md, LICENSE and package.json", () => {
+    it("contains only compiled JS and .d.ts of provider/, emulator/ and the public testing helpers, README.md, LICENSE and package.json", () => {
         const unexpected = files.filter((f) => !ALLOWED.some((re) => re.test(f)));
         expect(unexpected, "files that should not be published").to.deep.equal([]);
         for (const required of [
@@ -70,6 +77,7 @@ describe("e2e: the packed package in a consumer project", function () {
             "dist/provider/index.d.ts",
             "dist/provider/runtime.js",
             "dist/emulator/index.js",
+            "dist/testing/index.js",
         ]) {
             expect(files, required).to.include(required);
         }
@@ -81,7 +89,7 @@ describe("e2e: the packed package in a consumer project", function () {
         ["node16", "node16"],
         ["bundler", "esnext"],
     ] as const) {
-        it(`type-checks imports of ".", "./runtime" and "./emulator" under moduleResolution ${moduleResolution}`, () => {
+        it(`type-checks imports of ".", "./runtime", "./emulator" and "./testing" under moduleResolution ${moduleResolution}`, () => {
             const dir = path.join(consumer, `typecheck-${moduleResolution}`);
             fs.mkdirSync(dir, { recursive: true });
             fs.writeFileSync(
@@ -92,6 +100,9 @@ describe("e2e: the packed package in a consumer project", function () {
                     'import { startEmulator, EmulatorHandle } from "pulumi-zego-aiagent/emulator";',
                     "export const used: unknown[] = [AgentInstance, ZegoClient, providers.Agent];",
                     "export const start: () => Promise<EmulatorHandle> = () => startEmulator({ appId: 1, serverSecret: 's' });",
+                    'import { assertNoSecrets, emulatorConfig, startTestEmulator } from "pulumi-zego-aiagent/testing";',
+                    "export const config = async () => emulatorConfig(await startTestEmulator());",
+                    'export const scan = () => assertNoSecrets(["state"], ["s"]);',
                     "",
                 ].join("\n"),
             );

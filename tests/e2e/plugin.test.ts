@@ -11,7 +11,7 @@ import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { EmulatorHandle } from "../../emulator";
 import { ZegoClient } from "../../provider/client/client";
 import { createPulumiEnv, ensurePulumiCli, getPulumiCommand, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
-import { APP_ID, assertNoSecrets, SERVER_SECRET, startTestEmulator } from "./harness";
+import { APP_ID, assertNoSecrets, SERVER_SECRET, startTestEmulator } from "../../testing/engine";
 
 const LLM_KEY = "sk-yaml-LLMKEY-5d1c0a";
 const TTS_TOKEN = "tts-yaml-TTSCRED-77e1";

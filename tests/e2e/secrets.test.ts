@@ -13,9 +13,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { Agent, AgentInstance } from "../../provider";
 import { EmulatorHandle } from "../../emulator";
-import { LLM_API_KEY, validInstanceArgs } from "../fixtures/args";
+import { LLM_API_KEY, validInstanceArgs } from "../../testing/fixtures";
 import { build, leakIn, paramsTree, SEED } from "../fixtures/secretTrees";
-import { emulatorConfig, EngineRun, startTestEmulator, withStack } from "./harness";
+import { emulatorConfig, EngineRun, startTestEmulator, withStack } from "../../testing/engine";
 
 interface Captured {
     action: string;

@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import { EmulatorHandle } from "../../emulator";
-import { assertNoSecrets, emulatorConfig, startTestEmulator, withStack } from "../e2e/harness";
+import { assertNoSecrets, emulatorConfig, startTestEmulator, withStack } from "../../testing/engine";
 import { checkpoint, instanceIdsInState, instancesProgram, occupying, registerAgent, SECRETS } from "./helpers";
 
 const MINUTE = 60_000;

@@ -8,8 +8,8 @@
  */
 import { expect } from "chai";
 import { EmulatorHandle } from "../../emulator";
-import { assertNoSecrets, startTestEmulator } from "../e2e/harness";
-import { runContention } from "./contention";
+import { assertNoSecrets, startTestEmulator } from "../../testing/engine";
+import { runContention } from "../../testing/contention";
 import { registerAgent, SECRETS } from "./helpers";
 
 const STACKS = 4;

@@ -7,16 +7,12 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import { ConfigMap } from "@pulumi/pulumi/automation";
-import { AgentInstance, ZegoClient } from "../../provider";
-import { Code } from "../../provider/client/codes";
-import { EmulatorHandle } from "../../emulator";
-import { ASR_SECRET, LLM_API_KEY, numberedInstanceArgs, TTS_TOKEN } from "../fixtures/args";
-import { APP_ID, EngineRun, latestCheckpoint, SERVER_SECRET } from "../e2e/harness";
-export type { StateResource } from "../e2e/harness";
-
-export const AGENT_ID = "resilience_agent";
-export const SECRETS = [SERVER_SECRET, LLM_API_KEY, TTS_TOKEN, ASR_SECRET];
-export const INSTANCE_TYPE = "pulumi-nodejs:dynamic/zego:AgentInstance";
+import { AgentInstance } from "../../provider";
+import { numberedInstanceArgs } from "../../testing/fixtures";
+import { EngineRun, latestCheckpoint } from "../../testing/engine";
+import { AGENT_ID } from "../../testing/stacks";
+export type { StateResource } from "../../testing/engine";
+export { AGENT_ID, INSTANCE_TYPE, instanceIdsInState, occupying, registerAgent, SECRETS } from "../../testing/stacks";
 
 export interface ProgramOptions {
     /** Default true (the provider's default). */
@@ -41,22 +37,6 @@ export function instancesProgram(n: number, o: ProgramOptions = {}) {
     };
 }
 
-/** Register AGENT_ID at the emulator directly (before any fault is switched on). */
-export async function registerAgent(emulator: EmulatorHandle): Promise<void> {
-    const client = new ZegoClient({ appId: APP_ID, serverSecret: SERVER_SECRET, endpoint: emulator.url });
-    try {
-        await client.registerAgent({
-            agentId: AGENT_ID,
-            name: "Resilience",
-            llm: { url: "https://llm.example.com/v1/chat/completions", apiKey: LLM_API_KEY, model: "model-a" },
-        });
-    } catch (e) {
-        if ((e as { code?: unknown }).code !== Code.AgentAlreadyExists) throw e;
-    } finally {
-        client.close();
-    }
-}
-
 export function withConfig(base: ConfigMap, extra: Record<string, string>): ConfigMap {
     const out: ConfigMap = { ...base };
     for (const [key, value] of Object.entries(extra)) out[key] = { value };
@@ -65,23 +45,6 @@ export function withConfig(base: ConfigMap, extra: Record<string, string>): Conf
 
 /** The latest checkpoint as the backend stores it (secrets stay encrypted). */
 export const checkpoint = latestCheckpoint;
-
-/** Ids of the agent instances in state. */
-export async function instanceIdsInState(run: EngineRun): Promise<string[]> {
-    return (await checkpoint(run)).resources
-        .filter((r) => r.type === INSTANCE_TYPE)
-        .map((r) => r.id!)
-        .sort();
-}
-
-/** Instances occupying the emulator's concurrency limit (live or shutting down). */
-export function occupying(emulator: EmulatorHandle): string[] {
-    return emulator
-        .instances()
-        .filter((i) => i.state !== "deleted")
-        .map((i) => i.agentInstanceId)
-        .sort();
-}
 
 export interface Attempts {
     /** Commands run, the successful one included. */

@@ -20,7 +20,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import { EmulatorHandle } from "../../emulator";
-import { assertNoSecrets, emulatorConfig, startTestEmulator, withStack } from "../e2e/harness";
+import { assertNoSecrets, emulatorConfig, startTestEmulator, withStack } from "../../testing/engine";
 import {
     checkpoint,
     cliPid,

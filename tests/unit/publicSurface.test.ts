@@ -93,6 +93,9 @@ function exportedNames(file: string): string[] {
         .sort();
 }
 
+/** `pulumi-zego-aiagent/testing`: emulator-side helpers for testing stacks (testing/index.ts). */
+const TESTING_VALUES = ["assertNoSecrets", "emulatorConfig", "startTestEmulator"];
+
 describe("public surface", () => {
     it("the package root exports exactly the pinned names, types included", function () {
         this.timeout(120000);
@@ -104,5 +107,13 @@ describe("public surface", () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const root = require("../../provider") as Record<string, unknown>;
         expect(Object.keys(root).sort()).to.deep.equal([...PUBLIC_VALUES].sort());
+    });
+
+    it("pulumi-zego-aiagent/testing exports exactly the pinned names, and at run time nothing else", function () {
+        this.timeout(120000);
+        expect(exportedNames(path.join(ROOT, "testing/index.ts"))).to.deep.equal(TESTING_VALUES);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const testing = require("../../testing") as Record<string, unknown>;
+        expect(Object.keys(testing).sort()).to.deep.equal(TESTING_VALUES);
     });
 });

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { UNKNOWN } from "../../../provider/schema/unknown";
-import { TTS_TOKEN } from "../../fixtures/args";
+import { TTS_TOKEN } from "../../../testing/fixtures";
 import { APP_ID, directClient, Props, requestsOf, resourceInputs, timed, useProviderEnvironment } from "./helpers";
 
 const AGENT_ID = "live_agent";

@@ -10,7 +10,7 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { Agent, AgentArgs, AgentInstance, DigitalHumanAgentInstance, LiveDigitalHumanAgentInstance } from "../../../provider";
 import { withSecretOutputs } from "../../../provider/resources/inputs";
-import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN, validInstanceArgs } from "../../fixtures/args";
+import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN, validInstanceArgs } from "../../../testing/fixtures";
 import { useMockMonitor } from "../../fixtures/mockMonitor";
 import { publicPart, secretPaths, unwrapSecrets } from "../../fixtures/secretWire";
 

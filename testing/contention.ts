@@ -4,11 +4,11 @@
  * (issue 13). Shared by the resilience test (short) and the contention benchmark (full).
  */
 import { performance } from "perf_hooks";
-import { AgentInstance } from "../../provider";
-import { EmulatorHandle } from "../../emulator";
-import { emulatorConfig, withStack } from "../e2e/harness";
-import { numberedInstanceArgs } from "../fixtures/args";
-import { AGENT_ID, instanceIdsInState, occupying } from "./helpers";
+import { AgentInstance } from "../provider";
+import { EmulatorHandle } from "../emulator";
+import { emulatorConfig, withStack } from "./engine";
+import { numberedInstanceArgs } from "./fixtures";
+import { AGENT_ID, instanceIdsInState, occupying } from "./stacks";
 
 export interface ContentionOutcome {
     readonly stacks: number;

@@ -1,14 +1,18 @@
 /**
  * Drives the real Pulumi engine (the CLI built by scripts/ensure-pulumi.sh) through the Automation
- * API against the bundled emulator. Every stack is fresh, hermetic (temp backend and PULUMI_HOME)
+ * API against the bundled emulator, for the e2e and resilience tests, the benchmarks and scripts
+ * (repo tooling, not public: it checks issue 9's invariants after every operation). Every stack is fresh, hermetic (temp backend and PULUMI_HOME)
  * and removed afterwards.
  */
 import { ConfigMap, LocalWorkspace, OutputMap, PulumiFn, Stack, UpdateSummary } from "@pulumi/pulumi/automation";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { startEmulator, EmulatorHandle, EmulatorOptions, DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../../emulator";
-import { createPulumiEnv, getPulumiCommand, PulumiEnv } from "../../scripts/pulumi-env";
+import { EmulatorHandle, DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../emulator";
+import { createPulumiEnv, getPulumiCommand, PulumiEnv } from "../scripts/pulumi-env";
+import { emulatorAt } from "./emulator";
+
+export { assertNoSecrets, emulatorConfig, startTestEmulator } from "./emulator";
 
 export const APP_ID = DEFAULT_APP_ID;
 export const SERVER_SECRET = DEFAULT_SERVER_SECRET;
@@ -52,29 +56,6 @@ export interface InvariantLog {
 
 /** Stacks running now, per emulator URL: with several at once, another stack's instances are live too. */
 const activeRuns = new Map<string, number>();
-
-/** Emulators started by startTestEmulator, by URL: withStack finds a stack's emulator from its zego:endpoint. */
-const emulatorsByUrl = new Map<string, EmulatorHandle>();
-
-export async function startTestEmulator(options: Partial<EmulatorOptions> = {}): Promise<EmulatorHandle> {
-    const emulator = await startEmulator({ appId: APP_ID, serverSecret: SERVER_SECRET, rateLimitPerSecond: 0, ...options });
-    emulatorsByUrl.set(emulator.url, emulator);
-    const close = emulator.close;
-    emulator.close = async () => {
-        emulatorsByUrl.delete(emulator.url);
-        await close();
-    };
-    return emulator;
-}
-
-/** Stack config pointing the provider at the emulator. */
-export function emulatorConfig(emulator: EmulatorHandle): ConfigMap {
-    return {
-        "zego:appId": { value: String(APP_ID) },
-        "zego:serverSecret": { value: SERVER_SECRET, secret: true },
-        "zego:endpoint": { value: emulator.url },
-    };
-}
 
 export async function withStack(
     program: PulumiFn,
@@ -120,7 +101,7 @@ export async function withStack(
     const url = String(config["zego:endpoint"]?.value ?? "");
     const destroy = checkInvariants(
         run,
-        () => emulatorsByUrl.get(url),
+        () => emulatorAt(url),
         () => (activeRuns.get(url) ?? 0) > 1,
     );
     activeRuns.set(url, (activeRuns.get(url) ?? 0) + 1);
@@ -244,18 +225,6 @@ async function liveInState(run: EngineRun, emulator: EmulatorHandle | undefined,
     run.checked.liveInState++;
     if (missing.length > 0)
         throw new InvariantError(`after ${operation}, instances live at the emulator but not in state: ${missing.join(", ")}`);
-}
-
-/** Text of every secret a test run must never reveal. */
-export function assertNoSecrets(texts: string[], secrets: string[]): void {
-    for (const text of texts) {
-        for (const secret of secrets) {
-            if (text.includes(secret)) {
-                const at = text.indexOf(secret);
-                throw new Error(`secret leaked in plaintext near: ${JSON.stringify(text.slice(Math.max(0, at - 80), at))}…`);
-            }
-        }
-    }
 }
 
 export interface StateResource {
