@@ -1,5 +1,9 @@
 import { expect } from "chai";
 import * as http from "http";
+import { ZegoClient } from "../../../provider/client/client";
+import { createLifecycleContext } from "../../../provider/lifecycle/context";
+import { lifecycleProviders } from "../../../provider/lifecycle/providers";
+import { Settings } from "../../../provider/lifecycle/settings";
 import { providers } from "../../../provider/runtime";
 import { UNKNOWN } from "../../../provider/schema/unknown";
 import { splitSecrets } from "../../../provider/schema/secrets";
@@ -70,20 +74,29 @@ describe("AgentInstance check", () => {
         let connections = 0;
         const server = http.createServer((_req, res) => res.end()).on("connection", () => connections++);
         await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-        const old = process.env.ZEGO_ENDPOINT;
-        process.env.ZEGO_ENDPOINT = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+        // Credentials and an endpoint are configured, so a call could be made; no client may be.
+        const env = {
+            ZEGO_APP_ID: "1234",
+            ZEGO_SERVER_SECRET: "0123456789abcdef0123456789abcdef",
+            ZEGO_ENDPOINT: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+        };
+        let clientsMade = 0;
+        const context = createLifecycleContext({
+            settings: new Settings(env),
+            createClient: (options) => {
+                clientsMade++;
+                return new ZegoClient(options);
+            },
+        });
+        const own = lifecycleProviders(context).AgentInstance;
         try {
-            await check({}, asProps(validInstanceArgs()));
-            await providers.AgentInstance.diff(
-                "id",
-                { ...asProps(validInstanceArgs()), agentInstanceId: "id" },
-                asProps(validInstanceArgs("2")),
-            );
+            await own.check({}, asProps(validInstanceArgs()));
+            await own.diff("id", { ...asProps(validInstanceArgs()), agentInstanceId: "id" }, asProps(validInstanceArgs("2")));
         } finally {
-            if (old === undefined) delete process.env.ZEGO_ENDPOINT;
-            else process.env.ZEGO_ENDPOINT = old;
+            context.clients.clear();
             server.close();
         }
+        expect(clientsMade, "clients made").to.equal(0);
         expect(connections).to.equal(0);
     });
 });
