@@ -22,7 +22,7 @@
  * 413 (a body over 1 MiB: it is never treated as `{}`).
  */
 import type * as http from "http";
-import { EmulatorRequestError } from "./state";
+import { EmulatorRequestError } from "./results";
 import { CONTROL_PREFIX, MAX_BODY_BYTES, sendJson } from "./server";
 import type {
     BusyOptions,

@@ -16,7 +16,7 @@ import type { EmulatorHandle, EmulatorOptions } from "./types";
 
 export * from "./types";
 export { EmulatorControl, EmulatorControlError } from "./control";
-export { EmulatorRequestError } from "./state";
+export { EmulatorRequestError } from "./results";
 export { mulberry32 } from "./faults";
 export { EMULATED_ACTIONS } from "./actions";
 export { REDACTED, redact } from "./redact";
