@@ -133,6 +133,21 @@ describe("emulator: secrets in the request log and introspection", () => {
         for (const secret of [LLM.ApiKey, "pk-1", "pw-1", "tts-secret", "asr-1"]) expect(everything).not.to.contain(secret);
     });
 
+    it("a URL that does not parse is redacted by the same parameter names as one that does (?access_token=, &sig=, #cookie=)", async () => {
+        // A space in the host: new URL() throws, so the parameters are read from the text.
+        const broken = (query: string) => `https://llm example.com/v1${query}`;
+        const params = {
+            a: broken("?access_token=T-1"),
+            b: broken("?page=2&sig=S-2"),
+            c: broken("#cookie=C-3"),
+            d: broken("?page=2&lang=en"),
+            e: "https://user:P-4@llm example.com/v1",
+        };
+        await zego(ctx.url, "RegisterAgent", { AgentId: "a1", LLM: { ...LLM, Params: params } });
+        const body = ctx.em.requests()[0].body as Record<string, any>;
+        expect(body.LLM.Params).to.deep.equal({ a: "***", b: "***", c: "***", d: params.d, e: "***" });
+    });
+
     it("keeps documented non-secret fields such as AdvancedConfig.LLMMetaInfo.SendMetaKeys", async () => {
         await registerAgent(ctx.url);
         await createInstance(ctx.url, 1, { AdvancedConfig: { LLMMetaInfo: { SendMetaKeys: ["emotion"] } } });
