@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { EmulatorControl, EmulatorControlError, startEmulator } from "../../../emulator";
+import { rejectionOf } from "../../rejection";
 import { APP_ID, createInstance, Emulator, LLM, registerAgent, SECRET, TTS, useEmulator, zego } from "./helpers";
 
 describe("emulator: control API over HTTP (EmulatorControl)", () => {
@@ -48,14 +49,10 @@ describe("emulator: control API over HTTP (EmulatorControl)", () => {
 
     it("errors: 404 unknown instance or route, 400 bad input, 405 wrong method", async () => {
         const expectError = async (p: Promise<unknown>, status: number, pattern: RegExp) => {
-            try {
-                await p;
-                expect.fail("should have failed");
-            } catch (err) {
-                expect(err).to.be.instanceOf(EmulatorControlError);
-                expect((err as EmulatorControlError).status).to.equal(status);
-                expect((err as Error).message).to.match(pattern);
-            }
+            const err = await rejectionOf(p);
+            expect(err).to.be.instanceOf(EmulatorControlError);
+            expect((err as EmulatorControlError).status).to.equal(status);
+            expect(err.message).to.match(pattern);
         };
         const id = await createInstance(ctx.url, 1);
         await expectError(control.setBusy("nope", { seconds: 1 }), 404, /no instance/);
