@@ -92,7 +92,8 @@ export class AgentRegistry {
         const all = [...this.byId.values()];
         const rest = all.filter((a) => a.seq > after);
         const page = rest.slice(0, limit);
-        const next = rest.length > page.length ? encodeCursor(page[page.length - 1].seq) : "";
+        const last = page.at(-1);
+        const next = last && rest.length > page.length ? encodeCursor(last.seq) : "";
         return ok({ Total: all.length, Agents: page.map(agentWire), Cursor: next });
     }
 

@@ -44,7 +44,7 @@ export function isCredentialUrl(value: unknown): boolean {
     } catch {
         // Not parseable, but it looks like a URL: user-info or a credential parameter may still be in it.
         if (/\/\/[^/?#]*@/.test(value)) return true;
-        return [...value.matchAll(/[?&#]([^?&#=]*)=/g)].some((match) => isCredentialParam(match[1]));
+        return [...value.matchAll(/[?&#]([^?&#=]*)=/g)].some(([, name]) => name !== undefined && isCredentialParam(name));
     }
     if (url.username !== "" || url.password !== "") return true;
     const params = [...url.searchParams.keys(), ...new URLSearchParams(url.hash.slice(1)).keys()];

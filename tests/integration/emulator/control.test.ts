@@ -141,7 +141,7 @@ describe("emulator: secrets in the request log and introspection", () => {
             e: "https://user:P-4@llm example.com/v1",
         };
         await zego(ctx.url, "RegisterAgent", { AgentId: "a1", LLM: { ...LLM, Params: params } });
-        const body = ctx.em.requests()[0].body as Record<string, any>;
+        const body = ctx.em.requests()[0]?.body as Record<string, any>;
         expect(body.LLM.Params).to.deep.equal({ a: "***", b: "***", c: "***", d: params.d, e: "***" });
     });
 

@@ -51,10 +51,11 @@ describe("resource classes under pulumi.runtime.setMocks", function () {
      * the property undefined, one under another name would carry another value.
      */
     async function expectOutputs(resource: pulumi.CustomResource, kind: ResourceKind, name: string): Promise<void> {
-        const declared = resource as unknown as Record<string, pulumi.Output<unknown>>;
+        const declared = resource as unknown as Record<string, pulumi.Output<unknown> | undefined>;
         for (const key of OUTPUT_KEYS[kind]) {
-            expect(pulumi.Output.isInstance(declared[key]), `${name}.${key} is an Output`).to.equal(true);
-            expect(await valueOf(declared[key]), `${name}.${key}`).to.equal(outputValue(key, name));
+            const output = declared[key];
+            expect(pulumi.Output.isInstance(output), `${name}.${key} is an Output`).to.equal(true);
+            expect(await valueOf(output!), `${name}.${key}`).to.equal(outputValue(key, name));
         }
     }
 
