@@ -167,6 +167,11 @@ describe("e2e: moving a stack from the dynamic resources to the zego plugin (ali
             expect(creates()).to.deep.equal(["CreateAgentInstance", "CreateDigitalHumanAgentInstance", "RegisterAgent"]);
 
             await move(run, pluginProgram, 3);
+            const outputs = await run.outputs();
+            expect([outputs.instance.value, outputs.presenter.value], "a plugin resource's id is the instance id").to.deep.equal([
+                instanceId,
+                presenterId,
+            ]);
             expect(
                 emulator
                     .liveInstances()
