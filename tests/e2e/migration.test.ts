@@ -16,8 +16,16 @@ import { Agent, AgentInstance, DigitalHumanAgentInstance, ZegoClient } from "../
 import { EmulatorHandle } from "../../emulator";
 import { ensurePulumiCli, repoRoot } from "../../scripts/pulumi-env";
 import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN } from "../../testing/fixtures";
-import { assertNoSecrets, EngineRun, emulatorConfig, SERVER_SECRET, startTestEmulator, StateResource, withStack } from "../../testing/engine";
-import { UPGRADE_INSTANCE, UPGRADE_STACK, UPGRADE_TIMEOUT } from "./upgradeProgram";
+import {
+    assertNoSecrets,
+    EngineRun,
+    emulatorConfig,
+    SERVER_SECRET,
+    startTestEmulator,
+    StateResource,
+    withStack,
+} from "../../testing/engine";
+import { UPGRADE_INSTANCE, UPGRADE_STACK, UPGRADE_TIMEOUT } from "../../testing/upgradeProgram";
 
 /** A resource served by the zego plugin that takes over the dynamic resource of the same kind and name (the README's code). */
 class PluginResource extends pulumi.CustomResource {
