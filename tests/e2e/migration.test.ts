@@ -7,16 +7,16 @@
  * state in the plugin's shape. Destroy then deletes gracefully through the plugin.
  */
 import { expect } from "chai";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, PulumiFn } from "@pulumi/pulumi/automation";
 import { Agent, AgentInstance, DigitalHumanAgentInstance, ZegoClient } from "../../provider";
 import { EmulatorHandle } from "../../emulator";
-import { ensurePulumiCli, repoRoot } from "../../scripts/pulumi-env";
+import { repoRoot } from "../../scripts/pulumi-env";
 import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN } from "../fixtures/args";
 import { assertNoSecrets, EngineRun, emulatorConfig, SERVER_SECRET, startTestEmulator, StateResource, withStack } from "./harness";
+import { installPlugin } from "./pluginInstall";
 import { UPGRADE_INSTANCE, UPGRADE_STACK, UPGRADE_TIMEOUT } from "./upgradeProgram";
 
 /** A resource served by the zego plugin that takes over the dynamic resource of the same kind and name (the README's code). */
@@ -61,24 +61,6 @@ async function pluginProgram() {
     return { instance: instance.id, presenter: presenter.id };
 }
 
-/** The tarball of `npm run plugin`; npm test builds it first, so a missing one is an error, never a skip. */
-function pluginTarball(version: string): string {
-    const dist = path.join(repoRoot(), "dist");
-    const found = fs.readdirSync(dist).find((f) => f.startsWith(`pulumi-resource-zego-v${version}-`) && f.endsWith(".tar.gz"));
-    if (!found) throw new Error(`no dist/pulumi-resource-zego-v${version}-*.tar.gz: run \`npm run plugin\` (npm test does)`);
-    return path.join(dist, found);
-}
-
-/** `pulumi plugin install resource zego <version> --file <tarball>` into the run's PULUMI_HOME, as a user would. */
-function installPlugin(run: EngineRun): void {
-    const version: string = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")).version;
-    execFileSync(
-        path.join(ensurePulumiCli(), "bin", "pulumi"),
-        ["plugin", "install", "resource", "zego", version, "--file", pluginTarball(version)],
-        { env: { ...process.env, ...run.env.envVars }, stdio: ["ignore", "pipe", "pipe"] },
-    );
-}
-
 async function resources(run: EngineRun): Promise<(StateResource & { provider?: string; inputs?: Record<string, unknown> })[]> {
     return JSON.parse(await run.exportState()).checkpoint.latest.resources;
 }
@@ -104,7 +86,7 @@ describe("e2e: moving a stack from the dynamic resources to the zego plugin (ali
      * nothing else, make no API call, and leave state in the plugin's shape under the same ids.
      */
     async function move(run: EngineRun, program: PulumiFn, moved: number): Promise<void> {
-        installPlugin(run);
+        installPlugin(run.env);
         const ids = (await resources(run)).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => r.id);
         expect(ids).to.have.length(moved);
         (run.stack.workspace as LocalWorkspace).program = program;
