@@ -27,15 +27,26 @@ describe("client against the emulator: repeats and pacing", () => {
     });
 
     describe("HTTP 500 after the work was done", () => {
+        // The client backs off with its default policy on a virtual clock shared with the emulator.
+        let clock: SteppedClock;
         beforeEach(async () => {
-            emulator = await startEmulator({ appId: DEFAULT_APP_ID, serverSecret: DEFAULT_SERVER_SECRET, rateLimitPerSecond: 0 });
+            clock = new SteppedClock(1_700_000_000_000);
+            emulator = await startEmulator({
+                appId: DEFAULT_APP_ID,
+                serverSecret: DEFAULT_SERVER_SECRET,
+                rateLimitPerSecond: 0,
+                now: clock.now,
+            });
         });
 
         /** A client whose first attempt of `action` gets a 500 after ZEGO did the work; later attempts pass. */
         async function instanceWithOneLostAnswer(action: string): Promise<{ client: ZegoClient; agentInstanceId: string }> {
             const client = newClient({
-                retry: { baseDelayMs: 1, maxDelayMs: 1 },
-                onEvent: (e) => e.type === "retry" && emulator.setFaults({}),
+                clock,
+                onEvent: (e) => {
+                    clock.observe(e);
+                    if (e.type === "retry") emulator.setFaults({});
+                },
             });
             await client.registerAgent({ agentId: "agent_1" });
             const { agentInstanceId } = await client.createAgentInstance({ agentId: "agent_1", userId: "user_1", rtc: RTC });
@@ -53,6 +64,9 @@ describe("client against the emulator: repeats and pacing", () => {
                 [500, 0],
                 [200, Code.InstanceNotFound],
             ]);
+            // The repeat arrived after the one backoff the client scheduled, on the emulator's clock.
+            expect(clock.sleeps).to.have.length(1);
+            expect(deletes[1].at - deletes[0].at).to.equal(clock.sleeps[0]);
             expect(emulator.instances().find((i) => i.agentInstanceId === agentInstanceId)?.state).to.equal("deleted");
         });
 
