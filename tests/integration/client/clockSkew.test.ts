@@ -6,7 +6,6 @@
 import { expect } from "chai";
 import { EmulatorHandle, startEmulator } from "../../../emulator";
 import { ZegoClient } from "../../../provider/client";
-import { systemClock } from "../../../provider/client/clock";
 
 const APP_ID = 1234567;
 const SECRET = "0123456789abcdef0123456789abcdef";
@@ -14,29 +13,32 @@ const MINUTE = 60_000;
 
 describe("client + emulator: clock skew", () => {
     let em: EmulatorHandle;
-    /** How far the emulator's clock is from the real one. */
-    let emulatorSkewMs = 0;
+    /** The emulator's clock: fixed at a whole second (the Date header has second resolution). */
+    let emulatorNow = 1_700_000_000_000;
     before(
         async () =>
             (em = await startEmulator({
                 appId: APP_ID,
                 serverSecret: SECRET,
                 rateLimitPerSecond: 0,
-                now: () => Date.now() + emulatorSkewMs,
+                now: () => emulatorNow,
             })),
     );
     after(async () => em.close());
 
     it("the emulator sends a Date header from its own clock", async () => {
-        emulatorSkewMs = 3 * 60 * MINUTE;
+        emulatorNow = 1_700_000_000_000 + 3 * 60 * MINUTE;
         const res = await fetch(`${em.url}/?Action=ListAgents`, { method: "POST", body: "{}" });
-        emulatorSkewMs = 0;
-        const date = Date.parse(res.headers.get("date") ?? "");
-        expect(date - Date.now()).to.be.within(3 * 60 * MINUTE - 2000, 3 * 60 * MINUTE + 1000);
+        emulatorNow = 1_700_000_000_000;
+        expect(Date.parse(res.headers.get("date") ?? "")).to.equal(1_700_000_000_000 + 3 * 60 * MINUTE);
     });
 
     it("a client 11 minutes behind: the first attempt is refused, the corrected one goes through", async () => {
-        const skewed = { now: () => Date.now() - 11 * MINUTE, sleep: systemClock.sleep };
+        // The corrected re-send goes at once: any wait fails the call (and the test).
+        const skewed = {
+            now: () => emulatorNow - 11 * MINUTE,
+            sleep: () => Promise.reject(new Error("the client waited before the corrected re-send")),
+        };
         const client = new ZegoClient({ appId: APP_ID, serverSecret: SECRET, endpoint: em.url, clock: skewed });
         const before = em.requests().length;
         await client.registerAgent({
@@ -51,6 +53,6 @@ describe("client + emulator: clock skew", () => {
             .slice(before)
             .map((r) => r.code);
         expect(codes).to.deep.equal([100000004, 0, 0]);
-        expect(client.clockOffsetMs).to.be.within(11 * MINUTE - 2000, 11 * MINUTE + 1000);
+        expect(client.clockOffsetMs).to.equal(11 * MINUTE);
     });
 });

@@ -8,6 +8,7 @@ import { expect } from "chai";
 import { Code, isZegoApiError, ZegoAbortError, ZegoApiError, ZegoClient, ZegoClientOptions } from "../../../provider";
 import { EmulatorHandle, EmulatorOptions, startEmulator, DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../../../emulator";
 import { rejectionOf } from "../../rejection";
+import { SteppedClock } from "./steppedClock";
 
 const RTC = { roomId: "room_1", agentStreamId: "agent_stream_1", agentUserId: "agent_user_1", userStreamId: "user_stream_1" };
 
@@ -26,15 +27,26 @@ describe("client against the emulator: repeats and pacing", () => {
     });
 
     describe("HTTP 500 after the work was done", () => {
+        // The client backs off with its default policy on a virtual clock shared with the emulator.
+        let clock: SteppedClock;
         beforeEach(async () => {
-            emulator = await startEmulator({ appId: DEFAULT_APP_ID, serverSecret: DEFAULT_SERVER_SECRET, rateLimitPerSecond: 0 });
+            clock = new SteppedClock(1_700_000_000_000);
+            emulator = await startEmulator({
+                appId: DEFAULT_APP_ID,
+                serverSecret: DEFAULT_SERVER_SECRET,
+                rateLimitPerSecond: 0,
+                now: clock.now,
+            });
         });
 
         /** A client whose first attempt of `action` gets a 500 after ZEGO did the work; later attempts pass. */
         async function instanceWithOneLostAnswer(action: string): Promise<{ client: ZegoClient; agentInstanceId: string }> {
             const client = newClient({
-                retry: { baseDelayMs: 1, maxDelayMs: 1 },
-                onEvent: (e) => e.type === "retry" && emulator.setFaults({}),
+                clock,
+                onEvent: (e) => {
+                    clock.observe(e);
+                    if (e.type === "retry") emulator.setFaults({});
+                },
             });
             await client.registerAgent({ agentId: "agent_1" });
             const { agentInstanceId } = await client.createAgentInstance({ agentId: "agent_1", userId: "user_1", rtc: RTC });
@@ -52,6 +64,9 @@ describe("client against the emulator: repeats and pacing", () => {
                 [500, 0],
                 [200, Code.InstanceNotFound],
             ]);
+            // The repeat arrived after the one backoff the client scheduled, on the emulator's clock.
+            expect(clock.sleeps).to.have.length(1);
+            expect(deletes[1].at - deletes[0].at).to.equal(clock.sleeps[0]);
             expect(emulator.instances().find((i) => i.agentInstanceId === agentInstanceId)?.state).to.equal("deleted");
         });
 
@@ -76,26 +91,36 @@ describe("client against the emulator: repeats and pacing", () => {
         });
     });
 
-    describe("pacing against fixed one-second windows", () => {
-        beforeEach(async () => {
-            emulator = await startEmulator({
-                appId: DEFAULT_APP_ID,
-                serverSecret: DEFAULT_SERVER_SECRET,
-                rateLimitPerSecond: 10,
-                latencyMs: 30,
-            });
-        });
+    describe("pacing against fixed one-second windows (on a virtual clock shared with the emulator)", () => {
+        const SECOND = 1_700_000_000_000; // a window boundary of the emulator's clock
 
-        it("a burst of 30 calls to one action at the default 10/s is never throttled", async function () {
-            this.timeout(20_000);
-            const client = newClient();
-            const started = Date.now();
-            await Promise.all(Array.from({ length: 30 }, (_, i) => client.queryAgents([`agent_${i}`])));
-            expect(client.stats).to.include({ requests: 30, throttled: 0, retries: 0 });
-            expect(emulator.stats().throttled).to.equal(0);
-            // Three windows of 10 with the margin: the last ten leave at 2.1 s.
-            expect(Date.now() - started).to.be.at.least(2100);
-        });
+        // At a window boundary, mid-window and just before a boundary: pacing must not depend on
+        // where the burst falls in the emulator's fixed windows.
+        for (const offsetMs of [0, 500, 950]) {
+            it(`a burst of 30 calls to one action at the default 10/s is never throttled (starting ${offsetMs} ms into a window)`, async () => {
+                const clock = new SteppedClock(SECOND + offsetMs);
+                emulator = await startEmulator({
+                    appId: DEFAULT_APP_ID,
+                    serverSecret: DEFAULT_SERVER_SECRET,
+                    rateLimitPerSecond: 10,
+                    latencyMs: 30,
+                    now: clock.now,
+                });
+                const client = newClient({ clock, onEvent: clock.observe });
+                await Promise.all(Array.from({ length: 30 }, (_, i) => client.queryAgents([`agent_${i}`])));
+                expect(client.stats).to.include({ requests: 30, throttled: 0, retries: 0 });
+                expect(emulator.stats().throttled).to.equal(0);
+                // Arrival times on the emulator's clock: ten at once, then each token back after
+                // one period plus the 5% margin (PACING_MARGIN), so the last ten arrive at 2.1 s.
+                const arrivals = emulator.requests().map((r) => r.at - (SECOND + offsetMs));
+                expect(arrivals).to.deep.equal([...Array(10).fill(0), ...Array(10).fill(1050), ...Array(10).fill(2100)]);
+                const perWindow = new Map<number, number>();
+                for (const w of emulator.requests().map((r) => Math.floor(r.at / 1000))) perWindow.set(w, (perWindow.get(w) ?? 0) + 1);
+                expect(Math.max(...perWindow.values()), "calls in one fixed window").to.be.at.most(10);
+                // The client's own waits: the rate limiter slept one period plus the margin, twice.
+                expect(clock.sleeps).to.deep.equal([1050, 1050]);
+            });
+        }
     });
 
     describe("cancellation and a shared rate limit (the client as a library)", function () {
@@ -135,10 +160,19 @@ describe("client against the emulator: repeats and pacing", () => {
         });
 
         it("two clients on one app at its limit of 10/s: every call succeeds; each was throttled and slowed down", async () => {
-            await start({ rateLimitPerSecond: 10 });
+            // One virtual clock for both clients and the emulator: the throttling, backing off and
+            // slowing down happen without waiting in real time.
+            const clock = new SteppedClock(1_700_000_000_000);
+            await start({ rateLimitPerSecond: 10, now: clock.now });
             const rates: number[][] = [[], []];
             const pair = [0, 1].map((k) =>
-                newClient({ onEvent: (e) => e.type === "throttled" && rates[k].push(pair[k].pacingRate("ListAgents")) }),
+                newClient({
+                    clock,
+                    onEvent: (e) => {
+                        clock.observe(e);
+                        if (e.type === "throttled") rates[k].push(pair[k].pacingRate("ListAgents"));
+                    },
+                }),
             );
             const results = await Promise.all(pair.flatMap((client) => Array.from({ length: 30 }, () => client.listAgents())));
             expect(results).to.have.length(60);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { CreateAgentInstanceRequest, ZegoApiError } from "../../../provider/client";
-import { makeClient, rejection, SECRET, TestClient } from "./helpers";
+import { instantClock, makeClient, rejection, SECRET, TestClient } from "./helpers";
 import { ok, ScriptedPeer, SEEN_SIGNATURES } from "./peer";
 
 /** Vendor objects with keys in every style: they must cross the wire exactly as given. */
@@ -264,10 +264,13 @@ describe("client: calls", () => {
 
     it("reports events and stats without secrets, and survives a throwing listener", async () => {
         peer.script({ status: 503, body: "" }, ok({ Round: 1 }));
-        const fast = makeClient(peer, { retry: { baseDelayMs: 1, maxDelayMs: 1 } });
+        const clock = instantClock();
+        const fast = makeClient(peer, { clock });
         await fast.client.interruptAgentInstance("9");
         fast.client.close();
         expect(fast.events.map((e) => e.type)).to.deep.equal(["request", "response", "retry", "request", "response"]);
+        // The retry event announces the wait the client then scheduled on its clock.
+        expect(clock.waits).to.have.length(1).and.to.deep.equal([fast.events[2].delayMs]);
         expect(fast.events[1]).to.include({ action: "InterruptAgentInstance", attempt: 1, httpStatus: 503, reason: "HTTP 503" });
         expect(fast.events[4]).to.include({ attempt: 2, httpStatus: 200, code: 0, requestId: "req-ok" });
         expect(fast.events[4].durationMs).to.be.a("number");

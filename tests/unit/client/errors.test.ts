@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ZegoApiError, ZegoError, ZegoValidationError } from "../../../provider/client";
-import { checkedErrors, makeClient, rejection, SECRET, TestClient } from "./helpers";
+import { checkedErrors, instantClock, makeClient, rejection, SECRET, TestClient } from "./helpers";
 import { ScriptedPeer, zego } from "./peer";
 
 describe("client: error mapping", () => {
@@ -8,8 +8,8 @@ describe("client: error mapping", () => {
     let tc: TestClient;
     beforeEach(async () => {
         peer = await ScriptedPeer.start();
-        // Short real-time waits keep the retried cases fast without fake timers.
-        tc = makeClient(peer, { retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
+        // The retried cases back off on an instant clock: no real waiting.
+        tc = makeClient(peer, { retry: { maxAttempts: 2 }, clock: instantClock() });
     });
     afterEach(async () => {
         tc.client.close();

@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import sinon, { SinonFakeTimers } from "sinon";
 import { inspect } from "util";
-import { ClientEvent, ZegoClient, ZegoClientOptions } from "../../../provider/client";
+import { ClientEvent, Clock, ZegoClient, ZegoClientOptions } from "../../../provider/client";
 import { ScriptedPeer, SEEN_SIGNATURES } from "./peer";
 import { rejectionOf } from "../../rejection";
 
@@ -62,6 +62,29 @@ export function makeClient(peer: ScriptedPeer | string, options: Partial<ZegoCli
         ...options,
     });
     return { client, events };
+}
+
+/** A Clock whose waits return at once: they move its time on and are recorded, in the order asked. */
+export interface InstantClock extends Clock {
+    readonly waits: number[];
+}
+
+/**
+ * For one call at a time against a scripted peer: its retry backoff costs no real time, and the
+ * test can assert the waits the client scheduled.
+ */
+export function instantClock(startMs = 1_700_000_000_000): InstantClock {
+    let now = startMs;
+    const waits: number[] = [];
+    return {
+        waits,
+        now: () => now,
+        sleep: (ms) => {
+            waits.push(ms);
+            now += Math.max(0, ms);
+            return Promise.resolve();
+        },
+    };
 }
 
 /** Lets real I/O run between fake-timer steps until `promise` settles; returns it (or its rejection). */
