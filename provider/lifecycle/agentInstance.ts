@@ -4,7 +4,7 @@
  */
 import { Code } from "../client/codes";
 import { CREATE_DIGITAL_HUMAN_AGENT_INSTANCE, CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE } from "../schema/api";
-import { checkArgs, DELETION_KEYS, failuresForEngine, ResourceKind, userArgs } from "../schema/resources";
+import { checkArgs, DELETION_KEYS, failuresForEngine, PROVIDER_PROPERTY, ResourceKind, userArgs } from "../schema/resources";
 import type {
     CreateAgentInstanceRequest,
     CreateDigitalHumanAgentInstanceRequest,
@@ -99,7 +99,7 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
             try {
                 outs.status = (await client.queryAgentInstanceStatus(id)).status;
             } catch (e) {
-                throw new PartialCreateError(id, { ...outs, __provider: inputs.__provider }, e as Error);
+                throw new PartialCreateError(id, { ...outs, [PROVIDER_PROPERTY]: inputs[PROVIDER_PROPERTY] }, e as Error);
             }
             // A live digital human may push to a CDN instead of a room (CDN wins when both are set).
             const where = args.cdn !== undefined ? "pushing to a CDN" : `in room ${String((args.rtc as Props | undefined)?.roomId)}`;

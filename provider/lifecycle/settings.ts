@@ -14,6 +14,7 @@
 
 import { resolveEndpoint } from "../client/regions";
 import { ZegoConfigError } from "../client/errors";
+import type { DeletionSettings, OwnDeletionSettings } from "../schema/resources";
 
 /** The subset of the engine's config object we use (`pulumi.dynamic.Config`). */
 export interface ConfigReader {
@@ -225,18 +226,8 @@ export function endpointProblem(e: ZegoConfigError): string {
     return `Invalid ${CONFIG_KEYS[option] ?? e.option} / ${ENV_VARS[option] ?? e.option}: ${reason}`;
 }
 
-export interface DeletionSettings {
-    gracefulShutdown: boolean;
-    /** Seconds, 1..120. */
-    gracefulShutdownTimeout: number;
-    waitForDeletion: boolean;
-}
-
-export interface OwnDeletionSettings {
-    gracefulShutdown?: boolean;
-    gracefulShutdownTimeout?: number;
-    waitForDeletion?: boolean;
-}
+// The deletion settings' fields are declared once, in the resources' field table.
+export type { DeletionSettings, OwnDeletionSettings } from "../schema/resources";
 
 /** The resource's settings over stack config over defaults; what state records at create/update. */
 export function deletionSettingsWithoutEnv(own: OwnDeletionSettings): DeletionSettings {

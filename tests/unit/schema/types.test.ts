@@ -8,6 +8,10 @@ import { expect } from "chai";
 import type * as t from "../../../provider/schema/types";
 import type { AgentStatus, TTS_VENDORS } from "../../../provider/schema/api";
 import { ACTIONS, ADVANCED_CONFIG, ASR, LLM, RTC, TTS } from "../../../provider/schema/api";
+import type * as pulumi from "@pulumi/pulumi";
+import type { DeletionSettings } from "../../../provider/lifecycle/settings";
+import type { Outputs, ResourceKind } from "../../../provider/schema/resources";
+import type { Agent, AgentInstance, DigitalHumanAgentInstance, LiveDigitalHumanAgentInstance } from "../../../provider";
 
 /** True only when X and Y are the same type (not merely assignable one way). */
 type Equal<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true : false;
@@ -236,6 +240,30 @@ assertType<Equal<t.SendTtsRequest, Pinned.SendTtsRequest>>();
 assertType<Equal<t.ListeningRequest, Pinned.ListeningRequest>>();
 assertType<Equal<t.VendorParams, Pinned.VendorParams>>();
 assertType<Equal<t.AgentStatus, AgentStatus>>();
+assertType<
+    Equal<
+        DeletionSettings,
+        {
+            gracefulShutdown: boolean;
+            /** Seconds, 1..120. */
+            gracefulShutdownTimeout: number;
+            waitForDeletion: boolean;
+        }
+    >
+>();
+
+/** `true` when class C declares every output of kind K (schema/resources.ts RESOURCE_OUTPUTS) as an Output of its type. */
+type DeclaresOutputs<C, K extends ResourceKind> = {
+    [P in keyof Outputs<K>]-?: P extends keyof C
+        ? C[P] extends pulumi.Output<infer V>
+            ? Equal<V, NonNullable<Outputs<K>[P]>>
+            : false
+        : false;
+}[keyof Outputs<K>];
+assertType<DeclaresOutputs<Agent, "Agent">>();
+assertType<DeclaresOutputs<AgentInstance, "AgentInstance">>();
+assertType<DeclaresOutputs<DigitalHumanAgentInstance, "DigitalHumanAgentInstance">>();
+assertType<DeclaresOutputs<LiveDigitalHumanAgentInstance, "LiveDigitalHumanAgentInstance">>();
 
 describe("schema types inferred from the field table", () => {
     it("a misspelt or missing field does not compile", () => {
