@@ -10,7 +10,7 @@ import { checkArgs, failuresForEngine, userArgs } from "../schema/resources";
 import { SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import type { AgentConfig } from "../schema/types";
 import { clientForExisting, clientForNew, withCredentialAdvice } from "./clients";
-import { classifyChanges, refuseIfAny, topLevel } from "./diff";
+import { classifyChanges, diffResult, refuseIfAny } from "./diff";
 import { stderrLogger } from "./log";
 import { LifecycleProvider, pick, Props, withoutPlumbing } from "./provider";
 import { validateSettings } from "./settings";
@@ -31,14 +31,8 @@ export const agentProvider: LifecycleProvider = {
 
     async diff(id, olds, news) {
         const state = migrate(olds);
-        const changes = classifyChanges("Agent", state, news);
-        refuseIfAny(changes, `agent ${id}`);
-        const replaces = [...new Set(changes.filter((c) => c.kind === "replace").map((c) => topLevel(c.path)))];
-        // A new endpoint: register there. Same app, so the AgentId is taken until the old one is unregistered.
-        const moved = targetReplaces(state, `agent ${id}`);
-        if (changes.length === 0 && moved.length === 0) return { changes: false };
-        if (moved.length === 0) return { changes: true, replaces };
-        return { changes: true, replaces: [...replaces, ...moved], deleteBeforeReplace: true };
+        // A new endpoint: register there.
+        return diffResult("Agent", state, news, () => targetReplaces(state, `agent ${id}`), `agent ${id}`);
     },
 
     async create(inputs) {

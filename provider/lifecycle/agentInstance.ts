@@ -9,14 +9,11 @@ import type {
     CreateAgentInstanceRequest,
     CreateDigitalHumanAgentInstanceRequest,
     CreateLiveDigitalHumanAgentInstanceRequest,
-    UpdateAgentInstanceRequest,
 } from "../schema/types";
 import { joinSecrets, SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
-import { isUnknown } from "../schema/unknown";
-import { isPlainObject } from "../schema/validate";
 import { clientForExisting, clientForNew, withCredentialAdvice } from "./clients";
 import { deleteAgentInstance } from "./deletion";
-import { classifyChanges, topLevel } from "./diff";
+import { classifyChanges, diffResult, instanceUpdateRequest } from "./diff";
 import { stderrLogger } from "./log";
 import { LifecycleProvider, PartialCreateError, pick, Props, withoutPlumbing } from "./provider";
 import {
@@ -61,16 +58,8 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
 
         async diff(id, olds, news) {
             const state = migrate(olds);
-            const changes = classifyChanges(kind, state, news);
-            const replaces = new Set(changes.filter((c) => c.kind === "replace").map((c) => topLevel(c.path)));
             // A change of endpoint moves the instance: it must be created anew there.
-            for (const key of targetReplaces(state, `${label} ${id}`)) replaces.add(key);
-            if (changes.length === 0 && replaces.size === 0) return { changes: false };
-            return {
-                changes: true,
-                replaces: [...replaces],
-                deleteBeforeReplace: replaces.size > 0 && reusesRtcIdentity(userArgs(kind, state), userArgs(kind, news)),
-            };
+            return diffResult(kind, state, news, () => targetReplaces(state, `${label} ${id}`), `${label} ${id}`);
         },
 
         async create(inputs) {
@@ -133,15 +122,10 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
         async update(id, olds, news) {
             const state = migrate(olds);
             const args = userArgs(kind, news);
-            const changes = classifyChanges(kind, state, news).filter((c) => c.kind === "update");
+            const changes = classifyChanges(kind, state, news);
             const deletion = deletionSettingsWithoutEnv(ownDeletionSettings(args));
-            const request: UpdateAgentInstanceRequest = { agentInstanceId: id };
-            const apiChange = changes.length > 0;
-            for (const change of changes) {
-                const key = topLevel(change.path);
-                if (key === "rtc") request.rtc = { userStreamId: String((args.rtc as Props).userStreamId) };
-                else (request as unknown as Props)[key] = args[key];
-            }
+            const request = instanceUpdateRequest(id, changes, args);
+            const apiChange = changes.some((c) => c.kind === "update");
             let status = state.status;
             // "UNKNOWN": the create's status query failed (a partial create); this update, which the engine
             // runs for such a resource, settles it.
@@ -172,12 +156,4 @@ export function agentInstanceProvider(kind: InstanceKind): LifecycleProvider {
             await withCredentialAdvice(() => deleteAgentInstance(client, id, { settings, marginSeconds, log: stderrLogger }));
         },
     };
-}
-
-/** A replacement must delete first when the new instance would take the old one's AgentUserId or AgentStreamId. */
-function reusesRtcIdentity(before: Props, after: Props): boolean {
-    const a = isPlainObject(before.rtc) ? before.rtc : {};
-    const b = isPlainObject(after.rtc) ? after.rtc : {};
-    // An id not known yet (preview) may turn out equal: be safe.
-    return ["agentUserId", "agentStreamId"].some((k) => a[k] !== undefined && (b[k] === a[k] || isUnknown(b[k]) || isUnknown(after.rtc)));
 }

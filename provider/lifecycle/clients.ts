@@ -9,7 +9,16 @@ import { resolveEndpoint } from "../client/regions";
 import { Logger, stderrLogger } from "./log";
 import { ZegoConfigError } from "../client/errors";
 import { Code } from "../client/codes";
-import { CONFIG_KEYS, ENV_VARS, Connection, SettingsError, configuredTarget, endpointProblem, requireConnection } from "./settings";
+import {
+    CONFIG_KEYS,
+    ENV_VARS,
+    Connection,
+    SettingsError,
+    configuredTarget,
+    endpointOverride,
+    endpointProblem,
+    requireConnection,
+} from "./settings";
 
 const clients = new Map<string, ZegoClient>();
 
@@ -70,7 +79,7 @@ export function clientForExisting(state: { appId?: unknown; endpoint?: unknown }
                 `Set ${CONFIG_KEYS.appId} and ${CONFIG_KEYS.serverSecret} to that app's credentials. ${STALE_CONFIG_ADVICE}`,
         );
     }
-    const override = process.env[ENV_VARS.endpoint];
+    const override = endpointOverride();
     const endpoint = override || (typeof state.endpoint === "string" ? state.endpoint : undefined);
     return clientFor(connection, endpoint);
 }

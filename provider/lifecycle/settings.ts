@@ -21,18 +21,21 @@ export interface ConfigReader {
     get(key: string): string | undefined;
 }
 
+/** The stack config namespace of the provider's settings (`zego:appId`). */
+export const CONFIG_NAMESPACE = "zego";
+
 export const CONFIG_KEYS = {
-    appId: "zego:appId",
-    serverSecret: "zego:serverSecret",
-    region: "zego:region",
-    endpoint: "zego:endpoint",
-    maxRequestsPerSecond: "zego:maxRequestsPerSecond",
-    requestTimeoutMs: "zego:requestTimeoutMs",
-    throttleDeadlineSeconds: "zego:throttleDeadlineSeconds",
-    gracefulShutdown: "zego:gracefulShutdown",
-    gracefulShutdownTimeout: "zego:gracefulShutdownTimeout",
-    waitForDeletion: "zego:waitForDeletion",
-    deleteWaitMargin: "zego:deleteWaitMargin",
+    appId: `${CONFIG_NAMESPACE}:appId`,
+    serverSecret: `${CONFIG_NAMESPACE}:serverSecret`,
+    region: `${CONFIG_NAMESPACE}:region`,
+    endpoint: `${CONFIG_NAMESPACE}:endpoint`,
+    maxRequestsPerSecond: `${CONFIG_NAMESPACE}:maxRequestsPerSecond`,
+    requestTimeoutMs: `${CONFIG_NAMESPACE}:requestTimeoutMs`,
+    throttleDeadlineSeconds: `${CONFIG_NAMESPACE}:throttleDeadlineSeconds`,
+    gracefulShutdown: `${CONFIG_NAMESPACE}:gracefulShutdown`,
+    gracefulShutdownTimeout: `${CONFIG_NAMESPACE}:gracefulShutdownTimeout`,
+    waitForDeletion: `${CONFIG_NAMESPACE}:waitForDeletion`,
+    deleteWaitMargin: `${CONFIG_NAMESPACE}:deleteWaitMargin`,
 } as const;
 
 export const ENV_VARS = {
@@ -81,6 +84,25 @@ export function resetStackConfig(): void {
 
 function fromConfig(key: Key): string | undefined {
     return stackConfig[key];
+}
+
+/** The setting's name from a config key (`zego:appId` → `appId`); other keys as they are. */
+export function configName(key: string): string {
+    return key.startsWith(`${CONFIG_NAMESPACE}:`) ? key.slice(CONFIG_NAMESPACE.length + 1) : key;
+}
+
+/**
+ * ZEGO_ENDPOINT as set now: it overrides even the endpoint an existing resource is stored with, so
+ * an operator can point `destroy`/`refresh` elsewhere without an `up`.
+ */
+export function endpointOverride(): string | undefined {
+    return fromEnv("endpoint");
+}
+
+/** Not a setting: makes the plugin print the stack of every failed call (provider/plugin/server.ts). */
+export const PLUGIN_DEBUG_ENV = "ZEGO_PLUGIN_DEBUG";
+export function pluginDebug(): boolean {
+    return Boolean(process.env[PLUGIN_DEBUG_ENV]);
 }
 
 function fromEnv(key: Key): string | undefined {

@@ -21,7 +21,7 @@ const RESOURCE_DESCRIPTIONS: Record<ResourceKind, string> = {
 
 const CONFIG_DESCRIPTIONS: Record<(typeof CONFIG_NAMES)[number], string> = {
     appId: "Your ZEGO AppID (a positive integer).",
-    serverSecret: "Your ZEGO ServerSecret (32 characters). Set it with `pulumi config set --secret zego:serverSecret ...`.",
+    serverSecret: `Your ZEGO ServerSecret (32 characters). Set it with \`pulumi config set --secret ${CONFIG_KEYS.serverSecret} ...\`.`,
     region: "The ZEGO API region (selects the endpoint).",
     endpoint: "The ZEGO API base URL (overrides region).",
     maxRequestsPerSecond: "Client-side pacing of ZEGO API calls (0 to 10000).",

@@ -15,6 +15,7 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { configuredEndpoint } from "../lifecycle/clients";
 import { PartialCreateError } from "../lifecycle/provider";
+import { pluginDebug } from "../lifecycle/settings";
 import { inputsFromState } from "../lifecycle/state";
 import { providers } from "../runtime";
 import { OUTPUT_KEYS, ResourceKind } from "../schema/resources";
@@ -64,7 +65,7 @@ function unary<Req, Res>(name: string, fn: Handler<Req, Res>) {
             (res) => callback(null, res),
             (e: unknown) => {
                 const err = e instanceof Error ? e : new Error(String(e));
-                if (process.env.ZEGO_PLUGIN_DEBUG) console.error(`${name}: ${err.stack}`);
+                if (pluginDebug()) console.error(`${name}: ${err.stack}`);
                 const response = errorResponse(err);
                 callback(response, null, response.metadata);
             },

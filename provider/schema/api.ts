@@ -203,6 +203,17 @@ export const CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE = obj(undefined, {
     }),
 });
 
+/**
+ * What UpdateAgentInstance can change, the one statement of it: "Only LLM, TTS, ASR and
+ * RTC.UserStreamId can change" (update-agent-instance.yaml). The config objects are replaced whole;
+ * of RTC only the fields listed here.
+ */
+const INSTANCE_UPDATE = { ...AGENT_CONFIG_FIELDS, rtc: obj("RTC", { userStreamId: RTC.fields.userStreamId }) };
+/** The instance arguments UpdateAgentInstance replaces whole. */
+export const INSTANCE_UPDATE_WHOLE = Object.keys(AGENT_CONFIG_FIELDS) as (keyof typeof AGENT_CONFIG_FIELDS)[];
+/** The RTC fields UpdateAgentInstance can change (any other RTC change needs a new instance). */
+export const RTC_UPDATABLE = Object.keys(INSTANCE_UPDATE.rtc.fields) as (keyof typeof INSTANCE_UPDATE.rtc.fields)[];
+
 const ROUND = obj(undefined, { round: int("Round") });
 const EMPTY = obj(undefined, {});
 const INSTANCE_ONLY = obj(undefined, { agentInstanceId: agentInstanceIdField });
@@ -275,11 +286,7 @@ export const ACTIONS = {
         creates: true,
     },
     UpdateAgentInstance: {
-        request: obj(undefined, {
-            agentInstanceId: agentInstanceIdField,
-            ...AGENT_CONFIG_FIELDS,
-            rtc: obj("RTC", { userStreamId: RTC.fields.userStreamId }),
-        }),
+        request: obj(undefined, { agentInstanceId: agentInstanceIdField, ...INSTANCE_UPDATE }),
         response: EMPTY,
     },
     DeleteAgentInstance: {
