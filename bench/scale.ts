@@ -36,6 +36,27 @@ const noop: pulumi.dynamic.ResourceProvider = {
     },
     async delete() {},
 };
+/** "floor+shape": a no-op that stores what ours stores (the same inputs, outputs shaped like ours). */
+const shaped: pulumi.dynamic.ResourceProvider = {
+    async create(inputs: Record<string, unknown>) {
+        const outs = {
+            ...inputs,
+            agentInstanceId: "x",
+            appId: 1,
+            endpoint: "http://127.0.0.1:1",
+            status: "IDLE",
+            stateVersion: 1,
+            deletion: { gracefulShutdown: true, gracefulShutdownTimeout: 30, waitForDeletion: true },
+        };
+        return { id: "noop", outs };
+    },
+    async delete() {},
+};
+class Shaped extends pulumi.dynamic.Resource {
+    constructor(name: string, props: pulumi.Inputs = {}) {
+        super(shaped, name, props, undefined, "bench", "Shaped");
+    }
+}
 class Noop extends pulumi.dynamic.Resource {
     constructor(name: string, props: pulumi.Inputs = {}) {
         super(noop, name, props, undefined, "bench", "Noop");
@@ -43,7 +64,7 @@ class Noop extends pulumi.dynamic.Resource {
 }
 
 /** "floor+secret": the floor with one secret input, to tell the engine's cost of a secret from ours (BENCH_SCALE_KINDS). */
-type Kind = "floor" | "zego" | "floor+secret";
+type Kind = "floor" | "zego" | "floor+secret" | "floor+shape";
 const KINDS = (process.env.BENCH_SCALE_KINDS ?? "floor,zego").split(",") as Kind[];
 interface Run {
     kind: Kind;
@@ -59,7 +80,10 @@ function program(kind: Kind, n: number) {
     return async () => {
         for (let i = 1; i <= n; i++) {
             if (kind === "floor") new Noop(`noop${i}`);
-            else if (kind === "floor+secret") new Noop(`noop${i}`, { secrets: pulumi.secret({}) });
+            else if (kind === "floor+shape") {
+                const { agentId, userId, rtc } = numberedInstanceArgs(i, AGENT_ID);
+                new Shaped(`shaped${i}`, { agentId, userId, rtc });
+            } else if (kind === "floor+secret") new Noop(`noop${i}`, { secrets: pulumi.secret({}) });
             else {
                 // An instance of the registered agent (its LLM/TTS/ASR come from RegisterAgent): the smallest useful one.
                 const { agentId, userId, rtc } = numberedInstanceArgs(i, AGENT_ID);
@@ -77,23 +101,35 @@ async function measure(emulator: EmulatorHandle, kind: Kind, n: number): Promise
     const run: Run = { kind, n, preview: 0, up: 0, destroy: 0, stateBytes: 0, failures: 0 };
     const config = { ...emulatorConfig(emulator), "zego:maxRequestsPerSecond": { value: "0" } };
     await withStack(program(kind, n), config, async (engine) => {
+        // Each operation is timed alone (engine.unchecked); the harness's invariants are checked
+        // after it, outside the timed part: preview = up, then refresh + preview show no changes.
         let t0 = performance.now();
-        await engine.stack.preview({ onOutput: engine.onOutput });
+        const plan = await engine.unchecked.preview({ onOutput: engine.onOutput });
         run.preview = secondsSince(t0);
 
         t0 = performance.now();
-        const up = await engine.stack.up({ onOutput: engine.onOutput }).catch((e: Error) => {
+        const up = await engine.unchecked.up({ onOutput: engine.onOutput }).catch((e: Error) => {
             console.error(`up of ${n} ${kind}: ${e.message.slice(-1500)}`);
             return undefined;
         });
         run.up = secondsSince(t0);
         if (up?.summary.result !== "succeeded") run.failures++;
+        if (up && JSON.stringify(changes(plan.changeSummary)) !== JSON.stringify(changes(up.summary.resourceChanges))) {
+            console.error(
+                `up of ${n} ${kind} did ${JSON.stringify(up.summary.resourceChanges)}, preview planned ${JSON.stringify(plan.changeSummary)}`,
+            );
+            run.failures++;
+        }
         if (kind === "zego" && emulator.liveInstances().length !== n) run.failures++;
         const state = await engine.exportState();
         run.stateBytes = Buffer.byteLength(state);
+        await engine.checkConverged().catch((e: Error) => {
+            console.error(`after up of ${n} ${kind}: ${e.message.slice(-1500)}`);
+            run.failures++;
+        });
 
         t0 = performance.now();
-        await engine.stack.destroy({ onOutput: engine.onOutput }).catch((e: Error) => {
+        await engine.unchecked.destroy({ onOutput: engine.onOutput }).catch((e: Error) => {
             console.error(`destroy of ${n} ${kind}: ${e.message.slice(-1500)}`);
             run.failures++;
         });
@@ -102,6 +138,15 @@ async function measure(emulator: EmulatorHandle, kind: Kind, n: number): Promise
         assertNoSecrets([state, engine.output.join("\n")], SECRETS);
     });
     return run;
+}
+
+/** A change summary without "same". */
+function changes(summary: Record<string, number> | undefined): Record<string, number> {
+    return Object.fromEntries(
+        Object.entries(summary ?? {})
+            .filter(([op, count]) => op !== "same" && count > 0)
+            .sort(),
+    );
 }
 
 async function main(): Promise<void> {

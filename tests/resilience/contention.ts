@@ -40,6 +40,15 @@ function stackProgram(stack: number, m: number) {
     };
 }
 
+/** A change summary without "same". */
+function changesOf(summary: Record<string, number> | undefined): Record<string, number> {
+    return Object.fromEntries(
+        Object.entries(summary ?? {})
+            .filter(([op, count]) => op !== "same" && count > 0)
+            .sort(),
+    );
+}
+
 /** Resolves for everyone once `n` have arrived. */
 function barrier(n: number): () => Promise<void> {
     let arrived = 0;
@@ -55,6 +64,7 @@ function barrier(n: number): () => Promise<void> {
 export async function runContention(emulator: EmulatorHandle, stacks: number, instances: number): Promise<ContentionOutcome> {
     const errors: string[] = [];
     const upGate = barrier(stacks);
+    const upsDone = barrier(stacks);
     const destroyGate = barrier(stacks);
     let upReleased = 0;
     let destroyReleased = 0;
@@ -65,22 +75,34 @@ export async function runContention(emulator: EmulatorHandle, stacks: number, in
     let leftInState = 0;
     const firstSeq = emulator.requests().at(-1)?.seq ?? -1;
 
+    // Only the ups and the destroys are timed (run.unchecked); the harness's invariants are checked
+    // around them, untimed: each stack's preview before the ups are released must equal what its up
+    // did, and once every up is done each stack converges (refresh, then preview with no changes).
     await Promise.all(
         Array.from({ length: stacks }, (_, k) =>
             withStack(stackProgram(k + 1, instances), emulatorConfig(emulator), async (run) => {
+                const plan = await run.unchecked.preview({ onOutput: run.onOutput }).then(
+                    (p) => changesOf(p.changeSummary),
+                    (e: Error) => (errors.push(`stack ${k + 1} preview: ${e.message.slice(-2000)}`), undefined),
+                );
                 await upGate();
                 upReleased ||= performance.now();
                 try {
-                    await run.stack.up({ onOutput: run.onOutput });
-                    upSucceeded++;
+                    const up = await run.unchecked.up({ onOutput: run.onOutput });
+                    const done = changesOf(up.summary.resourceChanges);
+                    if (JSON.stringify(done) !== JSON.stringify(plan)) {
+                        errors.push(`stack ${k + 1}: preview planned ${JSON.stringify(plan)}, up did ${JSON.stringify(done)}`);
+                    } else upSucceeded++;
                 } catch (e) {
                     errors.push(`stack ${k + 1} up: ${(e as Error).message.slice(-2000)}`);
                 }
                 upDone.push(performance.now());
+                await upsDone();
+                await run.checkConverged().catch((e: Error) => errors.push(`stack ${k + 1} after up: ${e.message.slice(-2000)}`));
                 await destroyGate();
                 destroyReleased ||= performance.now();
                 try {
-                    await run.stack.destroy({ onOutput: run.onOutput });
+                    await run.unchecked.destroy({ onOutput: run.onOutput });
                     destroySucceeded++;
                 } catch (e) {
                     errors.push(`stack ${k + 1} destroy: ${(e as Error).message.slice(-2000)}`);
