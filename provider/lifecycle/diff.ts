@@ -157,5 +157,5 @@ function ttsChanges(before: unknown, after: unknown): Change[] {
 
 /** Top-level property names for the engine (it reports replacements per top-level property). */
 export function topLevel(path: string): string {
-    return path.split(/[.[]/)[0];
+    return path.split(/[.[]/, 1)[0] ?? path;
 }
