@@ -4,7 +4,9 @@
  */
 import { ACTIONS, ActionSpec } from "../provider/schema/api";
 import { validate } from "../provider/schema/validate";
-import { ApiResult, EmulatorState, failure, Wire } from "./state";
+import { CONVERSATION } from "./conversation";
+import { ApiResult, failure, Wire } from "./results";
+import { EmulatorState } from "./state";
 
 /**
  * The documented actions. They are all ones the client speaks too; an action only the emulator
@@ -22,25 +24,22 @@ export function isKnownAction(action: string): boolean {
 type Handler = (state: EmulatorState, body: Wire) => ApiResult;
 
 const HANDLERS: Record<string, Handler> = {
-    RegisterAgent: (s, b) => s.registerAgent(b),
-    UpdateAgent: (s, b) => s.updateAgent(b),
-    UnregisterAgent: (s, b) => s.unregisterAgent(b),
-    QueryAgents: (s, b) => s.queryAgents(b),
-    ListAgents: (s, b) => s.listAgents(b),
-    CreateAgentInstance: (s, b) => s.createInstance("CreateAgentInstance", b),
-    CreateDigitalHumanAgentInstance: (s, b) => s.createInstance("CreateDigitalHumanAgentInstance", b),
-    CreateLiveDigitalHumanAgentInstance: (s, b) => s.createInstance("CreateLiveDigitalHumanAgentInstance", b),
-    UpdateAgentInstance: (s, b) => s.updateInstance(b),
-    DeleteAgentInstance: (s, b) => s.deleteInstance(b),
-    QueryAgentInstanceStatus: (s, b) => s.queryStatus(b),
-    SendAgentInstanceLLM: (s, b) => s.sendLlm(b),
-    SendAgentInstanceTTS: (s, b) => s.sendTts(b),
-    InterruptAgentInstance: (s, b) => s.interrupt(b),
-    GetAgentInstanceMsgList: (s, b) => s.getMessages(b),
-    ResetAgentInstanceMsgList: (s, b) => s.resetMessages(b),
-    AddAgentInstanceMsg: (s, b) => s.addMessages(b),
-    StartListening: (s, b) => s.listening(b, true),
-    StopListening: (s, b) => s.listening(b, false),
+    RegisterAgent: (s, b) => s.agents.register(b),
+    UpdateAgent: (s, b) => s.agents.update(b),
+    UnregisterAgent: (s, b) => s.agents.unregister(b),
+    QueryAgents: (s, b) => s.agents.query(b),
+    ListAgents: (s, b) => s.agents.list(b),
+    CreateAgentInstance: (s, b) => s.instances.create("CreateAgentInstance", b),
+    CreateDigitalHumanAgentInstance: (s, b) => s.instances.create("CreateDigitalHumanAgentInstance", b),
+    CreateLiveDigitalHumanAgentInstance: (s, b) => s.instances.create("CreateLiveDigitalHumanAgentInstance", b),
+    UpdateAgentInstance: (s, b) => s.instances.update(b),
+    DeleteAgentInstance: (s, b) => s.instances.delete(b),
+    ...Object.fromEntries(
+        Object.entries(CONVERSATION).map(([action, conversation]): [string, Handler] => [
+            action,
+            (s, b) => s.instances.converse(b, conversation),
+        ]),
+    ),
 };
 
 /** UpdateAgentInstance: "Only LLM, TTS, ASR and RTC.UserStreamId can change." */

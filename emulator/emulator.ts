@@ -313,11 +313,11 @@ export class Emulator implements EmulatorInspector {
     // ---- EmulatorInspector ----
 
     instances(): EmulatedInstance[] {
-        return this.state.instances();
+        return this.state.instances.views();
     }
 
     instance(id: string): EmulatedInstance | undefined {
-        return this.state.instance(id);
+        return this.state.instances.view(id);
     }
 
     liveInstances(): EmulatedInstance[] {
@@ -325,10 +325,12 @@ export class Emulator implements EmulatorInspector {
     }
 
     agents(): EmulatedAgent[] {
-        return this.state.agents();
+        return this.state.agents.views();
     }
 
     requests(): RequestLogEntry[] {
+        // A JSON round-trip, not structuredClone: the view has no undefined fields (no `body` when
+        // none was kept), exactly as GET /_emulator/requests returns it.
         return this.log.map((e) => JSON.parse(JSON.stringify(e)) as RequestLogEntry);
     }
 
@@ -342,8 +344,8 @@ export class Emulator implements EmulatorInspector {
             throttled: c.throttled,
             faults: c.faults,
             latencySpikes: c.latencySpikes,
-            duplicateCreations: this.state.duplicateCreations,
-            maxLive: this.state.maxLive,
+            duplicateCreations: this.state.instances.duplicateCreations,
+            maxLive: this.state.instances.maxLive,
         };
     }
 
@@ -382,15 +384,15 @@ export class Emulator implements EmulatorInspector {
     }
 
     setBusy(agentInstanceId: string, busy: BusyOptions): void {
-        this.state.setBusy(agentInstanceId, busy);
+        this.state.instances.setBusy(agentInstanceId, busy);
     }
 
     script(agentInstanceId: string, steps: ScriptStep[]): void {
-        this.state.script(agentInstanceId, steps);
+        this.state.instances.script(agentInstanceId, steps);
     }
 
     setUserPresent(agentInstanceId: string, present: boolean): void {
-        this.state.setUserPresent(agentInstanceId, present);
+        this.state.instances.setUserPresent(agentInstanceId, present);
     }
 
     /** The options in force, JSON-safe (no secret, no functions). */
@@ -419,7 +421,7 @@ export class Emulator implements EmulatorInspector {
     }
 
     dispose(): void {
-        this.state.dispose();
+        this.state.reset();
     }
 }
 

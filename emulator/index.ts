@@ -9,14 +9,14 @@
  *   emulator.setBusy(instanceId, { status: "SPEAKING", seconds: 5 });
  *   await emulator.close();
  */
-import { handleControl } from "./control";
+import { handleControl } from "./controlRouter";
 import { DEFAULTS, Emulator } from "./emulator";
 import { EmulatorServer, LISTEN_HOST } from "./server";
 import type { EmulatorHandle, EmulatorOptions } from "./types";
 
 export * from "./types";
-export { EmulatorControl, EmulatorControlError } from "./control";
-export { EmulatorRequestError } from "./state";
+export { EmulatorControl, EmulatorControlError } from "./controlClient";
+export { EmulatorRequestError } from "./results";
 export { mulberry32 } from "./faults";
 export { EMULATED_ACTIONS } from "./actions";
 export { REDACTED, redact } from "./redact";

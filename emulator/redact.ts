@@ -29,7 +29,3 @@ export function canonicalJson(value: unknown): string {
     }
     return JSON.stringify(value) ?? "null";
 }
-
-export function deepCopy<T>(value: T): T {
-    return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
-}

@@ -1,7 +1,7 @@
 /**
  * The emulator's HTTP server (127.0.0.1 only). Two surfaces:
  *
- *   /_emulator/...  the control API (control.ts): JSON, unsigned, never faulted or rate limited.
+ *   /_emulator/...  the control API (controlRouter.ts): JSON, unsigned, never faulted or rate limited.
  *   anything else   the ZEGO AI Agent API: POST ?Action=...&AppId=...&Signature=... with a JSON body.
  *
  * A ZEGO request goes: request log → fault decision and latency → ["before" fault] → method →

@@ -161,10 +161,13 @@ export function buildSchema(version: string): Json {
         provider: { description: "The zego provider.", inputProperties: configVariables },
         types: types.types,
         resources,
+        // For the SDKs scripts/sdkgen generates: supportPack gives the Go SDK its own go.mod, and
+        // respectSchemaVersion makes each SDK ask the engine for this plugin version, not whatever is installed.
+        meta: { supportPack: true },
         language: {
-            nodejs: { packageName: "@pulumi-zego/zego" },
-            go: { importBasePath: "github.com/pulumi-zego/zego/sdk/go/zego" },
-            python: { packageName: "pulumi_zego" },
+            nodejs: { packageName: "@pulumi-zego/zego", respectSchemaVersion: true },
+            go: { importBasePath: "github.com/pulumi-zego/zego/sdk/go/zego", respectSchemaVersion: true },
+            python: { packageName: "pulumi_zego", respectSchemaVersion: true },
         },
     };
 }

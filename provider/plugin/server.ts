@@ -14,12 +14,12 @@ import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { configuredEndpoint } from "../lifecycle/clients";
-import { PartialCreateError } from "../lifecycle/provider";
+import { PartialCreateError, withoutPlumbing } from "../lifecycle/provider";
 import { pluginDebug } from "../lifecycle/settings";
 import { inputsFromState } from "../lifecycle/state";
 import { providers } from "../runtime";
-import { OUTPUT_KEYS, ResourceKind } from "../schema/resources";
-import { SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
+import { OUTPUT_KEYS, PROVIDER_PROPERTY, ResourceKind } from "../schema/resources";
+import { joinSecrets, SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import { UNKNOWN } from "../schema/unknown";
 import { applyConfig, checkConfig, configReader, SECRET_CONFIG } from "./config";
 import { markSecrets, Path, Props, unwrapSecrets } from "./values";
@@ -44,16 +44,47 @@ function plain(struct: structproto.Struct | undefined): { props: Props; secretPa
 }
 
 /**
+ * State as the dynamic resources wrote it (`pulumi-nodejs:dynamic/zego:<Kind>`), which the engine
+ * hands this provider once a program moves a resource here with an alias: it carries the dynamic
+ * host's `__provider` text and, written by 0.1.0, the credentials in a top-level `secrets`.
+ */
+export function isDynamicState(props: Props): boolean {
+    return props[PROVIDER_PROPERTY] !== undefined || props[SECRETS_PROPERTY] !== undefined;
+}
+
+/**
+ * Stored state in this provider's shape: without `__provider`, a 0.1.0 `secrets` put back in place
+ * (joinSecrets, as the dynamic read does; toStruct marks the credentials secret again on the way out).
+ */
+export function pluginState(props: Props): Props {
+    return isDynamicState(props) ? withoutPlumbing(joinSecrets(props, props[SECRETS_PROPERTY])) : props;
+}
+
+/** Stored properties of a request (olds, a read's or delete's properties), in this provider's shape. */
+function stored(struct: structproto.Struct | undefined): { props: Props; secretPaths: Path[]; dynamic: boolean } {
+    const { props, secretPaths } = plain(struct);
+    return { props: pluginState(props), secretPaths, dynamic: isDynamicState(props) };
+}
+
+/** Outputs the dynamic resources declare secret (`additionalSecretOutputs` in provider/resources): the digital human's client config. */
+const SECRET_OUTPUTS: readonly Path[] = [["digitalHumanConfig"]];
+
+/**
  * Outgoing properties, secret where the dynamic resources make them secret (provider/resources/inputs.ts):
- * every credential (`isCredential`) and everything the program marked secret, each at its own path;
- * a `secrets` property of state written by 0.1.0 stays secret too.
+ * every credential (`isCredential`), the secret outputs and everything the program marked secret,
+ * each at its own path; a `secrets` property of state written by 0.1.0 stays secret too.
  */
 function toStruct(props: Props, secretPaths: readonly Path[] = []): structproto.Struct {
     const clean: Props = {};
     for (const [k, v] of Object.entries(props)) if (v !== undefined) clean[k] = v;
     // Values the lifecycle already marked (a read-back credential) are unwrapped first, so nothing is marked twice.
     const { value, secretPaths: markedPaths } = unwrapSecrets(clean);
-    const marked = markSecrets(withCredentialsSecret(value) as Props, [...secretPaths, ...markedPaths, [SECRETS_PROPERTY]]);
+    const marked = markSecrets(withCredentialsSecret(value) as Props, [
+        ...secretPaths,
+        ...markedPaths,
+        ...SECRET_OUTPUTS,
+        [SECRETS_PROPERTY],
+    ]);
     return structproto.Struct.fromJavaScript(marked as never);
 }
 
@@ -147,6 +178,9 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
             );
             const res = new provproto.DiffResponse();
             // No replaces: a change of app or endpoint is a diff of each resource (lifecycle diff), not of the provider.
+            // The engine also asks this when a resource moves here by an alias from the dynamic resources, with the
+            // pulumi-nodejs provider's config as olds (step_generator.go providerChanged): a replace there would
+            // replace every moved resource.
             res.setChanges(diffChanges(changed.length > 0));
             res.setDiffsList(changed);
             return res;
@@ -173,9 +207,12 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
         }),
         diff: unary("Diff", async (req: provproto.DiffRequest) => {
             const kind = kindOfUrn(req.getUrn());
-            const result = await providers[kind].diff(req.getId(), plain(req.getOlds()).props, plain(req.getNews()).props);
+            const olds = stored(req.getOlds());
+            const result = await providers[kind].diff(req.getId(), olds.props, plain(req.getNews()).props);
             const res = new provproto.DiffResponse();
-            res.setChanges(diffChanges(result.changes));
+            // Moved here from the dynamic resources: an update (no API call when nothing else changed, see update)
+            // writes the state in this provider's shape at once; "no change" would keep the dynamic outputs as they are.
+            res.setChanges(diffChanges(olds.dynamic ? true : result.changes));
             res.setReplacesList(result.replaces ?? []);
             res.setDeletebeforereplace(result.deleteBeforeReplace ?? false);
             return res;
@@ -200,7 +237,7 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
         }),
         read: unary("Read", async (req: provproto.ReadRequest) => {
             const kind = kindOfUrn(req.getUrn());
-            const { props, secretPaths } = plain(req.getProperties());
+            const { props, secretPaths } = stored(req.getProperties());
             // State written by create always has a stateVersion; `pulumi import` sends none (v3.248.0 sends
             // no usable properties), so read everything from ZEGO.
             const importing = props.stateVersion === undefined;
@@ -214,7 +251,7 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
         }),
         update: unary("Update", async (req: provproto.UpdateRequest) => {
             const kind = kindOfUrn(req.getUrn());
-            const olds = plain(req.getOlds()).props;
+            const olds = stored(req.getOlds()).props;
             const { props: news, secretPaths } = plain(req.getNews());
             const res = new provproto.UpdateResponse();
             if (req.getPreview()) {
@@ -227,7 +264,7 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
         }),
         delete: unary("Delete", async (req: provproto.DeleteRequest) => {
             const kind = kindOfUrn(req.getUrn());
-            await providers[kind].delete(req.getId(), plain(req.getProperties()).props);
+            await providers[kind].delete(req.getId(), stored(req.getProperties()).props);
             return new emptyproto.Empty();
         }),
         cancel: unary("Cancel", async () => {

@@ -25,6 +25,11 @@ export function isCredentialKey(key: string): boolean {
     return CREDENTIAL_KEY.test(key) && !NOT_CREDENTIAL.has(key.toLowerCase());
 }
 
+/** A URL query (or fragment) parameter that carries a credential. */
+function isCredentialParam(name: string): boolean {
+    return isCredentialKey(name) || CREDENTIAL_QUERY.test(name);
+}
+
 /** Numbers and booleans under credential-looking keys are counts and switches (max_tokens, use_token), not credentials. */
 function isCredentialValue(value: unknown): boolean {
     return value !== undefined && value !== null && typeof value !== "number" && typeof value !== "boolean";
@@ -37,12 +42,13 @@ export function isCredentialUrl(value: unknown): boolean {
     try {
         url = new URL(value);
     } catch {
-        // Not parseable, but it looks like a URL: user-info or a query may still be in it.
-        return /\/\/[^/?#]*@|[?&#][^=]*(key|secret|token|password|auth|sig)[^=]*=/i.test(value);
+        // Not parseable, but it looks like a URL: user-info or a credential parameter may still be in it.
+        if (/\/\/[^/?#]*@/.test(value)) return true;
+        return [...value.matchAll(/[?&#]([^?&#=]*)=/g)].some(([, name]) => name !== undefined && isCredentialParam(name));
     }
     if (url.username !== "" || url.password !== "") return true;
     const params = [...url.searchParams.keys(), ...new URLSearchParams(url.hash.slice(1)).keys()];
-    return params.some((name) => isCredentialKey(name) || CREDENTIAL_QUERY.test(name));
+    return params.some(isCredentialParam);
 }
 
 /** The one credential rule: a value under a credential key, or a string that is a URL carrying a credential. */
@@ -62,7 +68,7 @@ function legacyPath(path: string): { top: string; parents: string[]; key: string
 
 /** Props as stored or sent → the user's arguments, with a 0.1.0 `secrets` property joined back. */
 export function joinSecrets(props: Obj, secrets: unknown): Obj {
-    const full = deepCopy(props);
+    const full = structuredClone(props);
     delete full[SECRETS_PROPERTY];
     if (!isPlainObject(secrets)) return full;
     for (const [path, value] of Object.entries(secrets)) {
@@ -77,7 +83,7 @@ export function joinSecrets(props: Obj, secrets: unknown): Obj {
  * reading and testing state written by 0.1.0; nothing writes this shape any more.
  */
 export function splitSecrets(args: Obj): { publicArgs: Obj; secrets: Obj } {
-    const publicArgs = deepCopy(args);
+    const publicArgs = structuredClone(args);
     const secrets: Obj = {};
     for (const top of ["llm", "tts", "asr"]) {
         const value = publicArgs[top];
@@ -103,16 +109,6 @@ function setPath(target: Obj, parents: string[], key: string, value: unknown): v
         node = node[segment] as Obj;
     }
     node[key] = value;
-}
-
-function deepCopy<T>(value: T): T {
-    if (Array.isArray(value)) return value.map(deepCopy) as unknown as T;
-    if (isPlainObject(value)) {
-        const out: Obj = {};
-        for (const [k, v] of Object.entries(value)) out[k] = deepCopy(v);
-        return out as T;
-    }
-    return value;
 }
 
 /** The engine's secret wrapper (@pulumi/pulumi runtime/rpc.ts `specialSigKey`/`specialSecretSig`). */

@@ -10,8 +10,9 @@ import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { EmulatorHandle } from "../../emulator";
 import { ZegoClient } from "../../provider/client/client";
-import { createPulumiEnv, ensurePulumiCli, getPulumiCommand, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
+import { createPulumiEnv, getPulumiCommand, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
 import { APP_ID, assertNoSecrets, SERVER_SECRET, startTestEmulator } from "./harness";
+import { installPlugin } from "./pluginInstall";
 
 const LLM_KEY = "sk-yaml-LLMKEY-5d1c0a";
 const TTS_TOKEN = "tts-yaml-TTSCRED-77e1";
@@ -20,14 +21,6 @@ const SECRETS = [LLM_KEY, TTS_TOKEN, SERVER_SECRET];
 function lastLine(out: string): string {
     const lines = out.trim().split("\n");
     return lines[lines.length - 1].trim();
-}
-
-/** The tarball of `npm run plugin`; npm test builds it first, so a missing one is an error, never a skip. */
-function pluginTarball(version: string): string {
-    const dist = path.join(repoRoot(), "dist");
-    const found = fs.readdirSync(dist).find((f) => f.startsWith(`pulumi-resource-zego-v${version}-`) && f.endsWith(".tar.gz"));
-    if (!found) throw new Error(`no dist/pulumi-resource-zego-v${version}-*.tar.gz: run \`npm run plugin\` (npm test does)`);
-    return path.join(dist, found);
 }
 
 describe("e2e: the zego plugin from Pulumi YAML through the engine", function () {
@@ -40,7 +33,6 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
     const stackName = "yaml";
 
     before(async () => {
-        const version: string = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")).version;
         const yamlDir = lastLine(
             execFileSync("bash", [path.join(repoRoot(), "scripts", "ensure-language-yaml.sh")], {
                 encoding: "utf8",
@@ -51,11 +43,7 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
         env = createPulumiEnv();
         env.envVars.PATH = [yamlDir, env.envVars.PATH].join(path.delimiter);
         fs.copyFileSync(path.join(repoRoot(), "examples", "yaml-voice-agent", "Pulumi.yaml"), path.join(env.workDir, "Pulumi.yaml"));
-        execFileSync(
-            path.join(ensurePulumiCli(), "bin", "pulumi"),
-            ["plugin", "install", "resource", "zego", version, "--file", pluginTarball(version)],
-            { env: { ...process.env, ...env.envVars }, stdio: ["ignore", "pipe", "pipe"] },
-        );
+        installPlugin(env);
         stack = await LocalWorkspace.createOrSelectStack(
             { stackName, workDir: env.workDir },
             { envVars: env.envVars, pulumiCommand: await getPulumiCommand() },

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { EmulatorControl, EmulatorControlError, startEmulator } from "../../../emulator";
+import { rejectionOf } from "../../rejection";
 import { APP_ID, createInstance, Emulator, LLM, registerAgent, SECRET, TTS, useEmulator, zego } from "./helpers";
 
 describe("emulator: control API over HTTP (EmulatorControl)", () => {
@@ -48,14 +49,10 @@ describe("emulator: control API over HTTP (EmulatorControl)", () => {
 
     it("errors: 404 unknown instance or route, 400 bad input, 405 wrong method", async () => {
         const expectError = async (p: Promise<unknown>, status: number, pattern: RegExp) => {
-            try {
-                await p;
-                expect.fail("should have failed");
-            } catch (err) {
-                expect(err).to.be.instanceOf(EmulatorControlError);
-                expect((err as EmulatorControlError).status).to.equal(status);
-                expect((err as Error).message).to.match(pattern);
-            }
+            const err = await rejectionOf(p);
+            expect(err).to.be.instanceOf(EmulatorControlError);
+            expect((err as EmulatorControlError).status).to.equal(status);
+            expect(err.message).to.match(pattern);
         };
         const id = await createInstance(ctx.url, 1);
         await expectError(control.setBusy("nope", { seconds: 1 }), 404, /no instance/);
@@ -131,6 +128,21 @@ describe("emulator: secrets in the request log and introspection", () => {
         expect(body.ASR.Params).to.deep.equal({ app: "***", hotwords: "x" });
         const everything = JSON.stringify([ctx.em.requests(), ctx.em.agents(), ctx.em.instances()]);
         for (const secret of [LLM.ApiKey, "pk-1", "pw-1", "tts-secret", "asr-1"]) expect(everything).not.to.contain(secret);
+    });
+
+    it("a URL that does not parse is redacted by the same parameter names as one that does (?access_token=, &sig=, #cookie=)", async () => {
+        // A space in the host: new URL() throws, so the parameters are read from the text.
+        const broken = (query: string) => `https://llm example.com/v1${query}`;
+        const params = {
+            a: broken("?access_token=T-1"),
+            b: broken("?page=2&sig=S-2"),
+            c: broken("#cookie=C-3"),
+            d: broken("?page=2&lang=en"),
+            e: "https://user:P-4@llm example.com/v1",
+        };
+        await zego(ctx.url, "RegisterAgent", { AgentId: "a1", LLM: { ...LLM, Params: params } });
+        const body = ctx.em.requests()[0]?.body as Record<string, any>;
+        expect(body.LLM.Params).to.deep.equal({ a: "***", b: "***", c: "***", d: params.d, e: "***" });
     });
 
     it("keeps documented non-secret fields such as AdvancedConfig.LLMMetaInfo.SendMetaKeys", async () => {

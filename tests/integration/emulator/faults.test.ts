@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { startEmulator, mulberry32, FaultOptions } from "../../../emulator";
-import { APP_ID, Emulator, instanceBody, registerAgent, SECRET, useEmulator, zego } from "./helpers";
+import { APP_ID, arrived, Emulator, instanceBody, registerAgent, SECRET, useEmulator, zego } from "./helpers";
 
 /** One request's fate, as a client sees it. */
 async function outcome(url: string, action = "ListAgents", body: Record<string, unknown> = {}, timeoutMs = 2000): Promise<string> {
@@ -101,7 +101,7 @@ describe("emulator: fault injection", () => {
         expect(em.requests()[0].fault).to.deep.equal({ kind: "hang", phase: "before" });
         em.setFaults({ hangNext: 1 });
         const pending = outcome(em.url, "ListAgents", {}, 3000);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await arrived(em, "ListAgents", 3);
         em.reset();
         expect(await pending).to.equal("reset");
     });
@@ -163,15 +163,20 @@ describe("emulator: fault injection", () => {
 describe("emulator: a request the client abandons during added latency", () => {
     const ctx = useEmulator();
 
+    /** Resolves once the server has finished the first `action` request (answered or not): its log line. */
+    const finished = (action: string) =>
+        new Promise<string>((resolve) => ctx.em.setOptions({ log: (line) => line.includes(` ${action} → `) && resolve(line) }));
+
     it('is still carried out by default (abandonedRequests "complete"), as a real service would', async () => {
         await registerAgent(ctx.url);
         ctx.em.setFaults({ latencyMs: 300, actions: ["CreateAgentInstance"] });
+        const done = finished("CreateAgentInstance");
         const abandoned = await zego(ctx.url, "CreateAgentInstance", instanceBody(1), { timeoutMs: 50 }).then(
             () => undefined,
             (e: Error) => e,
         );
         expect(abandoned?.name, "the client gave up").to.equal("TimeoutError");
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(await done).to.contain("no response, Code 0");
         expect(ctx.em.liveInstances().map((i) => (i.body.RTC as { AgentUserId: string }).AgentUserId)).to.deep.equal(["agent_user_1"]);
         expect(ctx.em.requests().find((r) => r.action === "CreateAgentInstance")).to.include({ httpStatus: 0, code: 0 });
     });
@@ -179,12 +184,13 @@ describe("emulator: a request the client abandons during added latency", () => {
     it("is not carried out after a reset() that came during the latency (it belongs to the old state)", async () => {
         await registerAgent(ctx.url);
         ctx.em.setFaults({ latencyMs: 300, actions: ["CreateAgentInstance"] });
+        const done = finished("CreateAgentInstance");
         const pending = zego(ctx.url, "CreateAgentInstance", instanceBody(1), { timeoutMs: 50 }).catch(() => undefined);
-        while (!ctx.em.requests().some((r) => r.action === "CreateAgentInstance")) await new Promise((resolve) => setTimeout(resolve, 10));
+        await arrived(ctx.em, "CreateAgentInstance");
         ctx.em.reset();
         await registerAgent(ctx.url); // so that only the reset, not a missing agent, can stop the create
         await pending;
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(await done).to.contain("no response");
         expect(ctx.em.instances()).to.deep.equal([]);
     });
 
@@ -192,8 +198,9 @@ describe("emulator: a request the client abandons during added latency", () => {
         await registerAgent(ctx.url);
         ctx.em.setOptions({ abandonedRequests: "drop" });
         ctx.em.setFaults({ latencyMs: 300, actions: ["CreateAgentInstance"] });
+        const done = finished("CreateAgentInstance");
         await zego(ctx.url, "CreateAgentInstance", instanceBody(1), { timeoutMs: 50 }).catch(() => undefined);
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(await done).to.contain("no response");
         expect(ctx.em.instances()).to.deep.equal([]);
         expect(() => ctx.em.setOptions({ abandonedRequests: "later" as never })).to.throw(
             RangeError,

@@ -21,6 +21,26 @@ async function withClock(options: Partial<EmulatorOptions> = {}) {
     return { clock, em, call, create };
 }
 
+/**
+ * Until the emulator has put instance `id` into `state`. The request travels by real I/O, so under
+ * fake timers the test yields to the event loop (setImmediate, not faked) while no time passes.
+ */
+async function untilState(em: Emulator, id: string, state: string): Promise<void> {
+    while (em.instance(id)?.state !== state) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A promise, and whether it has settled yet. */
+function tracked<T>(promise: Promise<T>): { promise: Promise<T>; readonly done: boolean } {
+    let done = false;
+    const settled = promise.finally(() => (done = true));
+    return {
+        promise: settled,
+        get done() {
+            return done;
+        },
+    };
+}
+
 describe("emulator: graceful shutdown state machine", () => {
     let env: Awaited<ReturnType<typeof withClock>>;
     afterEach(async () => env && (await env.em.close()));
@@ -127,66 +147,87 @@ describe("emulator: graceful shutdown state machine", () => {
         expect(env.em.instances()[1]).to.include({ state: "deleted", deletedReason: "api", deletedAt: t0 + 3_500 });
     });
 
-    it('deleteMode "wait" with an injected clock answers once the clock passes the deadline', async () => {
+    it('deleteMode "wait" with an injected clock answers once the clock passes the deadline (the 100 ms poll)', async () => {
         env = await withClock({ deleteMode: "wait" });
         const id = await env.create(1);
-        env.em.setBusy(id, { seconds: 10 });
-        let answered = false;
-        const pending = env.call("DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true }).then((r) => {
-            answered = true;
-            return r;
-        });
-        await new Promise((resolve) => setTimeout(resolve, 150));
-        expect(answered).to.equal(false);
-        expect(env.em.instances()[0].state).to.equal("shutting-down");
-        env.clock.t += 10_000;
-        const r = await pending; // the 100 ms poll notices
-        expect(r.code).to.equal(0);
-        expect(env.em.instances()[0]).to.include({ state: "deleted", deletedReason: "api" });
+        // The poll runs on setTimeout: fake it, so that "ten polls went by" takes no real time.
+        const timers = sinon.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"], shouldClearNativeTimers: true });
+        try {
+            env.em.setBusy(id, { seconds: 10 });
+            const pending = tracked(env.call("DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true }));
+            await untilState(env.em, id, "shutting-down");
+            await timers.tickAsync(1_000);
+            expect(pending.done, "answered before the injected clock moved").to.equal(false);
+            expect(env.em.instance(id)!.state).to.equal("shutting-down");
+            env.clock.t += 10_000;
+            await timers.tickAsync(100); // the next poll notices, with nobody looking
+            const r = await pending.promise;
+            expect(r.code).to.equal(0);
+            expect(env.em.instances()[0]).to.include({ state: "deleted", deletedReason: "api" });
+        } finally {
+            timers.restore();
+        }
     });
 });
 
-describe("emulator: graceful shutdown in real time", () => {
+describe("emulator: graceful shutdown on its own timer (sinon fake timers)", () => {
     let em: Emulator;
-    afterEach(async () => em && (await em.close()));
+    let timers: sinon.SinonFakeTimers | undefined;
+    afterEach(async () => {
+        timers?.restore();
+        timers = undefined;
+        if (em) await em.close();
+    });
 
-    it('deleteMode "wait": the Delete answers when the busy instance becomes IDLE (busy 1 s)', async () => {
-        em = await startEmulator({ appId: APP_ID, serverSecret: SECRET, deleteMode: "wait" });
+    /** An emulator with one instance, then Date and setTimeout faked: time moves only by tickAsync. */
+    async function busyInstance(options: Partial<EmulatorOptions>, seconds: number): Promise<string> {
+        em = await startEmulator({ appId: APP_ID, serverSecret: SECRET, rateLimitPerSecond: 0, ...options });
         await registerAgent(em.url);
         const id = await createInstance(em.url, 1);
-        em.setBusy(id, { seconds: 1 });
+        timers = sinon.useFakeTimers({ now: Date.now(), toFake: ["Date", "setTimeout", "clearTimeout"], shouldClearNativeTimers: true });
+        em.setBusy(id, { seconds });
+        return id;
+    }
+
+    it('deleteMode "wait": the Delete answers when the busy instance becomes IDLE (busy 1 s), not before', async () => {
+        const id = await busyInstance({ deleteMode: "wait" }, 1);
         const started = Date.now();
-        const r = await zego(em.url, "DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 5 });
-        const elapsed = Date.now() - started;
+        const pending = tracked(
+            zego(em.url, "DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 5 }),
+        );
+        await untilState(em, id, "shutting-down");
+        await timers!.tickAsync(999);
+        expect(pending.done, "answered while still busy").to.equal(false);
+        expect(em.instance(id)!.state).to.equal("shutting-down");
+        await timers!.tickAsync(1);
+        const r = await pending.promise; // the timer answers it, with nobody looking
         expect(r.code).to.equal(0);
-        expect(elapsed).to.be.within(850, 2000);
-        expect(em.instances()[0]).to.include({ state: "deleted", deletedReason: "api" });
+        expect(em.instances()[0]).to.include({ state: "deleted", deletedReason: "api", deletedAt: started + 1_000 });
     });
 
     it('deleteMode "wait": the Delete answers at the timeout when still busy (timeout 1 s)', async () => {
-        em = await startEmulator({ appId: APP_ID, serverSecret: SECRET, deleteMode: "wait" });
-        await registerAgent(em.url);
-        const id = await createInstance(em.url, 1);
-        em.setBusy(id, { seconds: 30 });
+        const id = await busyInstance({ deleteMode: "wait" }, 30);
         const started = Date.now();
-        const r = await zego(em.url, "DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 1 });
+        const pending = tracked(
+            zego(em.url, "DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 1 }),
+        );
+        await untilState(em, id, "shutting-down");
+        await timers!.tickAsync(999);
+        expect(pending.done, "answered before the timeout").to.equal(false);
+        await timers!.tickAsync(1);
+        const r = await pending.promise;
         expect(r.code).to.equal(0);
-        expect(Date.now() - started).to.be.within(850, 2000);
-        expect(em.instances()[0]).to.include({ state: "deleted", deletedReason: "graceful-timeout" });
+        expect(em.instances()[0]).to.include({ state: "deleted", deletedReason: "graceful-timeout", deletedAt: started + 1_000 });
     });
 
-    it('deleteMode "async": answers at once, then the instance goes by itself (timer-driven)', async () => {
+    it('deleteMode "async": answers with no time passing, then the instance goes by itself (timer-driven)', async () => {
         const lines: string[] = [];
-        em = await startEmulator({ appId: APP_ID, serverSecret: SECRET, log: (line) => lines.push(line) });
-        await registerAgent(em.url);
-        const id = await createInstance(em.url, 1);
-        em.setBusy(id, { seconds: 1 });
-        const started = Date.now();
+        const id = await busyInstance({ log: (line) => lines.push(line) }, 1);
+        // Answered with the fake clock standing still: had it waited for the timer, it would time out.
         const r = await zego(em.url, "DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true });
         expect(r.code).to.equal(0);
-        expect(Date.now() - started).to.be.below(500);
         expect((await zego(em.url, "QueryAgentInstanceStatus", { AgentInstanceId: id })).code).to.equal(410001041);
-        await new Promise((resolve) => setTimeout(resolve, 1100));
+        await timers!.tickAsync(1_000);
         // The timer deleted it: nothing asked since.
         expect(lines).to.include(`instance ${id} deleted (api)`);
         expect((await zego(em.url, "QueryAgentInstanceStatus", { AgentInstanceId: id })).code).to.equal(410001002);
@@ -316,8 +357,7 @@ describe("emulator: graceful shutdown under sinon fake timers", () => {
             return r;
         });
         // Let the request reach the emulator (real I/O), then move the fake clock.
-        for (let i = 0; i < 50 && em.instances()[0].state !== "shutting-down"; i++) await new Promise((resolve) => setImmediate(resolve));
-        expect(em.instances()[0].state).to.equal("shutting-down");
+        await untilState(em, id, "shutting-down");
         await clock.tickAsync(19_000);
         expect(answered).to.equal(false);
         await clock.tickAsync(1_000);

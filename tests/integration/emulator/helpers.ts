@@ -108,3 +108,8 @@ export async function createInstance(
     if (r.code !== 0) throw new Error(`CreateAgentInstance failed: ${r.text}`);
     return r.data.AgentInstanceId as string;
 }
+
+/** Until the emulator has received `count` requests for `action` (they travel by real I/O). */
+export async function arrived(em: Emulator, action: string, count = 1): Promise<void> {
+    while (em.requests().filter((r) => r.action === action).length < count) await new Promise((resolve) => setTimeout(resolve, 5));
+}

@@ -10,6 +10,7 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { Agent, AgentArgs, AgentInstance, DigitalHumanAgentInstance, LiveDigitalHumanAgentInstance } from "../../../provider";
 import { withSecretOutputs } from "../../../provider/resources/inputs";
+import { OUTPUT_KEYS, ResourceKind } from "../../../provider/schema/resources";
 import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN, validInstanceArgs } from "../../fixtures/args";
 import { useMockMonitor } from "../../fixtures/mockMonitor";
 import { publicPart, secretPaths, unwrapSecrets } from "../../fixtures/secretWire";
@@ -30,16 +31,33 @@ function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply((v) => resolve(v)));
 }
 
+/** What the mock answers for output `key` of resource `name`: distinct per key, so a mix-up shows. */
+const outputValue = (key: string, name: string) => `${key}-of-${name}`;
+
 describe("resource classes under pulumi.runtime.setMocks", function () {
     this.timeout(20000);
     const mocked: pulumi.runtime.MockResourceArgs[] = [];
     const monitor = useMockMonitor((args) => {
         mocked.push(args);
+        // The provider's state: the echoed inputs plus every output key the schema says it writes.
         const state: Props = { ...args.inputs };
-        if (args.type.endsWith("AgentInstance")) Object.assign(state, { agentInstanceId: `${args.name}-instance`, status: "IDLE" });
-        if (args.type.endsWith("DigitalHumanAgentInstance")) state.digitalHumanConfig = "ZW11bGF0ZWQ=";
+        for (const key of OUTPUT_KEYS[args.type.split(":").pop() as ResourceKind]) state[key] = outputValue(key, args.name);
         return { id: `${args.name}-id`, state };
     });
+
+    /**
+     * The resource class declares every output the provider writes (OUTPUT_KEYS), as an Output that
+     * carries that key's value from state: an output missing from the class's props would leave
+     * the property undefined, one under another name would carry another value.
+     */
+    async function expectOutputs(resource: pulumi.CustomResource, kind: ResourceKind, name: string): Promise<void> {
+        const declared = resource as unknown as Record<string, pulumi.Output<unknown> | undefined>;
+        for (const key of OUTPUT_KEYS[kind]) {
+            const output = declared[key];
+            expect(pulumi.Output.isInstance(output), `${name}.${key} is an Output`).to.equal(true);
+            expect(await valueOf(output!), `${name}.${key}`).to.equal(outputValue(key, name));
+        }
+    }
 
     /** What the engine was asked to register for the resource named `name`. */
     async function registrationOf(resource: pulumi.CustomResource, name: string): Promise<Registration> {
@@ -67,7 +85,7 @@ describe("resource classes under pulumi.runtime.setMocks", function () {
         for (const secret of [LLM_API_KEY, TTS_TOKEN, ASR_SECRET]) expect(text).to.not.contain(secret);
     }
 
-    it("AgentInstance: type token, camelCase inputs, secrets hoisted into a secret `secrets` input, options and __provider", async () => {
+    it("AgentInstance: type token, camelCase inputs, each credential secret in place, options, outputs and __provider", async () => {
         const args = validInstanceArgs("m1") as Props;
         const res = new AgentInstance("inst-m1", args as never);
         const reg = await registrationOf(res, "inst-m1");
@@ -96,8 +114,7 @@ describe("resource classes under pulumi.runtime.setMocks", function () {
         // On the resource object (the SDK pushes a nested secret up to the property's Output): llm is secret, rtc is not.
         expect(await pulumi.isSecret(res.llm)).to.equal(true);
         expect(await pulumi.isSecret(res.rtc)).to.equal(false);
-        expect(await valueOf(res.agentInstanceId)).to.equal("inst-m1-instance");
-        expect(await valueOf(res.status)).to.equal("IDLE");
+        await expectOutputs(res, "AgentInstance", "inst-m1");
     });
 
     it("a value the user marks secret stays secret where it is, at any depth; unmarked values stay readable", async () => {
@@ -213,7 +230,7 @@ describe("resource classes under pulumi.runtime.setMocks", function () {
         expectProviderInput(reg.inputs);
         // The engine applies additionalSecretOutputs to what it returns; the mock monitor does not, so
         // the secrecy of res.digitalHumanConfig itself cannot be observed here (the e2e tests check state).
-        expect(await valueOf(res.digitalHumanConfig)).to.equal("ZW11bGF0ZWQ=");
+        await expectOutputs(res, "DigitalHumanAgentInstance", "dh-m4");
     });
 
     it("LiveDigitalHumanAgentInstance: its type token, rtc/cdn inputs, TTS credentials secret in place, digitalHumanConfig secret", async () => {
@@ -236,7 +253,7 @@ describe("resource classes under pulumi.runtime.setMocks", function () {
         expectNoSecretOutside(reg.wire);
         expect(JSON.stringify(publicPart(reg.wire))).to.not.contain("live-tts-KEY-5c1d");
         expectProviderInput(reg.inputs);
-        expect(await valueOf(res.digitalHumanConfig)).to.equal("ZW11bGF0ZWQ=");
+        await expectOutputs(res, "LiveDigitalHumanAgentInstance", "live-m5");
     });
 
     it("Agent: its type token, camelCase inputs incl. adoptExisting, credentials secret in place", async () => {
@@ -267,7 +284,7 @@ describe("resource classes under pulumi.runtime.setMocks", function () {
         for (const key of ["llm", "tts", "asr"] as const) expect(unwrapSecrets(reg.wire[key])).to.deep.equal(args[key]);
         expectNoSecretOutside(reg.wire);
         expectProviderInput(reg.inputs);
-        expect(await valueOf(res.id)).to.equal("agent-m5-id");
+        await expectOutputs(res, "Agent", "agent-m5");
     });
 
     it("an Agent without llm/tts/asr registers no secret at all", async () => {
