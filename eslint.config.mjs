@@ -1,4 +1,4 @@
-// ESLint 9 flat config: @eslint/js recommended + typescript-eslint recommended, for the whole repository.
+// ESLint 9 flat config: @eslint/js recommended + typescript-eslint recommended + the type-checked promise rules, for the whole repository.
 // `npm run lint` runs this and `prettier --check .` (formatting is prettier's job, not ESLint's).
 // @ts-check
 import eslint from "@eslint/js";
@@ -30,6 +30,16 @@ export default tseslint.config(
     },
     eslint.configs.recommended,
     tseslint.configs.recommended,
+    {
+        // Type-checked rules (they read the TypeScript program of tsconfig.json).
+        files: ["**/*.ts"],
+        languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+        rules: {
+            // A promise nobody awaits loses its rejection: await it, or say `void` where that is the intent.
+            "@typescript-eslint/no-floating-promises": "error",
+            "@typescript-eslint/no-misused-promises": "error",
+        },
+    },
     {
         rules: {
             // `_`-prefixed names are deliberately unused (destructuring a field away, an ignored parameter).

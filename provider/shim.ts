@@ -12,7 +12,7 @@
  * `dynamic.Resource` adds to a CustomResource.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { ResourceKind } from "./schema/resources";
+import { PROVIDER_PROPERTY, ResourceKind } from "./schema/resources";
 
 /**
  * The `__provider` text for a kind. A contract with state written by every version: never change
@@ -29,7 +29,7 @@ const MODULE = "zego";
 /** The base of the resource classes: a dynamic resource of `kind` whose `__provider` is `providerText(kind)`. */
 export abstract class ZegoResource extends pulumi.CustomResource {
     constructor(kind: ResourceKind, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
-        if (props.__provider !== undefined) throw new Error("A dynamic resource must not define the __provider key");
-        super(`pulumi-nodejs:dynamic/${MODULE}:${kind}`, name, { ...props, __provider: providerText(kind) }, opts);
+        if (props[PROVIDER_PROPERTY] !== undefined) throw new Error(`A dynamic resource must not define the ${PROVIDER_PROPERTY} key`);
+        super(`pulumi-nodejs:dynamic/${MODULE}:${kind}`, name, { ...props, [PROVIDER_PROPERTY]: providerText(kind) }, opts);
     }
 }

@@ -70,7 +70,7 @@ export class RollingWindowBucket {
 
     private take(): boolean {
         const now = this.clock.now();
-        while (this.spentAt.length > 0 && this.spentAt[0] <= now - this.windowMs) this.spentAt.shift();
+        while ((this.spentAt[0] ?? Infinity) <= now - this.windowMs) this.spentAt.shift();
         if (this.spentAt.length >= this.burst) return false;
         this.spentAt.push(now);
         return true;
@@ -87,7 +87,9 @@ export class RollingWindowBucket {
                     continue;
                 }
                 // Capped at one window, so a wall clock stepping backwards cannot stall us for long.
-                const untilNextToken = this.spentAt[0] + this.windowMs - this.clock.now();
+                // take() refused, so the window is full: its oldest token comes back first.
+                const now = this.clock.now();
+                const untilNextToken = (this.spentAt[0] ?? now) + this.windowMs - now;
                 await this.clock.sleep(Math.min(this.windowMs, Math.max(1, untilNextToken)));
             }
         } finally {

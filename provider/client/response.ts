@@ -50,7 +50,7 @@ function interpretResponse(res: Extract<RawOutcome, { kind: "response" }>, ctx: 
     const envelope = parseEnvelope(res.body);
     const retryAfterMs = parseRetryAfterMs(res.retryAfter, ctx.nowMs);
     const statusText = `HTTP ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ""}`;
-    const bodyShape = `${res.contentType ? res.contentType.split(";")[0].trim() : "no content type"}, ${Buffer.byteLength(res.body)} bytes`;
+    const bodyShape = `${res.contentType ? res.contentType.replace(/;.*$/s, "").trim() : "no content type"}, ${Buffer.byteLength(res.body)} bytes`;
 
     if (envelope.kind === "zego") {
         const requestId = envelope.requestId === undefined ? undefined : ctx.redact(envelope.requestId);

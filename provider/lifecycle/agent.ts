@@ -11,7 +11,7 @@ import { SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import type { AgentConfig } from "../schema/types";
 import { withCredentialAdvice } from "./clients";
 import { defaultContext, LifecycleContext } from "./context";
-import { classifyChanges, refuseIfAny, topLevel } from "./diff";
+import { classifyChanges, diffResult, refuseIfAny } from "./diff";
 import { LifecycleProvider, pick, Props, withoutPlumbing } from "./provider";
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
 import { targetReplaces } from "./target";
@@ -32,14 +32,8 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
 
         async diff(id, olds, news) {
             const state = migrate(olds);
-            const changes = classifyChanges("Agent", state, news);
-            refuseIfAny(changes, `agent ${id}`);
-            const replaces = [...new Set(changes.filter((c) => c.kind === "replace").map((c) => topLevel(c.path)))];
-            // A new endpoint: register there. Same app, so the AgentId is taken until the old one is unregistered.
-            const moved = targetReplaces(settings, state, `agent ${id}`);
-            if (changes.length === 0 && moved.length === 0) return { changes: false };
-            if (moved.length === 0) return { changes: true, replaces };
-            return { changes: true, replaces: [...replaces, ...moved], deleteBeforeReplace: true };
+            // A new endpoint: register there.
+            return diffResult("Agent", state, news, () => targetReplaces(settings, state, `agent ${id}`), `agent ${id}`);
         },
 
         async create(inputs) {

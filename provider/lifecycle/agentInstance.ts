@@ -4,20 +4,17 @@
  */
 import { Code } from "../client/codes";
 import { CREATE_DIGITAL_HUMAN_AGENT_INSTANCE, CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE } from "../schema/api";
-import { checkArgs, DELETION_KEYS, failuresForEngine, ResourceKind, userArgs } from "../schema/resources";
+import { checkArgs, DELETION_KEYS, failuresForEngine, PROVIDER_PROPERTY, ResourceKind, userArgs } from "../schema/resources";
 import type {
     CreateAgentInstanceRequest,
     CreateDigitalHumanAgentInstanceRequest,
     CreateLiveDigitalHumanAgentInstanceRequest,
-    UpdateAgentInstanceRequest,
 } from "../schema/types";
 import { joinSecrets, SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
-import { isUnknown } from "../schema/unknown";
-import { isPlainObject } from "../schema/validate";
 import { withCredentialAdvice } from "./clients";
 import { defaultContext, LifecycleContext } from "./context";
 import { deleteAgentInstance } from "./deletion";
-import { classifyChanges, topLevel } from "./diff";
+import { classifyChanges, diffResult, instanceUpdateRequest } from "./diff";
 import { LifecycleProvider, PartialCreateError, pick, Props, withoutPlumbing } from "./provider";
 import { OwnDeletionSettings } from "./settings";
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
@@ -56,16 +53,8 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
 
         async diff(id, olds, news) {
             const state = migrate(olds);
-            const changes = classifyChanges(kind, state, news);
-            const replaces = new Set(changes.filter((c) => c.kind === "replace").map((c) => topLevel(c.path)));
             // A change of endpoint moves the instance: it must be created anew there.
-            for (const key of targetReplaces(settings, state, `${label} ${id}`)) replaces.add(key);
-            if (changes.length === 0 && replaces.size === 0) return { changes: false };
-            return {
-                changes: true,
-                replaces: [...replaces],
-                deleteBeforeReplace: replaces.size > 0 && reusesRtcIdentity(userArgs(kind, state), userArgs(kind, news)),
-            };
+            return diffResult(kind, state, news, () => targetReplaces(settings, state, `${label} ${id}`), `${label} ${id}`);
         },
 
         async create(inputs) {
@@ -94,7 +83,7 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
             try {
                 outs.status = (await client.queryAgentInstanceStatus(id)).status;
             } catch (e) {
-                throw new PartialCreateError(id, { ...outs, __provider: inputs.__provider }, e as Error);
+                throw new PartialCreateError(id, { ...outs, [PROVIDER_PROPERTY]: inputs[PROVIDER_PROPERTY] }, e as Error);
             }
             // A live digital human may push to a CDN instead of a room (CDN wins when both are set).
             const where = args.cdn !== undefined ? "pushing to a CDN" : `in room ${String((args.rtc as Props | undefined)?.roomId)}`;
@@ -128,15 +117,10 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
         async update(id, olds, news) {
             const state = migrate(olds);
             const args = userArgs(kind, news);
-            const changes = classifyChanges(kind, state, news).filter((c) => c.kind === "update");
+            const changes = classifyChanges(kind, state, news);
             const deletion = settings.deletionSettingsWithoutEnv(ownDeletionSettings(args));
-            const request: UpdateAgentInstanceRequest = { agentInstanceId: id };
-            const apiChange = changes.length > 0;
-            for (const change of changes) {
-                const key = topLevel(change.path);
-                if (key === "rtc") request.rtc = { userStreamId: String((args.rtc as Props).userStreamId) };
-                else (request as unknown as Props)[key] = args[key];
-            }
+            const request = instanceUpdateRequest(id, changes, args);
+            const apiChange = changes.some((c) => c.kind === "update");
             let status = state.status;
             // "UNKNOWN": the create's status query failed (a partial create); this update, which the engine
             // runs for such a resource, settles it.
@@ -167,12 +151,4 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
             await withCredentialAdvice(() => deleteAgentInstance(client, id, { settings: deletion, marginSeconds, clock, log }));
         },
     };
-}
-
-/** A replacement must delete first when the new instance would take the old one's AgentUserId or AgentStreamId. */
-function reusesRtcIdentity(before: Props, after: Props): boolean {
-    const a = isPlainObject(before.rtc) ? before.rtc : {};
-    const b = isPlainObject(after.rtc) ? after.rtc : {};
-    // An id not known yet (preview) may turn out equal: be safe.
-    return ["agentUserId", "agentStreamId"].some((k) => a[k] !== undefined && (b[k] === a[k] || isUnknown(b[k]) || isUnknown(after.rtc)));
 }

@@ -2,11 +2,14 @@
  * What a change to each argument means: update in place, replace, or state only. Pure and offline,
  * so `pulumi preview --diff` in a pull request is exact and needs no credentials.
  */
-import { TTS_FIXED_FIELDS } from "../schema/api";
+import type * as pulumi from "@pulumi/pulumi";
+import { INSTANCE_UPDATE_WHOLE, RTC_UPDATABLE, TTS_FIXED_FIELDS } from "../schema/api";
 import { DELETION_KEYS, ResourceKind, userArgs } from "../schema/resources";
+import type { UpdateAgentInstanceRequest } from "../schema/types";
 import { containsUnknown, isUnknown } from "../schema/unknown";
 import { isPlainObject } from "../schema/validate";
 import { sameValue } from "./equality";
+import { pick } from "./provider";
 import { Props } from "./state";
 
 /** `refuse`: a change ZEGO cannot make and that no replacement would make safely (diff fails, naming what to do). */
@@ -19,9 +22,6 @@ export interface Change {
     /** Why, for `refuse`. */
     readonly reason?: string;
 }
-
-/** The instance arguments UpdateAgentInstance can change (whole objects, except RTC.UserStreamId). */
-export const UPDATABLE_CONFIG = ["llm", "tts", "asr"] as const;
 
 /** Every difference between the arguments in state and the new ones, classified. */
 export function classifyChanges(kind: ResourceKind, olds: Props, news: Props): Change[] {
@@ -38,6 +38,52 @@ export function classifyChanges(kind: ResourceKind, olds: Props, news: Props): C
         else changes.push(...instanceChange(key, a, b));
     }
     return changes;
+}
+
+/**
+ * The engine's diff result for a resource in state: the top-level properties to replace (those
+ * `classifyChanges` says, plus those `targetMoves` reports: the target endpoint changed,
+ * lifecycle/target.ts), and whether the old one must go first.
+ */
+export function diffResult(
+    kind: ResourceKind,
+    olds: Props,
+    news: Props,
+    targetMoves: () => string[],
+    what: string,
+): pulumi.dynamic.DiffResult {
+    const changes = classifyChanges(kind, olds, news);
+    refuseIfAny(changes, what);
+    const moved = targetMoves();
+    const replaces = [...new Set([...changes.filter((c) => c.kind === "replace").map((c) => topLevel(c.path)), ...moved])];
+    if (changes.length === 0 && replaces.length === 0) return { changes: false };
+    if (kind === "Agent") {
+        // An Agent that moves is registered anew under the same AgentId, which the old one holds until unregistered.
+        return moved.length === 0 ? { changes: true, replaces } : { changes: true, replaces, deleteBeforeReplace: true };
+    }
+    return {
+        changes: true,
+        replaces,
+        deleteBeforeReplace: replaces.length > 0 && reusesRtcIdentity(userArgs(kind, olds), userArgs(kind, news)),
+    };
+}
+
+/** A replacement must delete first when the new instance would take the old one's AgentUserId or AgentStreamId. */
+function reusesRtcIdentity(before: Props, after: Props): boolean {
+    const a = isPlainObject(before.rtc) ? before.rtc : {};
+    const b = isPlainObject(after.rtc) ? after.rtc : {};
+    // An id not known yet (preview) may turn out equal: be safe.
+    return ["agentUserId", "agentStreamId"].some((k) => a[k] !== undefined && (b[k] === a[k] || isUnknown(b[k]) || isUnknown(after.rtc)));
+}
+
+/** The UpdateAgentInstance request that makes the `update` changes: whole config objects, and RTC's updatable fields. */
+export function instanceUpdateRequest(agentInstanceId: string, changes: Change[], args: Props): UpdateAgentInstanceRequest {
+    const request: Props = { agentInstanceId };
+    for (const change of changes.filter((c) => c.kind === "update")) {
+        const key = topLevel(change.path);
+        request[key] = key === "rtc" ? pick(args.rtc as Props, RTC_UPDATABLE) : args[key];
+    }
+    return request as UpdateAgentInstanceRequest;
 }
 
 /** Throw the reasons of refused changes, if any (diff and update call it, so preview fails as up would). */
@@ -77,7 +123,7 @@ function liveChange(key: string): Change {
 function instanceChange(key: string, before: unknown, after: unknown): Change[] {
     if ((DELETION_KEYS as string[]).includes(key)) return [{ path: key, kind: "state" }];
     if (key === "rtc") return rtcChanges(before, after);
-    if ((UPDATABLE_CONFIG as readonly string[]).includes(key)) {
+    if ((INSTANCE_UPDATE_WHOLE as readonly string[]).includes(key)) {
         // UpdateAgentInstance can replace the object but cannot remove it (back to the agent's own config),
         // and a value still unknown at preview may turn out to be such a removal: preview the worse case.
         if (absent(after) || isUnknown(after)) return [{ path: key, kind: "replace" }];
@@ -93,7 +139,7 @@ function rtcChanges(before: unknown, after: unknown): Change[] {
     const changes: Change[] = [];
     for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
         if (!containsUnknown(after[field]) && sameValue(before[field], after[field])) continue;
-        changes.push({ path: `rtc.${field}`, kind: field === "userStreamId" ? "update" : "replace" });
+        changes.push({ path: `rtc.${field}`, kind: (RTC_UPDATABLE as readonly string[]).includes(field) ? "update" : "replace" });
     }
     return changes;
 }
@@ -111,5 +157,5 @@ function ttsChanges(before: unknown, after: unknown): Change[] {
 
 /** Top-level property names for the engine (it reports replacements per top-level property). */
 export function topLevel(path: string): string {
-    return path.split(/[.[]/)[0];
+    return path.split(/[.[]/, 1)[0] ?? path;
 }

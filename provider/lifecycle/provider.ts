@@ -1,11 +1,12 @@
 /** The provider-method signatures our lifecycle modules implement (the dynamic host's contract). */
 import type * as pulumi from "@pulumi/pulumi";
+import { PROVIDER_PROPERTY } from "../schema/resources";
 
 export type Props = Record<string, unknown>;
 
 /** Inputs without the engine's `__provider` (the host re-attaches it to outputs). */
 export function withoutPlumbing(inputs: Props): Props {
-    const { __provider: _ignored, ...rest } = inputs;
+    const { [PROVIDER_PROPERTY]: _ignored, ...rest } = inputs;
     return rest;
 }
 

@@ -14,24 +14,28 @@
 
 import { resolveEndpoint } from "../client/regions";
 import { ZegoConfigError } from "../client/errors";
+import type { DeletionSettings, OwnDeletionSettings } from "../schema/resources";
 
 /** The subset of the engine's config object we use (`pulumi.dynamic.Config`). */
 export interface ConfigReader {
     get(key: string): string | undefined;
 }
 
+/** The stack config namespace of the provider's settings (`zego:appId`). */
+export const CONFIG_NAMESPACE = "zego";
+
 export const CONFIG_KEYS = {
-    appId: "zego:appId",
-    serverSecret: "zego:serverSecret",
-    region: "zego:region",
-    endpoint: "zego:endpoint",
-    maxRequestsPerSecond: "zego:maxRequestsPerSecond",
-    requestTimeoutMs: "zego:requestTimeoutMs",
-    throttleDeadlineSeconds: "zego:throttleDeadlineSeconds",
-    gracefulShutdown: "zego:gracefulShutdown",
-    gracefulShutdownTimeout: "zego:gracefulShutdownTimeout",
-    waitForDeletion: "zego:waitForDeletion",
-    deleteWaitMargin: "zego:deleteWaitMargin",
+    appId: `${CONFIG_NAMESPACE}:appId`,
+    serverSecret: `${CONFIG_NAMESPACE}:serverSecret`,
+    region: `${CONFIG_NAMESPACE}:region`,
+    endpoint: `${CONFIG_NAMESPACE}:endpoint`,
+    maxRequestsPerSecond: `${CONFIG_NAMESPACE}:maxRequestsPerSecond`,
+    requestTimeoutMs: `${CONFIG_NAMESPACE}:requestTimeoutMs`,
+    throttleDeadlineSeconds: `${CONFIG_NAMESPACE}:throttleDeadlineSeconds`,
+    gracefulShutdown: `${CONFIG_NAMESPACE}:gracefulShutdown`,
+    gracefulShutdownTimeout: `${CONFIG_NAMESPACE}:gracefulShutdownTimeout`,
+    waitForDeletion: `${CONFIG_NAMESPACE}:waitForDeletion`,
+    deleteWaitMargin: `${CONFIG_NAMESPACE}:deleteWaitMargin`,
 } as const;
 
 export const ENV_VARS = {
@@ -60,6 +64,17 @@ export const DEFAULTS = {
     /** Seconds to keep polling after the graceful timeout before giving up. */
     deleteWaitMargin: 15,
 } as const;
+
+/** The setting's name from a config key (`zego:appId` → `appId`); other keys as they are. */
+export function configName(key: string): string {
+    return key.startsWith(`${CONFIG_NAMESPACE}:`) ? key.slice(CONFIG_NAMESPACE.length + 1) : key;
+}
+
+/** Not a setting: makes the plugin print the stack of every failed call (provider/plugin/server.ts). */
+export const PLUGIN_DEBUG_ENV = "ZEGO_PLUGIN_DEBUG";
+export function pluginDebug(): boolean {
+    return Boolean(process.env[PLUGIN_DEBUG_ENV]);
+}
 
 export class SettingsError extends Error {
     constructor(message: string) {
@@ -118,18 +133,8 @@ export function endpointProblem(e: ZegoConfigError): string {
     return `Invalid ${CONFIG_KEYS[option] ?? e.option} / ${ENV_VARS[option] ?? e.option}: ${reason}`;
 }
 
-export interface DeletionSettings {
-    gracefulShutdown: boolean;
-    /** Seconds, 1..120. */
-    gracefulShutdownTimeout: number;
-    waitForDeletion: boolean;
-}
-
-export interface OwnDeletionSettings {
-    gracefulShutdown?: boolean;
-    gracefulShutdownTimeout?: number;
-    waitForDeletion?: boolean;
-}
+// The deletion settings' fields are declared once, in the resources' field table.
+export type { DeletionSettings, OwnDeletionSettings } from "../schema/resources";
 
 /** Where `ZEGO_*` variables are read: `process.env` in the provider process, a plain object in tests. */
 export type Environment = Readonly<Record<string, string | undefined>>;

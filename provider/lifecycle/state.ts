@@ -3,24 +3,10 @@
  * older versions of this package is read. Outputs echo every input, so `delete`, `read` and `diff`
  * have everything they need from state alone.
  */
-import { DeletionSettings } from "./settings";
-import { OUTPUT_KEYS, ResourceKind } from "../schema/resources";
+import { OUTPUT_KEYS, PROVIDER_PROPERTY, ResourceKind } from "../schema/resources";
 
 /** Bump when the stored shape changes; `migrate` must then read every older version. */
 export const STATE_VERSION = 1;
-
-/** Outputs every instance resource adds to its echoed inputs. */
-export interface InstanceComputedOutputs {
-    agentInstanceId: string;
-    /** Conversation status at the last create/update/refresh; "SHUTTING_DOWN" while a graceful delete runs. */
-    status: string;
-    appId: number;
-    /** The ZEGO API base URL the instance was created at; delete and refresh go there. */
-    endpoint: string;
-    /** Deletion settings in effect at the last create/update (environment overrides apply at delete time). */
-    deletion: DeletionSettings;
-    stateVersion: number;
-}
 
 export type Props = Record<string, unknown>;
 
@@ -36,9 +22,13 @@ export function migrate(props: Props): Props {
     return { ...props, stateVersion: STATE_VERSION };
 }
 
-/** The input part of stored outputs (what `read` hands back as inputs; the host re-attaches `__provider`). */
+/**
+ * The input part of stored outputs (what `read` hands back as inputs; the host re-attaches
+ * `__provider`). Unlike `userArgs`, 0.1.0's `secrets` stays: it was an input then.
+ */
 export function inputsFromState(kind: ResourceKind, props: Props): Props {
     const inputs: Props = {};
-    for (const [key, value] of Object.entries(props)) if (key !== "__provider" && !OUTPUT_KEYS[kind].includes(key)) inputs[key] = value;
+    for (const [key, value] of Object.entries(props))
+        if (key !== PROVIDER_PROPERTY && !OUTPUT_KEYS[kind].includes(key)) inputs[key] = value;
     return inputs;
 }

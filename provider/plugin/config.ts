@@ -3,7 +3,15 @@
  * the settings module, so the plugin has the same settings and precedence as the dynamic resources:
  * stack config, then the `ZEGO_*` environment (settings.ts).
  */
-import { CONFIG_KEYS, ConfigReader, SettingsError, setStackConfig, validateSettings } from "../lifecycle/settings";
+import {
+    CONFIG_KEYS,
+    CONFIG_NAMESPACE,
+    configName,
+    ConfigReader,
+    SettingsError,
+    setStackConfig,
+    validateSettings,
+} from "../lifecycle/settings";
 import { isUnknown } from "../schema/unknown";
 import { Failure } from "../schema/validate";
 import { Props } from "./values";
@@ -23,7 +31,7 @@ function asText(value: unknown): string | undefined {
 export function configReader(args: Props, variables: Record<string, string> = {}): ConfigReader {
     return {
         get(key: string) {
-            const name = key.startsWith("zego:") ? key.slice("zego:".length) : key;
+            const name = configName(key);
             return asText(args[name]) ?? variables[key];
         },
     };
@@ -44,7 +52,7 @@ export function checkConfig(args: Props): Failure[] {
         if (key === "version" || (CONFIG_NAMES as string[]).includes(key)) continue;
         failures.push({
             property: key,
-            reason: `zego:${key} is not a setting of the zego provider; the settings are ${CONFIG_NAMES.map((n) => `zego:${n}`).join(", ")}.`,
+            reason: `${CONFIG_NAMESPACE}:${key} is not a setting of the ${CONFIG_NAMESPACE} provider; the settings are ${CONFIG_NAMES.map((n) => CONFIG_KEYS[n]).join(", ")}.`,
         });
     }
     failures.push(...settingsFailures(args));

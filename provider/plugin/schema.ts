@@ -3,8 +3,8 @@
  * schema/resources.ts) so names, constraints and secret flags live in one place.
  */
 import { CONFIG_KEYS, DEFAULTS, ENV_VARS } from "../lifecycle/settings";
-import { FieldSpec, ObjectSpec } from "../schema/spec";
-import { OUTPUT_KEYS, RESOURCE_ARGS, ResourceKind } from "../schema/resources";
+import { Fields, FieldSpec, ObjectSpec } from "../schema/spec";
+import { OUTPUT_KEYS, OutputKey, RESOURCE_ARGS, RESOURCE_OUTPUTS, ResourceKind } from "../schema/resources";
 import { CONFIG_NAMES, SECRET_CONFIG } from "./config";
 import { PACKAGE } from "./server";
 
@@ -21,7 +21,7 @@ const RESOURCE_DESCRIPTIONS: Record<ResourceKind, string> = {
 
 const CONFIG_DESCRIPTIONS: Record<(typeof CONFIG_NAMES)[number], string> = {
     appId: "Your ZEGO AppID (a positive integer).",
-    serverSecret: "Your ZEGO ServerSecret (32 characters). Set it with `pulumi config set --secret zego:serverSecret ...`.",
+    serverSecret: `Your ZEGO ServerSecret (32 characters). Set it with \`pulumi config set --secret ${CONFIG_KEYS.serverSecret} ...\`.`,
     region: "The ZEGO API region (selects the endpoint).",
     endpoint: "The ZEGO API base URL (overrides region).",
     maxRequestsPerSecond: "Client-side pacing of ZEGO API calls (0 to 10000).",
@@ -33,7 +33,7 @@ const CONFIG_DESCRIPTIONS: Record<(typeof CONFIG_NAMES)[number], string> = {
     deleteWaitMargin: `Seconds to keep polling after the graceful timeout (0 to 600, default ${DEFAULTS.deleteWaitMargin}).`,
 };
 
-const OUTPUT_TYPES: Record<string, Json> = {
+const OUTPUT_TYPES: Record<OutputKey, Json> = {
     agentInstanceId: { type: "string", description: "The instance id ZEGO assigned." },
     status: { type: "string", description: "The conversation status at the last create, update or refresh." },
     appId: { type: "integer", description: "The ZEGO app the object lives in." },
@@ -132,13 +132,14 @@ export function buildSchema(version: string): Json {
     for (const kind of Object.keys(RESOURCE_ARGS) as ResourceKind[]) {
         const inputs = types.object(kind, RESOURCE_ARGS[kind]);
         const outputs: Json = { ...inputs.properties };
-        for (const key of OUTPUT_KEYS[kind]) outputs[key] = OUTPUT_TYPES[key];
+        const outputFields: Fields = RESOURCE_OUTPUTS[kind].fields;
+        for (const key of OUTPUT_KEYS[kind]) outputs[key] = OUTPUT_TYPES[key as OutputKey];
         resources[`${PACKAGE}:index:${kind}`] = {
             description: RESOURCE_DESCRIPTIONS[kind],
             inputProperties: inputs.properties,
             ...(inputs.required ? { requiredInputs: inputs.required } : {}),
             properties: outputs,
-            required: [...(inputs.required ?? []), ...OUTPUT_KEYS[kind].filter((k) => k !== "digitalHumanConfig")],
+            required: [...(inputs.required ?? []), ...OUTPUT_KEYS[kind].filter((k) => outputFields[k]?.required)],
         };
     }
     const configVariables: Json = {};

@@ -15,9 +15,10 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { defaultContext } from "../lifecycle/context";
 import { PartialCreateError, withoutPlumbing } from "../lifecycle/provider";
+import { pluginDebug } from "../lifecycle/settings";
 import { inputsFromState } from "../lifecycle/state";
 import { providers } from "../runtime";
-import { OUTPUT_KEYS, ResourceKind } from "../schema/resources";
+import { OUTPUT_KEYS, PROVIDER_PROPERTY, ResourceKind } from "../schema/resources";
 import { joinSecrets, SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import { UNKNOWN } from "../schema/unknown";
 import { applyConfig, checkConfig, configReader, SECRET_CONFIG } from "./config";
@@ -48,7 +49,7 @@ function plain(struct: structproto.Struct | undefined): { props: Props; secretPa
  * host's `__provider` text and, written by 0.1.0, the credentials in a top-level `secrets`.
  */
 export function isDynamicState(props: Props): boolean {
-    return props.__provider !== undefined || props[SECRETS_PROPERTY] !== undefined;
+    return props[PROVIDER_PROPERTY] !== undefined || props[SECRETS_PROPERTY] !== undefined;
 }
 
 /**
@@ -95,7 +96,7 @@ function unary<Req, Res>(name: string, fn: Handler<Req, Res>) {
             (res) => callback(null, res),
             (e: unknown) => {
                 const err = e instanceof Error ? e : new Error(String(e));
-                if (process.env.ZEGO_PLUGIN_DEBUG) console.error(`${name}: ${err.stack}`);
+                if (pluginDebug()) console.error(`${name}: ${err.stack}`);
                 const response = errorResponse(err);
                 callback(response, null, response.metadata);
             },

@@ -1,8 +1,8 @@
 /** `Agent`: a registered ZEGOCLOUD AI agent configuration (RegisterAgent / UpdateAgent / UnregisterAgent). */
 import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
-import { ZegoResource } from "../shim";
-import { DeepInput, refuseImport, secretProps, withSecretOutputs } from "./inputs";
+import { ZegoResourceBase } from "./base";
+import { DeepInput } from "./inputs";
 
 export interface AgentArgs {
     /** The AgentId (≤128 bytes). Replaces on change. */
@@ -16,7 +16,7 @@ export interface AgentArgs {
     adoptExisting?: pulumi.Input<boolean>;
 }
 
-export class Agent extends ZegoResource {
+export class Agent extends ZegoResourceBase {
     declare readonly agentId: pulumi.Output<string>;
     declare readonly name: pulumi.Output<string | undefined>;
     declare readonly llm: pulumi.Output<t.Llm | undefined>;
@@ -24,19 +24,8 @@ export class Agent extends ZegoResource {
     declare readonly asr: pulumi.Output<t.Asr | undefined>;
     /** True when the agent existed and was adopted rather than registered. */
     declare readonly adopted: pulumi.Output<boolean>;
-    declare readonly appId: pulumi.Output<number>;
-    declare readonly endpoint: pulumi.Output<string>;
-    declare readonly stateVersion: pulumi.Output<number>;
 
     constructor(name: string, args: AgentArgs, opts?: pulumi.CustomResourceOptions) {
-        refuseImport("Agent", opts);
-        const props = {
-            ...secretProps(args),
-            adopted: undefined,
-            appId: undefined,
-            endpoint: undefined,
-            stateVersion: undefined,
-        };
-        super("Agent", name, props, withSecretOutputs(opts, ["secrets"]));
+        super("Agent", name, args, opts);
     }
 }

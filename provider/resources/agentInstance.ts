@@ -4,9 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
-import { DeletionSettings } from "../lifecycle/settings";
-import { ZegoResource } from "../shim";
-import { DeepInput, refuseImport, secretProps, withSecretOutputs } from "./inputs";
+import { InstanceResourceBase, InstanceStatus } from "./base";
+import { DeepInput } from "./inputs";
 
 export interface AgentInstanceArgs {
     /** The registered agent (RegisterAgent / the `Agent` resource) this instance runs. Replaces on change. */
@@ -37,24 +36,9 @@ export interface AgentInstanceArgs {
     waitForDeletion?: pulumi.Input<boolean>;
 }
 
-/**
- * The status in state: the last one ZEGO reported, SHUTTING_DOWN while a graceful delete runs, or
- * UNKNOWN after a create whose status query failed (until the next up or refresh).
- */
-export type InstanceStatus = t.AgentStatus | "SHUTTING_DOWN" | "UNKNOWN";
+export type { InstanceStatus };
 
-/** Outputs shared by both instance resources. */
-export interface InstanceOutputs {
-    readonly agentInstanceId: pulumi.Output<string>;
-    readonly status: pulumi.Output<InstanceStatus>;
-}
-
-export class AgentInstance extends ZegoResource implements InstanceOutputs {
-    /** ZEGO's AgentInstanceId (also the resource id). */
-    declare readonly agentInstanceId: pulumi.Output<string>;
-    /** IDLE | LISTENING | THINKING | SPEAKING at the last create/update/refresh (SHUTTING_DOWN while a graceful delete runs). */
-    declare readonly status: pulumi.Output<InstanceStatus>;
-    declare readonly agentId: pulumi.Output<string>;
+export class AgentInstance extends InstanceResourceBase {
     declare readonly userId: pulumi.Output<string>;
     declare readonly rtc: pulumi.Output<t.Rtc>;
     /** The LLM settings (`apiKey` and other credentials are secret in state; the Output is secret when any part is). */
@@ -66,30 +50,8 @@ export class AgentInstance extends ZegoResource implements InstanceOutputs {
     declare readonly messageHistory: pulumi.Output<t.MessageHistory | undefined>;
     declare readonly callbackConfig: pulumi.Output<t.CallbackConfig | undefined>;
     declare readonly advancedConfig: pulumi.Output<t.AdvancedConfig | undefined>;
-    /** Deletion settings in effect at the last create/update (environment overrides apply at delete time). */
-    declare readonly deletion: pulumi.Output<DeletionSettings>;
-    /** The ZEGO app the instance belongs to. */
-    declare readonly appId: pulumi.Output<number>;
-    /** The ZEGO API endpoint it was created at. */
-    declare readonly endpoint: pulumi.Output<string>;
-    /** Version of the stored state shape. */
-    declare readonly stateVersion: pulumi.Output<number>;
 
     constructor(name: string, args: AgentInstanceArgs, opts?: pulumi.CustomResourceOptions) {
-        refuseImport("AgentInstance", opts);
-        super("AgentInstance", name, instanceProps(args), withSecretOutputs(opts, ["secrets"]));
+        super("AgentInstance", name, args, opts);
     }
-}
-
-/** Props for both instance kinds: the hoisted args plus the computed outputs to register. */
-export function instanceProps(args: object): Record<string, pulumi.Input<unknown>> {
-    return {
-        ...secretProps(args),
-        agentInstanceId: undefined,
-        status: undefined,
-        deletion: undefined,
-        appId: undefined,
-        endpoint: undefined,
-        stateVersion: undefined,
-    };
 }

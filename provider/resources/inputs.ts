@@ -1,5 +1,6 @@
 /** Helpers shared by the resource classes: Pulumi input types, credential marking, options. */
 import * as pulumi from "@pulumi/pulumi";
+import { OUTPUT_KEYS, ResourceKind } from "../schema/resources";
 import { isCredential } from "../schema/secrets";
 import { isPlainObject } from "../schema/validate";
 
@@ -51,7 +52,14 @@ export function refuseImport(type: string, opts: pulumi.CustomResourceOptions | 
     );
 }
 
-/** Resource options with our secret outputs added to the caller's. */
+/** The props to register for a resource: its arguments (credentials marked) and every output, to be computed. */
+export function resourceProps(kind: ResourceKind, args: object): Record<string, pulumi.Input<unknown>> {
+    const props = { ...secretProps(args) };
+    for (const key of OUTPUT_KEYS[kind]) props[key] = undefined;
+    return props;
+}
+
+/** Resource options with our secret outputs (`secretOutputs(kind)`) added to the caller's. */
 export function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, names: string[]): pulumi.CustomResourceOptions {
     return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...names] };
 }

@@ -5,10 +5,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
-import { AgentInstanceArgs, instanceProps, InstanceOutputs, InstanceStatus } from "./agentInstance";
-import { ZegoResource } from "../shim";
-import { DeepInput, refuseImport, withSecretOutputs } from "./inputs";
-import { DeletionSettings } from "../lifecycle/settings";
+import { AgentInstanceArgs } from "./agentInstance";
+import { DigitalHumanResourceBase } from "./base";
+import { DeepInput } from "./inputs";
 
 export interface LiveDigitalHumanAgentInstanceArgs extends Pick<
     AgentInstanceArgs,
@@ -29,29 +28,13 @@ export interface LiveDigitalHumanAgentInstanceArgs extends Pick<
     advancedConfig?: DeepInput<NonNullable<t.CreateLiveDigitalHumanAgentInstanceRequest["advancedConfig"]>>;
 }
 
-export class LiveDigitalHumanAgentInstance extends ZegoResource implements InstanceOutputs {
-    declare readonly agentInstanceId: pulumi.Output<string>;
-    declare readonly status: pulumi.Output<InstanceStatus>;
-    declare readonly agentId: pulumi.Output<string>;
+export class LiveDigitalHumanAgentInstance extends DigitalHumanResourceBase {
     declare readonly rtc: pulumi.Output<t.LiveRtc | undefined>;
     declare readonly cdn: pulumi.Output<{ url: string } | undefined>;
-    declare readonly digitalHuman: pulumi.Output<t.DigitalHuman>;
     /** The TTS settings without vendor credentials (kept encrypted in state). */
     declare readonly tts: pulumi.Output<t.Tts | undefined>;
-    /** Base64 configuration for the digital-human client SDK (stored as a secret). */
-    declare readonly digitalHumanConfig: pulumi.Output<string>;
-    declare readonly deletion: pulumi.Output<DeletionSettings>;
-    declare readonly appId: pulumi.Output<number>;
-    declare readonly endpoint: pulumi.Output<string>;
-    declare readonly stateVersion: pulumi.Output<number>;
 
     constructor(name: string, args: LiveDigitalHumanAgentInstanceArgs, opts?: pulumi.CustomResourceOptions) {
-        refuseImport("LiveDigitalHumanAgentInstance", opts);
-        super(
-            "LiveDigitalHumanAgentInstance",
-            name,
-            { ...instanceProps(args), digitalHumanConfig: undefined },
-            withSecretOutputs(opts, ["secrets", "digitalHumanConfig"]),
-        );
+        super("LiveDigitalHumanAgentInstance", name, args, opts);
     }
 }

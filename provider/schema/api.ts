@@ -15,6 +15,9 @@ export const RTC_ID_CHARSET: Charset = { pattern: /^[0-9A-Za-z_.-]*$/, descripti
 
 const flag = (wire: string) => int(wire, { enum: [0, 1] });
 
+/** Vendor parameters, passed to the vendor untouched. */
+export type VendorParams = Record<string, unknown>;
+
 export const agentIdField = required(str("AgentId", { minLength: 1, maxBytes: 128, charset: AGENT_ID_CHARSET }));
 export const agentInstanceIdField = required(str("AgentInstanceId", { minLength: 1 }));
 
@@ -46,10 +49,10 @@ export const LLM = obj("LLM", {
  */
 export const TTS_VENDORS = ["Aliyun", "ByteDanceV3", "ByteDanceFlowing", "MiniMax", "CosyVoice"] as const;
 export const TTS = obj("TTS", {
-    vendor: required(str("Vendor", { minLength: 1, note: `for example ${TTS_VENDORS.join(", ")}` })),
+    vendor: required(str("Vendor", { minLength: 1, suggestions: TTS_VENDORS, note: `for example ${TTS_VENDORS.join(", ")}` })),
     url: str("Url"),
-    // `app` carries the vendor credentials (docs: "vendor auth").
-    params: required(passthrough("Params", { requiredKeys: ["app"] })),
+    /** Vendor parameters; `app` holds the vendor credentials (docs: "vendor auth") and is treated as a secret. */
+    params: required(passthrough<VendorParams & { app: Record<string, unknown> }>("Params", { requiredKeys: ["app"] })),
     filterText: arr(
         "FilterText",
         obj(undefined, {
@@ -68,12 +71,18 @@ export const ASR_VENDORS = ["Tencent", "AliyunParaformer", "Microsoft", "AliyunF
 export const ASR = obj("ASR", {
     vendor: str("Vendor", { enum: ASR_VENDORS }),
     params: passthrough("Params"),
-    // Deprecated since server 2.12.0 in favour of VAD; still accepted.
+    // The VAD fields are deprecated since server 2.12.0 in favour of VAD; still accepted.
+    /** @deprecated since ZEGO server 2.12.0: use `vad.turnDetectConfig.silenceSegmentation`. */
     vadSilenceSegmentation: int("VADSilenceSegmentation", { min: 200, max: 2000, note: "milliseconds" }),
+    /** @deprecated use `vad.turnDetectConfig.pauseInterval`. */
     pauseInterval: int("PauseInterval", { min: 200, max: 2000, note: "milliseconds" }),
+    /** @deprecated use `vad.voiceDetectConfig.sensitiveConfig.level`. */
     vadSensitiveLevel: int("VADSensitiveLevel", { enum: [0, 1, 2, 3] }),
+    /** @deprecated use `vad.voiceDetectConfig.sensitiveConfig.minSpeechDur`. */
     vadMinSpeechDur: int("VADMinSpeechDur", { min: 0, max: 1000 }),
+    /** @deprecated use `vad.voiceDetectConfig.sensitiveConfig.energyThreshold`. */
     vadEnergyThreshold: num("VADEnergyThreshold", { min: 0, max: 1 }),
+    /** @deprecated */
     hotWord: str("HotWord", { note: "deprecated" }),
 });
 
@@ -128,7 +137,7 @@ export const ADVANCED_CONFIG = obj("AdvancedConfig", {
         sendMetaKeys: arr("SendMetaKeys", str(undefined)),
     }),
     addAsrInfo: bool("AddASRInfo"),
-    ttsParamPaths: passthrough("TTSParamPaths"),
+    ttsParamPaths: passthrough<Record<string, string>>("TTSParamPaths"),
 });
 
 export const DIGITAL_HUMAN = obj("DigitalHuman", {
@@ -178,6 +187,7 @@ export const CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE = obj(undefined, {
     digitalHuman: required(DIGITAL_HUMAN),
     // RTC and CDN are mutually exclusive (CDN wins); the docs require neither on its own.
     rtc: RTC_LIVE,
+    /** Push the video to a CDN (RTMP URL) instead of an RTC room. */
     cdn: obj("CDN", { url: required(str("Url", { minLength: 1 })) }),
     tts: TTS,
     callbackConfig: obj("CallbackConfig", {
@@ -185,12 +195,24 @@ export const CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE = obj(undefined, {
         agentInstanceStatus: CALLBACK_CONFIG.fields.agentInstanceStatus,
         hostTag: CALLBACK_CONFIG.fields.hostTag,
     }),
+    /** `maxIdleTime` 30..86400 s (default 900): ended when not driven by SendAgentInstanceTTS for that long. */
     advancedConfig: obj("AdvancedConfig", {
         maxIdleTime: int("MaxIdleTime", { min: LIVE_MAX_IDLE_TIME.min, max: LIVE_MAX_IDLE_TIME.max, note: "seconds" }),
         disableTts: ADVANCED_CONFIG.fields.disableTts,
         ttsParamPaths: ADVANCED_CONFIG.fields.ttsParamPaths,
     }),
 });
+
+/**
+ * What UpdateAgentInstance can change, the one statement of it: "Only LLM, TTS, ASR and
+ * RTC.UserStreamId can change" (update-agent-instance.yaml). The config objects are replaced whole;
+ * of RTC only the fields listed here.
+ */
+const INSTANCE_UPDATE = { ...AGENT_CONFIG_FIELDS, rtc: obj("RTC", { userStreamId: RTC.fields.userStreamId }) };
+/** The instance arguments UpdateAgentInstance replaces whole. */
+export const INSTANCE_UPDATE_WHOLE = Object.keys(AGENT_CONFIG_FIELDS) as (keyof typeof AGENT_CONFIG_FIELDS)[];
+/** The RTC fields UpdateAgentInstance can change (any other RTC change needs a new instance). */
+export const RTC_UPDATABLE = Object.keys(INSTANCE_UPDATE.rtc.fields) as (keyof typeof INSTANCE_UPDATE.rtc.fields)[];
 
 const ROUND = obj(undefined, { round: int("Round") });
 const EMPTY = obj(undefined, {});
@@ -264,17 +286,14 @@ export const ACTIONS = {
         creates: true,
     },
     UpdateAgentInstance: {
-        request: obj(undefined, {
-            agentInstanceId: agentInstanceIdField,
-            ...AGENT_CONFIG_FIELDS,
-            rtc: obj("RTC", { userStreamId: RTC.fields.userStreamId }),
-        }),
+        request: obj(undefined, { agentInstanceId: agentInstanceIdField, ...INSTANCE_UPDATE }),
         response: EMPTY,
     },
     DeleteAgentInstance: {
         request: obj(undefined, {
             agentInstanceId: agentInstanceIdField,
             gracefulShutdown: bool("GracefulShutdown"),
+            /** 1..120 seconds; only used with gracefulShutdown. */
             gracefulShutdownTimeout: int("GracefulShutdownTimeout", { min: 1, max: 120, note: "seconds" }),
         }),
         response: EMPTY,
@@ -301,6 +320,7 @@ export const ACTIONS = {
             agentInstanceId: agentInstanceIdField,
             text: required(str("Text", { minLength: 1, maxChars: 300 })),
             addHistory: bool("AddHistory"),
+            /** @deprecated use priority / samePriorityOption */
             interruptMode: int("InterruptMode", { enum: [0, 1], note: "deprecated: use priority" }),
             ...PRIORITY,
         }),

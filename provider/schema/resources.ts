@@ -2,8 +2,14 @@
  * What each resource accepts (the API body plus provider-only settings) and the cross-field rules
  * the docs state, as one `checkArgs` used by the provider's `check` (offline, preview-safe).
  */
-import { ACTIONS, CREATE_AGENT_INSTANCE, CREATE_DIGITAL_HUMAN_AGENT_INSTANCE, CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE } from "./api";
-import { bool, int, obj, ObjectSpec } from "./spec";
+import {
+    ACTIONS,
+    AGENT_STATUSES,
+    CREATE_AGENT_INSTANCE,
+    CREATE_DIGITAL_HUMAN_AGENT_INSTANCE,
+    CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE,
+} from "./api";
+import { bool, Fields, Infer, int, obj, ObjectSpec, required, str } from "./spec";
 import { containsUnknown, isUnknown } from "./unknown";
 import { Failure, isPlainObject, validate } from "./validate";
 import { SECRETS_PROPERTY, joinSecrets } from "./secrets";
@@ -18,6 +24,18 @@ export const DELETION_FIELDS = {
     waitForDeletion: bool(undefined),
 };
 export const DELETION_KEYS = Object.keys(DELETION_FIELDS) as (keyof typeof DELETION_FIELDS)[];
+
+/** A resource's own deletion settings (any may be absent: stack config and defaults fill in). */
+export type OwnDeletionSettings = Infer<ObjectSpec<typeof DELETION_FIELDS>>;
+
+/** The deletion settings in effect, each one known (stored in state as the `deletion` output). */
+const DELETION_SETTINGS = obj(undefined, {
+    gracefulShutdown: required(DELETION_FIELDS.gracefulShutdown),
+    /** Seconds, 1..120. */
+    gracefulShutdownTimeout: required(DELETION_FIELDS.gracefulShutdownTimeout),
+    waitForDeletion: required(DELETION_FIELDS.waitForDeletion),
+});
+export type DeletionSettings = Infer<typeof DELETION_SETTINGS>;
 
 export const RESOURCE_ARGS: Record<ResourceKind, ObjectSpec> = {
     AgentInstance: obj(undefined, { ...CREATE_AGENT_INSTANCE.fields, ...DELETION_FIELDS }),
@@ -34,8 +52,9 @@ export const RESOURCE_ARGS: Record<ResourceKind, ObjectSpec> = {
     }),
 };
 
-/** Keys of the props object that are Pulumi plumbing, not user arguments. */
-const PLUMBING = ["__provider", SECRETS_PROPERTY];
+/** Keys of the props object that are Pulumi plumbing, not user arguments: the engine's `__provider`, 0.1.0's `secrets`. */
+export const PROVIDER_PROPERTY = "__provider";
+const PLUMBING: readonly string[] = [PROVIDER_PROPERTY, SECRETS_PROPERTY];
 
 /** The user's arguments from a props object (inputs or state): secrets joined back, plumbing removed. */
 export function userArgs(kind: ResourceKind, props: Record<string, unknown>): Record<string, unknown> {
@@ -47,15 +66,70 @@ export function userArgs(kind: ResourceKind, props: Record<string, unknown>): Re
     return out;
 }
 
-const INSTANCE_OUTPUTS = ["agentInstanceId", "status", "appId", "endpoint", "deletion", "stateVersion"];
+/** The instance status in state: ZEGO's, SHUTTING_DOWN while a graceful delete runs, UNKNOWN after a create whose status query failed. */
+export const INSTANCE_STATUSES = [...AGENT_STATUSES, "SHUTTING_DOWN", "UNKNOWN"] as const;
 
-/** The keys each resource adds to its echoed inputs in state (lifecycle/state.ts); never user arguments. */
-export const OUTPUT_KEYS: Record<ResourceKind, readonly string[]> = {
-    AgentInstance: INSTANCE_OUTPUTS,
-    DigitalHumanAgentInstance: [...INSTANCE_OUTPUTS, "digitalHumanConfig"],
-    LiveDigitalHumanAgentInstance: [...INSTANCE_OUTPUTS, "digitalHumanConfig"],
-    Agent: ["appId", "endpoint", "adopted", "stateVersion"],
+// Where the object lives and the state shape, stored by every resource.
+/** The ZEGO app the object lives in. */
+const appId = required(int(undefined));
+/** The ZEGO API base URL it was created at; delete and refresh go there. */
+const endpoint = required(str(undefined));
+/** Version of the stored state shape (lifecycle/state.ts). */
+const stateVersion = required(int(undefined));
+
+const INSTANCE_OUTPUT_FIELDS = {
+    /** ZEGO's AgentInstanceId (also the resource id). */
+    agentInstanceId: required(str(undefined)),
+    status: required(str(undefined, { enum: INSTANCE_STATUSES })),
+    appId,
+    endpoint,
+    /** Deletion settings in effect at the last create/update (environment overrides apply at delete time). */
+    deletion: required(DELETION_SETTINGS),
+    stateVersion,
 };
+
+const DIGITAL_HUMAN_OUTPUT_FIELDS = {
+    ...INSTANCE_OUTPUT_FIELDS,
+    /** Base64 configuration for the digital-human client SDK (stored as a secret; ZEGO may return none). */
+    digitalHumanConfig: str(undefined, { secret: true }),
+};
+
+/**
+ * What each resource adds to its echoed inputs in state (lifecycle/*): the one list of outputs,
+ * never user arguments. Readers: `userArgs`, `inputsFromState`, the resource classes' registered
+ * outputs and secret outputs, the plugin's schema and preview.
+ */
+export const RESOURCE_OUTPUTS = {
+    AgentInstance: obj(undefined, INSTANCE_OUTPUT_FIELDS),
+    DigitalHumanAgentInstance: obj(undefined, DIGITAL_HUMAN_OUTPUT_FIELDS),
+    LiveDigitalHumanAgentInstance: obj(undefined, DIGITAL_HUMAN_OUTPUT_FIELDS),
+    Agent: obj(undefined, {
+        appId,
+        endpoint,
+        /** True when the agent existed and was adopted rather than registered. */
+        adopted: required(bool(undefined)),
+        stateVersion,
+    }),
+} satisfies Record<ResourceKind, ObjectSpec>;
+
+/** The outputs of a resource kind, as stored. */
+export type Outputs<K extends ResourceKind> = Infer<(typeof RESOURCE_OUTPUTS)[K]>;
+/** The name of an output of any kind. */
+export type OutputKey = { [K in ResourceKind]: keyof Outputs<K> & string }[ResourceKind];
+
+const keysOf = (spec: ObjectSpec): readonly string[] => Object.keys(spec.fields);
+export const OUTPUT_KEYS: Readonly<Record<ResourceKind, readonly string[]>> = {
+    AgentInstance: keysOf(RESOURCE_OUTPUTS.AgentInstance),
+    DigitalHumanAgentInstance: keysOf(RESOURCE_OUTPUTS.DigitalHumanAgentInstance),
+    LiveDigitalHumanAgentInstance: keysOf(RESOURCE_OUTPUTS.LiveDigitalHumanAgentInstance),
+    Agent: keysOf(RESOURCE_OUTPUTS.Agent),
+};
+
+/** Outputs the engine must store encrypted: the 0.1.0 `secrets` property and the outputs marked secret. */
+export function secretOutputs(kind: ResourceKind): string[] {
+    const fields: Fields = RESOURCE_OUTPUTS[kind].fields;
+    return [SECRETS_PROPERTY, ...Object.keys(fields).filter((key) => fields[key]?.secret === true)];
+}
 
 /**
  * Check failures as handed to the engine. The engine prints the value of a failure's property

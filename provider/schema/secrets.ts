@@ -60,10 +60,10 @@ export function isCredential(key: string | undefined, value: unknown): boolean {
 type Obj = Record<string, unknown>;
 
 /** The `secrets` map as 0.1.0 stored it: `llm.apiKey`, `<llm|tts|asr>.params.<key>` (the key may contain dots). */
-function legacyPath(path: string): string[] {
-    const [top, second, ...rest] = path.split(".");
-    if (second === "params" && rest.length > 0) return [top, second, rest.join(".")];
-    return [top, [second, ...rest].join(".")];
+function legacyPath(path: string): { top: string; parents: string[]; key: string } {
+    const [top = "", second = "", ...rest] = path.split(".");
+    if (second === "params" && rest.length > 0) return { top, parents: [top, second], key: rest.join(".") };
+    return { top, parents: [top], key: [second, ...rest].join(".") };
 }
 
 /** Props as stored or sent → the user's arguments, with a 0.1.0 `secrets` property joined back. */
@@ -72,8 +72,8 @@ export function joinSecrets(props: Obj, secrets: unknown): Obj {
     delete full[SECRETS_PROPERTY];
     if (!isPlainObject(secrets)) return full;
     for (const [path, value] of Object.entries(secrets)) {
-        const segments = legacyPath(path);
-        if (isPlainObject(full[segments[0]])) setPath(full, segments, value);
+        const { top, parents, key } = legacyPath(path);
+        if (isPlainObject(full[top])) setPath(full, parents, key, value);
     }
     return full;
 }
@@ -102,13 +102,13 @@ export function splitSecrets(args: Obj): { publicArgs: Obj; secrets: Obj } {
     return { publicArgs, secrets };
 }
 
-function setPath(target: Obj, segments: string[], value: unknown): void {
+function setPath(target: Obj, parents: string[], key: string, value: unknown): void {
     let node: Obj = target;
-    for (const segment of segments.slice(0, -1)) {
+    for (const segment of parents) {
         if (!isPlainObject(node[segment])) node[segment] = {};
         node = node[segment] as Obj;
     }
-    node[segments[segments.length - 1]] = value;
+    node[key] = value;
 }
 
 /** The engine's secret wrapper (@pulumi/pulumi runtime/rpc.ts `specialSigKey`/`specialSecretSig`). */

@@ -1,200 +1,69 @@
 /**
- * Plain (resolved) camelCase shapes of the ZEGO objects, as the client takes and returns them.
- * The Pulumi Input variants live next to the resources (`provider/resources/*`).
- * Field meanings and limits: `api.ts` and the README.
+ * Plain (resolved) camelCase shapes of the ZEGO objects, as the client takes and returns them,
+ * inferred from the field table (`api.ts`) as zod's `z.infer` does: a field's name, type and
+ * optionality are written once, there. The Pulumi Input variants live next to the resources
+ * (`provider/resources/*`). Field meanings and limits: `api.ts` and the README.
  */
-import type { AgentStatus, TTS_VENDORS } from "./api";
+import type {
+    ACTIONS,
+    ADVANCED_CONFIG,
+    AGENT,
+    AgentStatus,
+    ASR,
+    CALLBACK_CONFIG,
+    CREATE_AGENT_INSTANCE,
+    CREATE_DIGITAL_HUMAN_AGENT_INSTANCE,
+    CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE,
+    DIGITAL_HUMAN,
+    LLM,
+    MESSAGE,
+    MESSAGE_HISTORY,
+    RTC,
+    RTC_LIVE,
+    TTS,
+    TTS_VENDORS,
+    VAD,
+    VendorParams,
+} from "./api";
+import type { Infer } from "./spec";
 
-export type { AgentStatus };
-export type VendorParams = Record<string, unknown>;
+export type { AgentStatus, VendorParams };
 
-export interface Rtc {
-    roomId: string;
-    agentStreamId: string;
-    agentUserId: string;
-    userStreamId: string;
-    streamExtraInfo?: string;
-}
+type Request<A extends keyof typeof ACTIONS> = Infer<(typeof ACTIONS)[A]["request"]>;
 
-export interface Llm {
-    vendor?: "OpenAIChat" | "OpenAIResponses";
-    url: string;
-    apiKey: string;
-    model: string;
-    systemPrompt?: string;
-    temperature?: number;
-    topP?: number;
-    params?: VendorParams;
-    addAgentInfo?: boolean;
-    agentExtraInfo?: Record<string, unknown>;
-}
-
-export interface TextFilter {
-    beginCharacters: string;
-    endCharacters: string;
-}
+export type Rtc = Infer<typeof RTC>;
+export type Llm = Infer<typeof LLM>;
+export type TextFilter = Infer<(typeof TTS)["fields"]["filterText"]["items"]>;
 
 /** The vendors the TTS guide lists; other names are passed on (the docs' own examples send "ByteDance", "Minimax"). */
 export type KnownTtsVendor = (typeof TTS_VENDORS)[number];
 
-export interface Tts {
-    // `string & {}` keeps the known names as editor suggestions while accepting any name.
-    vendor: KnownTtsVendor | (string & {});
-    url?: string;
-    /** Vendor parameters; `app` holds the vendor credentials and is treated as a secret. */
-    params: VendorParams & { app: Record<string, unknown> };
-    filterText?: TextFilter[];
-    terminatorText?: string;
-    characterFilter?: string[];
-}
+export type Tts = Infer<typeof TTS>;
+export type Asr = Infer<typeof ASR>;
+export type Vad = Infer<typeof VAD>;
+export type Message = Infer<typeof MESSAGE>;
+export type MessageHistory = Infer<typeof MESSAGE_HISTORY>;
+export type CallbackConfig = Infer<typeof CALLBACK_CONFIG>;
+export type AdvancedConfig = Infer<typeof ADVANCED_CONFIG>;
+export type DigitalHuman = Infer<typeof DIGITAL_HUMAN>;
 
-export interface Asr {
-    vendor?: "Tencent" | "AliyunParaformer" | "Microsoft" | "AliyunFunASR" | "AliyunQwenASR" | "VolcSeedASR";
-    params?: VendorParams;
-    /** @deprecated since ZEGO server 2.12.0: use `vad.turnDetectConfig.silenceSegmentation`. */
-    vadSilenceSegmentation?: number;
-    /** @deprecated use `vad.turnDetectConfig.pauseInterval`. */
-    pauseInterval?: number;
-    /** @deprecated use `vad.voiceDetectConfig.sensitiveConfig.level`. */
-    vadSensitiveLevel?: 0 | 1 | 2 | 3;
-    /** @deprecated use `vad.voiceDetectConfig.sensitiveConfig.minSpeechDur`. */
-    vadMinSpeechDur?: number;
-    /** @deprecated use `vad.voiceDetectConfig.sensitiveConfig.energyThreshold`. */
-    vadEnergyThreshold?: number;
-    /** @deprecated */
-    hotWord?: string;
-}
-
-export interface Vad {
-    turnDetectConfig?: { silenceSegmentation?: number; pauseInterval?: number };
-    voiceDetectConfig?: { sensitiveConfig?: { level?: 0 | 1 | 2 | 3; minSpeechDur?: number; energyThreshold?: number } };
-}
-
-export interface Message {
-    role: "user" | "assistant";
-    content: string;
-}
-
-export interface MessageHistory {
-    syncMode?: 0 | 1;
-    messages?: Message[];
-    windowSize?: number;
-    zim?: { robotId?: string; loadMessageCount?: number };
-}
-
-type Flag = 0 | 1;
-export interface CallbackConfig {
-    asrResult?: Flag;
-    llmResult?: Flag;
-    interrupted?: Flag;
-    userSpeakAction?: Flag;
-    agentInstanceStatus?: Flag;
-    userAudioData?: Flag;
-    hostTag?: string;
-}
-
-export interface AdvancedConfig {
-    interruptMode?: 0 | 1;
-    maxIdleTime?: number;
-    disableTts?: boolean;
-    communicationMode?: 0 | 2;
-    llmMetaInfo?: { beginCharacters?: string; endCharacters?: string; sendMetaKeys?: string[] };
-    addAsrInfo?: boolean;
-    ttsParamPaths?: Record<string, string>;
-}
-
-export interface DigitalHuman {
-    digitalHumanId: string;
-    configId?: "mobile" | "web";
-    encodeCode?: "H264";
-}
-
-export interface CreateAgentInstanceRequest {
-    agentId: string;
-    userId: string;
-    rtc: Rtc;
-    llm?: Llm;
-    tts?: Tts;
-    asr?: Asr;
-    vad?: Vad;
-    messageHistory?: MessageHistory;
-    callbackConfig?: CallbackConfig;
-    advancedConfig?: AdvancedConfig;
-}
-
-export interface CreateDigitalHumanAgentInstanceRequest extends CreateAgentInstanceRequest {
-    digitalHuman: DigitalHuman;
-}
+export type CreateAgentInstanceRequest = Infer<typeof CREATE_AGENT_INSTANCE>;
+export type CreateDigitalHumanAgentInstanceRequest = Infer<typeof CREATE_DIGITAL_HUMAN_AGENT_INSTANCE>;
 
 /** RTC of a live digital human: it publishes but listens to nobody, so there is no userStreamId. */
-export type LiveRtc = Omit<Rtc, "userStreamId">;
+export type LiveRtc = Infer<typeof RTC_LIVE>;
 
 /** CreateLiveDigitalHumanAgentInstance: `rtc` or `cdn` (CDN wins when both are set). */
-export interface CreateLiveDigitalHumanAgentInstanceRequest {
-    agentId: string;
-    digitalHuman: DigitalHuman;
-    rtc?: LiveRtc;
-    /** Push the video to a CDN (RTMP URL) instead of an RTC room. */
-    cdn?: { url: string };
-    tts?: Tts;
-    callbackConfig?: Pick<CallbackConfig, "interrupted" | "agentInstanceStatus" | "hostTag">;
-    /** `maxIdleTime` 30..86400 s (default 900): ended when not driven by SendAgentInstanceTTS for that long. */
-    advancedConfig?: Pick<AdvancedConfig, "maxIdleTime" | "disableTts" | "ttsParamPaths">;
-}
+export type CreateLiveDigitalHumanAgentInstanceRequest = Infer<typeof CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE>;
 
-export interface AddAgentInstanceMsgRequest {
-    agentInstanceId: string;
-    messages?: Message[];
-}
+export type AddAgentInstanceMsgRequest = Request<"AddAgentInstanceMsg">;
+export type AgentConfig = Infer<typeof AGENT>;
+export type UpdateAgentInstanceRequest = Request<"UpdateAgentInstance">;
+export type DeleteAgentInstanceRequest = Request<"DeleteAgentInstance">;
 
-export interface AgentConfig {
-    agentId: string;
-    name?: string;
-    llm?: Llm;
-    tts?: Tts;
-    asr?: Asr;
-}
+export type SendLlmRequest = Request<"SendAgentInstanceLLM">;
+export type SendTtsRequest = Request<"SendAgentInstanceTTS">;
+export type ListeningRequest = Request<"StartListening">;
 
-export interface UpdateAgentInstanceRequest {
-    agentInstanceId: string;
-    llm?: Llm;
-    tts?: Tts;
-    asr?: Asr;
-    rtc?: { userStreamId: string };
-}
-
-export interface DeleteAgentInstanceRequest {
-    agentInstanceId: string;
-    gracefulShutdown?: boolean;
-    /** 1..120 seconds; only used with gracefulShutdown. */
-    gracefulShutdownTimeout?: number;
-}
-
-export type Priority = "Low" | "Medium" | "High";
-export type SamePriorityOption = "ClearAndInterrupt" | "Enqueue";
-
-export interface SendLlmRequest {
-    agentInstanceId: string;
-    text: string;
-    systemPrompt?: string;
-    addQuestionToHistory?: boolean;
-    addAnswerToHistory?: boolean;
-    priority?: Priority;
-    samePriorityOption?: SamePriorityOption;
-}
-
-export interface SendTtsRequest {
-    agentInstanceId: string;
-    text: string;
-    addHistory?: boolean;
-    /** @deprecated use priority / samePriorityOption */
-    interruptMode?: 0 | 1;
-    priority?: Priority;
-    samePriorityOption?: SamePriorityOption;
-}
-
-export interface ListeningRequest {
-    agentInstanceId: string;
-    userId?: string;
-    sequence?: number;
-}
+export type Priority = NonNullable<SendLlmRequest["priority"]>;
+export type SamePriorityOption = NonNullable<SendLlmRequest["samePriorityOption"]>;
