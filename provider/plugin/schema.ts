@@ -133,7 +133,8 @@ export function buildSchema(version: string): Json {
         const inputs = types.object(kind, RESOURCE_ARGS[kind]);
         const outputs: Json = { ...inputs.properties };
         const outputFields: Fields = RESOURCE_OUTPUTS[kind].fields;
-        for (const key of OUTPUT_KEYS[kind]) outputs[key] = OUTPUT_TYPES[key as OutputKey];
+        for (const key of OUTPUT_KEYS[kind])
+            outputs[key] = { ...OUTPUT_TYPES[key as OutputKey], ...(outputFields[key]?.secret === true ? { secret: true } : {}) };
         resources[`${PACKAGE}:index:${kind}`] = {
             description: RESOURCE_DESCRIPTIONS[kind],
             inputProperties: inputs.properties,

@@ -2,7 +2,8 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import { SCHEMA_FILE, schemaText } from "../../../provider/plugin/writeSchema";
-import { RESOURCE_ARGS } from "../../../provider/schema/resources";
+import { RESOURCE_ARGS, ResourceKind, secretOutputs } from "../../../provider/schema/resources";
+import { SECRETS_PROPERTY } from "../../../provider/schema/secrets";
 import { LLM } from "../../../provider/schema/api";
 
 type Json = Record<string, any>;
@@ -34,6 +35,16 @@ describe("plugin: schema.json", () => {
         for (const kind of Object.keys(schema.resources)) expect(schema.resources[kind].properties).not.to.have.property("secrets");
         expect(schema.config.variables.serverSecret.secret).to.equal(true);
         expect(schema.provider.inputProperties.serverSecret.secret).to.equal(true);
+    });
+
+    it("flags the outputs the table declares secret (digitalHumanConfig), as the dynamic resources do", () => {
+        for (const kind of Object.keys(RESOURCE_ARGS) as ResourceKind[]) {
+            const flagged = Object.entries(schema.resources[`zego:index:${kind}`].properties as Json)
+                .filter(([key, p]) => (p as Json).secret && !(key in RESOURCE_ARGS[kind]))
+                .map(([key]) => key);
+            expect(flagged, kind).to.deep.equal(secretOutputs(kind).filter((key) => key !== SECRETS_PROPERTY));
+        }
+        expect(schema.resources["zego:index:DigitalHumanAgentInstance"].properties.digitalHumanConfig.secret).to.equal(true);
     });
 
     it("every type reference resolves", () => {
