@@ -279,6 +279,8 @@ async function teardown(
         const after = emulator.stats();
         const log = emulator.requests().slice(seq);
         const deletes = log.filter((r) => r.action === "DeleteAgentInstance");
+        const firstDelete = deletes[0];
+        const lastDelete = deletes[deletes.length - 1];
         const left = emulator.liveInstances().length + emulator.instances().filter((i) => i.state === "shutting-down").length;
         failures += left;
         assertNoSecrets([await run.exportState(), run.output.join("\n")], SECRETS);
@@ -291,7 +293,7 @@ async function teardown(
             failures,
             deletes: deletes.length,
             polls: log.filter((r) => r.action === "QueryAgentInstanceStatus").length,
-            deleteSpan: deletes.length > 0 ? (deletes[deletes.length - 1].at - deletes[0].at) / 1000 : 0,
+            deleteSpan: firstDelete && lastDelete ? (lastDelete.at - firstDelete.at) / 1000 : 0,
         };
     });
     return result!;
@@ -305,9 +307,11 @@ function measureState(state: string, n: number): { providerBytes: number; stateB
     }[];
     const instances = resources.filter((r) => r.type === INSTANCE_TYPE);
     const providers = new Set(instances.map((r) => String(r.outputs?.__provider ?? "")));
-    if (providers.size !== 1) throw new Error(`expected one serialized provider shared by all instances, found ${providers.size}`);
+    const [provider, ...others] = providers;
+    if (provider === undefined || others.length > 0)
+        throw new Error(`expected one serialized provider shared by all instances, found ${providers.size}`);
     const stateBytes = Buffer.byteLength(state);
-    return { providerBytes: Buffer.byteLength([...providers][0]), stateBytes, perInstance: Math.round(stateBytes / n), n };
+    return { providerBytes: Buffer.byteLength(provider), stateBytes, perInstance: Math.round(stateBytes / n), n };
 }
 
 async function measurePreview(run: EngineRun, emulator: EmulatorHandle): Promise<{ seconds: number; apiCalls: number; steps: string }> {

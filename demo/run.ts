@@ -11,7 +11,7 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_APP_ID, DEFAULT_SERVER_SECRET, EmulatedInstance, EmulatorHandle, startEmulator } from "../emulator";
-import { createPulumiEnv, ensurePulumiCli, getPulumiCommand, repoRoot } from "../scripts/pulumi-env";
+import { createPulumiEnv, ensurePulumiCli, getPulumiCommand, repoRoot, stackOutput } from "../scripts/pulumi-env";
 import { voiceAgentStack } from "./stack";
 
 const BUSY_SECONDS = 6;
@@ -83,8 +83,8 @@ async function main(): Promise<void> {
 async function runDemo(stack: Stack, emulator: EmulatorHandle): Promise<void> {
     step(3, "pulumi up: register an agent and start two voice agent instances in demo_room");
     const up = await stack.up({ onOutput: relay() });
-    const alice = up.outputs.aliceInstanceId.value as string;
-    const bob = up.outputs.bobInstanceId.value as string;
+    const alice = stackOutput(up.outputs, "aliceInstanceId") as string;
+    const bob = stackOutput(up.outputs, "bobInstanceId") as string;
     say(
         `      agent_alice = instance ${alice}, agent_bob = instance ${bob}; the emulator has ${emulator.liveInstances().length} live instances`,
     );
@@ -150,9 +150,11 @@ function endedBy(instance: EmulatedInstance): string {
 }
 
 function printTable(rows: string[][]): void {
-    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    const [header] = rows;
+    if (!header) return;
+    const widths = header.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
     rows.forEach((row, i) => {
-        say("  | " + row.map((cell, c) => cell.padEnd(widths[c])).join(" | ") + " |");
+        say("  | " + row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(" | ") + " |");
         if (i === 0) say("  |" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
     });
 }

@@ -2,7 +2,8 @@
  * ZEGO actions → emulator state: validate the wire body against the action's documented request
  * spec (provider/schema/api.ts), then apply it.
  */
-import { ACTIONS, ActionSpec } from "../provider/schema/api";
+import { ACTIONS, ActionSpec, INSTANCE_UPDATE_WHOLE, RTC_UPDATABLE } from "../provider/schema/api";
+import { FieldSpec } from "../provider/schema/spec";
 import { validate } from "../provider/schema/validate";
 import { CONVERSATION } from "./conversation";
 import { ApiResult, failure, Wire } from "./results";
@@ -42,20 +43,33 @@ const HANDLERS: Record<string, Handler> = {
     ),
 };
 
-/** UpdateAgentInstance: "Only LLM, TTS, ASR and RTC.UserStreamId can change." */
-const UPDATABLE = new Set(["AgentInstanceId", "LLM", "TTS", "ASR", "RTC"]);
+/**
+ * What UpdateAgentInstance may carry, in wire names, derived from its request spec (api.ts states
+ * the rule once): the top-level fields, and of RTC only the fields `RTC_UPDATABLE` names.
+ */
+const UPDATE_FIELDS = ACTIONS.UpdateAgentInstance.request.fields;
+const wireName = (spec: FieldSpec, key: string): string => {
+    if (spec.wire === undefined) throw new Error(`UpdateAgentInstance field ${key} has no wire name`);
+    return spec.wire;
+};
+const UPDATABLE = new Set(Object.entries(UPDATE_FIELDS).map(([key, spec]) => wireName(spec, key)));
+const RTC_WIRE = wireName(UPDATE_FIELDS.rtc, "rtc");
+const RTC_UPDATABLE_WIRE = new Set(RTC_UPDATABLE.map((key) => wireName(UPDATE_FIELDS.rtc.fields[key], `rtc.${key}`)));
+const RTC_CHANGEABLE = [...RTC_UPDATABLE_WIRE].map((w) => `${RTC_WIRE}.${w}`).join(", ");
+/** "LLM, TTS, ASR and RTC.UserStreamId" */
+const CHANGEABLE = `${INSTANCE_UPDATE_WHOLE.map((key) => wireName(UPDATE_FIELDS[key], key)).join(", ")} and ${RTC_CHANGEABLE}`;
 
 function updateRestrictions(body: Wire): string | undefined {
     for (const key of Object.keys(body)) {
         if (!UPDATABLE.has(key)) {
-            return `${key} cannot be updated by UpdateAgentInstance: only LLM, TTS, ASR and RTC.UserStreamId can change; got ${key}.`;
+            return `${key} cannot be updated by UpdateAgentInstance: only ${CHANGEABLE} can change; got ${key}.`;
         }
     }
-    const rtc = body.RTC;
+    const rtc = body[RTC_WIRE];
     if (rtc !== null && typeof rtc === "object" && !Array.isArray(rtc)) {
         for (const key of Object.keys(rtc)) {
-            if (key !== "UserStreamId")
-                return `RTC.${key} cannot be updated by UpdateAgentInstance: only RTC.UserStreamId can change; got RTC.${key}.`;
+            if (!RTC_UPDATABLE_WIRE.has(key))
+                return `${RTC_WIRE}.${key} cannot be updated by UpdateAgentInstance: only ${RTC_CHANGEABLE} can change; got ${RTC_WIRE}.${key}.`;
         }
     }
     return undefined;

@@ -49,7 +49,7 @@ const ROUTES: Route[] = [
     {
         method: "GET",
         pattern: new RegExp(`^/instances/${ID}$`),
-        run: (t, m) => t.instance(pathId(m[1])) ?? notFound(`no instance ${JSON.stringify(pathId(m[1]))}.`),
+        run: (t, m) => t.instance(pathId(m)) ?? notFound(`no instance ${JSON.stringify(pathId(m))}.`),
     },
     { method: "GET", pattern: /^\/agents$/, run: (t) => t.agents() },
     {
@@ -81,7 +81,7 @@ const ROUTES: Route[] = [
         method: "POST",
         pattern: new RegExp(`^/instances/${ID}/busy$`),
         run: (t, m, _u, body) => {
-            const id = pathId(m[1]);
+            const id = pathId(m);
             t.setBusy(id, objectBody(body) as unknown as BusyOptions);
             return t.instance(id);
         },
@@ -90,7 +90,7 @@ const ROUTES: Route[] = [
         method: "POST",
         pattern: new RegExp(`^/instances/${ID}/script$`),
         run: (t, m, _u, body) => {
-            const id = pathId(m[1]);
+            const id = pathId(m);
             t.script(id, objectBody(body).steps as ScriptStep[]);
             return t.instance(id);
         },
@@ -99,7 +99,7 @@ const ROUTES: Route[] = [
         method: "POST",
         pattern: new RegExp(`^/instances/${ID}/user$`),
         run: (t, m, _u, body) => {
-            const id = pathId(m[1]);
+            const id = pathId(m);
             t.setUserPresent(id, objectBody(body).present as boolean);
             return t.instance(id);
         },
@@ -122,8 +122,10 @@ const ROUTES: Route[] = [
     },
 ];
 
-/** A path segment, percent-decoded; a malformed escape (`%zz`) is a 400, not a crash. */
-function pathId(segment: string): string {
+/** The route's id segment (its first group), percent-decoded; a malformed escape (`%zz`) is a 400, not a crash. */
+function pathId(m: RegExpExecArray): string {
+    const segment = m[1];
+    if (segment === undefined) throw new Error(`control route for ${m[0]} has no id group`);
     try {
         return decodeURIComponent(segment);
     } catch {

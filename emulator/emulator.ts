@@ -269,7 +269,7 @@ export class Emulator implements EmulatorInspector {
         if (entry.body === undefined || index < 0) return;
         entry.body = undefined;
         entry.bodyDropped = "gateway";
-        this.logBytes -= this.logSizes[index];
+        this.logBytes -= this.logSizes[index] ?? 0;
         this.logSizes[index] = 0;
     }
 
@@ -277,8 +277,8 @@ export class Emulator implements EmulatorInspector {
     private trimLog(): void {
         let drop = Math.max(0, this.log.length - this.settings.requestLogLimit);
         let bytes = this.logBytes;
-        for (let i = 0; i < drop; i++) bytes -= this.logSizes[i];
-        while (drop < this.log.length && bytes > this.settings.requestLogMaxBytes) bytes -= this.logSizes[drop++];
+        for (let i = 0; i < drop; i++) bytes -= this.logSizes[i] ?? 0;
+        while (drop < this.log.length && bytes > this.settings.requestLogMaxBytes) bytes -= this.logSizes[drop++] ?? 0;
         if (drop === 0) return;
         this.log.splice(0, drop);
         this.logSizes.splice(0, drop);

@@ -49,7 +49,7 @@ function resolve(node: Json, docFile: string, doc: Json): { node: Json; docFile:
         const targetFile = file ? path.posix.normalize(path.posix.join(path.posix.dirname(cur.docFile), file)) : cur.docFile;
         const targetDoc = file ? (yaml.load(show(targetFile)) as Json) : cur.doc;
         let target: unknown = targetDoc;
-        for (const part of pointer.split("/").filter(Boolean)) target = asObj(target)?.[part];
+        for (const part of (pointer ?? "").split("/").filter(Boolean)) target = asObj(target)?.[part];
         cur = { node: asObj(target) ?? {}, docFile: targetFile, doc: targetDoc };
     }
     return cur;
@@ -123,7 +123,7 @@ function snippets(): Json[] {
     for (const file of guides) {
         const blocks = [...show(file).matchAll(/```json([^\n]*)\n([\s\S]*?)```/g)];
         blocks.forEach((match, index) => {
-            const [, title, text] = match;
+            const [, title = "", text = ""] = match;
             if (!text.includes('"Vendor"')) return;
             try {
                 const source = { repository: "ZEGOCLOUD/docs_all", commit, path: file, block: index, title: title.trim() };

@@ -17,7 +17,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { OutputMap, PulumiCommand } from "@pulumi/pulumi/automation";
 
 export interface PulumiEnv {
     /** Temp root holding everything below; removed by cleanup(). */
@@ -64,7 +64,7 @@ export function ensurePulumiCli(): string {
             stdio: ["ignore", "pipe", "inherit"],
         });
         const lines = out.trim().split("\n");
-        const dir = lines[lines.length - 1].trim();
+        const dir = (lines[lines.length - 1] ?? "").trim();
         if (!path.isAbsolute(dir) || !fs.existsSync(path.join(dir, "bin", "pulumi"))) {
             throw new Error(`ensure-pulumi.sh printed no usable CLI directory: ${JSON.stringify(out)}`);
         }
@@ -111,4 +111,12 @@ export function createPulumiEnv(opts: PulumiEnvOptions = {}): PulumiEnv {
         // rmSync does not follow the node_modules/pulumi-zego-aiagent symlink (it unlinks it).
         cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
     };
+}
+
+/** A stack output's value; a missing output is a clear error naming it and the outputs there are. */
+export function stackOutput(outputs: OutputMap, name: string): unknown {
+    const output = outputs[name];
+    if (output === undefined)
+        throw new Error(`the stack has no output ${JSON.stringify(name)}; it has: ${Object.keys(outputs).join(", ") || "none"}`);
+    return output.value;
 }

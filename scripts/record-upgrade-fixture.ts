@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { emulatorConfig, startTestEmulator, withStack } from "../testing/engine";
 import { UPGRADE_STACK, upgradeProgram } from "../testing/upgradeProgram";
-import { repoRoot } from "./pulumi-env";
+import { repoRoot, stackOutput } from "./pulumi-env";
 
 async function main(fileName = "upgrade-v2.json"): Promise<void> {
     const emulator = await startTestEmulator();
@@ -21,7 +21,7 @@ async function main(fileName = "upgrade-v2.json"): Promise<void> {
             emulatorConfig(emulator),
             async (run) => {
                 const up = await run.stack.up();
-                const instanceId = up.outputs.instanceId.value as string;
+                const instanceId = stackOutput(up.outputs, "instanceId") as string;
                 const checkpoint = JSON.parse(await run.exportState());
                 const deployment = { version: 3, deployment: checkpoint.checkpoint.latest };
                 const text = JSON.stringify(deployment, null, 2)

@@ -117,7 +117,9 @@ export async function runContention(emulator: EmulatorHandle, stacks: number, in
     const of = (action: string) => log.filter((r) => r.action === action);
     const span = (action: string) => {
         const accepted = of(action).filter((r) => !r.throttled && r.code === 0);
-        return accepted.length < 2 ? 0 : (accepted[accepted.length - 1].at - accepted[0].at) / 1000;
+        const first = accepted[0];
+        const last = accepted[accepted.length - 1];
+        return accepted.length < 2 || !first || !last ? 0 : (last.at - first.at) / 1000;
     };
     return {
         stacks,

@@ -260,7 +260,7 @@ async function tearDown(stack: Stack, report: EphemeralReport): Promise<void> {
 function firstLine(e: unknown): string {
     const text = e instanceof Error ? e.message : String(e);
     const lines = text.split("\n").filter((l) => /error|failed/i.test(l));
-    return (lines.length > 0 ? lines.slice(0, 3).join(" | ") : text.split("\n")[0]).trim().slice(0, 600);
+    return (lines.length > 0 ? lines.slice(0, 3).join(" | ") : (text.split("\n")[0] ?? "")).trim().slice(0, 600);
 }
 
 /** Creates of agent instances the engine started, by URN, from its events (inputs carry the AgentUserId). */

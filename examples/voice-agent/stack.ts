@@ -76,39 +76,46 @@ export function voiceAgentStack(config: pulumi.Config = new pulumi.Config()): Vo
         adoptExisting: config.getBoolean("adoptExistingAgent") ?? false,
     });
 
-    const instances: Record<string, AgentInstance> = {};
+    // A Map, in `users` order: every user has an instance, and the first one gives the endpoint.
+    const instances = new Map<string, AgentInstance>();
     for (const user of users) {
-        instances[user] = new AgentInstance(`agent-${user}`, {
-            agentId: agent.agentId,
-            userId: `${prefix}${user}`,
-            // Room and stream ids: a change replaces the instance (delete first, since the AgentUserId is reused).
-            rtc: {
-                roomId,
-                agentStreamId: `${prefix}agent_${user}_stream`,
-                agentUserId: `${prefix}agent_${user}`,
-                userStreamId: `${prefix}${user}_stream`,
-            },
-            // LLM, TTS (except vendor/filters) and ASR update in place (UpdateAgentInstance).
-            llm,
-            tts,
-            asr,
-            vad: { turnDetectConfig: { silenceSegmentation: 500 } },
-            messageHistory: { syncMode: 1, messages: [], windowSize: 10 },
-            // Deletion: DeleteAgentInstance lets the agent finish its sentence (see README "Destroying").
-            gracefulShutdown: config.getBoolean("gracefulShutdown"),
-            gracefulShutdownTimeout: config.getNumber("gracefulShutdownTimeout"),
-            waitForDeletion: config.getBoolean("waitForDeletion"),
-        });
+        instances.set(
+            user,
+            new AgentInstance(`agent-${user}`, {
+                agentId: agent.agentId,
+                userId: `${prefix}${user}`,
+                // Room and stream ids: a change replaces the instance (delete first, since the AgentUserId is reused).
+                rtc: {
+                    roomId,
+                    agentStreamId: `${prefix}agent_${user}_stream`,
+                    agentUserId: `${prefix}agent_${user}`,
+                    userStreamId: `${prefix}${user}_stream`,
+                },
+                // LLM, TTS (except vendor/filters) and ASR update in place (UpdateAgentInstance).
+                llm,
+                tts,
+                asr,
+                vad: { turnDetectConfig: { silenceSegmentation: 500 } },
+                messageHistory: { syncMode: 1, messages: [], windowSize: 10 },
+                // Deletion: DeleteAgentInstance lets the agent finish its sentence (see README "Destroying").
+                gracefulShutdown: config.getBoolean("gracefulShutdown"),
+                gracefulShutdownTimeout: config.getNumber("gracefulShutdownTimeout"),
+                waitForDeletion: config.getBoolean("waitForDeletion"),
+            }),
+        );
     }
 
     const byUser = <T>(pick: (instance: AgentInstance) => pulumi.Output<T>): pulumi.Output<Record<string, T>> =>
-        pulumi.all(Object.fromEntries(users.map((user) => [user, pick(instances[user])]))) as pulumi.Output<Record<string, T>>;
+        pulumi.all(Object.fromEntries([...instances].map(([user, instance]) => [user, pick(instance)]))) as pulumi.Output<
+            Record<string, T>
+        >;
 
+    const [first] = instances.values();
     return {
         agentId: agent.agentId,
         roomId,
         instanceIds: byUser((i) => i.agentInstanceId),
         statuses: byUser((i) => i.status),
-        endpoint: users.length > 0 ? instances[users[0]].endpoint : agent.endpoint,
+        endpoint: first ? first.endpoint : agent.endpoint,
     };
 }

@@ -26,9 +26,10 @@ import * as path from "path";
 import { ConfigMap, LocalWorkspace, PreviewResult, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import * as pulumi from "@pulumi/pulumi";
 import { EmulatorHandle } from "../../emulator";
-import { createPulumiEnv, ensurePulumiCli, getPulumiCommand, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
+import { createPulumiEnv, ensurePulumiCli, getPulumiCommand, PulumiEnv, repoRoot, stackOutput } from "../../scripts/pulumi-env";
 import { voiceAgentStack } from "../../examples/voice-agent/stack";
 import { APP_ID, assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator } from "../../testing/engine";
+import { must } from "../must";
 
 const PROJECT = "zego-voice-agent";
 const LLM_KEY = "sk-example-LLMKEY-5e1f0a";
@@ -101,14 +102,14 @@ describe("e2e: examples", function () {
                     const output: string[] = [];
                     const up = await stack.up({ onOutput: (s) => output.push(s) });
                     expect(up.summary.result).to.equal("succeeded");
-                    const ids = up.outputs.instanceIds.value as Record<string, string>;
+                    const ids = stackOutput(up.outputs, "instanceIds") as Record<string, string>;
                     expect(Object.keys(ids).sort()).to.deep.equal(["alice", "bob"]);
-                    expect(up.outputs.agentId.value).to.equal("voice_assistant");
-                    expect(up.outputs.endpoint.value).to.equal(emulator.url);
+                    expect(stackOutput(up.outputs, "agentId")).to.equal("voice_assistant");
+                    expect(stackOutput(up.outputs, "endpoint")).to.equal(emulator.url);
                     expect(emulator.agents().map((a) => a.AgentId)).to.deep.equal(["voice_assistant"]);
                     const live = emulator.liveInstances();
                     expect(live.map((i) => i.agentInstanceId).sort()).to.deep.equal(Object.values(ids).sort());
-                    const body = live[0].body as Record<string, any>;
+                    const body = must(live[0], "live[0]").body as Record<string, any>;
                     expect(body).to.include.keys("LLM", "TTS", "ASR", "VAD", "MessageHistory");
                     expect(body.RTC.RoomId).to.equal("voice_room");
                     expect(body.TTS.Vendor).to.equal("ByteDanceV3");
@@ -118,9 +119,10 @@ describe("e2e: examples", function () {
                     assertNoSecrets([state, output.join("")], [LLM_KEY, TTS_TOKEN, SERVER_SECRET]);
 
                     // Alice is speaking when `pulumi destroy` runs: her instance is stopped once she is done.
-                    emulator.setBusy(ids.alice, { status: "SPEAKING", seconds: 2 });
+                    const aliceId = must(ids.alice, "alice's instance id");
+                    emulator.setBusy(aliceId, { status: "SPEAKING", seconds: 2 });
                     await stack.destroy({ onOutput: (s) => output.push(s) });
-                    const alice = emulator.instance(ids.alice)!;
+                    const alice = emulator.instance(aliceId)!;
                     expect(alice.deleteRequest).to.deep.include({ GracefulShutdown: true, GracefulShutdownTimeout: 5 });
                     expect(alice.deletedReason).to.equal("api");
                     expect(emulator.liveInstances()).to.have.length(0);
@@ -136,7 +138,7 @@ describe("e2e: examples", function () {
                 { ...emulatorConfig(emulator), ...voiceConfig({ users: '["alice"]' }) },
                 async (stack) => {
                     const up = await stack.up();
-                    const id = (up.outputs.instanceIds.value as Record<string, string>).alice;
+                    const id = must((stackOutput(up.outputs, "instanceIds") as Record<string, string>).alice, "alice's instance id");
                     emulator.setBusy(id, { status: "SPEAKING", seconds: 60 });
                     (stack.workspace as LocalWorkspace).envVars.ZEGO_GRACEFUL_SHUTDOWN = "false";
                     await stack.destroy();

@@ -13,6 +13,7 @@ import { EmulatorHandle } from "../../emulator";
 import { createPulumiEnv, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
 import { APP_ID, assertNoSecrets, SERVER_SECRET, startTestEmulator } from "../../testing/engine";
 import { installPlugin, packageVersion } from "./pluginInstall";
+import { must } from "../must";
 
 const run = promisify(execFile);
 const LLM_KEY = "sk-go-LLMKEY-93b2e1";
@@ -55,7 +56,7 @@ describe("e2e: the generated Go SDK, from a Go Automation API program through th
             });
             output.push(stdout, stderr);
             const lines = stdout.trim().split("\n");
-            return JSON.parse(lines[lines.length - 1]) as Summary;
+            return JSON.parse(must(lines[lines.length - 1], "lines[lines.length - 1]")) as Summary;
         } catch (err) {
             const e = err as { stdout?: string; stderr?: string; message: string };
             output.push(e.stdout ?? "", e.stderr ?? "");
@@ -92,7 +93,9 @@ describe("e2e: the generated Go SDK, from a Go Automation API program through th
 
     const rawState = () => fs.readFileSync(path.join(env.backendDir, ".pulumi", "stacks", "go-voice-agent", "go.json"), "utf8");
     const live = () => em.instances().filter((i) => i.state !== "deleted");
-    type StateResource = { urn: string; type: string; inputs: Record<string, never>; outputs: Record<string, never> };
+    // The stored properties the assertions read (JSON.parse gives them unchecked).
+    type StoredProps = Record<string, unknown> & { llm: Record<string, unknown> };
+    type StateResource = { urn: string; type: string; inputs: StoredProps; outputs: StoredProps };
     const resources = () => (JSON.parse(rawState()).checkpoint.latest.resources ?? []) as StateResource[];
 
     it("up creates the agent and its instance; secrets are ciphertexts in the backend's raw state and absent from the output", async () => {
@@ -100,7 +103,7 @@ describe("e2e: the generated Go SDK, from a Go Automation API program through th
         expect(up).to.include({ op: "up", result: "succeeded" });
         expect(up.changes).to.deep.equal({ create: 3 }); // stack, agent, instance (the default provider is not counted)
         expect(live()).to.have.length(1);
-        const [instance] = live();
+        const instance = must(live()[0], "live()[0]");
         expect(up.outputs).to.include({ agentId: "go_voice_agent", agentInstanceId: instance.agentInstanceId });
         expect(instance.body).to.include({ AgentId: "go_voice_agent", UserId: "user_1" });
         expect(em.agents().map((a) => a.AgentId)).to.deep.equal(["go_voice_agent"]);
@@ -137,7 +140,7 @@ describe("e2e: the generated Go SDK, from a Go Automation API program through th
     });
 
     it("destroy deletes the instance gracefully (the program's settings on the DeleteAgentInstance call) and unregisters the agent", async () => {
-        const [instance] = live();
+        const instance = must(live()[0], "live()[0]");
         const res = await example("destroy");
         expect(res).to.include({ op: "destroy", result: "succeeded" });
         expect(res.changes).to.deep.equal({ delete: 3 });

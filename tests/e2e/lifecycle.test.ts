@@ -17,6 +17,7 @@ import {
     startTestEmulator,
     withStack,
 } from "../../testing/engine";
+import { stackOutput } from "../../scripts/pulumi-env";
 
 interface ProgramOptions {
     model?: string;
@@ -80,7 +81,7 @@ describe("e2e: the provider through the real Pulumi engine", function () {
             expect(create.LLM.Model).to.equal("model-a");
             expect(Object.keys(up.outputs).sort()).to.deep.equal(["agentId", "instance1", "instance2"]);
             expect(live.map((i) => i.agentInstanceId).sort()).to.deep.equal(
-                [up.outputs.instance1.value, up.outputs.instance2.value].sort(),
+                [stackOutput(up.outputs, "instance1"), stackOutput(up.outputs, "instance2")].sort(),
             );
 
             const state = await run.exportState();
@@ -138,20 +139,20 @@ describe("e2e: the provider through the real Pulumi engine", function () {
     it("refresh drops an instance deleted behind Pulumi's back", async () => {
         await withStack(program(), emulatorConfig(emulator), async (run) => {
             const up = await run.stack.up({ onOutput: run.onOutput });
-            const gone = up.outputs.instance1.value as string;
+            const gone = stackOutput(up.outputs, "instance1") as string;
             await signedDelete(emulator, gone);
             await run.stack.refresh({ onOutput: run.onOutput });
             const resources = JSON.parse(await run.exportState()).checkpoint.latest.resources as { id?: string; type: string }[];
             const ids = resources.filter((r) => r.type === "pulumi-nodejs:dynamic/zego:AgentInstance").map((r) => r.id);
             expect(ids).to.not.include(gone);
-            expect(ids).to.include(up.outputs.instance2.value);
+            expect(ids).to.include(stackOutput(up.outputs, "instance2"));
         });
     });
 
     it("destroy waits for a busy agent to finish (graceful, timeout 10) and it is gone", async () => {
         await withStack(program({ instances: 1, timeout: 10 }), emulatorConfig(emulator), async (run) => {
             const up = await run.stack.up({ onOutput: run.onOutput });
-            const id = up.outputs.instance1.value as string;
+            const id = stackOutput(up.outputs, "instance1") as string;
             // Speaking for longer than the whole test; it stops only once the provider is seen waiting
             // (two status polls after the delete), so the outcome does not depend on the engine's speed.
             emulator.setBusy(id, { status: "SPEAKING", seconds: 600 });
@@ -183,7 +184,7 @@ describe("e2e: the provider through the real Pulumi engine", function () {
     it("destroy of an agent busy for 60 s with a 3 s timeout returns after about 3 s plus the margin", async () => {
         await withStack(program({ instances: 1, timeout: 3 }), emulatorConfig(emulator), async (run) => {
             const up = await run.stack.up({ onOutput: run.onOutput });
-            const id = up.outputs.instance1.value as string;
+            const id = stackOutput(up.outputs, "instance1") as string;
             emulator.setBusy(id, { status: "SPEAKING", seconds: 60 });
             const started = Date.now();
             await run.stack.destroy({ onOutput: run.onOutput });
@@ -198,7 +199,7 @@ describe("e2e: the provider through the real Pulumi engine", function () {
     it("ZEGO_GRACEFUL_SHUTDOWN=false at destroy time deletes at once", async () => {
         await withStack(program({ instances: 1 }), emulatorConfig(emulator), async (run) => {
             const up = await run.stack.up({ onOutput: run.onOutput });
-            const id = up.outputs.instance1.value as string;
+            const id = stackOutput(up.outputs, "instance1") as string;
             emulator.setBusy(id, { status: "SPEAKING", seconds: 60 });
             await run.setEnv("ZEGO_GRACEFUL_SHUTDOWN", "false");
             await run.stack.destroy({ onOutput: run.onOutput });

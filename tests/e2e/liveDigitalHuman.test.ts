@@ -8,6 +8,8 @@ import { Agent, LiveDigitalHumanAgentInstance } from "../../provider";
 import { EmulatorHandle } from "../../emulator";
 import { TTS_TOKEN } from "../../testing/fixtures";
 import { assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../../testing/engine";
+import { stackOutput } from "../../scripts/pulumi-env";
+import { must } from "../must";
 
 function program(digitalHumanId = "xiaozhi") {
     return async () => {
@@ -37,10 +39,10 @@ describe("e2e: LiveDigitalHumanAgentInstance through the real Pulumi engine", fu
         await withStack(program(), emulatorConfig(emulator), async (run) => {
             const up = await run.stack.up({ onOutput: run.onOutput });
             expect(up.summary.result).to.equal("succeeded");
-            const first = up.outputs.id.value as string;
+            const first = stackOutput(up.outputs, "id") as string;
             expect(emulator.instance(first)).to.include({ action: "CreateLiveDigitalHumanAgentInstance", state: "live" });
-            expect(up.outputs.config.secret, "digitalHumanConfig is a secret output").to.equal(true);
-            const config = up.outputs.config.value as string;
+            expect(must(up.outputs.config, "up.outputs.config").secret, "digitalHumanConfig is a secret output").to.equal(true);
+            const config = stackOutput(up.outputs, "config") as string;
             const state = await run.exportState();
             assertNoSecrets([state, run.output.join("\n")], [SERVER_SECRET, TTS_TOKEN, config]);
 
@@ -61,7 +63,7 @@ describe("e2e: LiveDigitalHumanAgentInstance through the real Pulumi engine", fu
                 log.indexOf("CreateLiveDigitalHumanAgentInstance"),
             );
             expect(log).to.not.include("UpdateAgentInstance");
-            const second = replaced.outputs.id.value as string;
+            const second = stackOutput(replaced.outputs, "id") as string;
             expect(emulator.instance(first)!.state).to.equal("deleted");
 
             const busyFrom = Date.now();

@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, PulumiFn } from "@pulumi/pulumi/automation";
 import { Agent, AgentInstance, DigitalHumanAgentInstance, ZegoClient } from "../../provider";
 import { EmulatorHandle } from "../../emulator";
-import { repoRoot } from "../../scripts/pulumi-env";
+import { repoRoot, stackOutput } from "../../scripts/pulumi-env";
 import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN } from "../../testing/fixtures";
 import {
     assertNoSecrets,
@@ -146,9 +146,9 @@ describe("e2e: moving a stack from the dynamic resources to the zego plugin (ali
     it("Agent, AgentInstance and DigitalHumanAgentInstance: no replacement, the same instances, state in the plugin's shape, graceful destroy; no secret in state or output", async () => {
         await withStack(dynamicProgram, emulatorConfig(emulator), async (run) => {
             const up = await run.stack.up({ onOutput: run.onOutput });
-            const instanceId = up.outputs.instance.value as string;
-            const presenterId = up.outputs.presenter.value as string;
-            const config = up.outputs.config.value as string;
+            const instanceId = stackOutput(up.outputs, "instance") as string;
+            const presenterId = stackOutput(up.outputs, "presenter") as string;
+            const config = stackOutput(up.outputs, "config") as string;
             expect(config, "the digital human's config").to.match(/.+/);
             const creates = () =>
                 actions(0)
@@ -158,10 +158,10 @@ describe("e2e: moving a stack from the dynamic resources to the zego plugin (ali
 
             await move(run, pluginProgram, 3);
             const outputs = await run.outputs();
-            expect([outputs.instance.value, outputs.presenter.value], "a plugin resource's id is the instance id").to.deep.equal([
-                instanceId,
-                presenterId,
-            ]);
+            expect(
+                [stackOutput(outputs, "instance"), stackOutput(outputs, "presenter")],
+                "a plugin resource's id is the instance id",
+            ).to.deep.equal([instanceId, presenterId]);
             expect(
                 emulator
                     .liveInstances()

@@ -13,8 +13,9 @@ import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { EmulatorHandle } from "../../emulator";
-import { createPulumiEnv, getPulumiCommand, repoRoot } from "../../scripts/pulumi-env";
+import { createPulumiEnv, getPulumiCommand, repoRoot, stackOutput } from "../../scripts/pulumi-env";
 import { APP_ID, SERVER_SECRET } from "../../testing/engine";
+import { must } from "../must";
 
 /** What the package may contain (paths inside the tarball, without the leading "package/"). */
 const ALLOWED = [
@@ -40,7 +41,10 @@ describe("e2e: the packed package in a consumer project", function () {
             encoding: "utf8",
             stdio: ["ignore", "pipe", "pipe"],
         });
-        const [info] = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
+        const info = must(
+            (JSON.parse(out) as { filename: string; files: { path: string }[] }[])[0],
+            "the packed tarball's entry in the npm pack output",
+        );
         files = info.files.map((f) => f.path).sort();
 
         consumer = path.join(scratch, "consumer");
@@ -184,7 +188,7 @@ describe("e2e: the packed package in a consumer project", function () {
                 });
                 const up = await stack.up();
                 expect(up.summary.result).to.equal("succeeded");
-                expect(emulator.liveInstances().map((i) => i.agentInstanceId)).to.deep.equal([up.outputs.id.value]);
+                expect(emulator.liveInstances().map((i) => i.agentInstanceId)).to.deep.equal([stackOutput(up.outputs, "id")]);
 
                 const state = await stack.exportStack();
                 const providers = (state.deployment.resources as { type: string; inputs?: { __provider?: string } }[])

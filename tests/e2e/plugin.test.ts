@@ -10,9 +10,10 @@ import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { EmulatorHandle } from "../../emulator";
 import { ZegoClient } from "../../provider/client/client";
-import { createPulumiEnv, getPulumiCommand, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
+import { createPulumiEnv, getPulumiCommand, PulumiEnv, repoRoot, stackOutput } from "../../scripts/pulumi-env";
 import { APP_ID, assertNoSecrets, SERVER_SECRET, startTestEmulator } from "../../testing/engine";
 import { installPlugin } from "./pluginInstall";
+import { must } from "../must";
 
 const LLM_KEY = "sk-yaml-LLMKEY-5d1c0a";
 const TTS_TOKEN = "tts-yaml-TTSCRED-77e1";
@@ -20,7 +21,7 @@ const SECRETS = [LLM_KEY, TTS_TOKEN, SERVER_SECRET];
 
 function lastLine(out: string): string {
     const lines = out.trim().split("\n");
-    return lines[lines.length - 1].trim();
+    return must(lines[lines.length - 1], "lines[lines.length - 1]").trim();
 }
 
 describe("e2e: the zego plugin from Pulumi YAML through the engine", function () {
@@ -75,14 +76,16 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
         expect(up.summary.result).to.equal("succeeded");
         expect(up.summary.resourceChanges).to.include({ create: 3 }); // stack, agent, instance (+ the provider, not counted)
         expect(live()).to.have.length(1);
-        expect(up.outputs.agentInstanceId.value).to.equal(live()[0].agentInstanceId);
+        expect(stackOutput(up.outputs, "agentInstanceId")).to.equal(must(live()[0], "live()[0]").agentInstanceId);
         const state = rawState();
         assertNoSecrets([state, ...output], SECRETS);
         // The secrets are there, encrypted at their own paths (llm.apiKey, tts.params.app), as is the provider's serverSecret.
+        // The stored properties the assertions read (JSON.parse gives them unchecked).
+        type StoredProps = Record<string, unknown> & { llm: Record<string, unknown>; tts: { params: Record<string, unknown> } };
         const resources = JSON.parse(state).checkpoint.latest.resources as {
             type: string;
-            inputs: Record<string, never>;
-            outputs: Record<string, never>;
+            inputs: StoredProps;
+            outputs: StoredProps;
         }[];
         const instance = resources.find((r) => r.type === "zego:index:AgentInstance")!;
         for (const props of [instance.inputs, instance.outputs]) {
@@ -142,7 +145,7 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
     });
 
     it("destroy shuts a busy agent down gracefully (the YAML's gracefulShutdownTimeout) and waits until it is gone", async () => {
-        const [instance] = live();
+        const instance = must(live()[0], "live()[0]");
         // Long enough to outlast the CLI start-up before the delete request arrives, within the 20 s timeout.
         em.setBusy(instance.agentInstanceId, { status: "SPEAKING", seconds: 12 });
         const res = await stack.destroy({ onOutput });

@@ -16,6 +16,7 @@ import { EmulatorHandle } from "../../emulator";
 import { LLM_API_KEY, validInstanceArgs } from "../../testing/fixtures";
 import { build, leakIn, paramsTree, SEED } from "../fixtures/secretTrees";
 import { emulatorConfig, EngineRun, startTestEmulator, withStack } from "../../testing/engine";
+import { must } from "../must";
 
 interface Captured {
     action: string;
@@ -77,7 +78,12 @@ describe("e2e: secrets through the real engine", function () {
         const program = async () => {
             const agent = new Agent("gen-agent", {
                 agentId: "gen_agent",
-                llm: { url: "https://llm.example.com/v1", apiKey: LLM_API_KEY, model: "m", params: built[0].llm.input } as never,
+                llm: {
+                    url: "https://llm.example.com/v1",
+                    apiKey: LLM_API_KEY,
+                    model: "m",
+                    params: must(built[0], "built[0]").llm.input,
+                } as never,
             });
             built.forEach((b, i) => {
                 const args = validInstanceArgs(`g${i}`) as Record<string, any>;
@@ -106,7 +112,7 @@ describe("e2e: secrets through the real engine", function () {
                     expect(printed, "readable in preview --diff").to.contain(value);
 
                 const register = capture.captured.find((c) => c.action === "RegisterAgent")!;
-                expect(register.body.LLM.Params).to.deep.equal(built[0].llm.plain);
+                expect(register.body.LLM.Params).to.deep.equal(must(built[0], "built[0]").llm.plain);
                 built.forEach((b, i) => {
                     const create = capture.captured.find((c) => c.action === "CreateAgentInstance" && c.body.RTC?.RoomId === `room_g${i}`);
                     expect(create, `CreateAgentInstance for gen-${i}`).to.not.equal(undefined);

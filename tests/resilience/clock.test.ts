@@ -9,6 +9,7 @@ import { expect } from "chai";
 import { EmulatorHandle } from "../../emulator";
 import { assertNoSecrets, emulatorConfig, startTestEmulator, withStack } from "../../testing/engine";
 import { checkpoint, instanceIdsInState, instancesProgram, occupying, registerAgent, SECRETS } from "./helpers";
+import { stackOutput } from "../../scripts/pulumi-env";
 
 const MINUTE = 60_000;
 
@@ -39,7 +40,7 @@ describe("resilience: clock skew (real engine)", function () {
             // after that every signature (in this provider process) is corrected.
             expect(codes.filter((c) => c === 100000004)).to.have.length.within(1, 2);
             expect(codes.filter((c) => c !== 100000004 && c !== 0)).to.deep.equal([]);
-            expect(occupying(emulator)).to.deep.equal([up.outputs.instance1.value, up.outputs.instance2.value].sort());
+            expect(occupying(emulator)).to.deep.equal([stackOutput(up.outputs, "instance1"), stackOutput(up.outputs, "instance2")].sort());
             await run.checkConverged();
             await run.stack.destroy({ onOutput: run.onOutput });
             expect(occupying(emulator)).to.deep.equal([]);

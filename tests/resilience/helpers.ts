@@ -103,13 +103,13 @@ export function dynamicProviderPid(run: EngineRun): number | undefined {
     return stackProcessPid(
         run,
         "dynamic-provider",
-        (cmdline) => /(^|\/)node$/.test(cmdline[0]) && cmdline.some((arg) => /dynamic-provider/.test(arg)) && !cmdline.includes("-e"),
+        (cmdline) => /(^|\/)node$/.test(cmdline[0] ?? "") && cmdline.some((arg) => /dynamic-provider/.test(arg)) && !cmdline.includes("-e"),
     );
 }
 
 /** The pid of this stack's running `pulumi <command>` CLI process. */
 export function cliPid(run: EngineRun, command: string): number | undefined {
-    return stackProcessPid(run, `pulumi ${command}`, (cmdline) => /(^|\/)pulumi$/.test(cmdline[0]) && cmdline[1] === command);
+    return stackProcessPid(run, `pulumi ${command}`, (cmdline) => /(^|\/)pulumi$/.test(cmdline[0] ?? "") && cmdline[1] === command);
 }
 
 export async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {

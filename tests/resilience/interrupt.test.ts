@@ -32,6 +32,7 @@ import {
     SECRETS,
     waitFor,
 } from "./helpers";
+import { stackOutput } from "../../scripts/pulumi-env";
 
 const GRACEFUL_TIMEOUT = 10;
 
@@ -84,7 +85,7 @@ describe("resilience: the provider process or the CLI killed mid-create or mid-d
         await registerAgent(emulator);
         await withStack(instancesProgram(1, { gracefulShutdownTimeout: GRACEFUL_TIMEOUT }), emulatorConfig(emulator), async (run) => {
             const up = await run.stack.up({ onOutput: run.onOutput });
-            const id = up.outputs.instance1.value as string;
+            const id = stackOutput(up.outputs, "instance1") as string;
             emulator.setBusy(id, { status: "SPEAKING", seconds: 120 });
 
             const first = run.stack.destroy({ onOutput: run.onOutput }).then(
@@ -138,7 +139,7 @@ describe("resilience: the provider process or the CLI killed mid-create or mid-d
         await registerAgent(emulator);
         await withStack(instancesProgram(1, { gracefulShutdownTimeout: GRACEFUL_TIMEOUT }), emulatorConfig(emulator), async (run) => {
             const up = await run.stack.up({ onOutput: run.onOutput });
-            const id = up.outputs.instance1.value as string;
+            const id = stackOutput(up.outputs, "instance1") as string;
             emulator.setBusy(id, { status: "SPEAKING", seconds: 120 });
 
             const first = run.stack.destroy({ onOutput: run.onOutput }).then(

@@ -6,6 +6,7 @@ import { expect } from "chai";
 import { ZegoApiError, ZegoClient } from "../../../provider";
 import { EmulatorHandle, startEmulator, DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../../../emulator";
 import { rejectionOf } from "../../rejection";
+import { must } from "../../must";
 
 describe("client against the emulator", () => {
     let emulator: EmulatorHandle;
@@ -53,13 +54,13 @@ describe("client against the emulator", () => {
         expect(lastBody("RegisterAgent").LLM.AgentExtraInfo).to.deep.equal({ Tier: "gold" });
         expect(lastBody("RegisterAgent").TTS.Params.audio).to.deep.equal({ voice_type: "v" });
 
-        const [found] = await client.queryAgents(["agent_1", "missing"]);
+        const found = must((await client.queryAgents(["agent_1", "missing"]))[0], 'await client.queryAgents(["agent_1", "missing"])[0]');
         expect(found).to.deep.include({ agentId: "agent_1", name: "One" });
         expect(found.llm).to.deep.include({ model: "m1", url: llm.url });
         expect(lastBody("QueryAgents")).to.deep.equal({ AgentIds: ["agent_1", "missing"] });
 
         await client.updateAgent({ agentId: "agent_1", name: "Uno", llm: { ...llm, model: "m2" } });
-        expect((await client.queryAgents(["agent_1"]))[0].llm!.model).to.equal("m2");
+        expect(must((await client.queryAgents(["agent_1"]))[0], '(await client.queryAgents(["agent_1"]))[0]').llm!.model).to.equal("m2");
 
         for (let i = 2; i <= 7; i++) await client.registerAgent({ agentId: `agent_${i}` });
         const page = await client.listAgents({ limit: 5 });

@@ -9,6 +9,7 @@ import { Code, isZegoApiError, ZegoAbortError, ZegoApiError, ZegoClient, ZegoCli
 import { EmulatorHandle, EmulatorOptions, startEmulator, DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../../../emulator";
 import { rejectionOf } from "../../rejection";
 import { SteppedClock } from "./steppedClock";
+import { must } from "../../must";
 
 const RTC = { roomId: "room_1", agentStreamId: "agent_stream_1", agentUserId: "agent_user_1", userStreamId: "user_stream_1" };
 
@@ -66,7 +67,7 @@ describe("client against the emulator: repeats and pacing", () => {
             ]);
             // The repeat arrived after the one backoff the client scheduled, on the emulator's clock.
             expect(clock.sleeps).to.have.length(1);
-            expect(deletes[1].at - deletes[0].at).to.equal(clock.sleeps[0]);
+            expect(must(deletes[1], "deletes[1]").at - must(deletes[0], "deletes[0]").at).to.equal(clock.sleeps[0]);
             expect(emulator.instances().find((i) => i.agentInstanceId === agentInstanceId)?.state).to.equal("deleted");
         });
 
@@ -170,7 +171,7 @@ describe("client against the emulator: repeats and pacing", () => {
                     clock,
                     onEvent: (e) => {
                         clock.observe(e);
-                        if (e.type === "throttled") rates[k].push(pair[k].pacingRate("ListAgents"));
+                        if (e.type === "throttled") must(rates[k], "rates[k]").push(must(pair[k], "pair[k]").pacingRate("ListAgents"));
                     },
                 }),
             );
@@ -178,7 +179,7 @@ describe("client against the emulator: repeats and pacing", () => {
             expect(results).to.have.length(60);
             const throttled = pair.map((c) => c.stats.throttled);
             // One limit for both: the emulator's count is theirs together.
-            expect(throttled[0] + throttled[1]).to.equal(emulator.stats().throttled);
+            expect(must(throttled[0], "throttled[0]") + must(throttled[1], "throttled[1]")).to.equal(emulator.stats().throttled);
             expect(emulator.stats().throttled).to.be.greaterThan(0);
             expect(Math.min(...pair.map((c) => c.stats.requests - c.stats.throttled))).to.equal(30);
             expect(Math.min(...rates.flat(), 10), "some client slowed below 10/s").to.be.lessThan(10);

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { LLM, TTS, useEmulator, zego } from "./helpers";
+import { must } from "../../must";
 
 describe("emulator: registered agents", () => {
     const ctx = useEmulator();
@@ -119,7 +120,7 @@ describe("emulator: registered agents", () => {
 
     it("agents() shows registrations with secrets redacted", async () => {
         await zego(ctx.url, "RegisterAgent", { AgentId: "a1", LLM, TTS });
-        const [agent] = ctx.em.agents();
+        const agent = must(ctx.em.agents()[0], "ctx.em.agents()[0]");
         expect(agent.AgentId).to.equal("a1");
         expect((agent.LLM as Record<string, unknown>).ApiKey).to.equal("***");
         expect((agent.TTS as { Params: Record<string, unknown> }).Params.app).to.equal("***");

@@ -4,6 +4,7 @@ import * as path from "path";
 import { parseArgs } from "../../../emulator/cli";
 import { DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../../../emulator";
 import { zego } from "./helpers";
+import { must } from "../../must";
 
 const CLI = path.resolve(__dirname, "../../../emulator/cli.js");
 
@@ -76,14 +77,14 @@ describe("emulator: CLI", () => {
             const line = await new Promise<string>((resolve, reject) => {
                 child.stdout.on("data", (chunk: Buffer) => {
                     stdout += chunk.toString();
-                    if (stdout.includes("\n")) resolve(stdout.split("\n")[0]);
+                    if (stdout.includes("\n")) resolve(must(stdout.split("\n")[0], 'stdout.split("\n")[0]'));
                 });
                 child.on("exit", () => reject(new Error(`exited early: ${stdout}`)));
             });
             const match = /^ZEGO AI Agent emulator listening on (http:\/\/127\.0\.0\.1:\d+) \(appId 777\)$/.exec(line);
             expect(match, line).to.not.equal(null);
             expect(stdout).not.to.contain(secret);
-            const r = await zego(match![1], "ListAgents", {}, { appId: 777, secret });
+            const r = await zego(must(match![1], "match![1]"), "ListAgents", {}, { appId: 777, secret });
             expect(r.code).to.equal(0);
         } finally {
             child.kill("SIGTERM");

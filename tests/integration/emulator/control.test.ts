@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { EmulatorControl, EmulatorControlError, startEmulator } from "../../../emulator";
 import { rejectionOf } from "../../rejection";
 import { APP_ID, createInstance, Emulator, LLM, registerAgent, SECRET, TTS, useEmulator, zego } from "./helpers";
+import { must } from "../../must";
 
 describe("emulator: control API over HTTP (EmulatorControl)", () => {
     const ctx = useEmulator();
@@ -120,7 +121,7 @@ describe("emulator: secrets in the request log and introspection", () => {
             TTS,
             ASR: { Vendor: "Tencent", Params: { app: { secret_id: "asr-1" }, hotwords: "x" } },
         });
-        const [entry] = ctx.em.requests();
+        const entry = must(ctx.em.requests()[0], "ctx.em.requests()[0]");
         const body = entry.body as Record<string, any>;
         expect(body.LLM.ApiKey).to.equal("***");
         expect(body.LLM.Params).to.deep.equal({ max_tokens: 100, api_key: "***", nested: { password: "***" } });
@@ -148,7 +149,7 @@ describe("emulator: secrets in the request log and introspection", () => {
     it("keeps documented non-secret fields such as AdvancedConfig.LLMMetaInfo.SendMetaKeys", async () => {
         await registerAgent(ctx.url);
         await createInstance(ctx.url, 1, { AdvancedConfig: { LLMMetaInfo: { SendMetaKeys: ["emotion"] } } });
-        const [inst] = ctx.em.instances();
+        const inst = must(ctx.em.instances()[0], "ctx.em.instances()[0]");
         expect((inst.body.AdvancedConfig as any).LLMMetaInfo.SendMetaKeys).to.deep.equal(["emotion"]);
     });
 

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { startEmulator, mulberry32, FaultOptions } from "../../../emulator";
 import { APP_ID, arrived, Emulator, instanceBody, registerAgent, SECRET, useEmulator, zego } from "./helpers";
+import { must } from "../../must";
 
 /** One request's fate, as a client sees it. */
 async function outcome(url: string, action = "ListAgents", body: Record<string, unknown> = {}, timeoutMs = 2000): Promise<string> {
@@ -64,7 +65,7 @@ describe("emulator: fault injection", () => {
         expect(r.headers.get("content-type")).to.match(/^text\/html/);
         em.setFaults({});
         expect(em.agents()).to.deep.equal([]);
-        const [entry] = em.requests();
+        const entry = must(em.requests()[0], "em.requests()[0]");
         expect(entry.fault).to.deep.equal({ kind: "http5xx", phase: "before", httpStatus: r.status });
         expect(entry.code).to.equal(undefined);
         expect(em.stats().faults).to.equal(1);
@@ -80,7 +81,7 @@ describe("emulator: fault injection", () => {
         const r = await zego(em.url, "RegisterAgent", { AgentId: "a1" });
         expect(r.status).to.equal(502);
         expect(em.agents().map((a) => a.AgentId)).to.deep.equal(["a1"]);
-        const [entry] = em.requests();
+        const entry = must(em.requests()[0], "em.requests()[0]");
         expect(entry).to.include({ code: 0, httpStatus: 502 });
         expect(entry.fault).to.include({ kind: "http5xx", phase: "after" });
     });
@@ -88,7 +89,7 @@ describe("emulator: fault injection", () => {
     it("reset: the socket is destroyed without a response", async () => {
         await start({ resetRate: 1 });
         expect(await outcome(em.url)).to.equal("reset");
-        const [entry] = em.requests();
+        const entry = must(em.requests()[0], "em.requests()[0]");
         expect(entry.fault).to.deep.equal({ kind: "reset", phase: "before" });
         expect(entry.httpStatus).to.equal(0);
         expect(em.stats().faults).to.equal(1);
@@ -98,7 +99,7 @@ describe("emulator: fault injection", () => {
         await start({ hangNext: 1 });
         expect(await outcome(em.url, "ListAgents", {}, 300)).to.equal("hang");
         expect(await outcome(em.url)).to.equal("json:200:0");
-        expect(em.requests()[0].fault).to.deep.equal({ kind: "hang", phase: "before" });
+        expect(must(em.requests()[0], "em.requests()[0]").fault).to.deep.equal({ kind: "hang", phase: "before" });
         em.setFaults({ hangNext: 1 });
         const pending = outcome(em.url, "ListAgents", {}, 3000);
         await arrived(em, "ListAgents", 3);
@@ -115,7 +116,11 @@ describe("emulator: fault injection", () => {
         expect(await outcome(em.url, "CreateAgentInstance", body)).to.equal("json:200:0");
         expect(em.stats().duplicateCreations).to.equal(1);
         const [orphan, second] = em.instances();
-        expect(orphan).to.include({ state: "deleted", deletedReason: "kicked", kickedBy: second.agentInstanceId });
+        expect(orphan).to.include({
+            state: "deleted",
+            deletedReason: "kicked",
+            kickedBy: must(second, "the second instance").agentInstanceId,
+        });
     });
 
     it("throttleBurst: the next N requests get the throttle response", async () => {
@@ -127,7 +132,7 @@ describe("emulator: fault injection", () => {
         const stats = em.stats();
         expect(stats.throttled).to.equal(2);
         expect(stats.faults).to.equal(2);
-        expect(em.requests()[0].fault).to.deep.equal({ kind: "throttle", phase: "before", httpStatus: 429 });
+        expect(must(em.requests()[0], "em.requests()[0]").fault).to.deep.equal({ kind: "throttle", phase: "before", httpStatus: 429 });
     });
 
     it("latency: fixed (option and faults.latencyMs) and spikes", async () => {

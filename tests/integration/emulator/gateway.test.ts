@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { computeSignature } from "../../../provider/client/signing";
 import { startEmulator } from "../../../emulator";
 import { APP_ID, SECRET, signedUrl, useEmulator, zego } from "./helpers";
+import { must } from "../../must";
 
 describe("emulator: gateway checks", () => {
     const ctx = useEmulator();
@@ -195,7 +196,7 @@ describe("emulator: memory stays bounded", () => {
         for (let i = 0; i < 20; i++) await zego(ctx.url, "RegisterAgent", { AgentId: `a${i}`, Name: "y".repeat(10_000) });
         const entries = ctx.em.requests();
         expect(entries.length).to.be.within(1, 7);
-        expect(entries[entries.length - 1].seq, "the newest is kept").to.equal(20);
+        expect(must(entries[entries.length - 1], "entries[entries.length - 1]").seq, "the newest is kept").to.equal(20);
         expect(JSON.stringify(entries.map((e) => e.body)).length).to.be.at.most(64 * 1024);
         expect(ctx.em.stats().requests, "stats still count every request").to.equal(20);
         const response = await fetch(`${ctx.url}/_emulator/requests`);

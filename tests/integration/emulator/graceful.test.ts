@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as sinon from "sinon";
 import { startEmulator, EmulatorOptions } from "../../../emulator";
 import { APP_ID, createInstance, Emulator, registerAgent, SECRET, zego } from "./helpers";
+import { must } from "../../must";
 
 /** An emulator on a manual clock: time moves only when the test says. */
 async function withClock(options: Partial<EmulatorOptions> = {}) {
@@ -70,7 +71,11 @@ describe("emulator: graceful shutdown state machine", () => {
             (await env.call("DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 30 })).code,
         ).to.equal(0);
         expect(env.em.instances()[0]).to.include({ state: "shutting-down", status: "THINKING" });
-        expect(env.em.instances()[0].deleteRequest).to.deep.equal({ GracefulShutdown: true, GracefulShutdownTimeout: 30, receivedAt: t0 });
+        expect(must(env.em.instances()[0], "env.em.instances()[0]").deleteRequest).to.deep.equal({
+            GracefulShutdown: true,
+            GracefulShutdownTimeout: 30,
+            receivedAt: t0,
+        });
 
         env.clock.t += 4_000;
         for (const [action, extra] of [
@@ -119,7 +124,7 @@ describe("emulator: graceful shutdown state machine", () => {
         env.em.setBusy(id, { seconds: 100 });
         await env.call("DeleteAgentInstance", { AgentInstanceId: id, GracefulShutdown: true });
         env.clock.t = t0 + 29_999;
-        expect(env.em.instances()[0].state).to.equal("shutting-down");
+        expect(must(env.em.instances()[0], "env.em.instances()[0]").state).to.equal("shutting-down");
         env.clock.t = t0 + 30_000;
         expect(env.em.instances()[0]).to.include({ state: "deleted", deletedReason: "graceful-timeout" });
     });
@@ -242,7 +247,7 @@ describe("emulator: idle auto-deletion (option maxIdleTime)", () => {
         env = await withClock();
         await env.create(1);
         env.clock.t += 3_600_000;
-        expect(env.em.instances()[0].state).to.equal("live");
+        expect(must(env.em.instances()[0], "env.em.instances()[0]").state).to.equal("live");
     });
 
     it('on: deleted ("idle") after AdvancedConfig.MaxIdleTime (default 120 s) without a user in the room', async () => {
@@ -363,7 +368,7 @@ describe("emulator: graceful shutdown under sinon fake timers", () => {
         await clock.tickAsync(1_000);
         const r = await pending;
         expect(r.code).to.equal(0);
-        const inst = em.instances()[0];
+        const inst = must(em.instances()[0], "the instance");
         expect(inst).to.include({ state: "deleted", deletedReason: "api" });
         expect(inst.deletedAt! - started).to.equal(20_000);
     });

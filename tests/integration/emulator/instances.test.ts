@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { startEmulator } from "../../../emulator";
 import { APP_ID, createInstance, instanceBody, LLM, registerAgent, rtc, SECRET, TTS, useEmulator, zego } from "./helpers";
+import { must } from "../../must";
 
 describe("emulator: instances", () => {
     const ctx = useEmulator({ concurrencyLimit: 3 });
@@ -11,7 +12,7 @@ describe("emulator: instances", () => {
             const r = await zego(ctx.url, "CreateAgentInstance", instanceBody(1, { LLM }));
             expect(r.code).to.equal(0);
             expect(r.data.AgentInstanceId).to.match(/^\d{19}$/);
-            const [inst] = ctx.em.instances();
+            const inst = must(ctx.em.instances()[0], "ctx.em.instances()[0]");
             expect(inst).to.include({
                 agentInstanceId: r.data.AgentInstanceId,
                 action: "CreateAgentInstance",
@@ -148,7 +149,7 @@ describe("emulator: instances", () => {
             const ids = [await createInstance(ctx.url, 1), await createInstance(ctx.url, 2), await createInstance(ctx.url, 3)];
             const over = await zego(ctx.url, "CreateAgentInstance", instanceBody(4));
             expect(over.code).to.equal(410000011);
-            ctx.em.setBusy(ids[0], { seconds: 30 });
+            ctx.em.setBusy(must(ids[0], "ids[0]"), { seconds: 30 });
             expect((await zego(ctx.url, "DeleteAgentInstance", { AgentInstanceId: ids[0], GracefulShutdown: true })).code).to.equal(0);
             expect((await zego(ctx.url, "CreateAgentInstance", instanceBody(4))).code).to.equal(
                 410000011,
@@ -238,7 +239,7 @@ describe("emulator: instances", () => {
                 RTC: { UserStreamId: "new_stream" },
             });
             expect(r.code).to.equal(0);
-            const [inst] = ctx.em.instances();
+            const inst = must(ctx.em.instances()[0], "ctx.em.instances()[0]");
             expect(inst.updates).to.equal(1);
             expect((inst.config.LLM as Record<string, unknown>).Model).to.equal("m2");
             expect((inst.config.RTC as Record<string, unknown>).UserStreamId).to.equal("new_stream");
@@ -289,7 +290,7 @@ describe("emulator: instances", () => {
             const status = await zego(ctx.url, "QueryAgentInstanceStatus", { AgentInstanceId: id });
             expect(status.data).to.deep.equal({ Status: "IDLE" });
             expect((await zego(ctx.url, "DeleteAgentInstance", { AgentInstanceId: id })).code).to.equal(0);
-            const [inst] = ctx.em.instances();
+            const inst = must(ctx.em.instances()[0], "ctx.em.instances()[0]");
             expect(inst).to.include({ state: "deleted", deletedReason: "api" });
             expect(inst.deleteRequest).to.include({ GracefulShutdown: false, GracefulShutdownTimeout: 30 });
             const actions: [string, Record<string, unknown>][] = [

@@ -60,6 +60,7 @@ export class EngineClient {
             const fn = (this.client as unknown as Record<string, (r: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => void>)[
                 method
             ];
+            if (!fn) throw new Error(`the provider client has no method ${method}`);
             fn.call(this.client, req, (e, r) => (e ? reject(e) : resolve(r)));
         });
     }

@@ -11,6 +11,7 @@ import { UNKNOWN } from "../../../provider/schema/unknown";
 import { LLM_API_KEY, TTS_TOKEN, ASR_SECRET, validInstanceArgs } from "../../../testing/fixtures";
 import { EngineClient, js, struct, visible } from "./engine";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { must } from "../../must";
 
 const APP_ID = 1234567890;
 const SERVER_SECRET = "0123456789abcdef0123456789abcdef";
@@ -103,7 +104,7 @@ describe("plugin: the zego provider over gRPC (test as the engine)", function ()
         expect(failures.get("region")).to.contain('"mars"');
         const endpoint = (await engine.checkConfig({ endpoint: "ftp://x" })).getFailuresList();
         expect(endpoint.map((f) => f.getProperty())).to.deep.equal(["endpoint"]);
-        expect(endpoint[0].getReason()).to.contain("https://").and.contain("ftp");
+        expect(must(endpoint[0], "endpoint[0]").getReason()).to.contain("https://").and.contain("ftp");
         expect(failures.get("requestTimeoutMs")).to.contain("1 to 600000").and.contain('"0"');
         expect(failures.get("gracefulShutdown")).to.contain("true or false").and.contain('"perhaps"');
         expect(failures.get("deleteWaitMargin")).to.contain("0 to 600").and.contain('"601"');
@@ -160,8 +161,8 @@ describe("plugin: the zego provider over gRPC (test as the engine)", function ()
         const bad = await engine.check("AgentInstance", programArgs({ gracefulShutdownTimeout: 500 }));
         const f = bad.getFailuresList().map((x) => [x.getProperty(), x.getReason()]);
         expect(f).to.have.length(1);
-        expect(f[0][0]).to.equal("");
-        expect(f[0][1]).to.contain("gracefulShutdownTimeout").and.contain("500");
+        expect(must(f[0], "f[0]")[0]).to.equal("");
+        expect(must(f[0], "f[0]")[1]).to.contain("gracefulShutdownTimeout").and.contain("500");
         expectNoPlaintextSecret(js(bad.getInputs()));
     });
 
@@ -197,7 +198,7 @@ describe("plugin: the zego provider over gRPC (test as the engine)", function ()
         expect(((state.asr as Props).params as Props).secret_key).to.deep.equal(secret(ASR_SECRET));
         expectNoPlaintextSecret(state);
         expect(countOf("CreateAgentInstance")).to.equal(1);
-        const sentRoom = em.instances()[0].body.RTC as Props;
+        const sentRoom = must(em.instances()[0], "em.instances()[0]").body.RTC as Props;
         expect(sentRoom.RoomId).to.equal("room_1");
 
         const read = await engine.read("AgentInstance", id, state);

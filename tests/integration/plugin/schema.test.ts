@@ -5,6 +5,7 @@ import { SCHEMA_FILE, schemaText } from "../../../provider/plugin/writeSchema";
 import { RESOURCE_ARGS, ResourceKind, secretOutputs } from "../../../provider/schema/resources";
 import { SECRETS_PROPERTY } from "../../../provider/schema/secrets";
 import { LLM } from "../../../provider/schema/api";
+import { must } from "../../must";
 
 type Json = Record<string, any>;
 
@@ -50,6 +51,6 @@ describe("plugin: schema.json", () => {
     it("every type reference resolves", () => {
         const refs = [...committed.matchAll(/"\$ref": "#\/types\/([^"]+)"/g)].map((m) => m[1]);
         expect(refs.length).to.be.greaterThan(10);
-        for (const ref of refs) expect(schema.types, ref).to.have.property(ref);
+        for (const ref of refs) expect(schema.types, ref).to.have.property(must(ref, "ref"));
     });
 });

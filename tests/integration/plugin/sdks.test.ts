@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { repoRoot } from "../../../scripts/pulumi-env";
 import { RESOURCE_ARGS } from "../../../provider/schema/resources";
+import { must } from "../../must";
 
 const version: string = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")).version;
 
@@ -33,7 +34,7 @@ describe("plugin: the generated Python and TypeScript SDKs", function () {
         const lines = sh("bash", [path.join(repoRoot(), "scripts", "gen-sdk.sh"), "python,nodejs"])
             .trim()
             .split("\n");
-        sdk = lines[lines.length - 1];
+        sdk = must(lines[lines.length - 1], "the last line of the output");
     });
 
     it("Python: pulumi_zego byte-compiles (python3 -m compileall), a module and class per resource, the schema's version", () => {

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN } from "../../../testing/fixtures";
 import { APP_ID, directClient, Props, rejectionOf, requestsOf, resourceInputs, useProviderEnvironment } from "./helpers";
 import { publicPart, unwrapSecrets } from "../../fixtures/secretWire";
+import { must } from "../../must";
 
 const AGENT_ID = "support_agent";
 
@@ -72,11 +73,11 @@ describe("provider integration: Agent against the emulator", function () {
         expect(outs.llm).to.not.have.property("apiKey");
 
         expect(ctx.em.requests().map((r) => r.action)).to.deep.equal(["RegisterAgent"]);
-        expect(requestsOf(ctx.em, "RegisterAgent")[0].body).to.deep.equal(LOGGED_CONFIG);
+        expect(must(requestsOf(ctx.em, "RegisterAgent")[0], 'requestsOf(ctx.em, "RegisterAgent")[0]').body).to.deep.equal(LOGGED_CONFIG);
         const wire = ctx.sent.find((s) => s.action === "RegisterAgent")!.body as Record<string, Props>;
-        expect(wire.LLM.ApiKey).to.equal(LLM_API_KEY);
-        expect((wire.TTS.Params as Props).app).to.deep.equal({ appid: "tts-app", token: TTS_TOKEN });
-        expect((wire.ASR.Params as Props).secret_key).to.equal(ASR_SECRET);
+        expect(must(wire.LLM, "wire.LLM").ApiKey).to.equal(LLM_API_KEY);
+        expect((must(wire.TTS, "wire.TTS").Params as Props).app).to.deep.equal({ appid: "tts-app", token: TTS_TOKEN });
+        expect((must(wire.ASR, "wire.ASR").Params as Props).secret_key).to.equal(ASR_SECRET);
         expect(wire).to.not.have.any.keys("AdoptExisting", "Secrets");
         expect(ctx.em.agents().map((a) => a.AgentId)).to.deep.equal([AGENT_ID]);
     });
@@ -86,7 +87,7 @@ describe("provider integration: Agent against the emulator", function () {
         const err = await rejectionOf(create());
         expect(err.message).to.contain(AGENT_ID).and.contain("410001008").and.contain("adoptExisting: true");
         expect(requestsOf(ctx.em, "UpdateAgent")).to.have.length(0);
-        expect(ctx.em.agents()[0].Name).to.equal("Someone else's");
+        expect(must(ctx.em.agents()[0], "ctx.em.agents()[0]").Name).to.equal("Someone else's");
     });
 
     it("with adoptExisting: UpdateAgent with the declared config, adopted = true", async () => {
@@ -98,7 +99,7 @@ describe("provider integration: Agent against the emulator", function () {
             ["RegisterAgent", 410001008],
             ["UpdateAgent", 0],
         ]);
-        expect(requestsOf(ctx.em, "UpdateAgent")[0].body).to.deep.equal(LOGGED_CONFIG);
+        expect(must(requestsOf(ctx.em, "UpdateAgent")[0], 'requestsOf(ctx.em, "UpdateAgent")[0]').body).to.deep.equal(LOGGED_CONFIG);
         expect(ctx.em.agents()[0]).to.include({ Name: "Support agent" });
         expect(ctx.logs.join("\n")).to.contain(`adopted existing agent ${AGENT_ID}`);
     });
@@ -111,14 +112,14 @@ describe("provider integration: Agent against the emulator", function () {
 
         const { outs: updated } = await agent.update(id, outs, news);
 
-        const [update] = requestsOf(ctx.em, "UpdateAgent");
+        const update = must(requestsOf(ctx.em, "UpdateAgent")[0], 'requestsOf(ctx.em, "UpdateAgent")[0]');
         expect(update.body).to.deep.equal({ ...LOGGED_CONFIG, LLM: { ...LOGGED_CONFIG.LLM, Model: "model-b" } });
         const wire = ctx.sent.find((s) => s.action === "UpdateAgent")!.body as Record<string, Props>;
-        expect(wire.LLM.ApiKey).to.equal(LLM_API_KEY);
-        expect((wire.TTS.Params as Props).app).to.deep.equal({ appid: "tts-app", token: TTS_TOKEN });
+        expect(must(wire.LLM, "wire.LLM").ApiKey).to.equal(LLM_API_KEY);
+        expect((must(wire.TTS, "wire.TTS").Params as Props).app).to.deep.equal({ appid: "tts-app", token: TTS_TOKEN });
         const { __provider: _p, ...echoed } = news;
         expect(updated).to.deep.equal({ ...echoed, appId: APP_ID, endpoint: ctx.endpoint, adopted: false, stateVersion: 1 });
-        expect((ctx.em.agents()[0].LLM as Props).Model).to.equal("model-b");
+        expect((must(ctx.em.agents()[0], "ctx.em.agents()[0]").LLM as Props).Model).to.equal("model-b");
     });
 
     it("a change of adoptExisting only makes no API call; a new agentId replaces", async () => {
@@ -181,7 +182,9 @@ describe("provider integration: Agent against the emulator", function () {
         const { id, outs } = await create();
         await agent.delete(id, outs);
         expect(ctx.em.agents()).to.deep.equal([]);
-        expect(requestsOf(ctx.em, "UnregisterAgent")[0].body).to.deep.equal({ AgentId: AGENT_ID });
+        expect(must(requestsOf(ctx.em, "UnregisterAgent")[0], 'requestsOf(ctx.em, "UnregisterAgent")[0]').body).to.deep.equal({
+            AgentId: AGENT_ID,
+        });
 
         await agent.delete(id, outs);
         expect(requestsOf(ctx.em, "UnregisterAgent").map((r) => r.code)).to.deep.equal([0, 410001009]);

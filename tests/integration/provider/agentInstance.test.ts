@@ -24,6 +24,7 @@ import {
     timed,
     useProviderEnvironment,
 } from "./helpers";
+import { must } from "../../must";
 
 const AGENT_ID = "demo_agent";
 
@@ -110,7 +111,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
                 "CreateAgentInstance",
                 "QueryAgentInstanceStatus",
             ]);
-            const [logged] = requestsOf(ctx.em, "CreateAgentInstance");
+            const logged = must(requestsOf(ctx.em, "CreateAgentInstance")[0], 'requestsOf(ctx.em, "CreateAgentInstance")[0]');
             // The emulator's log redacts secrets; everything else is as received.
             expect(logged.body).to.deep.equal({
                 AgentId: AGENT_ID,
@@ -129,12 +130,14 @@ describe("provider integration: AgentInstance against the emulator", function ()
             });
             // What actually left the process: the real secret values, where ZEGO expects them.
             const wire = ctx.sent.find((s) => s.action === "CreateAgentInstance")!.body as Record<string, Props>;
-            expect(wire.LLM.ApiKey).to.equal(LLM_API_KEY);
-            expect(wire.LLM.Params).to.deep.equal(LLM_PARAMS);
-            expect((wire.TTS.Params as Props).app).to.deep.equal({ appid: "tts-app", token: TTS_TOKEN });
-            expect((wire.ASR.Params as Props).secret_key).to.equal(ASR_SECRET);
+            expect(must(wire.LLM, "wire.LLM").ApiKey).to.equal(LLM_API_KEY);
+            expect(must(wire.LLM, "wire.LLM").Params).to.deep.equal(LLM_PARAMS);
+            expect((must(wire.TTS, "wire.TTS").Params as Props).app).to.deep.equal({ appid: "tts-app", token: TTS_TOKEN });
+            expect((must(wire.ASR, "wire.ASR").Params as Props).secret_key).to.equal(ASR_SECRET);
             expect(wire).to.not.have.any.keys("GracefulShutdownTimeout", "WaitForDeletion", "Secrets", "secrets");
-            expect(requestsOf(ctx.em, "QueryAgentInstanceStatus")[0].body).to.deep.equal({ AgentInstanceId: id });
+            expect(
+                must(requestsOf(ctx.em, "QueryAgentInstanceStatus")[0], 'requestsOf(ctx.em, "QueryAgentInstanceStatus")[0]').body,
+            ).to.deep.equal({ AgentInstanceId: id });
         });
 
         it("when the follow-up status query fails: throws with id and properties (incl. __provider) so the instance stays in state", async () => {
@@ -142,7 +145,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
             const inputs = resourceInputs(args());
             const err = await rejectionOf(instance.create(inputs), PartialCreateError);
 
-            const [created] = ctx.em.liveInstances();
+            const created = must(ctx.em.liveInstances()[0], "ctx.em.liveInstances()[0]");
             expect(created, "the instance was created").to.exist;
             expect(err).to.be.instanceOf(PartialCreateError);
             expect(err.id).to.equal(created.agentInstanceId);
@@ -210,7 +213,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
 
             const after = ctx.em.requests().slice(before);
             expect(after.map((r) => r.action)).to.deep.equal(["UpdateAgentInstance", "QueryAgentInstanceStatus"]);
-            expect(after[0].body).to.deep.equal({
+            expect(must(after[0], "after[0]").body).to.deep.equal({
                 AgentInstanceId: id,
                 LLM: {
                     Url: "https://llm.example.com/v1/chat/completions",
@@ -222,7 +225,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
                 },
             });
             const wire = ctx.sent.filter((s) => s.action === "UpdateAgentInstance").pop()!.body as Record<string, Props>;
-            expect(wire.LLM.ApiKey, "the secret is joined back for ZEGO").to.equal(LLM_API_KEY);
+            expect(must(wire.LLM, "wire.LLM").ApiKey, "the secret is joined back for ZEGO").to.equal(LLM_API_KEY);
             expect(ctx.em.instance(id)!.config.LLM).to.deep.include({ Model: "model-b", Params: LLM_PARAMS });
             expect(ctx.em.instance(id)!.updates).to.equal(1);
 
@@ -255,7 +258,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
             expect(diff.replaces).to.deep.equal([]);
 
             const { outs: updated } = await instance.update(id, outs, news);
-            const [update] = requestsOf(ctx.em, "UpdateAgentInstance");
+            const update = must(requestsOf(ctx.em, "UpdateAgentInstance")[0], 'requestsOf(ctx.em, "UpdateAgentInstance")[0]');
             expect(update.body).to.deep.equal({ AgentInstanceId: id, RTC: { UserStreamId: "user_stream_new" } });
             expect(ctx.em.instance(id)!.config.RTC).to.include({ UserStreamId: "user_stream_new", RoomId: "room_1" });
             expect((updated as Props).rtc).to.include({ userStreamId: "user_stream_new" });
@@ -295,7 +298,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
 
             const { ms } = await timed(ctx.clock, () => instance.delete(id, outs));
 
-            const [del] = requestsOf(ctx.em, "DeleteAgentInstance");
+            const del = must(requestsOf(ctx.em, "DeleteAgentInstance")[0], 'requestsOf(ctx.em, "DeleteAgentInstance")[0]');
             expect(del.body).to.deep.equal({ AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 5 });
             const gone = ctx.em.instance(id)!;
             expect(gone).to.include({ state: "deleted", deletedReason: "api" });
@@ -304,7 +307,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
             // It polled while the instance was shutting down, and saw it gone.
             const polls = requestsOf(ctx.em, "QueryAgentInstanceStatus").filter((r) => r.at >= del.at);
             expect(polls.map((r) => r.code)).to.include(410001041);
-            expect(polls[polls.length - 1].code).to.equal(410001002);
+            expect(must(polls[polls.length - 1], "polls[polls.length - 1]").code).to.equal(410001002);
             expect(ctx.logs.join("\n")).to.contain("gracefully").and.contain(`${id} is gone`);
         });
 
@@ -316,7 +319,10 @@ describe("provider integration: AgentInstance against the emulator", function ()
             const { ms } = await timed(ctx.clock, () => instance.delete(id, outs));
 
             expect(ctx.em.instance(id)).to.include({ state: "deleted", deletedReason: "graceful-timeout" });
-            expect(requestsOf(ctx.em, "DeleteAgentInstance")[0].body).to.include({ GracefulShutdown: true, GracefulShutdownTimeout: 1 });
+            expect(must(requestsOf(ctx.em, "DeleteAgentInstance")[0], 'requestsOf(ctx.em, "DeleteAgentInstance")[0]').body).to.include({
+                GracefulShutdown: true,
+                GracefulShutdownTimeout: 1,
+            });
             expect(ms, "the graceful timeout, to within a poll").to.be.within(1000, 1500);
         });
 
@@ -355,7 +361,10 @@ describe("provider integration: AgentInstance against the emulator", function ()
 
             const { ms } = await timed(ctx.clock, () => instance.delete(id, outs));
 
-            expect(requestsOf(ctx.em, "DeleteAgentInstance")[0].body).to.deep.equal({ AgentInstanceId: id, GracefulShutdown: false });
+            expect(must(requestsOf(ctx.em, "DeleteAgentInstance")[0], 'requestsOf(ctx.em, "DeleteAgentInstance")[0]').body).to.deep.equal({
+                AgentInstanceId: id,
+                GracefulShutdown: false,
+            });
             expect(ctx.em.instance(id)).to.include({ state: "deleted", deletedReason: "api", status: "SPEAKING" });
             expect(ms, "no wait").to.equal(0);
         });
@@ -364,7 +373,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
             const { id, outs } = await create(args({ gracefulShutdownTimeout: 30 }));
             ctx.env.ZEGO_GRACEFUL_SHUTDOWN_TIMEOUT = "7";
             await instance.delete(id, outs);
-            expect(requestsOf(ctx.em, "DeleteAgentInstance")[0].body).to.deep.equal({
+            expect(must(requestsOf(ctx.em, "DeleteAgentInstance")[0], 'requestsOf(ctx.em, "DeleteAgentInstance")[0]').body).to.deep.equal({
                 AgentInstanceId: id,
                 GracefulShutdown: true,
                 GracefulShutdownTimeout: 7,
@@ -392,7 +401,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
             const { id, outs } = await create(args({ gracefulShutdownTimeout: undefined }));
             expect(outs.deletion).to.deep.equal({ gracefulShutdown: true, gracefulShutdownTimeout: 30, waitForDeletion: true });
             await instance.delete(id, outs);
-            expect(requestsOf(ctx.em, "DeleteAgentInstance")[0].body).to.deep.equal({
+            expect(must(requestsOf(ctx.em, "DeleteAgentInstance")[0], 'requestsOf(ctx.em, "DeleteAgentInstance")[0]').body).to.deep.equal({
                 AgentInstanceId: id,
                 GracefulShutdown: true,
                 GracefulShutdownTimeout: 30,
@@ -536,14 +545,17 @@ describe("provider integration: AgentInstance against the emulator", function ()
                 Streams: [{ RoomId: "room_1", StreamId: "agent_stream_1", EncodeCode: "H264", ConfigId: "web" }],
             });
             expect(outs).to.include({ agentInstanceId: id, status: "IDLE", appId: APP_ID });
-            const [created] = requestsOf(ctx.em, "CreateDigitalHumanAgentInstance");
+            const created = must(
+                requestsOf(ctx.em, "CreateDigitalHumanAgentInstance")[0],
+                'requestsOf(ctx.em, "CreateDigitalHumanAgentInstance")[0]',
+            );
             expect((created.body as Props).DigitalHuman).to.deep.equal({ DigitalHumanId: "dh_001", ConfigId: "web" });
             expect(ctx.em.instance(id)!.action).to.equal("CreateDigitalHumanAgentInstance");
 
             const news = resourceInputs({ ...a, asr: { vendor: "Tencent", params: { secret_key: ASR_SECRET, hotwords: "pulumi" } } });
             const { outs: updated } = await dh.update(id, outs, news);
             expect(updated).to.include({ digitalHumanConfig: outs.digitalHumanConfig, agentInstanceId: id });
-            expect(requestsOf(ctx.em, "UpdateAgentInstance")[0].body).to.deep.equal({
+            expect(must(requestsOf(ctx.em, "UpdateAgentInstance")[0], 'requestsOf(ctx.em, "UpdateAgentInstance")[0]').body).to.deep.equal({
                 AgentInstanceId: id,
                 ASR: { Vendor: "Tencent", Params: { secret_key: "***", hotwords: "pulumi" } },
             });

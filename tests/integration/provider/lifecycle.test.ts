@@ -9,6 +9,7 @@ import { UNKNOWN } from "../../../provider/schema/unknown";
 import { startEmulator } from "../../../emulator";
 import { validInstanceArgs } from "../../../testing/fixtures";
 import { APP_ID, directClient, Props, rejectionOf, requestsOf, resourceInputs, SERVER_SECRET, useProviderEnvironment } from "./helpers";
+import { must } from "../../must";
 
 const AGENT_ID = "lifecycle_agent";
 
@@ -131,7 +132,7 @@ describe("provider integration: settings, moves and refusals (issue 9)", functio
             const failures = (await agent.check({}, resourceInputs(agentArgs({ name: "é".repeat(32) + "x" })))).failures!;
             // A top-level property is named in the reason only: the engine prints inputs[property].
             expect(failures.map((f) => f.property)).to.deep.equal([""]);
-            expect(failures[0].reason)
+            expect(must(failures[0], "failures[0]").reason)
                 .to.match(/^name\b/)
                 .and.contain("0 to 64 bytes")
                 .and.contain("UpdateAgent")

@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { UNKNOWN } from "../../../provider/schema/unknown";
 import { TTS_TOKEN } from "../../../testing/fixtures";
 import { APP_ID, directClient, Props, requestsOf, resourceInputs, timed, useProviderEnvironment } from "./helpers";
+import { must } from "../../must";
 
 const AGENT_ID = "live_agent";
 
@@ -166,7 +167,7 @@ describe("provider integration: LiveDigitalHumanAgentInstance against the emulat
                 client.close();
             }
             const { ms } = await timed(ctx.clock, () => live.delete(id, outs));
-            const [del] = requestsOf(ctx.em, "DeleteAgentInstance");
+            const del = must(requestsOf(ctx.em, "DeleteAgentInstance")[0], 'requestsOf(ctx.em, "DeleteAgentInstance")[0]');
             expect(del.body).to.deep.equal({ AgentInstanceId: id, GracefulShutdown: true, GracefulShutdownTimeout: 10 });
             expect(ctx.em.instance(id)).to.include({ state: "deleted", deletedReason: "api" });
             expect(ms, "while it speaks (speakingSeconds 1.5), to within a poll").to.be.within(1500, 2000);

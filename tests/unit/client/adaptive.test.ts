@@ -13,6 +13,7 @@ import { ZegoApiError } from "../../../provider/client";
 import { Settings, SettingsError } from "../../../provider/lifecycle/settings";
 import { eventsOf, makeClient, peerOnFakeTime, rejection, settle } from "./helpers";
 import { ok, ScriptedPeer } from "./peer";
+import { must } from "../../must";
 
 const NOW = 1_700_000_000_000;
 
@@ -69,9 +70,9 @@ describe("client: adaptive pacing", () => {
             const b = grants(2);
             await clock.runAllAsync();
             await Promise.all([a.done, b.done]);
-            const gapsA = a.at.slice(1).map((t, i) => t - a.at[i]);
+            const gapsA = a.at.slice(1).map((t, i) => t - must(a.at[i], "a.at[i]"));
             for (const gap of gapsA.slice(1)) expect(gap).to.be.within(Math.floor((1000 / 7) * 0.8), Math.ceil((1000 / 7) * 1.2));
-            const mean = (a.at[a.at.length - 1] - a.at[1]) / (a.at.length - 2);
+            const mean = (must(a.at[a.at.length - 1], "a.at[a.at.length - 1]") - must(a.at[1], "a.at[1]")) / (a.at.length - 2);
             expect(mean).to.be.within(1000 / 7 - 25, 1000 / 7 + 25);
             // Not in lock-step: the two schedules differ.
             expect(a.at.filter((t, i) => t === b.at[i]).length).to.be.lessThan(5);

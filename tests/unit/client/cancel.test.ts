@@ -9,6 +9,7 @@ import { ZegoAbortError, ZegoApiError, ZegoClient, ZegoValidationError } from ".
 import { MAX_RESPONSE_BYTES } from "../../../provider/client/transport";
 import { makeClient, peerOnFakeTime, rejection, settle } from "./helpers";
 import { ok, ScriptedPeer } from "./peer";
+import { must } from "../../must";
 
 const NOW = 1_700_000_000_000;
 
@@ -112,7 +113,7 @@ describe("client: cancellation and per-request options", () => {
         for (const [options, property] of cases) {
             const err = (await rejection(client.unregisterAgent("a", options as never))) as ZegoValidationError;
             expect(err, JSON.stringify(options)).to.be.instanceOf(ZegoValidationError);
-            expect(err.failures[0].property).to.equal(property);
+            expect(must(err.failures[0], "err.failures[0]").property).to.equal(property);
             expect(err.message).to.include(property);
         }
         client.close();
@@ -136,7 +137,7 @@ describe("client: wrong input types", () => {
         for (const given of [undefined, null, "agent-1", 5, { length: 2 }]) {
             const err = (await rejection(client.queryAgents(given as never))) as ZegoValidationError;
             expect(err, String(given)).to.be.instanceOf(ZegoValidationError);
-            expect(err.failures[0].property).to.equal("agentIds");
+            expect(must(err.failures[0], "err.failures[0]").property).to.equal("agentIds");
             expect(err.message).to.include("agentIds must be a list of agent ids");
         }
         expect(peer.received).to.have.length(0);
@@ -147,11 +148,11 @@ describe("client: wrong input types", () => {
         (agent.llm as Record<string, unknown>).params = agent;
         let err = (await rejection(client.registerAgent(agent as never))) as ZegoValidationError;
         expect(err).to.be.instanceOf(ZegoValidationError);
-        expect(err.failures[0].property).to.equal("llm.params");
+        expect(must(err.failures[0], "err.failures[0]").property).to.equal("llm.params");
         const messages: unknown[] = [{ role: "user", content: "hi" }];
         messages.push(messages);
         err = (await rejection(client.addAgentInstanceMsg({ agentInstanceId: "i", messages: messages as never }))) as ZegoValidationError;
-        expect(err.failures[0].property).to.equal("messages[1]");
+        expect(must(err.failures[0], "err.failures[0]").property).to.equal("messages[1]");
         expect(err.message).to.include("refers back to an object that contains it");
         expect(peer.received).to.have.length(0);
     });

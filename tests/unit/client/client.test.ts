@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { CreateAgentInstanceRequest, ZegoApiError } from "../../../provider/client";
 import { instantClock, makeClient, rejection, SECRET, TestClient } from "./helpers";
 import { ok, ScriptedPeer, SEEN_SIGNATURES } from "./peer";
+import { must } from "../../must";
 
 /** Vendor objects with keys in every style: they must cross the wire exactly as given. */
 const LLM_PARAMS = { max_tokens: 16384, topK: 3, Nested: { some_key: [1, { deepKey: "v" }] } };
@@ -91,8 +92,8 @@ describe("client: calls", () => {
     it("maps camelCase to ZEGO's PascalCase and passes vendor objects through untouched", async () => {
         peer.script(ok({ AgentInstanceId: "1912122918452641792" }));
         expect(await tc.client.createAgentInstance(FULL_REQUEST)).to.deep.equal({ agentInstanceId: "1912122918452641792" });
-        expect(peer.received[0].action).to.equal("CreateAgentInstance");
-        expect(peer.received[0].body).to.deep.equal(FULL_WIRE);
+        expect(must(peer.received[0], "peer.received[0]").action).to.equal("CreateAgentInstance");
+        expect(must(peer.received[0], "peer.received[0]").body).to.deep.equal(FULL_WIRE);
     });
 
     it("maps responses back to camelCase, vendor objects untouched", async () => {
@@ -115,7 +116,7 @@ describe("client: calls", () => {
                 asr: { params: ASR_PARAMS },
             },
         ]);
-        expect(peer.received[0].body).to.deep.equal({ AgentIds: ["a1"] });
+        expect(must(peer.received[0], "peer.received[0]").body).to.deep.equal({ AgentIds: ["a1"] });
     });
 
     it("sends each typed method as its action, with the documented body, and maps Data", async () => {
@@ -214,7 +215,7 @@ describe("client: calls", () => {
         for (const [call, action, wireBody, data, expected] of cases) {
             peer.script(ok(data));
             const result = await call();
-            const sent = peer.received[peer.received.length - 1];
+            const sent = must(peer.received[peer.received.length - 1], "the request sent");
             expect(sent.action, action).to.equal(action);
             expect(sent.body, action).to.deep.equal(wireBody);
             expect(result, action).to.deep.equal(expected);
@@ -270,10 +271,12 @@ describe("client: calls", () => {
         fast.client.close();
         expect(fast.events.map((e) => e.type)).to.deep.equal(["request", "response", "retry", "request", "response"]);
         // The retry event announces the wait the client then scheduled on its clock.
-        expect(clock.waits).to.have.length(1).and.to.deep.equal([fast.events[2].delayMs]);
+        expect(clock.waits)
+            .to.have.length(1)
+            .and.to.deep.equal([must(fast.events[2], "fast.events[2]").delayMs]);
         expect(fast.events[1]).to.include({ action: "InterruptAgentInstance", attempt: 1, httpStatus: 503, reason: "HTTP 503" });
         expect(fast.events[4]).to.include({ attempt: 2, httpStatus: 200, code: 0, requestId: "req-ok" });
-        expect(fast.events[4].durationMs).to.be.a("number");
+        expect(must(fast.events[4], "fast.events[4]").durationMs).to.be.a("number");
         const text = JSON.stringify(fast.events);
         expect(text).not.to.include(SECRET);
         expect(text).not.to.match(/Signature|\?Action=/);

@@ -8,6 +8,7 @@ import { expect } from "chai";
 import { ZegoApiError } from "../../../provider/client";
 import { eventsOf, makeClient, peerOnFakeTime, rejection, settle } from "./helpers";
 import { ok, zego } from "./peer";
+import { must } from "../../must";
 
 const NOW = 1_700_000_000_000;
 const MINUTE = 60_000;
@@ -36,7 +37,7 @@ describe("client: clock skew", () => {
         await settle(client.unregisterAgent("b"), ctx.clock);
         client.close();
         expect(ctx.peer.received).to.have.length(3);
-        expect(Number(ctx.peer.received[2].params.Timestamp)).to.equal(ZEGO_NOW / 1000);
+        expect(Number(must(ctx.peer.received[2], "ctx.peer.received[2]").params.Timestamp)).to.equal(ZEGO_NOW / 1000);
     });
 
     it("calls in flight while the offset was learned are re-sent with it too (each once)", async () => {

@@ -3,6 +3,7 @@ import sinon from "sinon";
 import { CreateAgentInstanceRequest, ZegoApiError } from "../../../provider/client";
 import { eventsOf, makeClient, rejection, settle } from "./helpers";
 import { ok, refusedUrl, Script, ScriptedPeer, zego } from "./peer";
+import { must } from "../../must";
 
 const REQUEST: CreateAgentInstanceRequest = {
     agentId: "agent-1",
@@ -128,9 +129,10 @@ describe("client: never retry an ambiguous create", () => {
         await settle(client.createAgentInstance(REQUEST), clock);
         await settle(client.createAgentInstance(REQUEST), clock);
         client.close();
-        const [, a, b] = peer.received;
+        const a = must(peer.received[1], "the second request");
+        const b = must(peer.received[2], "the third request");
         expect(a.headers.connection).to.equal("close");
         expect(b.headers.connection).to.equal("close");
-        expect(peer.received[0].headers.connection).to.equal("keep-alive");
+        expect(must(peer.received[0], "peer.received[0]").headers.connection).to.equal("keep-alive");
     });
 });

@@ -9,6 +9,7 @@ import { Code, isZegoApiError, ZegoApiError, ZegoClient } from "../../../provide
 import { ACTION_NAMES, ACTIONS, ActionName, unsafeToRepeat } from "../../../provider/schema/api";
 import { eventsOf, makeClient, rejection, settle } from "./helpers";
 import { ok, refusedUrl, Script, ScriptedPeer, zego } from "./peer";
+import { must } from "../../must";
 
 type Call = (client: ZegoClient) => Promise<unknown>;
 
@@ -191,7 +192,7 @@ describe("client: repeat only what is safe to repeat", () => {
             await settle(client.unregisterAgent("warm-up"), clock);
             await settle(client.sendAgentInstanceTts({ agentInstanceId: "9", text: "hi" }), clock);
             client.close();
-            expect(peer.received[1].headers.connection).to.equal("keep-alive");
+            expect(must(peer.received[1], "peer.received[1]").headers.connection).to.equal("keep-alive");
         });
     });
 });

@@ -3,6 +3,7 @@ import sinon from "sinon";
 import { computeSignature, newNonce, signedQuery } from "../../../provider/client/signing";
 import { APP_ID, makeClient, SECRET, settle } from "./helpers";
 import { ScriptedPeer, zego } from "./peer";
+import { must } from "../../must";
 
 describe("client: request signing", () => {
     it("matches the documented test vector", () => {
@@ -39,7 +40,7 @@ describe("client: request signing", () => {
             const { client } = makeClient(peer);
             await client.unregisterAgent("agent-1");
             client.close();
-            const [req] = peer.received;
+            const req = must(peer.received[0], "peer.received[0]");
             expect(req.method).to.equal("POST");
             expect(req.path).to.equal("/");
             expect(req.query.map(([k]) => k)).to.deep.equal([
@@ -54,7 +55,12 @@ describe("client: request signing", () => {
             expect(req.params.AppId).to.equal("12345");
             expect(req.params.SignatureVersion).to.equal("2.0");
             expect(req.params.Signature).to.equal(
-                computeSignature(APP_ID, req.params.SignatureNonce, SECRET, Number(req.params.Timestamp)),
+                computeSignature(
+                    APP_ID,
+                    must(req.params.SignatureNonce, "req.params.SignatureNonce"),
+                    SECRET,
+                    Number(req.params.Timestamp),
+                ),
             );
             expect(String(req.headers["content-type"])).to.match(/^application\/json/);
             expect(req.body).to.deep.equal({ AgentId: "agent-1" });
@@ -68,11 +74,14 @@ describe("client: request signing", () => {
             await settle(client.unregisterAgent("agent-1"), clock);
             client.close();
             expect(peer.received).to.have.length(3);
-            const [a, b, c] = peer.received.map((r) => r.params);
+            const params = (i: number) => must(peer.received[i], `request ${i + 1}`).params;
+            const [a, b, c] = [params(0), params(1), params(2)];
             expect(new Set([a.SignatureNonce, b.SignatureNonce, c.SignatureNonce]).size).to.equal(3);
             for (const p of [a, b, c]) {
                 expect(p.SignatureNonce).to.match(/^[0-9a-f]{16}$/);
-                expect(p.Signature).to.equal(computeSignature(APP_ID, p.SignatureNonce, SECRET, Number(p.Timestamp)));
+                expect(p.Signature).to.equal(
+                    computeSignature(APP_ID, must(p.SignatureNonce, "p.SignatureNonce"), SECRET, Number(p.Timestamp)),
+                );
             }
             expect(Number(a.Timestamp)).to.equal(1_700_000_000);
             expect(Number(c.Timestamp) - Number(b.Timestamp)).to.equal(3);
