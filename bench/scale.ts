@@ -21,7 +21,7 @@ import { performance } from "perf_hooks";
 import { cpus } from "os";
 import { AgentInstance, ZegoClient } from "../provider";
 import { EmulatorHandle } from "../emulator";
-import { APP_ID, assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../testing/engine";
+import { APP_ID, assertNoSecrets, changesOf, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../testing/engine";
 import { ASR_SECRET, LLM_API_KEY, numberedInstanceArgs, TTS_TOKEN } from "../testing/fixtures";
 
 const SIZES = (process.env.BENCH_SCALE_N ?? "10,100,300").split(",").map(Number);
@@ -114,7 +114,7 @@ async function measure(emulator: EmulatorHandle, kind: Kind, n: number): Promise
         });
         run.up = secondsSince(t0);
         if (up?.summary.result !== "succeeded") run.failures++;
-        if (up && JSON.stringify(changes(plan.changeSummary)) !== JSON.stringify(changes(up.summary.resourceChanges))) {
+        if (up && JSON.stringify(changesOf(plan.changeSummary)) !== JSON.stringify(changesOf(up.summary.resourceChanges))) {
             console.error(
                 `up of ${n} ${kind} did ${JSON.stringify(up.summary.resourceChanges)}, preview planned ${JSON.stringify(plan.changeSummary)}`,
             );
@@ -138,15 +138,6 @@ async function measure(emulator: EmulatorHandle, kind: Kind, n: number): Promise
         assertNoSecrets([state, engine.output.join("\n")], SECRETS);
     });
     return run;
-}
-
-/** A change summary without "same". */
-function changes(summary: Record<string, number> | undefined): Record<string, number> {
-    return Object.fromEntries(
-        Object.entries(summary ?? {})
-            .filter(([op, count]) => op !== "same" && count > 0)
-            .sort(),
-    );
 }
 
 async function main(): Promise<void> {

@@ -6,7 +6,7 @@
 import { performance } from "perf_hooks";
 import { AgentInstance } from "../provider";
 import { EmulatorHandle } from "../emulator";
-import { emulatorConfig, withStack } from "./engine";
+import { changesOf, emulatorConfig, withStack } from "./engine";
 import { numberedInstanceArgs } from "./fixtures";
 import { AGENT_ID, instanceIdsInState, occupying } from "./stacks";
 
@@ -38,15 +38,6 @@ function stackProgram(stack: number, m: number) {
             new AgentInstance(`agent${j}`, { ...numberedInstanceArgs(stack * 1000 + j, AGENT_ID), gracefulShutdown: false });
         }
     };
-}
-
-/** A change summary without "same". */
-function changesOf(summary: Record<string, number> | undefined): Record<string, number> {
-    return Object.fromEntries(
-        Object.entries(summary ?? {})
-            .filter(([op, count]) => op !== "same" && count > 0)
-            .sort(),
-    );
 }
 
 /** Resolves for everyone once `n` have arrived. */

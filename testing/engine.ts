@@ -4,7 +4,7 @@
  * (repo tooling, not public: it checks issue 9's invariants after every operation). Every stack is fresh, hermetic (temp backend and PULUMI_HOME)
  * and removed afterwards.
  */
-import { ConfigMap, LocalWorkspace, OutputMap, PulumiFn, Stack, UpdateSummary } from "@pulumi/pulumi/automation";
+import { ConfigMap, LocalWorkspace, OutputMap, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -180,9 +180,9 @@ function checkInvariants(run: EngineRun, emulatorNow: () => EmulatorHandle | und
             () => undefined,
         );
         const result = await afterEach("up", () => original.up(opts));
-        const done = changesOf(result.summary);
+        const done = changesOf(result.summary.resourceChanges);
         if (plan === undefined) throw new InvariantError(`preview failed, but up succeeded with ${JSON.stringify(done)}`);
-        const planned = changesOf({ resourceChanges: plan } as UpdateSummary);
+        const planned = changesOf(plan);
         if (JSON.stringify(planned) !== JSON.stringify(done)) {
             throw new InvariantError(`preview planned ${JSON.stringify(planned)}, but up did ${JSON.stringify(done)}`);
         }
@@ -201,10 +201,10 @@ function checkInvariants(run: EngineRun, emulatorNow: () => EmulatorHandle | und
     return stack.destroy;
 }
 
-/** The resource changes of a summary, without "same", sorted by kind. */
-function changesOf(summary: Pick<UpdateSummary, "resourceChanges">): Record<string, number> {
+/** The resource changes of a summary (or a preview's changeSummary), without "same", sorted by kind. */
+export function changesOf(resourceChanges: Record<string, number> | undefined): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [kind, n] of Object.entries(summary.resourceChanges ?? {}).sort()) if (kind !== "same" && n) out[kind] = n;
+    for (const [kind, n] of Object.entries(resourceChanges ?? {}).sort()) if (kind !== "same" && n) out[kind] = n;
     return out;
 }
 

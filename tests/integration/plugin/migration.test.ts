@@ -9,18 +9,11 @@ import { EmulatorHandle, startEmulator } from "../../../emulator";
 import { providerText } from "../../../provider/shim";
 import { secret, Props, unwrapSecrets } from "../../../provider/plugin/values";
 import { splitSecrets } from "../../../provider/schema/secrets";
-import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN, validInstanceArgs } from "../../../testing/fixtures";
-import { EngineClient, js, struct, visible } from "./engine";
+import { LLM_API_KEY, validInstanceArgs } from "../../../testing/fixtures";
+import { EngineClient, js, struct } from "./engine";
+import { APP_ID, expectNoPlaintextSecret, SERVER_SECRET } from "./credentials";
 
-const APP_ID = 1234567890;
-const SERVER_SECRET = "0123456789abcdef0123456789abcdef";
-const SECRETS = [LLM_API_KEY, TTS_TOKEN, ASR_SECRET, SERVER_SECRET];
 const { DIFF_NONE, DIFF_SOME } = provproto.DiffResponse.DiffChanges;
-
-function expectNoPlaintextSecret(value: unknown): void {
-    const text = JSON.stringify(visible(value));
-    for (const s of SECRETS) expect(text, `plaintext secret in ${text}`).not.to.contain(s);
-}
 
 describe("plugin: state written by the dynamic resources (moved with an alias)", function () {
     this.timeout(30000);

@@ -9,19 +9,12 @@ import { secret, SECRET_SIG, SIG_KEY, Props, unwrapSecrets } from "../../../prov
 import { splitSecrets } from "../../../provider/schema/secrets";
 import { UNKNOWN } from "../../../provider/schema/unknown";
 import { LLM_API_KEY, TTS_TOKEN, ASR_SECRET, validInstanceArgs } from "../../../testing/fixtures";
-import { EngineClient, js, struct, visible } from "./engine";
+import { EngineClient, js, struct } from "./engine";
+import { APP_ID, expectNoPlaintextSecret, SERVER_SECRET } from "./credentials";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { must } from "../../must";
 
-const APP_ID = 1234567890;
-const SERVER_SECRET = "0123456789abcdef0123456789abcdef";
-const SECRETS = [LLM_API_KEY, TTS_TOKEN, ASR_SECRET, SERVER_SECRET];
 const AGENT_ID = "demo_agent";
-
-function expectNoPlaintextSecret(value: unknown): void {
-    const text = JSON.stringify(visible(value));
-    for (const s of SECRETS) expect(text, `plaintext secret in ${text}`).not.to.contain(s);
-}
 
 /** Program inputs as an SDK sends them: the schema's secret field (llm.apiKey) marked secret. */
 function programArgs(overrides: Props = {}): Props {
