@@ -11,11 +11,15 @@
  *   and only the rolling-window bucket (rateLimiter.ts) paces.
  * - Below the maximum, sends are spaced 1/rate apart, each gap stretched or shrunk by up to
  *   `jitter` (a fraction), so processes that were throttled together do not stay in lock-step.
+ *   The gap is taken at the rate current when a slot comes due, so calls queued while the rate
+ *   was low go faster as soon as it climbs (a slot reserved at 0.5/s would otherwise hold its
+ *   caller 2 s after the rate is back at 10/s).
+ * - A throttled retry waits for its slot here and for nothing else (retry.ts): the process, not
+ *   each request, backs off.
  *
  * The rule for each knob lives here; options.ts validates them, client.ts wires them in.
  */
 import type { Clock } from "./clock";
-import { abortableSleep } from "./clock";
 
 export interface AdaptivePacingOptions {
     /** false: pace at maxRequestsPerSecond only, never slower. Default true. */
@@ -43,8 +47,17 @@ export class AdaptiveRate {
     #rate: number;
     /** When the last decrease happened: evidence from requests sent before it is stale. */
     #decreasedAt = -Infinity;
-    /** The earliest time the next send may go (reserved first come, first served). */
-    #nextAt = -Infinity;
+    /** When the last slot was granted. */
+    #grantedAt = -Infinity;
+    /** The jitter factor of the gap after that grant, drawn once per grant. */
+    #factor = 1;
+    /** No grant before this (set on a decrease, so processes throttled together restart apart). */
+    #notBefore = -Infinity;
+    /** Callers waiting for a slot, first come, first served. */
+    readonly #waiters: Array<() => void> = [];
+    #pumping = false;
+    /** Aborted to wake the pump when the rate changed while it sleeps. */
+    #wake?: AbortController;
 
     constructor(
         /** The configured maximum (zego:maxRequestsPerSecond). */
@@ -61,23 +74,42 @@ export class AdaptiveRate {
         return this.#rate;
     }
 
-    /** Waits for this caller's slot (no wait at the maximum rate). */
-    async acquire(signal?: AbortSignal): Promise<void> {
-        if (this.#rate >= this.maxRate) return;
-        const now = this.clock.now();
-        const at = Math.max(now, this.#nextAt);
-        const factor = 1 + this.options.jitter * (2 * this.random() - 1);
-        this.#nextAt = at + (1000 / this.#rate) * factor;
-        if (at > now) await abortableSleep(this.clock, Math.ceil(at - now), signal);
+    /**
+     * Waits for this caller's slot (no wait at the maximum rate). The gap is measured from the
+     * previous grant at the rate current when the slot comes due, not when the caller queued: a
+     * caller that queued while the rate was low goes as soon as the rate has climbed back.
+     */
+    acquire(signal?: AbortSignal): Promise<void> {
+        if (signal?.aborted) return Promise.reject(signal.reason);
+        if (this.#waiters.length === 0 && this.#due() <= this.clock.now()) {
+            this.#grant();
+            return Promise.resolve();
+        }
+        return new Promise<void>((resolve, reject) => {
+            const onAbort = () => {
+                const i = this.#waiters.indexOf(waiter);
+                if (i >= 0) this.#waiters.splice(i, 1);
+                reject(signal!.reason);
+            };
+            const waiter = () => {
+                signal?.removeEventListener("abort", onAbort);
+                resolve();
+            };
+            signal?.addEventListener("abort", onAbort, { once: true });
+            this.#waiters.push(waiter);
+            void this.#pump();
+        });
     }
 
     /** A request sent at `sentAt` was throttled. */
     onThrottled(sentAt: number): void {
         if (!this.options.enabled || sentAt < this.#decreasedAt) return;
+        const now = this.clock.now();
         this.#rate = Math.max(this.options.minRequestsPerSecond, Math.min(this.#rate, this.maxRate) * this.options.decrease);
-        this.#decreasedAt = this.clock.now();
-        // The new spacing starts now, not after slots reserved at the old rate.
-        this.#nextAt = Math.max(this.#nextAt, this.clock.now() + (1000 / this.#rate) * (1 - this.options.jitter) * this.random());
+        this.#decreasedAt = now;
+        // The new spacing starts now, after a random part of one gap.
+        this.#notBefore = Math.max(this.#notBefore, now + (1000 / this.#rate) * (1 - this.options.jitter) * this.random());
+        this.#wake?.abort();
     }
 
     /** A request succeeded (any answer that was not throttling). */
@@ -85,6 +117,39 @@ export class AdaptiveRate {
         if (this.#rate >= this.maxRate) return;
         // increasePerSecond per second of traffic at the current rate: rate successes per second.
         this.#rate = Math.min(this.maxRate, this.#rate + this.options.increasePerSecond / this.#rate);
+        this.#wake?.abort();
+    }
+
+    /** When the next slot is due at the current rate (-Infinity at the maximum: the gate is off). */
+    #due(): number {
+        if (this.#rate >= this.maxRate) return -Infinity;
+        return Math.max(this.#notBefore, this.#grantedAt + (1000 / this.#rate) * this.#factor);
+    }
+
+    #grant(): void {
+        this.#grantedAt = this.clock.now();
+        this.#factor = 1 + this.options.jitter * (2 * this.random() - 1);
+    }
+
+    /** One loop per action hands out slots as they come due, re-reading the rate whenever it changes. */
+    async #pump(): Promise<void> {
+        if (this.#pumping) return;
+        this.#pumping = true;
+        try {
+            while (this.#waiters.length > 0) {
+                const wait = this.#due() - this.clock.now();
+                if (wait <= 0) {
+                    this.#grant();
+                    this.#waiters.shift()!();
+                    continue;
+                }
+                const wake = (this.#wake = new AbortController());
+                await this.clock.sleep(Math.ceil(wait), wake.signal).catch(() => undefined);
+                this.#wake = undefined;
+            }
+        } finally {
+            this.#pumping = false;
+        }
     }
 }
 

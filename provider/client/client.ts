@@ -390,6 +390,7 @@ export class ZegoClient {
                 throttle: this.#throttle,
                 clock: this.#clock,
                 budget: this.#budget,
+                pacedByAdaptiveRate: this.#pacer.enabled,
                 signal,
                 correctClock: (failure) => this.#correctClock(action, failure, progress.signedWithOffsetMs),
                 onThrottled: (attempt, failure, verdict) => {

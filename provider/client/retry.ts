@@ -228,6 +228,11 @@ export interface RetryRun extends ClassifyOptions, RetryHooks {
     readonly policy: RetryPolicy;
     readonly clock: Clock;
     readonly random?: () => number;
+    /**
+     * Every attempt waits for its slot from the adaptive pacer (adaptive.ts), which slows down on
+     * each throttle: a throttled retry then needs no backoff of its own (Retry-After still applies).
+     */
+    readonly pacedByAdaptiveRate?: boolean;
     /** Pays for retries after failures other than throttling; none: unlimited. */
     readonly budget?: RetryBudget;
     /** Cancels the waits between attempts (rejecting with its reason). */
@@ -286,7 +291,10 @@ export async function runWithRetries<T>(attempt: (attemptNumber: number) => Prom
         if (verdict.throttled && policy.maxAttempts > 1) {
             throttled++;
             free++;
-            delayMs = failure.retryAfterMs ?? backoffDelayMs(throttled, policy, run.random);
+            // The adaptive rate is the backoff when there is one: a throttled retry goes at its next
+            // slot, so the process as a whole, not each request, backs off (AWS adaptive mode's
+            // rate limiter), and no slot the app has free goes unused while a retry sleeps.
+            delayMs = failure.retryAfterMs ?? (run.pacedByAdaptiveRate ? 0 : backoffDelayMs(throttled, policy, run.random));
             if (elapsedMs + delayMs > policy.throttleDeadlineMs) {
                 throw finalError(run.action, failure, verdict, n, throttleGaveUp(n, throttled, elapsedMs, delayMs, policy));
             }

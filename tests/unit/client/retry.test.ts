@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { must } from "../../must";
 import sinon from "sinon";
 import { ZegoApiError } from "../../../provider/client";
 import {
@@ -263,6 +264,27 @@ describe("client: retry policy", () => {
             client.close();
             expect(client.stats).to.deep.equal({ requests: 3, retries: 2, throttled: 2 });
             expect(eventsOf(events, "throttled").map((e) => e.code)).to.deep.equal([410001029, 410001029]);
+        });
+
+        it("a throttled retry waits for the adaptive rate's next slot, not a backoff of its own (pacing: false backs off)", async () => {
+            const throttled = { status: 429, body: "" };
+            peer.script(throttled, throttled, throttled, ok());
+            const { client, events } = makeClient(peer);
+            await settle(client.unregisterAgent("a"), clock);
+            client.close();
+            expect(eventsOf(events, "retry").map((e) => e.delayMs)).to.deep.equal([0, 0, 0]);
+            // Each throttle cuts the rate by 0.7 (10 → 7 → 4.9 → 3.43 per s); random() = 0.5 means no jitter.
+            const at = peer.received.map((r) => r.receivedAt - NOW);
+            const gaps = at.slice(1).map((t, i) => t - must(at[i], "at[i]"));
+            [1000 / 7, 1000 / 4.9, 1000 / 3.43].forEach((gap, i) => expect(gaps[i]).to.be.closeTo(gap, 1.5));
+
+            peer.received.length = 0;
+            peer.script(throttled, throttled, throttled, ok());
+            const off = makeClient(peer, { pacing: false });
+            await settle(off.client.unregisterAgent("b"), clock);
+            off.client.close();
+            // No adaptive rate: full-jitter backoff, half of 200, 400, 800.
+            expect(eventsOf(off.events, "retry").map((e) => e.delayMs)).to.deep.equal([100, 200, 400]);
         });
 
         it("sends one attempt when retries are off", async () => {
