@@ -15,9 +15,16 @@ export interface ContentionOutcome {
     readonly instances: number;
     readonly upSucceeded: number;
     readonly destroySucceeded: number;
-    /** From the moment every `up` was released to the last one finished. */
+    /**
+     * From the moment every `up` was released to the last one's engine command finished (its last
+     * line of output): what `pulumi up` takes, without the reads the Automation API's `up()` runs
+     * after it (`stack output` twice and `stack history`: three more CLI processes per stack).
+     */
     readonly upSeconds: number;
     readonly destroySeconds: number;
+    /** The same to the last Automation API call returning (`up()` and `destroy()` with their reads). */
+    readonly upCallSeconds: number;
+    readonly destroyCallSeconds: number;
     /** First to last CreateAgentInstance / DeleteAgentInstance the emulator accepted: the pacing itself. */
     readonly createSpanSeconds: number;
     readonly deleteSpanSeconds: number;
@@ -61,6 +68,8 @@ export async function runContention(emulator: EmulatorHandle, stacks: number, in
     let destroyReleased = 0;
     const upDone: number[] = [];
     const destroyDone: number[] = [];
+    const upEngineDone: number[] = [];
+    const destroyEngineDone: number[] = [];
     let upSucceeded = 0;
     let destroySucceeded = 0;
     let leftInState = 0;
@@ -72,6 +81,12 @@ export async function runContention(emulator: EmulatorHandle, stacks: number, in
     await Promise.all(
         Array.from({ length: stacks }, (_, k) =>
             withStack(stackProgram(k + 1, instances), emulatorConfig(emulator), async (run) => {
+                /** The engine's output, noting when its last line came: the command's end. */
+                let lastLine = 0;
+                const onOutput = (line: string) => {
+                    lastLine = performance.now();
+                    run.onOutput(line);
+                };
                 const plan = await run.unchecked.preview({ onOutput: run.onOutput }).then(
                     (p) => changesOf(p.changeSummary),
                     (e: Error) => (errors.push(`stack ${k + 1} preview: ${e.message.slice(-2000)}`), undefined),
@@ -79,7 +94,7 @@ export async function runContention(emulator: EmulatorHandle, stacks: number, in
                 await upGate();
                 upReleased ||= performance.now();
                 try {
-                    const up = await run.unchecked.up({ onOutput: run.onOutput });
+                    const up = await run.unchecked.up({ onOutput });
                     const done = changesOf(up.summary.resourceChanges);
                     if (JSON.stringify(done) !== JSON.stringify(plan)) {
                         errors.push(`stack ${k + 1}: preview planned ${JSON.stringify(plan)}, up did ${JSON.stringify(done)}`);
@@ -88,17 +103,19 @@ export async function runContention(emulator: EmulatorHandle, stacks: number, in
                     errors.push(`stack ${k + 1} up: ${(e as Error).message.slice(-2000)}`);
                 }
                 upDone.push(performance.now());
+                upEngineDone.push(lastLine);
                 await upsDone();
                 await run.checkConverged().catch((e: Error) => errors.push(`stack ${k + 1} after up: ${e.message.slice(-2000)}`));
                 await destroyGate();
                 destroyReleased ||= performance.now();
                 try {
-                    await run.unchecked.destroy({ onOutput: run.onOutput });
+                    await run.unchecked.destroy({ onOutput });
                     destroySucceeded++;
                 } catch (e) {
                     errors.push(`stack ${k + 1} destroy: ${(e as Error).message.slice(-2000)}`);
                 }
                 destroyDone.push(performance.now());
+                destroyEngineDone.push(lastLine);
                 leftInState += (await instanceIdsInState(run)).length;
             }),
         ),
@@ -117,8 +134,10 @@ export async function runContention(emulator: EmulatorHandle, stacks: number, in
         instances,
         upSucceeded,
         destroySucceeded,
-        upSeconds: (Math.max(...upDone) - upReleased) / 1000,
-        destroySeconds: (Math.max(...destroyDone) - destroyReleased) / 1000,
+        upSeconds: (Math.max(...upEngineDone) - upReleased) / 1000,
+        destroySeconds: (Math.max(...destroyEngineDone) - destroyReleased) / 1000,
+        upCallSeconds: (Math.max(...upDone) - upReleased) / 1000,
+        destroyCallSeconds: (Math.max(...destroyDone) - destroyReleased) / 1000,
         createSpanSeconds: span("CreateAgentInstance"),
         deleteSpanSeconds: span("DeleteAgentInstance"),
         throttledCreates: of("CreateAgentInstance").filter((r) => r.throttled).length,
