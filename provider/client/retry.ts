@@ -7,7 +7,8 @@
  *   retried, up to maxAttempts, within deadlineMs, and while the retry budget (budget.ts) can pay;
  * - throttled responses (configurable: the docs don't say how throttling is signalled) were
  *   turned away, not carried out: they are retried until throttleDeadlineMs, however many it
- *   takes, cost no budget and count toward no attempt limit;
+ *   takes, cost no budget and count toward no attempt limit; with adaptive pacing on, a throttled
+ *   retry waits only for the lowered rate's next slot (adaptive.ts), otherwise it backs off;
  * - 100000004 "signature expired" is retried once, when the response's Date header shows the
  *   local clock is off and the client corrected for it (as the AWS SDK does); otherwise it fails
  *   at once with the clock explanation, since re-signing with the same clock cannot help;
