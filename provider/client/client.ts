@@ -402,7 +402,9 @@ export class ZegoClient {
                 onRetry: (attempt, delayMs, verdict) => {
                     this.#stats.retries++;
                     progress.phase = "waiting to retry";
-                    this.#emit({ type: "retry", action, attempt, delayMs, reason: verdict.reason });
+                    const rate = this.#pacer.rateOf(action);
+                    const paced = this.#pacer.enabled && rate < this.#pacer.maxRate ? { pacedAtPerSecond: rate } : {};
+                    this.#emit({ type: "retry", action, attempt, delayMs, reason: verdict.reason, ...paced });
                 },
             });
             const data = fromWire(spec.response, result.data);

@@ -8,7 +8,8 @@ export interface ClientEvent {
     /**
      * request: an attempt is about to be sent (after pacing). response: an attempt finished, with a
      * response or a network failure (`reason`). throttled: ZEGO turned an attempt away as too many
-     * requests. retry: attempt `attempt` will be sent after `delayMs`. clock: a 100000004 answer's
+     * requests. retry: attempt `attempt` will be sent after `delayMs` (and its pacing slot, at
+     * `pacedAtPerSecond` when adaptive pacing has slowed the action down). clock: a 100000004 answer's
      * Date header showed the local clock off by `clockOffsetMs`; later signatures correct for it.
      */
     readonly type: ClientEventType;
@@ -16,6 +17,8 @@ export interface ClientEvent {
     /** 1 for the first request of a call. */
     readonly attempt: number;
     readonly delayMs?: number;
+    /** The action's adaptive rate (requests per second) a retry waits for its slot at, when below the maximum. */
+    readonly pacedAtPerSecond?: number;
     /** Why an attempt failed or is retried: "HTTP 503", "ZEGO code 410000001", "ECONNRESET", "timeout". */
     readonly reason?: string;
     readonly httpStatus?: number;

@@ -76,9 +76,11 @@ export class ClientPool {
                 clock: this.options.clock,
                 onEvent: (event) => {
                     if (event.type === "retry" || event.type === "throttled") {
-                        log(
-                            `${event.action}: ${event.type} (attempt ${event.attempt}${event.reason ? `, ${event.reason}` : ""}${event.delayMs !== undefined ? `, next try in ${event.delayMs} ms` : ""})`,
-                        );
+                        const reason = event.reason ? `, ${event.reason}` : "";
+                        const delay = event.delayMs !== undefined ? `, next try in ${event.delayMs} ms` : "";
+                        const paced =
+                            event.pacedAtPerSecond !== undefined ? ` at the pacing of ${event.pacedAtPerSecond.toFixed(2)} requests/s` : "";
+                        log(`${event.action}: ${event.type} (attempt ${event.attempt}${reason}${delay}${paced})`);
                     }
                 },
             });

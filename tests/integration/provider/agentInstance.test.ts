@@ -140,6 +140,20 @@ describe("provider integration: AgentInstance against the emulator", function ()
             ).to.deep.equal({ AgentInstanceId: id });
         });
 
+        it("a throttled create is retried at the lowered pacing, logged with its rate, and creates one instance", async () => {
+            ctx.em.setFaults({ throttleBurst: 2, actions: ["CreateAgentInstance"] });
+            const { id } = await create();
+            expect(ctx.em.liveInstances().map((i) => i.agentInstanceId)).to.deep.equal([id]);
+            expect(requestsOf(ctx.em, "CreateAgentInstance").map((r) => r.httpStatus)).to.deep.equal([429, 429, 200]);
+            // The emulator's Retry-After (1 s) is honoured; then 10/s cut by 0.7 per throttle: the
+            // retries wait for the slots of 7 and 4.9 requests/s.
+            const retries = ctx.logs.filter((l) => l.includes("CreateAgentInstance: retry"));
+            expect(retries).to.deep.equal([
+                "[pulumi-zego-aiagent] CreateAgentInstance: retry (attempt 2, throttled (HTTP 429), next try in 1000 ms at the pacing of 7.00 requests/s)",
+                "[pulumi-zego-aiagent] CreateAgentInstance: retry (attempt 3, throttled (HTTP 429), next try in 1000 ms at the pacing of 4.90 requests/s)",
+            ]);
+        });
+
         it("when the follow-up status query fails: throws with id and properties (incl. __provider) so the instance stays in state", async () => {
             ctx.em.setFaults({ http5xxRate: 1, http5xxStatuses: [500], actions: ["QueryAgentInstanceStatus"] });
             const inputs = resourceInputs(args());

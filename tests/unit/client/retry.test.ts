@@ -273,6 +273,8 @@ describe("client: retry policy", () => {
             await settle(client.unregisterAgent("a"), clock);
             client.close();
             expect(eventsOf(events, "retry").map((e) => e.delayMs)).to.deep.equal([0, 0, 0]);
+            const pacedAt = eventsOf(events, "retry").map((e) => must(e.pacedAtPerSecond, "pacedAtPerSecond"));
+            [7, 4.9, 3.43].forEach((rate, i) => expect(pacedAt[i]).to.be.closeTo(rate, 1e-9));
             // Each throttle cuts the rate by 0.7 (10 → 7 → 4.9 → 3.43 per s); random() = 0.5 means no jitter.
             const at = peer.received.map((r) => r.receivedAt - NOW);
             const gaps = at.slice(1).map((t, i) => t - must(at[i], "at[i]"));
@@ -285,6 +287,7 @@ describe("client: retry policy", () => {
             off.client.close();
             // No adaptive rate: full-jitter backoff, half of 200, 400, 800.
             expect(eventsOf(off.events, "retry").map((e) => e.delayMs)).to.deep.equal([100, 200, 400]);
+            expect(eventsOf(off.events, "retry").map((e) => e.pacedAtPerSecond)).to.deep.equal([undefined, undefined, undefined]);
         });
 
         it("sends one attempt when retries are off", async () => {
