@@ -20,6 +20,7 @@
  * The rule for each knob lives here; options.ts validates them, client.ts wires them in.
  */
 import type { Clock } from "./clock";
+import { SlotQueue } from "./slotQueue";
 
 export interface AdaptivePacingOptions {
     /** false: pace at maxRequestsPerSecond only, never slower. Default true. */
@@ -43,7 +44,7 @@ export const DEFAULT_ADAPTIVE_PACING: AdaptivePacingOptions = {
 };
 
 /** The adaptive rate of one action. */
-export class AdaptiveRate {
+export class AdaptiveRate extends SlotQueue {
     #rate: number;
     /** When the last decrease happened: evidence from requests sent before it is stale. */
     #decreasedAt = -Infinity;
@@ -53,19 +54,15 @@ export class AdaptiveRate {
     #factor = 1;
     /** No grant before this (set on a decrease, so processes throttled together restart apart). */
     #notBefore = -Infinity;
-    /** Callers waiting for a slot, first come, first served. */
-    readonly #waiters: Array<() => void> = [];
-    #pumping = false;
-    /** Aborted to wake the pump when the rate changed while it sleeps. */
-    #wake?: AbortController;
 
     constructor(
         /** The configured maximum (zego:maxRequestsPerSecond). */
         readonly maxRate: number,
         private readonly options: AdaptivePacingOptions,
-        private readonly clock: Clock,
+        clock: Clock,
         private readonly random: () => number = Math.random,
     ) {
+        super(clock);
         this.#rate = maxRate;
     }
 
@@ -75,30 +72,19 @@ export class AdaptiveRate {
     }
 
     /**
-     * Waits for this caller's slot (no wait at the maximum rate). The gap is measured from the
-     * previous grant at the rate current when the slot comes due, not when the caller queued: a
-     * caller that queued while the rate was low goes as soon as the rate has climbed back.
+     * Callers wait in acquire() (SlotQueue), at the maximum rate not at all. A slot is free once
+     * the gap since the previous grant, at the rate current now, has passed: not the rate when the
+     * caller queued, so one that queued while the rate was low goes as soon as the rate has climbed.
      */
-    acquire(signal?: AbortSignal): Promise<void> {
-        if (signal?.aborted) return Promise.reject(signal.reason);
-        if (this.#waiters.length === 0 && this.#due() <= this.clock.now()) {
-            this.#grant();
-            return Promise.resolve();
-        }
-        return new Promise<void>((resolve, reject) => {
-            const onAbort = () => {
-                const i = this.#waiters.indexOf(waiter);
-                if (i >= 0) this.#waiters.splice(i, 1);
-                reject(signal!.reason);
-            };
-            const waiter = () => {
-                signal?.removeEventListener("abort", onAbort);
-                resolve();
-            };
-            signal?.addEventListener("abort", onAbort, { once: true });
-            this.#waiters.push(waiter);
-            void this.#pump();
-        });
+    protected tryTake(): boolean {
+        if (this.#due() > this.clock.now()) return false;
+        this.#grantedAt = this.clock.now();
+        this.#factor = 1 + this.options.jitter * (2 * this.random() - 1);
+        return true;
+    }
+
+    protected retryInMs(): number {
+        return Math.ceil(this.#due() - this.clock.now());
     }
 
     /** A request sent at `sentAt` was throttled. */
@@ -109,7 +95,7 @@ export class AdaptiveRate {
         this.#decreasedAt = now;
         // The new spacing starts now, after a random part of one gap.
         this.#notBefore = Math.max(this.#notBefore, now + (1000 / this.#rate) * (1 - this.options.jitter) * this.random());
-        this.#wake?.abort();
+        this.wake();
     }
 
     /** A request succeeded (any answer that was not throttling). */
@@ -117,39 +103,13 @@ export class AdaptiveRate {
         if (this.#rate >= this.maxRate) return;
         // increasePerSecond per second of traffic at the current rate: rate successes per second.
         this.#rate = Math.min(this.maxRate, this.#rate + this.options.increasePerSecond / this.#rate);
-        this.#wake?.abort();
+        this.wake();
     }
 
     /** When the next slot is due at the current rate (-Infinity at the maximum: the gate is off). */
     #due(): number {
         if (this.#rate >= this.maxRate) return -Infinity;
         return Math.max(this.#notBefore, this.#grantedAt + (1000 / this.#rate) * this.#factor);
-    }
-
-    #grant(): void {
-        this.#grantedAt = this.clock.now();
-        this.#factor = 1 + this.options.jitter * (2 * this.random() - 1);
-    }
-
-    /** One loop per action hands out slots as they come due, re-reading the rate whenever it changes. */
-    async #pump(): Promise<void> {
-        if (this.#pumping) return;
-        this.#pumping = true;
-        try {
-            while (this.#waiters.length > 0) {
-                const wait = this.#due() - this.clock.now();
-                if (wait <= 0) {
-                    this.#grant();
-                    this.#waiters.shift()!();
-                    continue;
-                }
-                const wake = (this.#wake = new AbortController());
-                await this.clock.sleep(Math.ceil(wait), wake.signal).catch(() => undefined);
-                this.#wake = undefined;
-            }
-        } finally {
-            this.#pumping = false;
-        }
     }
 }
 

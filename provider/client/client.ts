@@ -403,7 +403,7 @@ export class ZegoClient {
                     this.#stats.retries++;
                     progress.phase = "waiting to retry";
                     const rate = this.#pacer.rateOf(action);
-                    const paced = this.#pacer.enabled && rate < this.#pacer.maxRate ? { pacedAtPerSecond: rate } : {};
+                    const paced = rate < this.#pacer.maxRate ? { pacedAtPerSecond: rate } : {};
                     this.#emit({ type: "retry", action, attempt, delayMs, reason: verdict.reason, ...paced });
                 },
             });

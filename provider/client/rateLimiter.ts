@@ -13,6 +13,7 @@
  * Waiting is timer-driven through the injectable Clock, so sinon fake timers control it.
  */
 import { Clock, systemClock } from "./clock";
+import { SlotQueue } from "./slotQueue";
 
 /**
  * How much longer than the nominal period a spent token stays out: 5%, so at 10/s a token comes
@@ -28,47 +29,22 @@ import { Clock, systemClock } from "./clock";
  */
 export const PACING_MARGIN = 0.05;
 
-/** Paces one key. Waiters are served first come, first served. */
-export class RollingWindowBucket {
+/** Paces one key. Waiters are served first come, first served (slotQueue.ts). */
+export class RollingWindowBucket extends SlotQueue {
     /** When each token still out was spent, oldest first. */
     private readonly spentAt: number[] = [];
-    private readonly waiters: Array<() => void> = [];
-    private pumping = false;
 
     constructor(
         /** Tokens per window (the burst). */
         readonly burst: number,
         /** How long a spent token stays out. */
         readonly windowMs: number,
-        private readonly clock: Clock = systemClock,
-    ) {}
-
-    /** Resolves when the caller may send; takes a token. Rejects with `signal.reason` (no token taken) if `signal` aborts first. */
-    acquire(signal?: AbortSignal): Promise<void> {
-        if (signal?.aborted) return Promise.reject(signal.reason);
-        if (this.waiters.length === 0 && this.take()) return Promise.resolve();
-        return new Promise<void>((resolve, reject) => {
-            const onAbort = () => {
-                const i = this.waiters.indexOf(waiter);
-                if (i >= 0) this.waiters.splice(i, 1);
-                reject(signal!.reason);
-            };
-            const waiter = () => {
-                signal?.removeEventListener("abort", onAbort);
-                resolve();
-            };
-            signal?.addEventListener("abort", onAbort, { once: true });
-            this.waiters.push(waiter);
-            void this.pump();
-        });
+        clock: Clock = systemClock,
+    ) {
+        super(clock);
     }
 
-    /** Callers currently waiting for a token. */
-    get waiting(): number {
-        return this.waiters.length;
-    }
-
-    private take(): boolean {
+    protected tryTake(): boolean {
         const now = this.clock.now();
         while ((this.spentAt[0] ?? Infinity) <= now - this.windowMs) this.spentAt.shift();
         if (this.spentAt.length >= this.burst) return false;
@@ -76,25 +52,12 @@ export class RollingWindowBucket {
         return true;
     }
 
-    /** One loop per bucket hands out tokens as they come back. */
-    private async pump(): Promise<void> {
-        if (this.pumping) return;
-        this.pumping = true;
-        try {
-            while (this.waiters.length > 0) {
-                if (this.take()) {
-                    this.waiters.shift()!();
-                    continue;
-                }
-                // Capped at one window, so a wall clock stepping backwards cannot stall us for long.
-                // take() refused, so the window is full: its oldest token comes back first.
-                const now = this.clock.now();
-                const untilNextToken = (this.spentAt[0] ?? now) + this.windowMs - now;
-                await this.clock.sleep(Math.min(this.windowMs, Math.max(1, untilNextToken)));
-            }
-        } finally {
-            this.pumping = false;
-        }
+    protected retryInMs(): number {
+        // Capped at one window, so a wall clock stepping backwards cannot stall us for long.
+        // tryTake() refused, so the window is full: its oldest token comes back first.
+        const now = this.clock.now();
+        const untilNextToken = (this.spentAt[0] ?? now) + this.windowMs - now;
+        return Math.min(this.windowMs, Math.max(1, untilNextToken));
     }
 }
 
