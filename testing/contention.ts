@@ -6,7 +6,7 @@
 import { performance } from "perf_hooks";
 import { AgentInstance } from "../provider";
 import { EmulatorHandle } from "../emulator";
-import { changesOf, emulatorConfig, withStack } from "./engine";
+import { compareSteps, emulatorConfig, stepOf, withStack } from "./engine";
 import { numberedInstanceArgs } from "./fixtures";
 import { AGENT_ID, instanceIdsInState, occupying } from "./stacks";
 
@@ -87,18 +87,18 @@ export async function runContention(emulator: EmulatorHandle, stacks: number, in
                     lastLine = performance.now();
                     run.onOutput(line);
                 };
-                const plan = await run.unchecked.preview({ onOutput: run.onOutput }).then(
-                    (p) => changesOf(p.changeSummary),
-                    (e: Error) => (errors.push(`stack ${k + 1} preview: ${e.message.slice(-2000)}`), undefined),
-                );
+                const planned: string[] = [];
+                await run.unchecked
+                    .preview({ onOutput: run.onOutput, onEvent: (e) => stepOf(e, planned) })
+                    .catch((e: Error) => errors.push(`stack ${k + 1} preview: ${e.message.slice(-2000)}`));
                 await upGate();
                 upReleased ||= performance.now();
                 try {
-                    const up = await run.unchecked.up({ onOutput });
-                    const done = changesOf(up.summary.resourceChanges);
-                    if (JSON.stringify(done) !== JSON.stringify(plan)) {
-                        errors.push(`stack ${k + 1}: preview planned ${JSON.stringify(plan)}, up did ${JSON.stringify(done)}`);
-                    } else upSucceeded++;
+                    const done: string[] = [];
+                    await run.unchecked.up({ onOutput, onEvent: (e) => stepOf(e, done) });
+                    const mismatch = compareSteps(planned, done);
+                    if (mismatch !== undefined) errors.push(`stack ${k + 1}: preview's plan is not what up did: ${mismatch}`);
+                    else upSucceeded++;
                 } catch (e) {
                     errors.push(`stack ${k + 1} up: ${(e as Error).message.slice(-2000)}`);
                 }

@@ -4,7 +4,7 @@
  * (repo tooling, not public: it checks issue 9's invariants after every operation). Every stack is fresh, hermetic (temp backend and PULUMI_HOME)
  * and removed afterwards.
  */
-import { ConfigMap, LocalWorkspace, OutputMap, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { ConfigMap, EngineEvent, LocalWorkspace, OutputMap, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -144,8 +144,8 @@ type Destroy = Stack["destroy"];
  * - every instance live in the emulator is in the stack's state (nothing left behind); while other
  *   stacks run on the same emulator at once their instances are live too, so it is checked only
  *   when this stack is alone there;
- * - before each up, a preview of the same program; when the up succeeds, its changes equal the
- *   preview's plan (preview = up);
+ * - before each up, a preview of the same program; when the up succeeds, the steps it did (from the
+ *   engine's events: operation and URN of each) are the steps the preview planned (preview = up);
  * - after each successful up: refresh, then preview with expectNoChanges (the stack converges).
  *   Skipped while the emulator injects faults: the extra requests would shift its seeded sequence.
  * Returns the original destroy, wrapped for the live-in-state check, for the cleanup.
@@ -175,17 +175,25 @@ function checkInvariants(run: EngineRun, emulatorNow: () => EmulatorHandle | und
     stack.refresh = (opts) => afterEach("refresh", () => original.refresh(opts));
     stack.destroy = (opts) => afterEach("destroy", () => original.destroy(opts));
     stack.up = (async (opts) => {
-        const plan = await original.preview({ ...quiet, parallel: opts?.parallel }).then(
+        const planned: string[] = [];
+        const plan = await original.preview({ ...quiet, parallel: opts?.parallel, onEvent: (e) => stepOf(e, planned) }).then(
             (p) => p.changeSummary,
             () => undefined,
         );
-        const result = await afterEach("up", () => original.up(opts));
-        const done = changesOf(result.summary.resourceChanges);
-        if (plan === undefined) throw new InvariantError(`preview failed, but up succeeded with ${JSON.stringify(done)}`);
-        const planned = changesOf(plan);
-        if (JSON.stringify(planned) !== JSON.stringify(done)) {
-            throw new InvariantError(`preview planned ${JSON.stringify(planned)}, but up did ${JSON.stringify(done)}`);
-        }
+        const done: string[] = [];
+        const result = await afterEach("up", () =>
+            original.up({
+                ...opts,
+                onEvent: (e) => {
+                    stepOf(e, done);
+                    opts?.onEvent?.(e);
+                },
+            }),
+        );
+        if (plan === undefined)
+            throw new InvariantError(`preview failed, but up succeeded with ${JSON.stringify(changesOf(result.summary.resourceChanges))}`);
+        const mismatch = compareSteps(planned, done);
+        if (mismatch !== undefined) throw new InvariantError(`preview's plan is not what up did: ${mismatch}`);
         run.checked.previewEqualsUp++;
         const emulator = emulatorNow();
         if (run.convergeAfterUp && (emulator === undefined || !faultsActive(emulator))) await run.checkConverged();
@@ -199,6 +207,41 @@ function checkInvariants(run: EngineRun, emulatorNow: () => EmulatorHandle | und
         run.checked.converged++;
     };
     return stack.destroy;
+}
+
+/**
+ * Records a step the engine starts (in a preview: plans) in `steps`, as "op urn" (the start, not the
+ * outputs event: a component's outputs come only when it registers them, if ever);
+ * steps that change nothing ("same") and the engine's own default providers are left out.
+ */
+export function stepOf(event: EngineEvent, steps: string[]): void {
+    const step = event.resourcePreEvent?.metadata;
+    if (step === undefined || step.op === "same") return;
+    if (step.type.startsWith("pulumi:providers:") && step.urn.slice(step.urn.lastIndexOf("::") + 2).startsWith("default")) return;
+    steps.push(`${step.op} ${step.urn}`);
+}
+
+/**
+ * Compares a preview's planned steps with an up's, resource by resource (stronger than comparing
+ * counts: the same counts on different resources differ). Undefined when they are the same.
+ */
+export function compareSteps(planned: readonly string[], done: readonly string[]): string | undefined {
+    const left = [...planned].sort();
+    const right = [...done].sort();
+    const onlyPlanned = left.filter((s) => !removeOne(right, s));
+    if (onlyPlanned.length === 0 && right.length === 0) return undefined;
+    return [
+        onlyPlanned.length > 0 ? `planned, not done: ${onlyPlanned.join(", ")}` : "",
+        right.length > 0 ? `done, not planned: ${right.join(", ")}` : "",
+    ]
+        .filter(Boolean)
+        .join("; ");
+}
+
+function removeOne(list: string[], item: string): boolean {
+    const i = list.indexOf(item);
+    if (i >= 0) list.splice(i, 1);
+    return i >= 0;
 }
 
 /** The resource changes of a summary (or a preview's changeSummary), without "same", sorted by kind. */

@@ -265,6 +265,33 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
         });
     });
 
+    it("the harness compares preview and up step by step: a program that adds an instance only when not previewing fails it, naming the instance", async () => {
+        const sneaky = async () => {
+            const agent = new Agent("agent", { agentId: "e2e_sneaky_agent", llm: llm() });
+            const ids: Record<string, pulumi.Output<string>> = {};
+            for (let i = 1; i <= (pulumi.runtime.isDryRun() ? 1 : 2); i++) {
+                ids[`id${i}`] = new AgentInstance(`agent${i}`, {
+                    agentId: agent.agentId,
+                    userId: `user_${i}`,
+                    rtc: { roomId: "room_1", agentStreamId: `s_${i}`, agentUserId: `au_${i}`, userStreamId: `us_${i}` },
+                    gracefulShutdown: false,
+                }).agentInstanceId;
+            }
+            return ids;
+        };
+        await withStack(sneaky, emulatorConfig(emulator), async (run) => {
+            const error = await run.stack.up({ onOutput: run.onOutput }).then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            expect(error).to.be.instanceOf(InvariantError);
+            expect(error!.message).to.match(
+                /^invariant violated: preview's plan is not what up did: done, not planned: create urn:pulumi:[^ ]*::agent2$/,
+            );
+            expect(run.checked.previewEqualsUp).to.equal(0);
+        });
+    });
+
     it("a TTS vendor change while a TTS credential is unknown at preview previews as the replace up does", async () => {
         await withStack(ttsProgram(), emulatorConfig(emulator), async (run) => {
             await run.stack.up({ onOutput: run.onOutput });
