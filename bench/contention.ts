@@ -2,7 +2,9 @@
  * Contention benchmark (issue 13): K = 10 stacks of M = 10 agent instances each on one ZEGO app,
  * through the real engine (Automation API) against the emulator at ZEGO's documented limit of 10
  * calls per second per action (30 ms latency per request). All `up`s start together, then all
- * `destroy`s; the whole case runs twice. The floor the rate limit imposes is K x M / 10 s for the
+ * `destroy`s; the whole case runs twice, with each of two providers: the dynamic resources (one
+ * dynamic provider host per stack, `@pulumi/pulumi`'s Node process) and the zego plugin (its own
+ * Node process, installed from dist/ into each stack's PULUMI_HOME). The floor the rate limit imposes is K x M / 10 s for the
  * creates and the same for the deletes; the ratios are wall time / floor: of the engine commands
  * (`pulumi up` and `pulumi destroy`, start-up of K CLIs and providers included, from the release
  * to the last one's last line of output), of the Automation API calls (`up()` also runs `stack
@@ -11,16 +13,19 @@
  * together, measured in the same run), and, for the pacing alone, first-to-last accepted call /
  * floor.
  *
- *   npm run bench:contention     (= npm run build && node dist/bench/contention.js; also part of npm run bench)
+ *   npm run bench:contention     (= npm run plugin && node dist/bench/contention.js; also part of npm run bench)
  *
  * Options (environment): BENCH_STACKS (K, default 10), BENCH_INSTANCES (M, default 10),
  * BENCH_RUNS (default 2). The last line is machine-readable:
  *
- *   RESULT contention_succeeded=<ok>/<all> left=<n> up_ratio=<worst> destroy_ratio=<worst> call_ratio=<worst> net_ratio=<worst> span_ratio=<worst> throttled=<n>
+ *   RESULT contention_succeeded=<ok>/<all> left=<n> up_ratio=<worst> destroy_ratio=<worst> call_ratio=<worst> net_ratio=<worst> span_ratio=<worst>
+ *          plugin_up_ratio=<worst> ... plugin_span_ratio=<worst> throttled=<n>
+ *
+ * (one line; the unprefixed ratios are the dynamic resources', the plugin_ ones the plugin's).
  */
 import { cpus } from "os";
 import { assertNoSecrets, startTestEmulator } from "../testing/engine";
-import { runContention } from "../testing/contention";
+import { ContentionProvider, runContention } from "../testing/contention";
 import { registerAgent, SECRETS } from "../testing/stacks";
 
 const RATE = 10;
@@ -29,6 +34,17 @@ const K = Number(process.env.BENCH_STACKS ?? 10);
 const M = Number(process.env.BENCH_INSTANCES ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
 const FLOOR_S = (K * M) / RATE;
+const PROVIDERS: readonly ContentionProvider[] = ["dynamic", "plugin"];
+
+/** Wall time / floor, per run (up and destroy), for one provider. */
+interface Ratios {
+    up: number[];
+    destroy: number[];
+    call: number[];
+    net: number[];
+    span: number[];
+}
+const newRatios = (): Ratios => ({ up: [], destroy: [], call: [], net: [], span: [] });
 
 const fmt = (s: number) => s.toFixed(2);
 const log = (line: string) => console.log(line);
@@ -47,50 +63,51 @@ async function main(): Promise<void> {
     );
     log("");
     log(
-        "| run | up ok | destroy ok | up wall (s) | up ratio | up() call (s) | creates span (s) | destroy wall (s) | destroy ratio | destroy() call (s) | deletes span (s) | throttled creates | throttled deletes | left |",
+        "| provider | run | up ok | destroy ok | up wall (s) | up ratio | up() call (s) | creates span (s) | destroy wall (s) | destroy ratio | destroy() call (s) | deletes span (s) | throttled creates | throttled deletes | left |",
     );
-    log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     let succeeded = 0;
     let left = 0;
     let throttled = 0;
-    const upRatios: number[] = [];
-    const destroyRatios: number[] = [];
-    const spanRatios: number[] = [];
-    const callRatios: number[] = [];
-    const netRatios: number[] = [];
+    const ratios = { dynamic: newRatios(), plugin: newRatios() };
     const errors: string[] = [];
     for (let run = 1; run <= RUNS; run++) {
-        const emulator = await startTestEmulator({ rateLimitPerSecond: RATE, latencyMs: LATENCY_MS, concurrencyLimit: K * M + 10 });
-        try {
-            await registerAgent(emulator);
-            const o = await runContention(emulator, K, M);
-            succeeded += Math.min(o.upSucceeded, o.destroySucceeded);
-            left += o.left.length + o.leftInState;
-            throttled += o.throttledCreates + o.throttledDeletes;
-            upRatios.push(o.upSeconds / FLOOR_S);
-            destroyRatios.push(o.destroySeconds / FLOOR_S);
-            spanRatios.push(o.createSpanSeconds / FLOOR_S, o.deleteSpanSeconds / FLOOR_S);
-            callRatios.push(o.upCallSeconds / FLOOR_S, o.destroyCallSeconds / FLOOR_S);
-            netRatios.push((o.upSeconds - overhead.upSeconds) / FLOOR_S, (o.destroySeconds - overhead.destroySeconds) / FLOOR_S);
-            errors.push(...o.errors);
-            assertNoSecrets([...o.errors], SECRETS);
-            log(
-                `| ${run} | ${o.upSucceeded}/${K} | ${o.destroySucceeded}/${K} | ${fmt(o.upSeconds)} | ${fmt(o.upSeconds / FLOOR_S)} | ${fmt(o.upCallSeconds)} | ${fmt(o.createSpanSeconds)} | ` +
-                    `${fmt(o.destroySeconds)} | ${fmt(o.destroySeconds / FLOOR_S)} | ${fmt(o.destroyCallSeconds)} | ${fmt(o.deleteSpanSeconds)} | ` +
-                    `${o.throttledCreates} | ${o.throttledDeletes} | ${o.left.length + o.leftInState} |`,
-            );
-        } finally {
-            await emulator.close();
+        for (const provider of PROVIDERS) {
+            const emulator = await startTestEmulator({ rateLimitPerSecond: RATE, latencyMs: LATENCY_MS, concurrencyLimit: K * M + 10 });
+            try {
+                await registerAgent(emulator);
+                const o = await runContention(emulator, K, M, provider);
+                const r = ratios[provider];
+                succeeded += Math.min(o.upSucceeded, o.destroySucceeded);
+                left += o.left.length + o.leftInState;
+                throttled += o.throttledCreates + o.throttledDeletes;
+                r.up.push(o.upSeconds / FLOOR_S);
+                r.destroy.push(o.destroySeconds / FLOOR_S);
+                r.span.push(o.createSpanSeconds / FLOOR_S, o.deleteSpanSeconds / FLOOR_S);
+                r.call.push(o.upCallSeconds / FLOOR_S, o.destroyCallSeconds / FLOOR_S);
+                r.net.push((o.upSeconds - overhead.upSeconds) / FLOOR_S, (o.destroySeconds - overhead.destroySeconds) / FLOOR_S);
+                errors.push(...o.errors.map((e) => `${provider}: ${e}`));
+                assertNoSecrets([...o.errors], SECRETS);
+                log(
+                    `| ${provider} | ${run} | ${o.upSucceeded}/${K} | ${o.destroySucceeded}/${K} | ${fmt(o.upSeconds)} | ${fmt(o.upSeconds / FLOOR_S)} | ${fmt(o.upCallSeconds)} | ${fmt(o.createSpanSeconds)} | ` +
+                        `${fmt(o.destroySeconds)} | ${fmt(o.destroySeconds / FLOOR_S)} | ${fmt(o.destroyCallSeconds)} | ${fmt(o.deleteSpanSeconds)} | ` +
+                        `${o.throttledCreates} | ${o.throttledDeletes} | ${o.left.length + o.leftInState} |`,
+                );
+            } finally {
+                await emulator.close();
+            }
         }
     }
     log("");
     for (const e of errors) log(`error: ${e.split("\n").slice(-6).join(" | ")}`);
     const worst = (xs: number[]) => Math.max(...xs).toFixed(2);
+    const of = (r: Ratios, prefix = "") =>
+        `${prefix}up_ratio=${worst(r.up)} ${prefix}destroy_ratio=${worst(r.destroy)} ${prefix}call_ratio=${worst(r.call)} ` +
+        `${prefix}net_ratio=${worst(r.net)} ${prefix}span_ratio=${worst(r.span)}`;
     log(
-        `RESULT contention_succeeded=${succeeded}/${K * RUNS} left=${left} up_ratio=${worst(upRatios)} destroy_ratio=${worst(destroyRatios)} ` +
-            `call_ratio=${worst(callRatios)} net_ratio=${worst(netRatios)} span_ratio=${worst(spanRatios)} throttled=${throttled}`,
+        `RESULT contention_succeeded=${succeeded}/${K * RUNS * PROVIDERS.length} left=${left} ${of(ratios.dynamic)} ${of(ratios.plugin, "plugin_")} throttled=${throttled}`,
     );
-    if (succeeded < K * RUNS || left > 0) process.exitCode = 1;
+    if (succeeded < K * RUNS * PROVIDERS.length || left > 0) process.exitCode = 1;
 }
 
 main().catch((e: unknown) => {

@@ -4,11 +4,13 @@
  * (issue 13). Shared by the resilience test (short) and the contention benchmark (full).
  */
 import { performance } from "perf_hooks";
+import * as pulumi from "@pulumi/pulumi";
 import { AgentInstance } from "../provider";
 import { EmulatorHandle } from "../emulator";
 import { compareSteps, emulatorConfig, stepOf, withStack } from "./engine";
 import { numberedInstanceArgs } from "./fixtures";
-import { AGENT_ID, instanceIdsInState, occupying } from "./stacks";
+import { installPlugin } from "./plugin";
+import { AGENT_ID, instanceIdsInState, occupying, PLUGIN_INSTANCE_TYPE } from "./stacks";
 
 export interface ContentionOutcome {
     readonly stacks: number;
@@ -38,11 +40,25 @@ export interface ContentionOutcome {
     readonly errors: readonly string[];
 }
 
+/**
+ * Who serves the instances: the dynamic resources (the dynamic provider host, `@pulumi/pulumi`'s
+ * Node process) or the zego plugin (its own Node process, which loads only what it serves).
+ */
+export type ContentionProvider = "dynamic" | "plugin";
+
+class PluginInstance extends pulumi.CustomResource {
+    constructor(name: string, args: pulumi.Inputs) {
+        super(PLUGIN_INSTANCE_TYPE, name, args);
+    }
+}
+
 /** M instances of AGENT_ID, numbered apart from every other stack's (RTC ids are unique per app). */
-function stackProgram(stack: number, m: number) {
+function stackProgram(stack: number, m: number, provider: ContentionProvider) {
     return async () => {
         for (let j = 1; j <= m; j++) {
-            new AgentInstance(`agent${j}`, { ...numberedInstanceArgs(stack * 1000 + j, AGENT_ID), gracefulShutdown: false });
+            const args = { ...numberedInstanceArgs(stack * 1000 + j, AGENT_ID), gracefulShutdown: false };
+            if (provider === "dynamic") new AgentInstance(`agent${j}`, args);
+            else new PluginInstance(`agent${j}`, args);
         }
     };
 }
@@ -59,7 +75,12 @@ function barrier(n: number): () => Promise<void> {
 }
 
 /** Runs the K stacks; the emulator's AGENT_ID must be registered, its concurrency limit at least K x M. */
-export async function runContention(emulator: EmulatorHandle, stacks: number, instances: number): Promise<ContentionOutcome> {
+export async function runContention(
+    emulator: EmulatorHandle,
+    stacks: number,
+    instances: number,
+    provider: ContentionProvider = "dynamic",
+): Promise<ContentionOutcome> {
     const errors: string[] = [];
     const upGate = barrier(stacks);
     const upsDone = barrier(stacks);
@@ -80,7 +101,8 @@ export async function runContention(emulator: EmulatorHandle, stacks: number, in
     // did, and once every up is done each stack converges (refresh, then preview with no changes).
     await Promise.all(
         Array.from({ length: stacks }, (_, k) =>
-            withStack(stackProgram(k + 1, instances), emulatorConfig(emulator), async (run) => {
+            withStack(stackProgram(k + 1, instances, provider), emulatorConfig(emulator), async (run) => {
+                if (provider === "plugin") installPlugin(run.env);
                 /** The engine's output, noting when its last line came: the command's end. */
                 let lastLine = 0;
                 const onOutput = (line: string) => {

@@ -12,6 +12,8 @@ import { APP_ID, EngineRun, latestCheckpoint, SERVER_SECRET } from "./engine";
 export const AGENT_ID = "resilience_agent";
 export const SECRETS = [SERVER_SECRET, LLM_API_KEY, TTS_TOKEN, ASR_SECRET];
 export const INSTANCE_TYPE = "pulumi-nodejs:dynamic/zego:AgentInstance";
+/** The same resource served by the zego plugin. */
+export const PLUGIN_INSTANCE_TYPE = "zego:index:AgentInstance";
 
 /** Register AGENT_ID at the emulator directly (before any fault is switched on). */
 export async function registerAgent(emulator: EmulatorHandle): Promise<void> {
@@ -32,7 +34,7 @@ export async function registerAgent(emulator: EmulatorHandle): Promise<void> {
 /** Ids of the agent instances in state. */
 export async function instanceIdsInState(run: EngineRun): Promise<string[]> {
     return (await latestCheckpoint(run)).resources
-        .filter((r) => r.type === INSTANCE_TYPE)
+        .filter((r) => r.type === INSTANCE_TYPE || r.type === PLUGIN_INSTANCE_TYPE)
         .map((r) => r.id!)
         .sort();
 }

@@ -12,7 +12,7 @@ import { promisify } from "util";
 import { EmulatorHandle } from "../../emulator";
 import { createPulumiEnv, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
 import { APP_ID, assertNoSecrets, SERVER_SECRET, startTestEmulator } from "../../testing/engine";
-import { installPlugin, packageVersion } from "./pluginInstall";
+import { installPlugin, packageVersion } from "../../testing/plugin";
 import { must } from "../must";
 
 const run = promisify(execFile);

@@ -24,7 +24,7 @@ import {
     StateResource,
     withStack,
 } from "../../testing/engine";
-import { installPlugin } from "./pluginInstall";
+import { installPlugin } from "../../testing/plugin";
 import { UPGRADE_INSTANCE, UPGRADE_STACK, UPGRADE_TIMEOUT } from "../../testing/upgradeProgram";
 
 /** A resource served by the zego plugin that takes over the dynamic resource of the same kind and name (the README's code). */

@@ -12,7 +12,7 @@ import { EmulatorHandle } from "../../emulator";
 import { ZegoClient } from "../../provider/client/client";
 import { createPulumiEnv, getPulumiCommand, PulumiEnv, repoRoot, stackOutput } from "../../scripts/pulumi-env";
 import { APP_ID, assertNoSecrets, SERVER_SECRET, startTestEmulator } from "../../testing/engine";
-import { installPlugin } from "./pluginInstall";
+import { installPlugin } from "../../testing/plugin";
 import { must } from "../must";
 
 const LLM_KEY = "sk-yaml-LLMKEY-5d1c0a";

@@ -1,8 +1,8 @@
-/** The zego plugin as the engine tests get it: the tarball `npm run plugin` builds (npm test builds it first). */
+/** The zego plugin as the engine tests and benchmarks get it: the tarball `npm run plugin` builds (npm test builds it first). */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { ensurePulumiCli, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
+import { ensurePulumiCli, PulumiEnv, repoRoot } from "../scripts/pulumi-env";
 
 export function packageVersion(): string {
     return JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")).version;
