@@ -176,9 +176,9 @@ function checkInvariants(run: EngineRun, emulatorNow: () => EmulatorHandle | und
     stack.destroy = (opts) => afterEach("destroy", () => original.destroy(opts));
     stack.up = (async (opts) => {
         const planned: string[] = [];
-        const plan = await original.preview({ ...quiet, parallel: opts?.parallel, onEvent: (e) => stepOf(e, planned) }).then(
-            (p) => p.changeSummary,
-            () => undefined,
+        const previewed = await original.preview({ ...quiet, parallel: opts?.parallel, onEvent: (e) => stepOf(e, planned) }).then(
+            () => true,
+            () => false,
         );
         const done: string[] = [];
         const result = await afterEach("up", () =>
@@ -190,7 +190,7 @@ function checkInvariants(run: EngineRun, emulatorNow: () => EmulatorHandle | und
                 },
             }),
         );
-        if (plan === undefined)
+        if (!previewed)
             throw new InvariantError(`preview failed, but up succeeded with ${JSON.stringify(changesOf(result.summary.resourceChanges))}`);
         const mismatch = compareSteps(planned, done);
         if (mismatch !== undefined) throw new InvariantError(`preview's plan is not what up did: ${mismatch}`);
