@@ -7,9 +7,10 @@ import { performance } from "perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentInstance } from "../provider";
 import { EmulatorHandle } from "../emulator";
-import { compareSteps, emulatorConfig, stepOf, withStack } from "./engine";
+import { compareSteps, emulatorConfig, plannedSteps, stepOf, withStack } from "./engine";
 import { numberedInstanceArgs } from "./fixtures";
 import { installPlugin } from "./plugin";
+import { describeIncidents, watchSdk } from "./sdkWatch";
 import { AGENT_ID, instanceIdsInState, occupying, PLUGIN_INSTANCE_TYPE } from "./stacks";
 
 export interface ContentionOutcome {
@@ -109,17 +110,20 @@ export async function runContention(
                     lastLine = performance.now();
                     run.onOutput(line);
                 };
-                const planned: string[] = [];
-                await run.unchecked
-                    .preview({ onOutput: run.onOutput, onEvent: (e) => stepOf(e, planned) })
-                    .catch((e: Error) => errors.push(`stack ${k + 1} preview: ${e.message.slice(-2000)}`));
+                const plan = await plannedSteps(run.unchecked.preview, { onOutput: run.onOutput });
+                if (plan.error) errors.push(`stack ${k + 1} preview: ${plan.error.message.slice(-2000)}`);
                 await upGate();
                 upReleased ||= performance.now();
                 try {
                     const done: string[] = [];
-                    await run.unchecked.up({ onOutput, onEvent: (e) => stepOf(e, done) });
-                    const mismatch = compareSteps(planned, done);
-                    if (mismatch !== undefined) errors.push(`stack ${k + 1}: preview's plan is not what up did: ${mismatch}`);
+                    const watch = watchSdk();
+                    await run.unchecked.up({ onOutput, onEvent: (e) => stepOf(e, done) }).finally(() => watch.stop());
+                    const lost = watch.stop();
+                    const mismatch = compareSteps(plan.planned, done);
+                    // (The SDK's incidents are counted per process: with every up at once, any stack's.)
+                    if (lost.length > 0)
+                        errors.push(`during stack ${k + 1}'s up, the Pulumi SDK lost registrations:\n${describeIncidents(lost)}`);
+                    else if (mismatch !== undefined) errors.push(`stack ${k + 1}: preview's plan is not what up did: ${mismatch}`);
                     else upSucceeded++;
                 } catch (e) {
                     errors.push(`stack ${k + 1} up: ${(e as Error).message.slice(-2000)}`);

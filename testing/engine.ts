@@ -4,13 +4,23 @@
  * (repo tooling, not public: it checks issue 9's invariants after every operation). Every stack is fresh, hermetic (temp backend and PULUMI_HOME)
  * and removed afterwards.
  */
-import { ConfigMap, EngineEvent, LocalWorkspace, OutputMap, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import {
+    ConfigMap,
+    EngineEvent,
+    LocalWorkspace,
+    OutputMap,
+    PreviewOptions,
+    PreviewResult,
+    PulumiFn,
+    Stack,
+} from "@pulumi/pulumi/automation";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { EmulatorHandle, DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../emulator";
 import { createPulumiEnv, getPulumiCommand, PulumiEnv } from "../scripts/pulumi-env";
 import { emulatorAt } from "./emulator";
+import { describeIncidents, watchSdk } from "./sdkWatch";
 
 export { assertNoSecrets, emulatorConfig, startTestEmulator } from "./emulator";
 
@@ -146,6 +156,8 @@ type Destroy = Stack["destroy"];
  *   when this stack is alone there;
  * - before each up, a preview of the same program; when the up succeeds, the steps it did (from the
  *   engine's events: operation and URN of each) are the steps the preview planned (preview = up);
+ *   an engine run in which the Pulumi SDK lost registrations (testing/sdkWatch.ts) is not taken
+ *   for a plan: such a preview is run again, such an up fails saying what the SDK did;
  * - after each successful up: refresh, then preview with expectNoChanges (the stack converges).
  *   Skipped while the emulator injects faults: the extra requests would shift its seeded sequence.
  * Returns the original destroy, wrapped for the live-in-state check, for the cleanup.
@@ -175,12 +187,9 @@ function checkInvariants(run: EngineRun, emulatorNow: () => EmulatorHandle | und
     stack.refresh = (opts) => afterEach("refresh", () => original.refresh(opts));
     stack.destroy = (opts) => afterEach("destroy", () => original.destroy(opts));
     stack.up = (async (opts) => {
-        const planned: string[] = [];
-        const previewed = await original.preview({ ...quiet, parallel: opts?.parallel, onEvent: (e) => stepOf(e, planned) }).then(
-            () => true,
-            () => false,
-        );
+        const plan = await plannedSteps(original.preview, { ...quiet, parallel: opts?.parallel });
         const done: string[] = [];
+        const watch = watchSdk();
         const result = await afterEach("up", () =>
             original.up({
                 ...opts,
@@ -189,11 +198,19 @@ function checkInvariants(run: EngineRun, emulatorNow: () => EmulatorHandle | und
                     opts?.onEvent?.(e);
                 },
             }),
-        );
-        if (!previewed)
+        ).finally(() => watch.stop());
+        const lost = watch.stop();
+        if (lost.length > 0)
+            throw new InvariantError(`up succeeded, but the Pulumi SDK lost resource registrations in it:\n${describeIncidents(lost)}`);
+        if (plan.result === undefined)
             throw new InvariantError(`preview failed, but up succeeded with ${JSON.stringify(changesOf(result.summary.resourceChanges))}`);
-        const mismatch = compareSteps(planned, done);
-        if (mismatch !== undefined) throw new InvariantError(`preview's plan is not what up did: ${mismatch}`);
+        const mismatch = compareSteps(plan.planned, done);
+        if (mismatch !== undefined)
+            // With what the engine printed for both: a mismatch seen once in CI must be diagnosable from its log.
+            throw new InvariantError(
+                `preview's plan is not what up did: ${mismatch}\n--- preview ${JSON.stringify(plan.result.changeSummary)}:\n` +
+                    `${tail(plan.result.stdout)}\n--- up:\n${tail(result.stdout)}`,
+            );
         run.checked.previewEqualsUp++;
         const emulator = emulatorNow();
         if (run.convergeAfterUp && (emulator === undefined || !faultsActive(emulator))) await run.checkConverged();
@@ -207,6 +224,32 @@ function checkInvariants(run: EngineRun, emulatorNow: () => EmulatorHandle | und
         run.checked.converged++;
     };
     return stack.destroy;
+}
+
+/** A preview's result (undefined if it failed) and the steps it planned. */
+export interface Plan {
+    readonly result?: PreviewResult;
+    readonly error?: Error;
+    readonly planned: readonly string[];
+}
+
+/**
+ * Runs a preview and records its planned steps. A preview in which the Pulumi SDK lost a
+ * registration (testing/sdkWatch.ts: the engine then plans deletes of what the program did
+ * register) is not a plan of this program: it is run again, once, saying so.
+ */
+export async function plannedSteps(preview: Stack["preview"], opts: PreviewOptions): Promise<Plan> {
+    for (let attempt = 1; ; attempt++) {
+        const planned: string[] = [];
+        const watch = watchSdk();
+        const outcome = await preview({ ...opts, onEvent: (e) => stepOf(e, planned) }).then(
+            (result) => ({ result, planned }),
+            (error: Error) => ({ error, planned }),
+        );
+        const lost = watch.stop();
+        if (lost.length === 0 || attempt === 2) return outcome;
+        console.log(`      the Pulumi SDK lost resource registrations in a preview; running it again:\n${describeIncidents(lost)}`);
+    }
 }
 
 /**
@@ -236,6 +279,10 @@ export function compareSteps(planned: readonly string[], done: readonly string[]
     ]
         .filter(Boolean)
         .join("; ");
+}
+
+function tail(text: string, lines = 40): string {
+    return text.trimEnd().split("\n").slice(-lines).join("\n");
 }
 
 function removeOne(list: string[], item: string): boolean {

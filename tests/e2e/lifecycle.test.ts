@@ -286,7 +286,7 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
             );
             expect(error).to.be.instanceOf(InvariantError);
             expect(error!.message).to.match(
-                /^invariant violated: preview's plan is not what up did: done, not planned: create urn:pulumi:[^ ]*::agent2$/,
+                /^invariant violated: preview's plan is not what up did: done, not planned: create urn:pulumi:[^ ]*::agent2\n--- preview \{"create":3\}:\n[^]*\n--- up:\n[^]*agent2/,
             );
             expect(run.checked.previewEqualsUp).to.equal(0);
         });
