@@ -234,9 +234,9 @@ export interface Plan {
 }
 
 /**
- * Runs a preview and records its planned steps. A preview in which the Pulumi SDK lost a
- * registration (testing/sdkWatch.ts: the engine then plans deletes of what the program did
- * register) is not a plan of this program: it is run again, once, saying so.
+ * Runs a preview and records its planned steps. A successful preview in which the Pulumi SDK lost a
+ * registration (testing/sdkWatch.ts: the engine then plans deletes of resources the program
+ * declares) is not a plan of this program: it is run again, once, saying so.
  */
 export async function plannedSteps(preview: Stack["preview"], opts: PreviewOptions): Promise<Plan> {
     for (let attempt = 1; ; attempt++) {
@@ -247,7 +247,8 @@ export async function plannedSteps(preview: Stack["preview"], opts: PreviewOptio
             (error: Error) => ({ error, planned }),
         );
         const lost = watch.stop();
-        if (lost.length === 0 || attempt === 2) return outcome;
+        // A failed preview stops the engine, which cancels registrations in flight: not a loss.
+        if (lost.length === 0 || "error" in outcome || attempt === 2) return outcome;
         console.log(`      the Pulumi SDK lost resource registrations in a preview; running it again:\n${describeIncidents(lost)}`);
     }
 }
