@@ -16,7 +16,7 @@
  *   npm run bench:contention     (= npm run plugin && node dist/bench/contention.js; also part of npm run bench)
  *
  * Options (environment): BENCH_STACKS (K, default 10), BENCH_INSTANCES (M, default 10),
- * BENCH_RUNS (default 2). The last line is machine-readable:
+ * BENCH_RUNS (default 2), BENCH_PROVIDERS (default dynamic,plugin). The last line is machine-readable:
  *
  *   RESULT contention_succeeded=<ok>/<all> left=<n> up_ratio=<worst> destroy_ratio=<worst> call_ratio=<worst> net_ratio=<worst> span_ratio=<worst>
  *          plugin_up_ratio=<worst> ... plugin_span_ratio=<worst> throttled=<n>
@@ -34,7 +34,9 @@ const K = Number(process.env.BENCH_STACKS ?? 10);
 const M = Number(process.env.BENCH_INSTANCES ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
 const FLOOR_S = (K * M) / RATE;
-const PROVIDERS: readonly ContentionProvider[] = ["dynamic", "plugin"];
+const PROVIDERS = (process.env.BENCH_PROVIDERS ?? "dynamic,plugin").split(",") as ContentionProvider[];
+for (const p of PROVIDERS)
+    if (p !== "dynamic" && p !== "plugin") throw new Error(`BENCH_PROVIDERS: "dynamic", "plugin" or both (comma-separated), not "${p}"`);
 
 /** Wall time / floor, per run (up and destroy), for one provider. */
 interface Ratios {
@@ -105,7 +107,9 @@ async function main(): Promise<void> {
         `${prefix}up_ratio=${worst(r.up)} ${prefix}destroy_ratio=${worst(r.destroy)} ${prefix}call_ratio=${worst(r.call)} ` +
         `${prefix}net_ratio=${worst(r.net)} ${prefix}span_ratio=${worst(r.span)}`;
     log(
-        `RESULT contention_succeeded=${succeeded}/${K * RUNS * PROVIDERS.length} left=${left} ${of(ratios.dynamic)} ${of(ratios.plugin, "plugin_")} throttled=${throttled}`,
+        `RESULT contention_succeeded=${succeeded}/${K * RUNS * PROVIDERS.length} left=${left} ` +
+            PROVIDERS.map((p) => of(ratios[p], p === "plugin" ? "plugin_" : "")).join(" ") +
+            ` throttled=${throttled}`,
     );
     if (succeeded < K * RUNS * PROVIDERS.length || left > 0) process.exitCode = 1;
 }
