@@ -24,19 +24,37 @@ export interface SdkIncident {
     readonly at: string;
 }
 
-const incidents: SdkIncident[] = [];
-/** Operations being watched now (stacks run at once in one process). */
-let watching = 0;
+/** A watched operation: the program runs it started, and what happened in them. */
+interface Window {
+    readonly stores: Set<object>;
+    readonly incidents: SdkIncident[];
+}
+
+const open = new Set<Window>();
 let installed = false;
 
+/**
+ * An incident counts for a watched operation if it happened in a program run that started while it
+ * was watched (not, say, in what is left of a run whose CLI a test killed), or outside any run.
+ */
 function record(kind: SdkIncident["kind"]): void {
-    if (watching > 0) incidents.push({ kind, at: (new Error().stack ?? "").split("\n").slice(3, 10).join("\n") });
+    const store = state.getLocalStore();
+    const at = (new Error().stack ?? "").split("\n").slice(3, 10).join("\n");
+    for (const window of open) if (store === undefined || window.stores.has(store)) window.incidents.push({ kind, at });
 }
 
 function install(): void {
     if (installed) return;
     installed = true;
     const exported = settings as unknown as Record<string, (...args: unknown[]) => unknown>;
+    // Each program run starts with resetOptions, inside its new store.
+    const resetOptions = exported.resetOptions!;
+    exported.resetOptions = (...args) => {
+        const result = resetOptions(...args);
+        const store = state.getLocalStore();
+        if (store !== undefined) for (const window of open) window.stores.add(store);
+        return result;
+    };
     const terminateRpcs = exported.terminateRpcs!;
     exported.terminateRpcs = (...args) => {
         record("registration RPC unavailable or cancelled");
@@ -51,17 +69,18 @@ function install(): void {
     };
 }
 
-/** Starts watching; `stop()` returns what happened since (in this process: with several stacks at once, any of theirs). */
+/**
+ * Starts watching; `stop()` returns what happened since in the program runs started meanwhile
+ * (with several stacks at once in this process, theirs too).
+ */
 export function watchSdk(): { stop(): readonly SdkIncident[] } {
     install();
-    const from = incidents.length;
-    watching++;
-    let stopped = false;
+    const window: Window = { stores: new Set(), incidents: [] };
+    open.add(window);
     return {
         stop() {
-            if (!stopped) watching--;
-            stopped = true;
-            return incidents.slice(from);
+            open.delete(window);
+            return window.incidents;
         },
     };
 }
