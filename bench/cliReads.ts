@@ -7,6 +7,7 @@
  *   npm run build && node dist/bench/cliReads.js
  */
 import { spawnSync } from "child_process";
+import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { AgentInstance } from "../provider";
 import { emulatorConfig, startTestEmulator, withStack } from "../testing/engine";
 import { numberedInstanceArgs } from "../testing/fixtures";
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     };
     await withStack(program, emulatorConfig(emulator), async (run) => {
         await run.unchecked.up({ onOutput: () => undefined });
-        const env = { ...process.env, ...(run.stack.workspace as unknown as { envVars: Record<string, string> }).envVars };
+        const env = { ...process.env, ...(run.stack.workspace as LocalWorkspace).envVars };
         const stack = ["--stack", run.stack.name];
         const commands: [string, string[]][] = [
             ["pulumi version", ["version"]],

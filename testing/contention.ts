@@ -7,10 +7,10 @@ import { performance } from "perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentInstance } from "../provider";
 import { EmulatorHandle } from "../emulator";
-import { compareSteps, emulatorConfig, plannedSteps, stepOf, withStack } from "./engine";
+import { compareSteps, emulatorConfig, plannedSteps, upSteps, withStack } from "./engine";
 import { numberedInstanceArgs } from "./fixtures";
 import { installPlugin } from "./plugin";
-import { describeIncidents, watchSdk } from "./sdkWatch";
+import { describeIncidents } from "./sdkWatch";
 import { AGENT_ID, instanceIdsInState, occupying, PLUGIN_INSTANCE_TYPE } from "./stacks";
 
 export interface ContentionOutcome {
@@ -115,10 +115,7 @@ export async function runContention(
                 await upGate();
                 upReleased ||= performance.now();
                 try {
-                    const done: string[] = [];
-                    const watch = watchSdk();
-                    await run.unchecked.up({ onOutput, onEvent: (e) => stepOf(e, done) }).finally(() => watch.stop());
-                    const lost = watch.stop();
+                    const { done, lost } = await upSteps(run.unchecked.up, { onOutput });
                     const mismatch = compareSteps(plan.planned, done);
                     // (The SDK's incidents are counted per process: with every up at once, any stack's.)
                     if (lost.length > 0)

@@ -13,6 +13,8 @@ import {
     PreviewResult,
     PulumiFn,
     Stack,
+    UpOptions,
+    UpResult,
 } from "@pulumi/pulumi/automation";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
@@ -20,7 +22,7 @@ import * as path from "path";
 import { EmulatorHandle, DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../emulator";
 import { createPulumiEnv, getPulumiCommand, PulumiEnv } from "../scripts/pulumi-env";
 import { emulatorAt } from "./emulator";
-import { describeIncidents, watchSdk } from "./sdkWatch";
+import { describeIncidents, SdkIncident, watchSdk } from "./sdkWatch";
 
 export { assertNoSecrets, emulatorConfig, startTestEmulator } from "./emulator";
 
@@ -188,18 +190,7 @@ function checkInvariants(run: EngineRun, emulatorNow: () => EmulatorHandle | und
     stack.destroy = (opts) => afterEach("destroy", () => original.destroy(opts));
     stack.up = (async (opts) => {
         const plan = await plannedSteps(original.preview, { ...quiet, parallel: opts?.parallel });
-        const done: string[] = [];
-        const watch = watchSdk();
-        const result = await afterEach("up", () =>
-            original.up({
-                ...opts,
-                onEvent: (e) => {
-                    stepOf(e, done);
-                    opts?.onEvent?.(e);
-                },
-            }),
-        ).finally(() => watch.stop());
-        const lost = watch.stop();
+        const { result, done, lost } = await afterEach("up", () => upSteps(original.up, opts));
         if (lost.length > 0)
             throw new InvariantError(`up succeeded, but the Pulumi SDK lost resource registrations in it:\n${describeIncidents(lost)}`);
         if (plan.result === undefined)
@@ -251,6 +242,23 @@ export async function plannedSteps(preview: Stack["preview"], opts: PreviewOptio
         if (lost.length === 0 || "error" in outcome || attempt === 2) return outcome;
         console.log(`      the Pulumi SDK lost resource registrations in a preview; running it again:\n${describeIncidents(lost)}`);
     }
+}
+
+/** Runs an up, recording the steps it did and the registrations the Pulumi SDK lost meanwhile (testing/sdkWatch.ts). */
+export async function upSteps(
+    up: Stack["up"],
+    opts?: UpOptions,
+): Promise<{ result: UpResult; done: string[]; lost: readonly SdkIncident[] }> {
+    const done: string[] = [];
+    const watch = watchSdk();
+    const result = await up({
+        ...opts,
+        onEvent: (e) => {
+            stepOf(e, done);
+            opts?.onEvent?.(e);
+        },
+    }).finally(() => watch.stop());
+    return { result, done, lost: watch.stop() };
 }
 
 /**
