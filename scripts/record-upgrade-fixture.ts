@@ -33,8 +33,7 @@ async function main(fileName = "upgrade-v2.json"): Promise<void> {
                 fs.writeFileSync(file, text + "\n");
                 process.stdout.write(`recorded ${file} (${text.length} bytes)\n`);
             },
-            {},
-            UPGRADE_STACK,
+            { stackName: UPGRADE_STACK },
         );
     } finally {
         await emulator.close();

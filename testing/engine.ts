@@ -69,12 +69,19 @@ export interface InvariantLog {
 /** Stacks running now, per emulator URL: with several at once, another stack's instances are live too. */
 const activeRuns = new Map<string, number>();
 
+export interface StackOptions {
+    /** Overlaid on the hermetic environment's variables. */
+    envVars?: Record<string, string>;
+    stackName?: string;
+    /** The stack's secrets provider (`pulumi stack init --secrets-provider`); the passphrase one by default. */
+    secretsProvider?: string;
+}
+
 export async function withStack(
     program: PulumiFn,
     config: ConfigMap,
     body: (run: EngineRun) => Promise<void>,
-    envVars: Record<string, string> = {},
-    stackName = `e2e-${randomBytes(4).toString("hex")}`,
+    { envVars = {}, stackName = `e2e-${randomBytes(4).toString("hex")}`, secretsProvider }: StackOptions = {},
 ): Promise<void> {
     const env = createPulumiEnv();
     const projectName = "zego-e2e";
@@ -85,6 +92,7 @@ export async function withStack(
             envVars: { ...env.envVars, ...envVars },
             pulumiCommand: await getPulumiCommand(),
             projectSettings: { name: projectName, runtime: "nodejs" },
+            secretsProvider,
         },
     );
     const output: string[] = [];

@@ -222,8 +222,7 @@ describe("e2e: moving a stack from the dynamic resources to the zego plugin (ali
                 await destroyGracefully(run, agentInstanceId, UPGRADE_TIMEOUT);
                 assertNoSecrets([await run.exportState(), run.output.join("\n")], [SERVER_SECRET, LLM_API_KEY]);
             },
-            {},
-            UPGRADE_STACK,
+            { stackName: UPGRADE_STACK },
         );
     });
 });

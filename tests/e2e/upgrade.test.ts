@@ -75,8 +75,7 @@ describe("e2e: upgrade from recorded state", function () {
                     await destroyGracefully(run, agentInstanceId);
                     assertNoSecrets([run.output.join("\n"), await run.exportState()], [SERVER_SECRET, LLM_API_KEY]);
                 },
-                {},
-                UPGRADE_STACK,
+                { stackName: UPGRADE_STACK },
             );
         });
 
@@ -131,8 +130,7 @@ describe("e2e: upgrade from recorded state", function () {
                     await destroyGracefully(run, agentInstanceId);
                     assertNoSecrets([run.output.join("\n"), await run.exportState()], [SERVER_SECRET, LLM_API_KEY]);
                 },
-                {},
-                UPGRADE_STACK,
+                { stackName: UPGRADE_STACK },
             );
         });
     }
