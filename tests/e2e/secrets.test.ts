@@ -4,18 +4,22 @@
  * state file (never exportStack, which decrypts), the engine's output and its errors hold no
  * marked or credential value, and the bodies the provider sent (captured by a loopback proxy in
  * front of the emulator) equal the user's input. Plus: check failures on unknown keys print no
- * secret, `ignoreChanges: ["llm.apiKey"]` works, and the `import` option fails clearly.
+ * secret, `ignoreChanges: ["llm.apiKey"]` works, the `import` option fails clearly, and a stack
+ * whose secrets provider is a key management service (testing/kms.ts) keeps them as well.
  */
 import { expect } from "chai";
 import * as fc from "fast-check";
+import * as fs from "fs";
 import * as http from "http";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { Agent, AgentInstance } from "../../provider";
 import { EmulatorHandle } from "../../emulator";
 import { LLM_API_KEY, validInstanceArgs } from "../../testing/fixtures";
 import { build, leakIn, paramsTree, SEED } from "../fixtures/secretTrees";
-import { emulatorConfig, EngineRun, startTestEmulator, withStack } from "../../testing/engine";
+import { emulatorConfig, EngineRun, SERVER_SECRET, startTestEmulator, withStack } from "../../testing/engine";
+import { startKms } from "../../testing/kms";
 import { must } from "../must";
 
 interface Captured {
@@ -177,6 +181,48 @@ describe("e2e: secrets through the real engine", function () {
             expect(updates).to.deep.equal([]);
             expect(run.output.join("\n")).to.not.contain("sk-second-IGNORED-2");
         });
+    });
+
+    it("a stack whose secrets are in a key management service (the contention benchmark's setup): no secret in the raw state, its stack file or the output; the service holds the key", async () => {
+        emulator.reset();
+        const kms = await startKms();
+        const prompt = "PROMPT-KMS-MARKED-7";
+        try {
+            const program = async () => {
+                const agent = new Agent("kms-agent", {
+                    agentId: "kms_agent",
+                    llm: { url: "https://llm.example.com/v1", apiKey: LLM_API_KEY, model: "m" },
+                });
+                const args = validInstanceArgs("kms") as Record<string, any>;
+                new AgentInstance("kms", {
+                    ...args,
+                    agentId: agent.agentId,
+                    llm: { ...args.llm, systemPrompt: pulumi.secret(prompt) },
+                } as never);
+            };
+            const options = { envVars: kms.envVars, secretsProvider: kms.secretsProvider };
+            await withStack(
+                program,
+                emulatorConfig(emulator),
+                async (run) => {
+                    await run.stack.up({ onOutput: run.onOutput });
+                    const stackFile = fs.readFileSync(path.join(run.env.workDir, `Pulumi.${run.stack.name}.yaml`), "utf8");
+                    expect(stackFile).to.contain(`secretsprovider: ${kms.secretsProvider}`).and.to.contain("encryptedkey:");
+                    expect(kms.calls.encrypt, "the data key was encrypted by the service").to.be.greaterThan(0);
+                    expect(kms.calls.decrypt, "each command had the service decrypt it").to.be.greaterThan(0);
+                    const secrets = [prompt, LLM_API_KEY, SERVER_SECRET];
+                    const state = await run.exportState();
+                    expect(state, "the prompt is in the state, encrypted").to.contain("ciphertext");
+                    for (const [where, text] of Object.entries({ state, stackFile, output: run.output.join("\n") }))
+                        expect(leakIn(text, secrets), `in the ${where}`).to.equal(undefined);
+                    const create = emulator.requests().find((r) => r.action === "CreateAgentInstance" && r.code === 0);
+                    expect(create, "the instance was created").to.not.equal(undefined);
+                },
+                options,
+            );
+        } finally {
+            await kms.close();
+        }
     });
 
     it("the import resource option fails with a clear message naming the alternative", async () => {
