@@ -11,21 +11,31 @@
  * output` twice and `stack history`, `destroy()` `stack history`: CLI processes that compete for
  * the same CPUs), the engine commands net of the engine overhead (K empty stacks up and destroyed
  * together, measured in the same run), and, for the pacing alone, first-to-last accepted call /
- * floor.
+ * floor; and from the release to the first accepted create (delete): K CLIs and K provider
+ * processes starting on the same CPUs. Each run also prints what the machine's CPUs did from each release to the last call
+ * returning (testing/cpu.ts): the share of all CPU time busy, and the share a shared host (a cloud
+ * VM) gave to other machines (steal). Near 100 % busy, the wall time is the CPUs', not the pacing's.
  *
  *   npm run bench:contention     (= npm run plugin && node dist/bench/contention.js; also part of npm run bench)
  *
+ * The stacks keep their secrets in a key management service (testing/kms.ts), as stacks on Pulumi
+ * Cloud or with a cloud KMS do: with the passphrase provider, every CLI command that loads a stack
+ * also derives its key (1,000,000 PBKDF2 iterations, bench/cliReads.ts), which ten CI jobs pay on
+ * ten machines but this benchmark's ten stacks on the same CPUs.
+ *
  * Options (environment): BENCH_STACKS (K, default 10), BENCH_INSTANCES (M, default 10),
- * BENCH_RUNS (default 2), BENCH_PROVIDERS (default dynamic,plugin). The last line is machine-readable:
+ * BENCH_RUNS (default 2), BENCH_PROVIDERS (default dynamic,plugin), BENCH_SECRETS (kms, the
+ * default, or passphrase). The last line is machine-readable:
  *
  *   RESULT contention_succeeded=<ok>/<all> left=<n> up_ratio=<worst> destroy_ratio=<worst> call_ratio=<worst> net_ratio=<worst> span_ratio=<worst>
- *          plugin_up_ratio=<worst> ... plugin_span_ratio=<worst> throttled=<n>
+ *          plugin_up_ratio=<worst> ... plugin_span_ratio=<worst> throttled=<n> secrets=<kms|passphrase>
  *
  * (one line; the unprefixed ratios are the dynamic resources', the plugin_ ones the plugin's).
  */
 import { cpus } from "os";
 import { assertNoSecrets, startTestEmulator } from "../testing/engine";
-import { ContentionProvider, runContention } from "../testing/contention";
+import { ContentionProvider, ContentionSecrets, runContention } from "../testing/contention";
+import { CpuShare } from "../testing/cpu";
 import { registerAgent, SECRETS } from "../testing/stacks";
 
 const RATE = 10;
@@ -37,6 +47,8 @@ const FLOOR_S = (K * M) / RATE;
 const PROVIDERS = (process.env.BENCH_PROVIDERS ?? "dynamic,plugin").split(",") as ContentionProvider[];
 for (const p of PROVIDERS)
     if (p !== "dynamic" && p !== "plugin") throw new Error(`BENCH_PROVIDERS: "dynamic", "plugin" or both (comma-separated), not "${p}"`);
+const SECRETS_AT = (process.env.BENCH_SECRETS ?? "kms") as ContentionSecrets;
+if (SECRETS_AT !== "kms" && SECRETS_AT !== "passphrase") throw new Error(`BENCH_SECRETS: "kms" or "passphrase", not "${SECRETS_AT}"`);
 
 /** Wall time / floor, per run (up and destroy), for one provider. */
 interface Ratios {
@@ -49,6 +61,9 @@ interface Ratios {
 const newRatios = (): Ratios => ({ up: [], destroy: [], call: [], net: [], span: [] });
 
 const fmt = (s: number) => s.toFixed(2);
+
+/** busy/steal, in percent of all CPUs' time. */
+const cpuCell = (c: CpuShare | undefined) => (c === undefined ? "n/a" : `${c.busyPercent.toFixed(0)}/${c.stealPercent.toFixed(0)}`);
 const log = (line: string) => console.log(line);
 
 async function main(): Promise<void> {
@@ -56,18 +71,19 @@ async function main(): Promise<void> {
         `# contention benchmark: ${K} stacks x ${M} instances, emulator ${RATE}/s per action, latency ${LATENCY_MS} ms, ${cpus().length} CPU(s), node ${process.version}`,
     );
     log(`# floor: ${K * M} creates / ${RATE} per s = ${fmt(FLOOR_S)} s, and the same for the deletes`);
+    log(`# stacks' secrets: ${SECRETS_AT === "kms" ? "a key management service (testing/kms.ts)" : "the passphrase provider"}`);
     // The engine alone: K empty stacks, up and destroy together.
     const idle = await startTestEmulator({ rateLimitPerSecond: RATE, latencyMs: LATENCY_MS });
-    const overhead = await runContention(idle, K, 0).finally(() => idle.close());
+    const overhead = await runContention(idle, { stacks: K, instances: 0, secrets: SECRETS_AT }).finally(() => idle.close());
     log(
         `# engine overhead: ${K} empty stacks at once: up ${fmt(overhead.upSeconds)} s (call ${fmt(overhead.upCallSeconds)} s), ` +
-            `destroy ${fmt(overhead.destroySeconds)} s (call ${fmt(overhead.destroyCallSeconds)} s)`,
+            `destroy ${fmt(overhead.destroySeconds)} s (call ${fmt(overhead.destroyCallSeconds)} s); CPU busy/steal % ${cpuCell(overhead.upCpu)} and ${cpuCell(overhead.destroyCpu)}`,
     );
     log("");
     log(
-        "| provider | run | up ok | destroy ok | up wall (s) | up ratio | up() call (s) | creates span (s) | destroy wall (s) | destroy ratio | destroy() call (s) | deletes span (s) | throttled creates | throttled deletes | left |",
+        "| provider | run | up ok | destroy ok | up wall (s) | up ratio | up() call (s) | first create (s) | creates span (s) | destroy wall (s) | destroy ratio | destroy() call (s) | first delete (s) | deletes span (s) | throttled creates | throttled deletes | left | up CPU busy/steal % | destroy CPU busy/steal % |",
     );
-    log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     let succeeded = 0;
     let left = 0;
     let throttled = 0;
@@ -78,7 +94,7 @@ async function main(): Promise<void> {
             const emulator = await startTestEmulator({ rateLimitPerSecond: RATE, latencyMs: LATENCY_MS, concurrencyLimit: K * M + 10 });
             try {
                 await registerAgent(emulator);
-                const o = await runContention(emulator, K, M, provider);
+                const o = await runContention(emulator, { stacks: K, instances: M, provider, secrets: SECRETS_AT });
                 const r = ratios[provider];
                 succeeded += Math.min(o.upSucceeded, o.destroySucceeded);
                 left += o.left.length + o.leftInState;
@@ -91,9 +107,9 @@ async function main(): Promise<void> {
                 errors.push(...o.errors.map((e) => `${provider}: ${e}`));
                 assertNoSecrets([...o.errors], SECRETS);
                 log(
-                    `| ${provider} | ${run} | ${o.upSucceeded}/${K} | ${o.destroySucceeded}/${K} | ${fmt(o.upSeconds)} | ${fmt(o.upSeconds / FLOOR_S)} | ${fmt(o.upCallSeconds)} | ${fmt(o.createSpanSeconds)} | ` +
-                        `${fmt(o.destroySeconds)} | ${fmt(o.destroySeconds / FLOOR_S)} | ${fmt(o.destroyCallSeconds)} | ${fmt(o.deleteSpanSeconds)} | ` +
-                        `${o.throttledCreates} | ${o.throttledDeletes} | ${o.left.length + o.leftInState} |`,
+                    `| ${provider} | ${run} | ${o.upSucceeded}/${K} | ${o.destroySucceeded}/${K} | ${fmt(o.upSeconds)} | ${fmt(o.upSeconds / FLOOR_S)} | ${fmt(o.upCallSeconds)} | ${fmt(o.firstCreateSeconds)} | ${fmt(o.createSpanSeconds)} | ` +
+                        `${fmt(o.destroySeconds)} | ${fmt(o.destroySeconds / FLOOR_S)} | ${fmt(o.destroyCallSeconds)} | ${fmt(o.firstDeleteSeconds)} | ${fmt(o.deleteSpanSeconds)} | ` +
+                        `${o.throttledCreates} | ${o.throttledDeletes} | ${o.left.length + o.leftInState} | ${cpuCell(o.upCpu)} | ${cpuCell(o.destroyCpu)} |`,
                 );
             } finally {
                 await emulator.close();
@@ -109,7 +125,7 @@ async function main(): Promise<void> {
     log(
         `RESULT contention_succeeded=${succeeded}/${K * RUNS * PROVIDERS.length} left=${left} ` +
             PROVIDERS.map((p) => of(ratios[p], p === "plugin" ? "plugin_" : "")).join(" ") +
-            ` throttled=${throttled}`,
+            ` throttled=${throttled} secrets=${SECRETS_AT}`,
     );
     if (succeeded < K * RUNS * PROVIDERS.length || left > 0) process.exitCode = 1;
 }

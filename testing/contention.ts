@@ -10,6 +10,8 @@ import { EmulatorHandle } from "../emulator";
 import { compareSteps, emulatorConfig, plannedSteps, upSteps, withStack } from "./engine";
 import { numberedInstanceArgs } from "./fixtures";
 import { installPlugin } from "./plugin";
+import { Kms, startKms } from "./kms";
+import { cpuBetween, CpuShare, CpuTicks, cpuTicks } from "./cpu";
 import { describeIncidents } from "./sdkWatch";
 import { AGENT_ID, instanceIdsInState, occupying, PLUGIN_INSTANCE_TYPE } from "./stacks";
 
@@ -28,9 +30,15 @@ export interface ContentionOutcome {
     /** The same to the last Automation API call returning (`up()` and `destroy()` with their reads). */
     readonly upCallSeconds: number;
     readonly destroyCallSeconds: number;
+    /** What the machine's CPUs did from the release to the last call returning (undefined without /proc/stat). */
+    readonly upCpu: CpuShare | undefined;
+    readonly destroyCpu: CpuShare | undefined;
     /** First to last CreateAgentInstance / DeleteAgentInstance the emulator accepted: the pacing itself. */
     readonly createSpanSeconds: number;
     readonly deleteSpanSeconds: number;
+    /** From the release to the first CreateAgentInstance / DeleteAgentInstance accepted: K CLIs and providers starting. */
+    readonly firstCreateSeconds: number;
+    readonly firstDeleteSeconds: number;
     readonly throttledCreates: number;
     readonly throttledDeletes: number;
     /** Instance ids still occupying the app after every destroy. */
@@ -75,12 +83,36 @@ function barrier(n: number): () => Promise<void> {
     };
 }
 
+/**
+ * Where the stacks' secrets are kept: the passphrase provider (each CLI command derives the key:
+ * 1,000,000 PBKDF2 iterations) or a key management service, as on Pulumi Cloud or with a cloud KMS
+ * (here testing/kms.ts, started for the run).
+ */
+export type ContentionSecrets = "passphrase" | "kms";
+
+export interface ContentionCase {
+    /** K */
+    readonly stacks: number;
+    /** M, per stack */
+    readonly instances: number;
+    readonly provider?: ContentionProvider;
+    readonly secrets?: ContentionSecrets;
+}
+
 /** Runs the K stacks; the emulator's AGENT_ID must be registered, its concurrency limit at least K x M. */
-export async function runContention(
+export async function runContention(emulator: EmulatorHandle, run: ContentionCase): Promise<ContentionOutcome> {
+    const kms = run.secrets === "kms" ? await startKms() : undefined;
+    try {
+        return await contend(emulator, run, kms);
+    } finally {
+        await kms?.close();
+    }
+}
+
+async function contend(
     emulator: EmulatorHandle,
-    stacks: number,
-    instances: number,
-    provider: ContentionProvider = "dynamic",
+    { stacks, instances, provider = "dynamic" }: ContentionCase,
+    kms: Kms | undefined,
 ): Promise<ContentionOutcome> {
     const errors: string[] = [];
     const upGate = barrier(stacks);
@@ -88,6 +120,17 @@ export async function runContention(
     const destroyGate = barrier(stacks);
     let upReleased = 0;
     let destroyReleased = 0;
+    const ticks: { [moment: string]: CpuTicks | undefined } = {};
+    /** On the emulator's clock (Date.now), which stamps each request. */
+    const releasedAt: { [moment: string]: number } = {};
+    /** The first arrival notes the moment (and the CPU counters); the rest find it noted. */
+    const note = (moment: string, at: number) => {
+        if (at === 0) {
+            ticks[moment] = cpuTicks();
+            releasedAt[moment] = Date.now();
+        }
+        return at || performance.now();
+    };
     const upDone: number[] = [];
     const destroyDone: number[] = [];
     const upEngineDone: number[] = [];
@@ -102,55 +145,67 @@ export async function runContention(
     // did, and once every up is done each stack converges (refresh, then preview with no changes).
     await Promise.all(
         Array.from({ length: stacks }, (_, k) =>
-            withStack(stackProgram(k + 1, instances, provider), emulatorConfig(emulator), async (run) => {
-                if (provider === "plugin") installPlugin(run.env);
-                /** The engine's output, noting when its last line came: the command's end. */
-                let lastLine = 0;
-                const onOutput = (line: string) => {
-                    lastLine = performance.now();
-                    run.onOutput(line);
-                };
-                const plan = await plannedSteps(run.unchecked.preview, { onOutput: run.onOutput });
-                if (plan.error) errors.push(`stack ${k + 1} preview: ${plan.error.message.slice(-2000)}`);
-                await upGate();
-                upReleased ||= performance.now();
-                try {
-                    const { done, lost } = await upSteps(run.unchecked.up, { onOutput });
-                    const mismatch = compareSteps(plan.planned, done);
-                    // (The SDK's incidents are counted per process: with every up at once, any stack's.)
-                    if (lost.length > 0)
-                        errors.push(`during stack ${k + 1}'s up, the Pulumi SDK lost registrations:\n${describeIncidents(lost)}`);
-                    else if (mismatch !== undefined) errors.push(`stack ${k + 1}: preview's plan is not what up did: ${mismatch}`);
-                    else upSucceeded++;
-                } catch (e) {
-                    errors.push(`stack ${k + 1} up: ${(e as Error).message.slice(-2000)}`);
-                }
-                upDone.push(performance.now());
-                upEngineDone.push(lastLine);
-                await upsDone();
-                await run.checkConverged().catch((e: Error) => errors.push(`stack ${k + 1} after up: ${e.message.slice(-2000)}`));
-                await destroyGate();
-                destroyReleased ||= performance.now();
-                try {
-                    await run.unchecked.destroy({ onOutput });
-                    destroySucceeded++;
-                } catch (e) {
-                    errors.push(`stack ${k + 1} destroy: ${(e as Error).message.slice(-2000)}`);
-                }
-                destroyDone.push(performance.now());
-                destroyEngineDone.push(lastLine);
-                leftInState += (await instanceIdsInState(run)).length;
-            }),
+            withStack(
+                stackProgram(k + 1, instances, provider),
+                emulatorConfig(emulator),
+                async (run) => {
+                    if (provider === "plugin") installPlugin(run.env);
+                    /** The engine's output, noting when its last line came: the command's end. */
+                    let lastLine = 0;
+                    const onOutput = (line: string) => {
+                        lastLine = performance.now();
+                        run.onOutput(line);
+                    };
+                    const plan = await plannedSteps(run.unchecked.preview, { onOutput: run.onOutput });
+                    if (plan.error) errors.push(`stack ${k + 1} preview: ${plan.error.message.slice(-2000)}`);
+                    await upGate();
+                    upReleased = note("up", upReleased);
+                    try {
+                        const { done, lost } = await upSteps(run.unchecked.up, { onOutput });
+                        const mismatch = compareSteps(plan.planned, done);
+                        // (The SDK's incidents are counted per process: with every up at once, any stack's.)
+                        if (lost.length > 0)
+                            errors.push(`during stack ${k + 1}'s up, the Pulumi SDK lost registrations:\n${describeIncidents(lost)}`);
+                        else if (mismatch !== undefined) errors.push(`stack ${k + 1}: preview's plan is not what up did: ${mismatch}`);
+                        else upSucceeded++;
+                    } catch (e) {
+                        errors.push(`stack ${k + 1} up: ${(e as Error).message.slice(-2000)}`);
+                    }
+                    upDone.push(performance.now());
+                    upEngineDone.push(lastLine);
+                    if (upDone.length === stacks) ticks.upDone = cpuTicks();
+                    await upsDone();
+                    await run.checkConverged().catch((e: Error) => errors.push(`stack ${k + 1} after up: ${e.message.slice(-2000)}`));
+                    await destroyGate();
+                    destroyReleased = note("destroy", destroyReleased);
+                    try {
+                        await run.unchecked.destroy({ onOutput });
+                        destroySucceeded++;
+                    } catch (e) {
+                        errors.push(`stack ${k + 1} destroy: ${(e as Error).message.slice(-2000)}`);
+                    }
+                    destroyDone.push(performance.now());
+                    destroyEngineDone.push(lastLine);
+                    if (destroyDone.length === stacks) ticks.destroyDone = cpuTicks();
+                    leftInState += (await instanceIdsInState(run)).length;
+                },
+                kms && { envVars: kms.envVars, secretsProvider: kms.secretsProvider },
+            ),
         ),
     );
 
     const log = emulator.requests().filter((r) => r.seq > firstSeq);
     const of = (action: string) => log.filter((r) => r.action === action);
+    const accepted = (action: string) => of(action).filter((r) => !r.throttled && r.code === 0);
     const span = (action: string) => {
-        const accepted = of(action).filter((r) => !r.throttled && r.code === 0);
-        const first = accepted[0];
-        const last = accepted[accepted.length - 1];
-        return accepted.length < 2 || !first || !last ? 0 : (last.at - first.at) / 1000;
+        const calls = accepted(action);
+        const first = calls[0];
+        const last = calls[calls.length - 1];
+        return calls.length < 2 || !first || !last ? 0 : (last.at - first.at) / 1000;
+    };
+    const start = (action: string, moment: string) => {
+        const first = accepted(action)[0];
+        return first === undefined ? 0 : (first.at - (releasedAt[moment] ?? first.at)) / 1000;
     };
     return {
         stacks,
@@ -161,8 +216,12 @@ export async function runContention(
         destroySeconds: (Math.max(...destroyEngineDone) - destroyReleased) / 1000,
         upCallSeconds: (Math.max(...upDone) - upReleased) / 1000,
         destroyCallSeconds: (Math.max(...destroyDone) - destroyReleased) / 1000,
+        upCpu: cpuBetween(ticks.up, ticks.upDone),
+        destroyCpu: cpuBetween(ticks.destroy, ticks.destroyDone),
         createSpanSeconds: span("CreateAgentInstance"),
         deleteSpanSeconds: span("DeleteAgentInstance"),
+        firstCreateSeconds: start("CreateAgentInstance", "up"),
+        firstDeleteSeconds: start("DeleteAgentInstance", "destroy"),
         throttledCreates: of("CreateAgentInstance").filter((r) => r.throttled).length,
         throttledDeletes: of("DeleteAgentInstance").filter((r) => r.throttled).length,
         left: occupying(emulator),

@@ -24,7 +24,7 @@ describe("resilience: many stacks at once on one app (real engine)", function ()
             const emulator = await startTestEmulator({ rateLimitPerSecond: LIMIT, concurrencyLimit: STACKS * INSTANCES + 10 });
             try {
                 await registerAgent(emulator);
-                const outcome = await runContention(emulator, STACKS, INSTANCES, provider);
+                const outcome = await runContention(emulator, { stacks: STACKS, instances: INSTANCES, provider });
                 expect(outcome.errors, outcome.errors.join("\n")).to.deep.equal([]);
                 expect(outcome.upSucceeded).to.equal(STACKS);
                 expect(outcome.destroySucceeded).to.equal(STACKS);
