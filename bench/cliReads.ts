@@ -29,8 +29,7 @@ async function main(): Promise<void> {
     const kms = await startKms();
     console.log("| secrets | command | CPU-s median | CPU-s min |\n|---|---|---|---|");
     for (const secrets of ["passphrase", "kms"] as const) {
-        const options = secrets === "kms" ? { envVars: kms.envVars, secretsProvider: kms.secretsProvider } : {};
-        await withStack(program, emulatorConfig(emulator), (run) => measure(run, secrets), options);
+        await withStack(program, emulatorConfig(emulator), (run) => measure(run, secrets), secrets === "kms" ? kms.stackOptions : {});
     }
     await kms.close();
     await emulator.close();

@@ -12,9 +12,10 @@
  * the same CPUs), the engine commands net of the engine overhead (K empty stacks up and destroyed
  * together, measured in the same run), and, for the pacing alone, first-to-last accepted call /
  * floor; and from the release to the first accepted create (delete): K CLIs and K provider
- * processes starting on the same CPUs. Each run also prints what the machine's CPUs did from each release to the last call
- * returning (testing/cpu.ts): the share of all CPU time busy, and the share a shared host (a cloud
- * VM) gave to other machines (steal). Near 100 % busy, the wall time is the CPUs', not the pacing's.
+ * processes starting on the same CPUs. Each run also prints what the machine's CPUs did from each
+ * release to the last call returning (testing/cpu.ts): the share of all CPU time busy, and the
+ * share a shared host (a cloud VM) gave to other machines (steal). Near 100 % busy, the wall time
+ * is the CPUs', not the pacing's.
  *
  *   npm run bench:contention     (= npm run plugin && node dist/bench/contention.js; also part of npm run bench)
  *

@@ -12,6 +12,14 @@ import { numberedInstanceArgs } from "./fixtures";
 import { installPlugin } from "./plugin";
 import { Kms, startKms } from "./kms";
 import { cpuBetween, CpuShare, CpuTicks, cpuTicks } from "./cpu";
+
+/** A moment on the performance clock (the timings), the emulator's (Date.now, which stamps each request) and the CPU counters. */
+interface Moment {
+    readonly at: number;
+    readonly wall: number;
+    readonly ticks: CpuTicks | undefined;
+}
+const moment = (): Moment => ({ at: performance.now(), wall: Date.now(), ticks: cpuTicks() });
 import { describeIncidents } from "./sdkWatch";
 import { AGENT_ID, instanceIdsInState, occupying, PLUGIN_INSTANCE_TYPE } from "./stacks";
 
@@ -118,19 +126,9 @@ async function contend(
     const upGate = barrier(stacks);
     const upsDone = barrier(stacks);
     const destroyGate = barrier(stacks);
-    let upReleased = 0;
-    let destroyReleased = 0;
-    const ticks: { [moment: string]: CpuTicks | undefined } = {};
-    /** On the emulator's clock (Date.now), which stamps each request. */
-    const releasedAt: { [moment: string]: number } = {};
-    /** The first arrival notes the moment (and the CPU counters); the rest find it noted. */
-    const note = (moment: string, at: number) => {
-        if (at === 0) {
-            ticks[moment] = cpuTicks();
-            releasedAt[moment] = Date.now();
-        }
-        return at || performance.now();
-    };
+    /** When each phase was released (its first stack through the gate) and when its last call returned. */
+    const released: { up?: Moment; destroy?: Moment } = {};
+    const ended: { up?: Moment; destroy?: Moment } = {};
     const upDone: number[] = [];
     const destroyDone: number[] = [];
     const upEngineDone: number[] = [];
@@ -159,7 +157,7 @@ async function contend(
                     const plan = await plannedSteps(run.unchecked.preview, { onOutput: run.onOutput });
                     if (plan.error) errors.push(`stack ${k + 1} preview: ${plan.error.message.slice(-2000)}`);
                     await upGate();
-                    upReleased = note("up", upReleased);
+                    released.up ??= moment();
                     try {
                         const { done, lost } = await upSteps(run.unchecked.up, { onOutput });
                         const mismatch = compareSteps(plan.planned, done);
@@ -173,11 +171,11 @@ async function contend(
                     }
                     upDone.push(performance.now());
                     upEngineDone.push(lastLine);
-                    if (upDone.length === stacks) ticks.upDone = cpuTicks();
+                    if (upDone.length === stacks) ended.up = moment();
                     await upsDone();
                     await run.checkConverged().catch((e: Error) => errors.push(`stack ${k + 1} after up: ${e.message.slice(-2000)}`));
                     await destroyGate();
-                    destroyReleased = note("destroy", destroyReleased);
+                    released.destroy ??= moment();
                     try {
                         await run.unchecked.destroy({ onOutput });
                         destroySucceeded++;
@@ -186,10 +184,10 @@ async function contend(
                     }
                     destroyDone.push(performance.now());
                     destroyEngineDone.push(lastLine);
-                    if (destroyDone.length === stacks) ticks.destroyDone = cpuTicks();
+                    if (destroyDone.length === stacks) ended.destroy = moment();
                     leftInState += (await instanceIdsInState(run)).length;
                 },
-                kms && { envVars: kms.envVars, secretsProvider: kms.secretsProvider },
+                kms?.stackOptions,
             ),
         ),
     );
@@ -203,25 +201,26 @@ async function contend(
         const last = calls[calls.length - 1];
         return calls.length < 2 || !first || !last ? 0 : (last.at - first.at) / 1000;
     };
-    const start = (action: string, moment: string) => {
+    const start = (action: string, from: Moment | undefined) => {
         const first = accepted(action)[0];
-        return first === undefined ? 0 : (first.at - (releasedAt[moment] ?? first.at)) / 1000;
+        return first === undefined ? 0 : (first.at - (from?.wall ?? first.at)) / 1000;
     };
+    const since = (from: Moment | undefined, ends: number[]) => (Math.max(...ends) - (from?.at ?? 0)) / 1000;
     return {
         stacks,
         instances,
         upSucceeded,
         destroySucceeded,
-        upSeconds: (Math.max(...upEngineDone) - upReleased) / 1000,
-        destroySeconds: (Math.max(...destroyEngineDone) - destroyReleased) / 1000,
-        upCallSeconds: (Math.max(...upDone) - upReleased) / 1000,
-        destroyCallSeconds: (Math.max(...destroyDone) - destroyReleased) / 1000,
-        upCpu: cpuBetween(ticks.up, ticks.upDone),
-        destroyCpu: cpuBetween(ticks.destroy, ticks.destroyDone),
+        upSeconds: since(released.up, upEngineDone),
+        destroySeconds: since(released.destroy, destroyEngineDone),
+        upCallSeconds: since(released.up, upDone),
+        destroyCallSeconds: since(released.destroy, destroyDone),
+        upCpu: cpuBetween(released.up?.ticks, ended.up?.ticks),
+        destroyCpu: cpuBetween(released.destroy?.ticks, ended.destroy?.ticks),
         createSpanSeconds: span("CreateAgentInstance"),
         deleteSpanSeconds: span("DeleteAgentInstance"),
-        firstCreateSeconds: start("CreateAgentInstance", "up"),
-        firstDeleteSeconds: start("DeleteAgentInstance", "destroy"),
+        firstCreateSeconds: start("CreateAgentInstance", released.up),
+        firstDeleteSeconds: start("DeleteAgentInstance", released.destroy),
         throttledCreates: of("CreateAgentInstance").filter((r) => r.throttled).length,
         throttledDeletes: of("DeleteAgentInstance").filter((r) => r.throttled).length,
         left: occupying(emulator),

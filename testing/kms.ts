@@ -11,10 +11,11 @@ import * as http from "http";
 import { AddressInfo } from "net";
 
 export interface Kms {
-    /** For LocalWorkspace's `secretsProvider`. */
-    readonly secretsProvider: string;
-    /** For the CLI's environment: where the service is and its token. */
-    readonly envVars: Readonly<Record<string, string>>;
+    /**
+     * For `withStack`: the secrets provider (`hashivault://<key>`), and for the CLI's environment
+     * where the service is and its token.
+     */
+    readonly stackOptions: { readonly secretsProvider: string; readonly envVars: Record<string, string> };
     /** Encrypt and decrypt calls answered so far. */
     readonly calls: { encrypt: number; decrypt: number };
     close(): Promise<void>;
@@ -76,8 +77,7 @@ export async function startKms(): Promise<Kms> {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return {
-        secretsProvider: `hashivault://${KEY_NAME}`,
-        envVars: { VAULT_SERVER_URL: url, VAULT_SERVER_TOKEN: token },
+        stackOptions: { secretsProvider: `hashivault://${KEY_NAME}`, envVars: { VAULT_SERVER_URL: url, VAULT_SERVER_TOKEN: token } },
         calls,
         close: () =>
             new Promise<void>((resolve) => {

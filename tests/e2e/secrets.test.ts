@@ -200,14 +200,13 @@ describe("e2e: secrets through the real engine", function () {
                     llm: { ...args.llm, systemPrompt: pulumi.secret(prompt) },
                 } as never);
             };
-            const options = { envVars: kms.envVars, secretsProvider: kms.secretsProvider };
             await withStack(
                 program,
                 emulatorConfig(emulator),
                 async (run) => {
                     await run.stack.up({ onOutput: run.onOutput });
                     const stackFile = fs.readFileSync(path.join(run.env.workDir, `Pulumi.${run.stack.name}.yaml`), "utf8");
-                    expect(stackFile).to.contain(`secretsprovider: ${kms.secretsProvider}`).and.to.contain("encryptedkey:");
+                    expect(stackFile).to.contain(`secretsprovider: ${kms.stackOptions.secretsProvider}`).and.to.contain("encryptedkey:");
                     expect(kms.calls.encrypt, "the data key was encrypted by the service").to.be.greaterThan(0);
                     expect(kms.calls.decrypt, "each command had the service decrypt it").to.be.greaterThan(0);
                     const secrets = [prompt, LLM_API_KEY, SERVER_SECRET];
@@ -218,7 +217,7 @@ describe("e2e: secrets through the real engine", function () {
                     const create = emulator.requests().find((r) => r.action === "CreateAgentInstance" && r.code === 0);
                     expect(create, "the instance was created").to.not.equal(undefined);
                 },
-                options,
+                kms.stackOptions,
             );
         } finally {
             await kms.close();

@@ -8,16 +8,16 @@ describe("testing/kms: Vault transit's encrypt and decrypt", () => {
     beforeEach(async () => (kms = await startKms()));
     afterEach(() => kms.close());
 
-    const call = (path: string, body: object, token = kms.envVars.VAULT_SERVER_TOKEN) =>
-        axios.put(`${kms.envVars.VAULT_SERVER_URL}/v1/transit/${path}`, body, {
+    const call = (path: string, body: object, token = kms.stackOptions.envVars.VAULT_SERVER_TOKEN) =>
+        axios.put(`${kms.stackOptions.envVars.VAULT_SERVER_URL}/v1/transit/${path}`, body, {
             headers: { "X-Vault-Token": token },
             validateStatus: () => true,
         });
     const key = "zego-stacks";
 
     it("names itself as the CLI expects: hashivault://<key>, and the URL and token the Vault client reads", () => {
-        expect(kms.secretsProvider).to.equal(`hashivault://${key}`);
-        expect(Object.keys(kms.envVars).sort()).to.deep.equal(["VAULT_SERVER_TOKEN", "VAULT_SERVER_URL"]);
+        expect(kms.stackOptions.secretsProvider).to.equal(`hashivault://${key}`);
+        expect(Object.keys(kms.stackOptions.envVars).sort()).to.deep.equal(["VAULT_SERVER_TOKEN", "VAULT_SERVER_URL"]);
     });
 
     it("decrypts what it encrypted; the ciphertext does not hold the plaintext and differs each time; it counts the calls", async () => {
