@@ -252,6 +252,55 @@ export async function plannedSteps(preview: Stack["preview"], opts: PreviewOptio
     }
 }
 
+/**
+ * The error message of a preview whose program fails. Once in CI such a preview (a program that
+ * throws at once) succeeded; 27 runs here since did not reproduce it. The program cannot have
+ * passed, so the engine or the SDK lost its failure: a preview that succeeds is run again, once,
+ * printing what tells which one (the SDK's incidents, testing/sdkWatch.ts; the engine's output;
+ * the engine's own log of the program's run: it logs at -v=7 into the stack's temp directory).
+ */
+export async function previewFailure(run: EngineRun, opts: PreviewOptions = {}): Promise<string> {
+    const ws = run.stack.workspace as LocalWorkspace;
+    for (let attempt = 1; ; attempt++) {
+        const logDir = fs.mkdtempSync(path.join(run.env.root, "log-"));
+        ws.envVars.TMPDIR = logDir;
+        const watch = watchSdk();
+        const outcome = await run.stack.preview({ onOutput: run.onOutput, ...opts, logVerbosity: 7 }).catch((e: Error) => e);
+        const incidents = watch.stop();
+        delete ws.envVars.TMPDIR;
+        if (outcome instanceof Error) return outcome.message;
+        const report =
+            `preview succeeded although its program fails (attempt ${attempt});\n` +
+            `SDK incidents: ${incidents.length === 0 ? "none" : describeIncidents(incidents)}\n` +
+            `engine output:\n${tail(outcome.stdout)}\nengine log of the program's run:\n${programRunLog(logDir)}`;
+        if (attempt === 2) throw new Error(report);
+        console.log(`      ${report.replace(/\n/g, "\n      ")}\n      running it again`);
+    }
+}
+
+/** The engine log's lines about the language host's Run and the program's end (CLI and plugins log there at -v). */
+function programRunLog(dir: string): string {
+    const wanted = /langhost\[[^\]]*\]\.Run|EvalSourceIterator ended|Program exited|SignalAndWaitForShutdown|unhandled error/;
+    const lines = fs
+        .readdirSync(dir)
+        .filter((f) => f.includes(".log.INFO."))
+        .flatMap((f) => fs.readFileSync(path.join(dir, f), "utf8").split("\n"))
+        .filter((l) => wanted.test(l))
+        .map(logMessage);
+    return lines.length === 0 ? "(no such lines)" : lines.slice(-40).join("\n");
+}
+
+/** A log line as "time message" (the CLI logs JSON objects; other lines are kept as they are). */
+function logMessage(line: string): string {
+    try {
+        const { time, msg } = JSON.parse(line) as { time?: string; msg?: string };
+        if (typeof msg === "string") return `${time ?? ""} ${msg}`;
+    } catch {
+        // not JSON
+    }
+    return line;
+}
+
 /** Runs an up, recording the steps it did and the registrations the Pulumi SDK lost meanwhile (testing/sdkWatch.ts). */
 export async function upSteps(
     up: Stack["up"],

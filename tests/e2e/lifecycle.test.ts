@@ -13,6 +13,7 @@ import {
     emulatorConfig,
     EngineRun,
     InvariantError,
+    previewFailure,
     SERVER_SECRET,
     startTestEmulator,
     withStack,
@@ -367,11 +368,7 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
         await withStack(ttsProgram(), emulatorConfig(emulator), async (run) => {
             await run.stack.up({ onOutput: run.onOutput });
             await run.stack.setConfig("zego:appId", { value: "987654321" });
-            const error = await run.stack.preview({ onOutput: run.onOutput }).then(
-                () => undefined,
-                (e: Error) => e,
-            );
-            expect(error!.message)
+            expect(await previewFailure(run))
                 .to.contain("is now configured for app 987654321")
                 .and.contain("not supported")
                 .and.contain("pulumi destroy");

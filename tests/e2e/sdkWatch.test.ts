@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import * as sinon from "sinon";
 import { EmulatorHandle } from "../../emulator";
-import { emulatorConfig, InvariantError, startTestEmulator, withStack } from "../../testing/engine";
+import { emulatorConfig, InvariantError, previewFailure, startTestEmulator, withStack } from "../../testing/engine";
 import { upgradeProgram } from "../../testing/upgradeProgram";
 
 /** The store the SDK keeps each run's settings in (internal to the SDK). */
@@ -71,5 +71,24 @@ describe("e2e: the harness and the Pulumi SDK losing registrations", function ()
                 /^invariant violated: up succeeded, but the Pulumi SDK lost resource registrations in it:\noutside the run's async context, at[^]*\nno monitor, at/,
             );
         });
+    });
+
+    it("a preview that must fail but succeeds is run again, then fails with the SDK's incidents and the engine's log of the program's run", async () => {
+        await withStack(
+            async () => {},
+            emulatorConfig(emulator),
+            async (run) => {
+                const log = sinon.spy(console, "log");
+                const error = await previewFailure(run).then(
+                    () => undefined,
+                    (e: Error) => e,
+                );
+                expect(log.getCalls().some((c) => /attempt 1\)[^]*running it again$/.test(String(c.args[0])))).to.equal(true);
+                expect(error?.message).to.match(/^preview succeeded although its program fails \(attempt 2\);\nSDK incidents: none\n/);
+                // The log lines prove the engine's log was found and read: the language host's Run, and how the program ended.
+                expect(error?.message).to.match(/engine log of the program's run:\n[^]*langhost\[[^\]]*\]\.Run\([^]*success: progerr=,/);
+                expect(error?.message).to.contain(" SignalAndWaitForShutdown completed\n").and.contain(" Program exited with no error");
+            },
+        );
     });
 });

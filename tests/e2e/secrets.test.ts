@@ -18,7 +18,7 @@ import { Agent, AgentInstance } from "../../provider";
 import { EmulatorHandle } from "../../emulator";
 import { LLM_API_KEY, validInstanceArgs } from "../../testing/fixtures";
 import { build, leakIn, paramsTree, SEED } from "../fixtures/secretTrees";
-import { emulatorConfig, EngineRun, SERVER_SECRET, startTestEmulator, withStack } from "../../testing/engine";
+import { emulatorConfig, EngineRun, previewFailure, SERVER_SECRET, startTestEmulator, withStack } from "../../testing/engine";
 import { startKms } from "../../testing/kms";
 import { must } from "../must";
 
@@ -48,13 +48,6 @@ async function startCapture(target: string): Promise<{ url: string; captured: Ca
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as { port: number };
     return { url: `http://127.0.0.1:${port}`, captured, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<string> {
-    return promise.then(
-        () => "(succeeded)",
-        (e: Error) => e.message,
-    );
 }
 
 describe("e2e: secrets through the real engine", function () {
@@ -142,11 +135,11 @@ describe("e2e: secrets through the real engine", function () {
             },
             emulatorConfig(emulator),
             async (run) => {
-                const first = await failureOf(run.stack.preview({ onOutput: run.onOutput }));
+                const first = await previewFailure(run);
                 (run.stack.workspace as LocalWorkspace).program = async () => {
                     new AgentInstance("bad-LLM", { ...validInstanceArgs("b2"), LLM: { ApiKey: pulumi.secret(secret) } } as never);
                 };
-                const second = await failureOf(run.stack.preview({ onOutput: run.onOutput }));
+                const second = await previewFailure(run);
                 expect(first).to.contain("llmm is not a known field");
                 expect(second).to.contain("LLM is not a known field");
                 for (const text of [first, second, run.output.join("\n")]) expect(text).to.not.contain(secret);
@@ -231,7 +224,7 @@ describe("e2e: secrets through the real engine", function () {
             },
             emulatorConfig(emulator),
             async (run) => {
-                const message = await failureOf(run.stack.preview({ onOutput: run.onOutput }));
+                const message = await previewFailure(run);
                 expect(message).to.contain(
                     "the import resource option is not supported (Pulumi dynamic providers cannot import resources)",
                 );

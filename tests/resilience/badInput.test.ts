@@ -19,7 +19,7 @@ import { checkArgs } from "../../provider/schema/resources";
 import { EmulatorHandle } from "../../emulator";
 import { validInstanceArgs } from "../../testing/fixtures";
 import { applyPatch, BAD_INPUTS, BadInput, isAbout } from "../fixtures/badInputs";
-import { assertNoSecrets, emulatorConfig, EngineRun, startTestEmulator, withStack } from "../../testing/engine";
+import { assertNoSecrets, emulatorConfig, EngineRun, previewFailure, startTestEmulator, withStack } from "../../testing/engine";
 import { checkpoint, INSTANCE_TYPE, instancesProgram, registerAgent, SECRETS, withConfig } from "./helpers";
 
 /** Dotted paths of the leaves a patch sets or deletes (arrays are leaves). */
@@ -100,11 +100,7 @@ describe("resilience: bad input through the real engine", function () {
                         (run.stack.workspace as LocalWorkspace).program = async () => {
                             new AgentInstance(`bad${i}`, args as never);
                         };
-                        const error = await run.stack.preview({ onOutput: run.onOutput }).then(
-                            () => undefined,
-                            (e: Error) => e,
-                        );
-                        const text = error ? error.message : "(preview succeeded)";
+                        const text = await previewFailure(run);
                         texts.push(text);
                         for (const input of batch) outputs.set(input, text);
                     }
