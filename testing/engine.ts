@@ -263,11 +263,14 @@ export async function previewFailure(run: EngineRun, opts: PreviewOptions = {}):
     const ws = run.stack.workspace as LocalWorkspace;
     for (let attempt = 1; ; attempt++) {
         const logDir = fs.mkdtempSync(path.join(run.env.root, "log-"));
+        const tmpdir = ws.envVars.TMPDIR;
         ws.envVars.TMPDIR = logDir;
         const watch = watchSdk();
-        const outcome = await run.stack.preview({ onOutput: run.onOutput, ...opts, logVerbosity: 7 }).catch((e: Error) => e);
+        const outcome = await run.stack
+            .preview({ onOutput: run.onOutput, ...opts, logVerbosity: 7 })
+            .catch((e: Error) => e)
+            .finally(() => (tmpdir === undefined ? delete ws.envVars.TMPDIR : (ws.envVars.TMPDIR = tmpdir)));
         const incidents = watch.stop();
-        delete ws.envVars.TMPDIR;
         if (outcome instanceof Error) return outcome.message;
         const report =
             `preview succeeded although its program fails (attempt ${attempt});\n` +
