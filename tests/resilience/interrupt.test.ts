@@ -20,7 +20,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import { EmulatorHandle } from "../../emulator";
-import { assertNoSecrets, emulatorConfig, startTestEmulator, withStack } from "../../testing/engine";
+import { assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../../testing/engine";
 import {
     checkpoint,
     cliPid,
@@ -78,6 +78,23 @@ describe("resilience: the provider process or the CLI killed mid-create or mid-d
             console.log(`      the provider (pid ${provider}) ${alive ? "is still running" : "exited"} after the CLI was killed`);
             if (alive) process.kill(provider, "SIGKILL");
             expect(alive, "the provider process outlived the killed CLI").to.equal(false);
+            // The creates the kill cut off had reached ZEGO, which carries them out (the emulator's
+            // abandonedRequests "complete"): live instances that no state records. A user sweeps them
+            // by AgentUserId (examples/ephemeral-env/sweep.ts); here they are deleted by id, once the
+            // emulator has finished them, so that the harness's "nothing left" check applies to the rest.
+            const creates = () => emulator.requests().filter((r) => r.action === "CreateAgentInstance");
+            await waitFor(
+                "the cut-off creates to finish at the emulator",
+                10_000,
+                () => creates().every((r) => r.code !== undefined) || undefined,
+            );
+            const inState = await instanceIdsInState(run);
+            const orphans = emulator.liveInstances().filter((i) => !inState.includes(i.agentInstanceId));
+            console.log(`      ${creates().length} create(s) reached the emulator; ${orphans.length} instance(s) live and not in state`);
+            const { ZegoClient } = await import("../../provider");
+            const client = new ZegoClient({ appId: emulator.appId, serverSecret: SERVER_SECRET, endpoint: emulator.url });
+            for (const orphan of orphans) await client.deleteAgentInstance({ agentInstanceId: orphan.agentInstanceId });
+            client.close();
         });
     });
 
