@@ -264,12 +264,12 @@ export async function previewFailure(run: EngineRun, opts: PreviewOptions = {}):
     for (let attempt = 1; ; attempt++) {
         const logDir = fs.mkdtempSync(path.join(run.env.root, "log-"));
         const tmpdir = ws.envVars.TMPDIR;
-        ws.envVars.TMPDIR = logDir;
+        await run.setEnv("TMPDIR", logDir);
         const watch = watchSdk();
         const outcome = await run.stack
             .preview({ onOutput: run.onOutput, ...opts, logVerbosity: 7 })
             .catch((e: Error) => e)
-            .finally(() => (tmpdir === undefined ? delete ws.envVars.TMPDIR : (ws.envVars.TMPDIR = tmpdir)));
+            .finally(() => run.setEnv("TMPDIR", tmpdir));
         const incidents = watch.stop();
         if (outcome instanceof Error) return outcome.message;
         const report =

@@ -31,6 +31,16 @@ export async function registerAgent(emulator: EmulatorHandle): Promise<void> {
     }
 }
 
+/** Delete an instance directly at the emulator, as another tool would (outside any stack). */
+export async function signedDelete(emulator: EmulatorHandle, agentInstanceId: string): Promise<void> {
+    const client = new ZegoClient({ appId: APP_ID, serverSecret: SERVER_SECRET, endpoint: emulator.url });
+    try {
+        await client.deleteAgentInstance({ agentInstanceId });
+    } finally {
+        client.close();
+    }
+}
+
 /** Ids of the agent instances in state. */
 export async function instanceIdsInState(run: EngineRun): Promise<string[]> {
     return (await latestCheckpoint(run)).resources

@@ -19,6 +19,7 @@ import {
     withStack,
 } from "../../testing/engine";
 import { stackOutput } from "../../scripts/pulumi-env";
+import { signedDelete } from "../../testing/stacks";
 
 interface ProgramOptions {
     model?: string;
@@ -415,11 +416,4 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
 async function previewWith(run: Pick<EngineRun, "stack" | "onOutput">, fn: PulumiFn) {
     (run.stack.workspace as LocalWorkspace).program = fn;
     return run.stack.preview({ diff: true, onOutput: run.onOutput });
-}
-
-/** Delete an instance directly at the emulator, as another tool would. */
-async function signedDelete(emulator: EmulatorHandle, agentInstanceId: string): Promise<void> {
-    const { ZegoClient } = await import("../../provider");
-    const client = new ZegoClient({ appId: emulator.appId, serverSecret: SERVER_SECRET, endpoint: emulator.url });
-    await client.deleteAgentInstance({ agentInstanceId });
 }

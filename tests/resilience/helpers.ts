@@ -12,7 +12,7 @@ import { numberedInstanceArgs } from "../../testing/fixtures";
 import { EngineRun, latestCheckpoint } from "../../testing/engine";
 import { AGENT_ID } from "../../testing/stacks";
 export type { StateResource } from "../../testing/engine";
-export { AGENT_ID, INSTANCE_TYPE, instanceIdsInState, occupying, registerAgent, SECRETS } from "../../testing/stacks";
+export { AGENT_ID, INSTANCE_TYPE, instanceIdsInState, occupying, registerAgent, SECRETS, signedDelete } from "../../testing/stacks";
 
 export interface ProgramOptions {
     /** Default true (the provider's default). */

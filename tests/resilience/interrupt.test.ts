@@ -20,7 +20,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import { EmulatorHandle } from "../../emulator";
-import { assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../../testing/engine";
+import { assertNoSecrets, emulatorConfig, startTestEmulator, withStack } from "../../testing/engine";
 import {
     checkpoint,
     cliPid,
@@ -30,6 +30,7 @@ import {
     occupying,
     registerAgent,
     SECRETS,
+    signedDelete,
     waitFor,
 } from "./helpers";
 import { stackOutput } from "../../scripts/pulumi-env";
@@ -91,10 +92,7 @@ describe("resilience: the provider process or the CLI killed mid-create or mid-d
             const inState = await instanceIdsInState(run);
             const orphans = emulator.liveInstances().filter((i) => !inState.includes(i.agentInstanceId));
             console.log(`      ${creates().length} create(s) reached the emulator; ${orphans.length} instance(s) live and not in state`);
-            const { ZegoClient } = await import("../../provider");
-            const client = new ZegoClient({ appId: emulator.appId, serverSecret: SERVER_SECRET, endpoint: emulator.url });
-            for (const orphan of orphans) await client.deleteAgentInstance({ agentInstanceId: orphan.agentInstanceId });
-            client.close();
+            for (const orphan of orphans) await signedDelete(emulator, orphan.agentInstanceId);
         });
     });
 
