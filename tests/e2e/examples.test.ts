@@ -29,6 +29,7 @@ import { EmulatorHandle } from "../../emulator";
 import { createPulumiEnv, ensurePulumiCli, getPulumiCommand, PulumiEnv, repoRoot, stackOutput } from "../../scripts/pulumi-env";
 import { voiceAgentStack } from "../../examples/voice-agent/stack";
 import { APP_ID, assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator } from "../../testing/engine";
+import { createsSettled } from "../../testing/wait";
 import { must } from "../must";
 
 const PROJECT = "zego-voice-agent";
@@ -391,7 +392,7 @@ describe("e2e: examples", function () {
             );
             expect(run.code, run.stdout).to.equal(130);
             expect(run.report.result).to.equal("interrupted");
-            await new Promise((resolve) => setTimeout(resolve, 2500)); // any create still in flight lands
+            await createsSettled(emulator); // any create still in flight lands
             const live = emulator.liveInstances().map((i) => (i.body as { RTC: { AgentUserId: string } }).RTC.AgentUserId);
             // The claim must match the facts: cleanedUp only when nothing is live.
             expect(run.report.cleanedUp, `${run.stdout}\nlive: ${live.join(", ")}`).to.equal(live.length === 0);
@@ -415,7 +416,7 @@ describe("e2e: examples", function () {
                 );
                 expect(killed.code).to.equal(null);
                 expect(killed.stacks, "the killed run's stack is left").to.have.length(1);
-                await new Promise((resolve) => setTimeout(resolve, 2000)); // the abandoned creates are carried out
+                await createsSettled(emulator); // the abandoned creates are carried out
                 expect(emulator.liveInstances().length, "instances the killed run left live").to.be.at.least(1);
                 emulator.setFaults({});
 

@@ -12,6 +12,7 @@ import { numberedInstanceArgs } from "../../testing/fixtures";
 import { EngineRun, latestCheckpoint } from "../../testing/engine";
 import { AGENT_ID } from "../../testing/stacks";
 export type { StateResource } from "../../testing/engine";
+export { createsSettled, waitFor } from "../../testing/wait";
 export { AGENT_ID, INSTANCE_TYPE, instanceIdsInState, occupying, registerAgent, SECRETS, signedDelete } from "../../testing/stacks";
 
 export interface ProgramOptions {
@@ -110,14 +111,4 @@ export function dynamicProviderPid(run: EngineRun): number | undefined {
 /** The pid of this stack's running `pulumi <command>` CLI process. */
 export function cliPid(run: EngineRun, command: string): number | undefined {
     return stackProcessPid(run, `pulumi ${command}`, (cmdline) => /(^|\/)pulumi$/.test(cmdline[0] ?? "") && cmdline[1] === command);
-}
-
-export async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-        const value = probe();
-        if (value !== undefined && value !== false) return value;
-        if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-    }
 }

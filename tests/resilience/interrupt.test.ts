@@ -1,7 +1,9 @@
 /**
  * The CLI killed (SIGKILL) during `pulumi up`: the dynamic provider process it started must not
  * outlive it (provider/lifecycle/engineWatch.ts: stdin reaches EOF; log.ts: a broken stderr
- * never throws).
+ * never throws). The creates already sent still happen at ZEGO, and state holds only pending
+ * creates; `pulumi cancel`, `pulumi up` again (same AgentUserIds: ZEGO kicks those instances out)
+ * and `pulumi refresh --clear-pending-creates` leave nothing behind.
  *
  * `pulumi destroy` interrupted while a graceful delete waits for a busy agent; the next destroy
  * must finish the job with nothing left behind at ZEGO or in state, run the way a user would.
@@ -24,13 +26,13 @@ import { assertNoSecrets, emulatorConfig, startTestEmulator, withStack } from ".
 import {
     checkpoint,
     cliPid,
+    createsSettled,
     dynamicProviderPid,
     instanceIdsInState,
     instancesProgram,
     occupying,
     registerAgent,
     SECRETS,
-    signedDelete,
     waitFor,
 } from "./helpers";
 import { stackOutput } from "../../scripts/pulumi-env";
@@ -57,7 +59,7 @@ describe("resilience: the provider process or the CLI killed mid-create or mid-d
     after(async () => emulator.close());
     beforeEach(() => emulator.reset());
 
-    it("SIGKILL of `pulumi up` while creates are in flight: the provider process exits within seconds", async () => {
+    it("SIGKILL of `pulumi up` while creates are in flight: the provider process exits within seconds; cancel + up again kicks the instances it left", async () => {
         await registerAgent(emulator);
         // Slow creates: the CLI dies while the provider is waiting for ZEGO, and the provider logs after it.
         emulator.setFaults({ latencyMs: 1500, actions: ["CreateAgentInstance"] });
@@ -80,19 +82,39 @@ describe("resilience: the provider process or the CLI killed mid-create or mid-d
             if (alive) process.kill(provider, "SIGKILL");
             expect(alive, "the provider process outlived the killed CLI").to.equal(false);
             // The creates the kill cut off had reached ZEGO, which carries them out (the emulator's
-            // abandonedRequests "complete"): live instances that no state records. A user sweeps them
-            // by AgentUserId (examples/ephemeral-env/sweep.ts); here they are deleted by id, once the
-            // emulator has finished them, so that the harness's "nothing left" check applies to the rest.
+            // abandonedRequests "complete"): live instances that no state records, only pending creates.
+            await createsSettled(emulator);
             const creates = () => emulator.requests().filter((r) => r.action === "CreateAgentInstance");
-            await waitFor(
-                "the cut-off creates to finish at the emulator",
-                10_000,
-                () => creates().every((r) => r.code !== undefined) || undefined,
-            );
-            const inState = await instanceIdsInState(run);
+            const afterKill = await checkpoint(run);
+            const inState = afterKill.resources.map((r) => r.id);
             const orphans = emulator.liveInstances().filter((i) => !inState.includes(i.agentInstanceId));
-            console.log(`      ${creates().length} create(s) reached the emulator; ${orphans.length} instance(s) live and not in state`);
-            for (const orphan of orphans) await signedDelete(emulator, orphan.agentInstanceId);
+            const created = creates().filter((r) => r.code === 0).length;
+            console.log(
+                `      ${creates().length} create(s) reached the emulator; ${orphans.length} instance(s) live and not in state; ` +
+                    `pending in state: ${JSON.stringify(afterKill.pendingOperations.map((p) => (p as { type?: string }).type))}`,
+            );
+            expect(orphans.length, "every create that succeeded at ZEGO is live with no id in state")
+                .to.equal(created)
+                .and.to.be.at.least(1);
+            expect(afterKill.pendingOperations.map((p) => (p as { type?: string }).type)).to.include("creating");
+
+            // The README's recovery: `pulumi cancel` (the killed CLI's lock), `pulumi up` again (its
+            // creates reuse each resource's AgentUserId, so ZEGO kicks the orphans out), then
+            // `pulumi refresh --clear-pending-creates`.
+            emulator.setFaults({});
+            await run.stack.cancel();
+            const again = await run.stack.up({ onOutput: run.onOutput });
+            expect(again.summary.result).to.equal("succeeded");
+            for (const orphan of orphans)
+                expect(emulator.instance(orphan.agentInstanceId), `orphan ${orphan.agentInstanceId}`).to.include({
+                    state: "deleted",
+                    deletedReason: "kicked",
+                });
+            expect(occupying(emulator).sort(), "live: exactly the stack's instances").to.deep.equal((await instanceIdsInState(run)).sort());
+            // The up leaves the stale pending creates (no id, nothing live behind them); a refresh drops them.
+            expect((await checkpoint(run)).pendingOperations).to.have.length(afterKill.pendingOperations.length);
+            await run.stack.refresh({ onOutput: run.onOutput, clearPendingCreates: true });
+            expect((await checkpoint(run)).pendingOperations).to.deep.equal([]);
         });
     });
 
