@@ -15,7 +15,9 @@
  * processes starting on the same CPUs. Each run also prints what the machine's CPUs did from each
  * release to the last call returning (testing/cpu.ts): the share of all CPU time busy, and the
  * share a shared host (a cloud VM) gave to other machines (steal). Near 100 % busy, the wall time
- * is the CPUs', not the pacing's.
+ * is the CPUs', not the pacing's. A second table says which processes used that CPU time
+ * (testing/processCpu.ts, sampled every 100 ms), and the CPU floor: those CPU-seconds / the CPUs,
+ * the least wall time in which this machine could have run them.
  *
  *   npm run bench:contention     (= npm run plugin && node dist/bench/contention.js; also part of npm run bench)
  *
@@ -37,6 +39,7 @@ import { cpus } from "os";
 import { assertNoSecrets, startTestEmulator } from "../testing/engine";
 import { ContentionProvider, ContentionSecrets, runContention } from "../testing/contention";
 import { CpuShare } from "../testing/cpu";
+import { CpuByKind, PROCESS_KINDS } from "../testing/processCpu";
 import { registerAgent, SECRETS } from "../testing/stacks";
 
 const RATE = 10;
@@ -66,6 +69,12 @@ const fmt = (s: number) => s.toFixed(2);
 /** busy/steal, in percent of all CPUs' time. */
 const cpuCell = (c: CpuShare | undefined) => (c === undefined ? "n/a" : `${c.busyPercent.toFixed(0)}/${c.stealPercent.toFixed(0)}`);
 const log = (line: string) => console.log(line);
+const cpuSum = (c: CpuByKind) => PROCESS_KINDS.reduce((a, k) => a + c[k], 0);
+/** A row of the CPU table: a phase's wall time to the last call returning, its CPU-seconds by kind of process, and the CPU floor. */
+const cpuRow = (label: string, wall: number, c: CpuByKind | undefined) =>
+    c === undefined
+        ? `| ${label} | ${fmt(wall)} | n/a |`
+        : `| ${label} | ${fmt(wall)} | ${cpuSum(c).toFixed(1)} | ${fmt(cpuSum(c) / cpus().length)} | ${PROCESS_KINDS.map((k) => c[k].toFixed(1)).join(" | ")} |`;
 
 async function main(): Promise<void> {
     log(
@@ -90,12 +99,13 @@ async function main(): Promise<void> {
     let throttled = 0;
     const ratios = { dynamic: newRatios(), plugin: newRatios() };
     const errors: string[] = [];
+    const cpuRows: string[] = [];
     for (let run = 1; run <= RUNS; run++) {
         for (const provider of PROVIDERS) {
             const emulator = await startTestEmulator({ rateLimitPerSecond: RATE, latencyMs: LATENCY_MS, concurrencyLimit: K * M + 10 });
             try {
                 await registerAgent(emulator);
-                const o = await runContention(emulator, { stacks: K, instances: M, provider, secrets: SECRETS_AT });
+                const o = await runContention(emulator, { stacks: K, instances: M, provider, secrets: SECRETS_AT, cpuByProcess: true });
                 const r = ratios[provider];
                 succeeded += Math.min(o.upSucceeded, o.destroySucceeded);
                 left += o.left.length + o.leftInState;
@@ -112,11 +122,19 @@ async function main(): Promise<void> {
                         `${fmt(o.destroySeconds)} | ${fmt(o.destroySeconds / FLOOR_S)} | ${fmt(o.destroyCallSeconds)} | ${fmt(o.firstDeleteSeconds)} | ${fmt(o.deleteSpanSeconds)} | ` +
                         `${o.throttledCreates} | ${o.throttledDeletes} | ${o.left.length + o.leftInState} | ${cpuCell(o.upCpu)} | ${cpuCell(o.destroyCpu)} |`,
                 );
+                cpuRows.push(cpuRow(`${provider} | ${run} | up`, o.upCallSeconds, o.upCpuByKind));
+                cpuRows.push(cpuRow(`${provider} | ${run} | destroy`, o.destroyCallSeconds, o.destroyCpuByKind));
             } finally {
                 await emulator.close();
             }
         }
     }
+    log("");
+    log(`CPU-seconds by kind of process, from each release to the last call returning; CPU floor = CPU-seconds / ${cpus().length} CPUs:`);
+    log("");
+    log(`| provider | run | phase | wall (s) | CPU-s | CPU floor (s) | ${PROCESS_KINDS.join(" | ")} |`);
+    log(`|---|---|---|---|---|---|${PROCESS_KINDS.map(() => "---|").join("")}`);
+    for (const row of cpuRows) log(row);
     log("");
     for (const e of errors) log(`error: ${e.split("\n").slice(-6).join(" | ")}`);
     const worst = (xs: number[]) => Math.max(...xs).toFixed(2);

@@ -12,14 +12,21 @@ import { numberedInstanceArgs } from "./fixtures";
 import { installPlugin } from "./plugin";
 import { Kms, startKms } from "./kms";
 import { cpuBetween, CpuShare, CpuTicks, cpuTicks } from "./cpu";
+import { CpuByKind, cpuByKindBetween, ProcessCpuSampler } from "./processCpu";
 
 /** A moment on the performance clock (the timings), the emulator's (Date.now, which stamps each request) and the CPU counters. */
 interface Moment {
     readonly at: number;
     readonly wall: number;
     readonly ticks: CpuTicks | undefined;
+    readonly byKind: CpuByKind | undefined;
 }
-const moment = (): Moment => ({ at: performance.now(), wall: Date.now(), ticks: cpuTicks() });
+const momentOf = (sampler: ProcessCpuSampler | undefined) => (): Moment => ({
+    at: performance.now(),
+    wall: Date.now(),
+    ticks: cpuTicks(),
+    byKind: sampler?.snapshot(),
+});
 import { describeIncidents } from "./sdkWatch";
 import { AGENT_ID, instanceIdsInState, occupying, PLUGIN_INSTANCE_TYPE } from "./stacks";
 
@@ -41,6 +48,9 @@ export interface ContentionOutcome {
     /** What the machine's CPUs did from the release to the last call returning (undefined without /proc/stat). */
     readonly upCpu: CpuShare | undefined;
     readonly destroyCpu: CpuShare | undefined;
+    /** The same span's CPU-seconds by kind of process (with `cpuByProcess`). */
+    readonly upCpuByKind: CpuByKind | undefined;
+    readonly destroyCpuByKind: CpuByKind | undefined;
     /** First to last CreateAgentInstance / DeleteAgentInstance the emulator accepted: the pacing itself. */
     readonly createSpanSeconds: number;
     readonly deleteSpanSeconds: number;
@@ -105,14 +115,18 @@ export interface ContentionCase {
     readonly instances: number;
     readonly provider?: ContentionProvider;
     readonly secrets?: ContentionSecrets;
+    /** Sample every process's CPU time (testing/processCpu.ts) to report it by kind. */
+    readonly cpuByProcess?: boolean;
 }
 
 /** Runs the K stacks; the emulator's AGENT_ID must be registered, its concurrency limit at least K x M. */
 export async function runContention(emulator: EmulatorHandle, run: ContentionCase): Promise<ContentionOutcome> {
     const kms = run.secrets === "kms" ? await startKms() : undefined;
+    const sampler = run.cpuByProcess ? new ProcessCpuSampler() : undefined;
     try {
-        return await contend(emulator, run, kms);
+        return await contend(emulator, run, kms, momentOf(sampler));
     } finally {
+        sampler?.stop();
         await kms?.close();
     }
 }
@@ -121,6 +135,7 @@ async function contend(
     emulator: EmulatorHandle,
     { stacks, instances, provider = "dynamic" }: ContentionCase,
     kms: Kms | undefined,
+    moment: () => Moment,
 ): Promise<ContentionOutcome> {
     const errors: string[] = [];
     const upGate = barrier(stacks);
@@ -147,7 +162,7 @@ async function contend(
                 stackProgram(k + 1, instances, provider),
                 emulatorConfig(emulator),
                 async (run) => {
-                    if (provider === "plugin") installPlugin(run.env);
+                    if (provider === "plugin") await installPlugin(run.env);
                     /** The engine's output, noting when its last line came: the command's end. */
                     let lastLine = 0;
                     const onOutput = (line: string) => {
@@ -217,6 +232,8 @@ async function contend(
         destroyCallSeconds: since(released.destroy, destroyDone),
         upCpu: cpuBetween(released.up?.ticks, ended.up?.ticks),
         destroyCpu: cpuBetween(released.destroy?.ticks, ended.destroy?.ticks),
+        upCpuByKind: cpuByKindBetween(released.up?.byKind, ended.up?.byKind),
+        destroyCpuByKind: cpuByKindBetween(released.destroy?.byKind, ended.destroy?.byKind),
         createSpanSeconds: span("CreateAgentInstance"),
         deleteSpanSeconds: span("DeleteAgentInstance"),
         firstCreateSeconds: start("CreateAgentInstance", released.up),

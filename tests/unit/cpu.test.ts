@@ -1,6 +1,8 @@
 /** The benchmarks' CPU accounting (testing/cpu.ts). */
 import { expect } from "chai";
+import { spawn } from "child_process";
 import { cpuBetween, cpuTicks } from "../../testing/cpu";
+import { cpuByKindBetween, PROCESS_KINDS, processKind, ProcessCpuSampler } from "../../testing/processCpu";
 
 describe("testing/cpu: what the CPUs did between two readings", () => {
     it("busy is user + nice + system + irq + softirq, steal apart, both of all ticks; idle and iowait are not busy", () => {
@@ -28,5 +30,48 @@ describe("testing/cpu: what the CPUs did between two readings", () => {
         const b = cpuTicks()!;
         expect(spin).to.be.greaterThan(0);
         b.forEach((v, i) => expect(v).to.be.at.least(a![i]!));
+    });
+});
+
+describe("testing/processCpu: CPU time by kind of process", () => {
+    it("classifies the command lines the engine runs (as seen in /proc during a benchmark)", () => {
+        const kinds = [
+            [["/x/bin/pulumi", "up", "--yes", "--skip-preview"], "engine"],
+            [["/x/bin/pulumi", "destroy", "--yes"], "engine"],
+            [["/x/bin/pulumi", "stack", "output", "--json"], "reads"],
+            [["/x/bin/pulumi", "stack", "history", "--json"], "reads"],
+            [["/bin/sh", "/x/bin/pulumi-resource-pulumi-nodejs", "--logtostderr"], "host wrapper"],
+            [["node", "-e", "console.log(require.resolve('@pulumi/pulumi/cmd/dynamic-provider'))"], "host wrapper"],
+            [["node", "/r/node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js", "127.0.0.1:4000"], "provider"],
+            [["/bin/sh", "/home/.pulumi/plugins/resource-zego-v0.1.0/pulumi-resource-zego", "127.0.0.1:4000"], "provider"],
+            [["node", "/home/.pulumi/plugins/resource-zego-v0.1.0/lib/provider/plugin/main.js", "127.0.0.1:4000"], "provider"],
+            [["/x/bin/pulumi-language-nodejs", "127.0.0.1:4000"], "language host"],
+            [["/usr/bin/python3", "x.py"], "other"],
+        ] as const;
+        for (const [argv, kind] of kinds) expect(processKind(argv, 1), argv.join(" ")).to.equal(kind);
+        expect(processKind(["node", "dist/bench/contention.js"], process.pid)).to.equal("this process");
+    });
+
+    it("counts a child's CPU time under its kind, and only what it used between two snapshots", async function () {
+        this.timeout(20_000);
+        const sampler = new ProcessCpuSampler(20);
+        try {
+            const before = sampler.snapshot();
+            // A child that does some work, reports its own CPU time, and stays alive until told to exit.
+            const script =
+                "let s=0; for (let i=0;i<3e7;i++) s+=Math.sqrt(i); const u=process.cpuUsage(); " +
+                "console.log(JSON.stringify((u.user+u.system)/1e6)); process.stdin.once('data',()=>process.exit(s>0?0:1))";
+            const child = spawn(process.execPath, ["-e", script], { stdio: ["pipe", "pipe", "ignore"] });
+            const reported = Number(await new Promise<string>((resolve) => child.stdout!.once("data", (d: Buffer) => resolve(String(d)))));
+            const during = cpuByKindBetween(before, sampler.snapshot())!;
+            child.stdin!.write("x");
+            await new Promise((resolve) => child.once("exit", resolve));
+            // `node -e` is the host wrapper's shape; /proc counts in 1/100 s.
+            expect(reported).to.be.greaterThan(0.02);
+            expect(during["host wrapper"]).to.be.closeTo(reported, 0.05);
+            for (const k of PROCESS_KINDS) expect(during[k], k).to.be.at.least(0);
+        } finally {
+            sampler.stop();
+        }
     });
 });
