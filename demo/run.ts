@@ -74,7 +74,7 @@ async function main(): Promise<void> {
             await stack.workspace.removeStack(stackName).catch(() => undefined);
         }
         fs.rmSync(path.join(root, `Pulumi.${stackName}.yaml`), { force: true });
-        env.cleanup();
+        await env.cleanup();
         await emulator.close();
     }
     say(`\nDone in ${seconds(Date.now() - started)}: the stack is removed, the emulator stopped, nothing is left running.`);

@@ -6,7 +6,7 @@
  *       { stackName: "test", projectName: "t", program },
  *       { workDir: env.workDir, envVars: env.envVars, pulumiCommand: await getPulumiCommand(),
  *         projectSettings: { name: "t", runtime: "nodejs" } });
- *   try { ... } finally { await stack.workspace.removeStack("test"); env.cleanup(); }
+ *   try { ... } finally { await stack.workspace.removeStack("test"); await env.cleanup(); }
  *
  * Use env.workDir, never the repository root: LocalWorkspace writes Pulumi.yaml (projectSettings)
  * and Pulumi.<stack>.yaml (setConfig) into its workDir. workDir is also the cwd of the dynamic
@@ -32,7 +32,7 @@ export interface PulumiEnv {
     workDir: string;
     /** Variables for LocalWorkspace `envVars` (the CLI gets process.env overlaid with these). */
     envVars: { [key: string]: string };
-    cleanup(): void;
+    cleanup(): Promise<void>;
 }
 
 export interface PulumiEnvOptions {
@@ -109,7 +109,9 @@ export function createPulumiEnv(opts: PulumiEnvOptions = {}): PulumiEnv {
         workDir,
         envVars,
         // rmSync does not follow the node_modules/pulumi-zego-aiagent symlink (it unlinks it).
-        cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
+        // Asynchronous: a PULUMI_HOME with a plugin installed holds thousands of files, and a synchronous
+        // removal would stall every other stack (and an in-process emulator) of the same process.
+        cleanup: () => fs.promises.rm(root, { recursive: true, force: true }),
     };
 }
 

@@ -142,7 +142,7 @@ export async function withStack(
             // The test already failed or cleaned up; leave the engine's error to the assertion that matters.
         }
         await stack.workspace.removeStack(stackName).catch(() => undefined);
-        env.cleanup();
+        await env.cleanup();
         activeRuns.set(url, (activeRuns.get(url) ?? 1) - 1);
     }
     if (leftBehind) throw leftBehind;

@@ -74,6 +74,9 @@ export async function startKms(): Promise<Kms> {
             }
         });
     });
+    // Longer than Go's idle-connection timeout (90 s): a CLI reuses an idle connection to the KMS, and
+    // one that Node closed at its default 5 s meanwhile fails that CLI's request ("connection reset by peer").
+    server.keepAliveTimeout = 120_000;
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return {

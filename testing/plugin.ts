@@ -1,7 +1,8 @@
 /** The zego plugin as the engine tests and benchmarks get it: the tarball `npm run plugin` builds (npm test builds it first). */
-import { execFileSync } from "child_process";
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { promisify } from "util";
 import { ensurePulumiCli, PulumiEnv, repoRoot } from "../scripts/pulumi-env";
 
 export function packageVersion(): string {
@@ -16,11 +17,16 @@ export function pluginTarball(version = packageVersion()): string {
     return path.join(dist, found);
 }
 
-/** `pulumi plugin install resource zego <version> --file <tarball>` into the env's PULUMI_HOME. */
-export function installPlugin(env: PulumiEnv, version = packageVersion()): void {
-    execFileSync(
+/**
+ * `pulumi plugin install resource zego <version> --file <tarball>` into the env's PULUMI_HOME.
+ * Asynchronous: it takes seconds, and stacks (and an in-process emulator) of the same process go on meanwhile.
+ */
+export async function installPlugin(env: PulumiEnv, version = packageVersion()): Promise<void> {
+    await promisify(execFile)(
         path.join(ensurePulumiCli(), "bin", "pulumi"),
         ["plugin", "install", "resource", "zego", version, "--file", pluginTarball(version)],
-        { env: { ...process.env, ...env.envVars }, stdio: ["ignore", "pipe", "pipe"] },
+        {
+            env: { ...process.env, ...env.envVars },
+        },
     );
 }

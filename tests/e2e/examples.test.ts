@@ -76,7 +76,7 @@ async function withProjectStack(
     } finally {
         await stack.destroy().catch(() => undefined);
         await stack.workspace.removeStack(stackName).catch(() => undefined);
-        env.cleanup();
+        await env.cleanup();
     }
 }
 
@@ -442,7 +442,7 @@ describe("e2e: examples", function () {
                 expectAllCleanedUp(again);
                 expect(emulator.liveInstances()).to.deep.equal([]);
             } finally {
-                engine.cleanup();
+                await engine.cleanup();
             }
         });
     });
@@ -595,7 +595,7 @@ async function runEphemeral(
         if (!options.allowLeftovers) expect(leftovers, "stack config files left in the work dir").to.deep.equal([]);
         return { code, stdout, report, stacks };
     } finally {
-        if (!options.engine) engine.cleanup();
+        if (!options.engine) await engine.cleanup();
     }
 }
 

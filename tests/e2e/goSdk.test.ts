@@ -77,7 +77,7 @@ describe("e2e: the generated Go SDK, from a Go Automation API program through th
         }).catch((err: { stderr?: string; message: string }) => {
             throw new Error(`go build of examples/go-voice-agent failed: ${err.message}\n${err.stderr ?? ""}`);
         });
-        installPlugin(env);
+        await installPlugin(env);
         em = await startTestEmulator();
     });
 
@@ -86,7 +86,7 @@ describe("e2e: the generated Go SDK, from a Go Automation API program through th
             // Clean up whatever a failed test left (a no-op after the destroy test).
             if (em && env && fs.existsSync(binary)) await example("destroy").catch(() => undefined);
         } finally {
-            env?.cleanup();
+            await env?.cleanup();
             await em?.close();
         }
     });

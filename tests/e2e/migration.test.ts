@@ -94,7 +94,7 @@ describe("e2e: moving a stack from the dynamic resources to the zego plugin (ali
      * nothing else, make no API call, and leave state in the plugin's shape under the same ids.
      */
     async function move(run: EngineRun, program: PulumiFn, moved: number): Promise<void> {
-        installPlugin(run.env);
+        await installPlugin(run.env);
         const ids = (await resources(run)).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => r.id);
         expect(ids).to.have.length(moved);
         (run.stack.workspace as LocalWorkspace).program = program;

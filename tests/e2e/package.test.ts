@@ -208,7 +208,7 @@ describe("e2e: the packed package in a consumer project", function () {
                 await stack.workspace.removeStack(stackName).catch(() => undefined);
             }
         } finally {
-            env.cleanup();
+            await env.cleanup();
             await emulator.close();
         }
     });

@@ -44,7 +44,7 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
         env = createPulumiEnv();
         env.envVars.PATH = [yamlDir, env.envVars.PATH].join(path.delimiter);
         fs.copyFileSync(path.join(repoRoot(), "examples", "yaml-voice-agent", "Pulumi.yaml"), path.join(env.workDir, "Pulumi.yaml"));
-        installPlugin(env);
+        await installPlugin(env);
         stack = await LocalWorkspace.createOrSelectStack(
             { stackName, workDir: env.workDir },
             { envVars: env.envVars, pulumiCommand: await getPulumiCommand() },
@@ -63,7 +63,7 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
             await stack?.destroy({ onOutput });
             await stack?.workspace.removeStack(stackName);
         } finally {
-            env?.cleanup();
+            await env?.cleanup();
             await em?.close();
         }
     });
