@@ -210,6 +210,15 @@ describe("client: throttle deadline and retry budget", () => {
             .and.include("run fewer stacks or programs at once");
     });
 
+    it("with no setting, the deadline is 300 s (zego:throttleDeadlineSeconds' default)", async () => {
+        ctx.peer.fallback = { status: 429, body: "" };
+        const { client } = makeClient(ctx.peer);
+        const err = (await rejection(settle(client.unregisterAgent("a"), ctx.clock))) as ZegoApiError;
+        client.close();
+        expect(Date.now() - NOW).to.be.within(300_000 - 2_400, 300_000 + 2_400);
+        expect(err.message).to.include("retry.throttleDeadlineMs is 300000");
+    });
+
     it("throttled attempts do not count toward maxAttempts for other failures", async () => {
         ctx.peer.script({ status: 429, body: "" }, { status: 429, body: "" }, { status: 503, body: "" }, { status: 503, body: "" });
         ctx.peer.fallback = { status: 503, body: "" };

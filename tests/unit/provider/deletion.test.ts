@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { createLifecycleContext } from "../../../provider/lifecycle/context";
 import { deleteAgentInstance, DeletionClient, DeletionTimeoutError } from "../../../provider/lifecycle/deletion";
-import { MAX_GRACEFUL_SHUTDOWN_SECONDS } from "../../../provider/lifecycle/settings";
+import { MAX_GRACEFUL_SHUTDOWN_SECONDS, Settings } from "../../../provider/lifecycle/settings";
 
 class ApiError extends Error {
     constructor(readonly code: number) {
@@ -101,5 +101,17 @@ describe("deleteAgentInstance: how long it waits", () => {
         expect(error).to.be.instanceOf(DeletionTimeoutError);
         expect(error!.message).to.contain("last poll failed: QueryAgentInstanceStatus failed: HTTP 500");
         expect(z.clock.t).to.be.within(15_000, 16_000);
+    });
+});
+
+describe("the delete wait's margin setting", () => {
+    it("is 15 s unless zego:deleteWaitMargin or ZEGO_DELETE_WAIT_MARGIN says otherwise (the environment first)", () => {
+        const env: Record<string, string> = {};
+        const settings = new Settings(env);
+        expect(settings.deleteWaitMarginSeconds()).to.equal(15);
+        settings.configure({ get: (key) => (key === "zego:deleteWaitMargin" ? "40" : undefined) });
+        expect(settings.deleteWaitMarginSeconds()).to.equal(40);
+        env.ZEGO_DELETE_WAIT_MARGIN = "5";
+        expect(settings.deleteWaitMarginSeconds()).to.equal(5);
     });
 });
