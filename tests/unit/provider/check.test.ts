@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import * as http from "http";
 import { ZegoClient } from "../../../provider/client/client";
 import { createLifecycleContext } from "../../../provider/lifecycle/context";
 import { lifecycleProviders } from "../../../provider/lifecycle/providers";
 import { Settings } from "../../../provider/lifecycle/settings";
+import { countingEndpoint } from "./countingEndpoint";
 import { providers } from "../../../provider/runtime";
 import { UNKNOWN } from "../../../provider/schema/unknown";
 import { splitSecrets } from "../../../provider/schema/secrets";
@@ -71,15 +71,8 @@ describe("AgentInstance check", () => {
     });
 
     it("makes no network call", async () => {
-        let connections = 0;
-        const server = http.createServer((_req, res) => res.end()).on("connection", () => connections++);
-        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
         // Credentials and an endpoint are configured, so a call could be made; no client may be.
-        const env = {
-            ZEGO_APP_ID: "1234",
-            ZEGO_SERVER_SECRET: "0123456789abcdef0123456789abcdef",
-            ZEGO_ENDPOINT: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-        };
+        const { env, connections, close } = await countingEndpoint();
         let clientsMade = 0;
         const context = createLifecycleContext({
             settings: new Settings(env),
@@ -94,10 +87,10 @@ describe("AgentInstance check", () => {
             await own.diff("id", { ...asProps(validInstanceArgs()), agentInstanceId: "id" }, asProps(validInstanceArgs("2")));
         } finally {
             context.clients.clear();
-            server.close();
+            close();
         }
         expect(clientsMade, "clients made").to.equal(0);
-        expect(connections).to.equal(0);
+        expect(connections()).to.equal(0);
     });
 });
 

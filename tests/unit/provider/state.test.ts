@@ -1,23 +1,16 @@
 /** State written by another package version (provider/lifecycle/state.ts), as delete, read and diff see it. */
 import { expect } from "chai";
-import * as http from "http";
 import { ZegoClient } from "../../../provider/client/client";
 import { createLifecycleContext } from "../../../provider/lifecycle/context";
 import { lifecycleProviders } from "../../../provider/lifecycle/providers";
 import { Settings } from "../../../provider/lifecycle/settings";
 import { STATE_VERSION } from "../../../provider/lifecycle/state";
 import { validInstanceArgs } from "../../../testing/fixtures";
+import { countingEndpoint } from "./countingEndpoint";
 
 describe("state written by a newer package version", () => {
     it("delete, read and diff fail asking for that version, and make no call", async () => {
-        let connections = 0;
-        const server = http.createServer((_req, res) => res.end()).on("connection", () => connections++);
-        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-        const env = {
-            ZEGO_APP_ID: "1234",
-            ZEGO_SERVER_SECRET: "0123456789abcdef0123456789abcdef",
-            ZEGO_ENDPOINT: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-        };
+        const { env, connections, close } = await countingEndpoint();
         const context = createLifecycleContext({ settings: new Settings(env), createClient: (options) => new ZegoClient(options) });
         const { AgentInstance, Agent } = lifecycleProviders(context);
         const newer = STATE_VERSION + 1;
@@ -48,8 +41,8 @@ describe("state written by a newer package version", () => {
             }
         } finally {
             context.clients.clear();
-            server.close();
+            close();
         }
-        expect(connections, "no call to ZEGO").to.equal(0);
+        expect(connections(), "no call to ZEGO").to.equal(0);
     });
 });
