@@ -108,7 +108,7 @@ export function createPulumiEnv(opts: PulumiEnvOptions = {}): PulumiEnv {
         backendUrl,
         workDir,
         envVars,
-        // rmSync does not follow the node_modules/pulumi-zego-aiagent symlink (it unlinks it).
+        // fs.rm does not follow the node_modules/pulumi-zego-aiagent symlink (it unlinks it).
         // Asynchronous: a PULUMI_HOME with a plugin installed holds thousands of files, and a synchronous
         // removal would stall every other stack (and an in-process emulator) of the same process.
         cleanup: () => fs.promises.rm(root, { recursive: true, force: true }),

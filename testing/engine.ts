@@ -394,9 +394,15 @@ export interface StateResource {
     initErrors?: string[];
 }
 
+/** An operation the engine started and had not finished when the checkpoint was written ("creating", "deleting", …). */
+export interface PendingOperation {
+    type: string;
+    resource: StateResource;
+}
+
 /** The latest checkpoint as the backend stores it (secrets stay encrypted); empty before the first operation. */
-export async function latestCheckpoint(run: EngineRun): Promise<{ resources: StateResource[]; pendingOperations: unknown[] }> {
-    let latest: { resources?: StateResource[]; pending_operations?: unknown[] } = {};
+export async function latestCheckpoint(run: EngineRun): Promise<{ resources: StateResource[]; pendingOperations: PendingOperation[] }> {
+    let latest: { resources?: StateResource[]; pending_operations?: PendingOperation[] } = {};
     try {
         latest = JSON.parse(await run.exportState()).checkpoint?.latest ?? {};
     } catch (e) {

@@ -91,12 +91,12 @@ describe("resilience: the provider process or the CLI killed mid-create or mid-d
             const created = creates().filter((r) => r.code === 0).length;
             console.log(
                 `      ${creates().length} create(s) reached the emulator; ${orphans.length} instance(s) live and not in state; ` +
-                    `pending in state: ${JSON.stringify(afterKill.pendingOperations.map((p) => (p as { type?: string }).type))}`,
+                    `pending in state: ${JSON.stringify(afterKill.pendingOperations.map((p) => p.type))}`,
             );
             expect(orphans.length, "every create that succeeded at ZEGO is live with no id in state")
                 .to.equal(created)
                 .and.to.be.at.least(1);
-            expect(afterKill.pendingOperations.map((p) => (p as { type?: string }).type)).to.include("creating");
+            expect(afterKill.pendingOperations.map((p) => p.type)).to.include("creating");
 
             // The README's recovery: `pulumi cancel` (the killed CLI's lock), `pulumi up` again (its
             // creates reuse each resource's AgentUserId, so ZEGO kicks the orphans out), then
@@ -166,7 +166,7 @@ describe("resilience: the provider process or the CLI killed mid-create or mid-d
             expect((await checkpoint(run)).pendingOperations).to.deep.equal([]);
             console.log(
                 `      after the kill: ${afterKill.pendingOperations.length} pending operation(s) in state ` +
-                    `(${JSON.stringify(afterKill.pendingOperations.map((p) => (p as { type?: string }).type))}); second destroy succeeded without intervention`,
+                    `(${JSON.stringify(afterKill.pendingOperations.map((p) => p.type))}); second destroy succeeded without intervention`,
             );
             assertNoSecrets([await run.exportState(), run.output.join("\n"), error!.message], SECRETS);
         });
@@ -199,7 +199,7 @@ describe("resilience: the provider process or the CLI killed mid-create or mid-d
             console.log(`      the provider (pid ${provider}) ${orphan === provider ? "outlived" : "did not outlive"} the killed CLI`);
 
             const afterKill = await checkpoint(run);
-            expect(afterKill.pendingOperations.map((p) => (p as { type?: string }).type)).to.deep.equal(["deleting"]);
+            expect(afterKill.pendingOperations.map((p) => p.type)).to.deep.equal(["deleting"]);
             expect(emulator.instance(id)!.state).to.equal("shutting-down");
 
             // A plain retry is refused: the killed CLI's lock is still there.
