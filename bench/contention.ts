@@ -38,7 +38,7 @@
 import { cpus } from "os";
 import { assertNoSecrets, startTestEmulator } from "../testing/engine";
 import { ContentionProvider, ContentionSecrets, runContention } from "../testing/contention";
-import { CpuShare } from "../testing/cpu";
+import { CpuShare, sdkLoadCpuSeconds } from "../testing/cpu";
 import { CpuByKind, PROCESS_KINDS } from "../testing/processCpu";
 import { registerAgent, SECRETS } from "../testing/stacks";
 
@@ -81,6 +81,9 @@ async function main(): Promise<void> {
         `# contention benchmark: ${K} stacks x ${M} instances, emulator ${RATE}/s per action, latency ${LATENCY_MS} ms, ${cpus().length} CPU(s), node ${process.version}`,
     );
     log(`# floor: ${K * M} creates / ${RATE} per s = ${fmt(FLOOR_S)} s, and the same for the deletes`);
+    log(
+        `# this machine: a fresh node loads @pulumi/pulumi/runtime in ${fmt(sdkLoadCpuSeconds())} CPU-s (median of 5), as every dynamic provider host does first`,
+    );
     log(`# stacks' secrets: ${SECRETS_AT === "kms" ? "a key management service (testing/kms.ts)" : "the passphrase provider"}`);
     // The engine alone: K empty stacks, up and destroy together.
     const idle = await startTestEmulator({ rateLimitPerSecond: RATE, latencyMs: LATENCY_MS });
