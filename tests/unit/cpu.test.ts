@@ -1,7 +1,7 @@
 /** The benchmarks' CPU accounting (testing/cpu.ts). */
 import { expect } from "chai";
 import { spawn } from "child_process";
-import { cpuBetween, cpuTicks } from "../../testing/cpu";
+import { cpuBetween, cpuTicks, sdkLoadCpuSeconds } from "../../testing/cpu";
 import { cpuByKindBetween, PROCESS_KINDS, processKind, ProcessCpuSampler } from "../../testing/processCpu";
 
 describe("testing/cpu: what the CPUs did between two readings", () => {
@@ -30,6 +30,12 @@ describe("testing/cpu: what the CPUs did between two readings", () => {
         const b = cpuTicks()!;
         expect(spin).to.be.greaterThan(0);
         b.forEach((v, i) => expect(v).to.be.at.least(a![i]!));
+    });
+
+    it("the calibration times a real load of @pulumi/pulumi/runtime in a fresh process, not an empty script", () => {
+        const seconds = sdkLoadCpuSeconds(1);
+        // An empty require takes well under 0.01 CPU-s; the SDK's runtime needs tens of times that on any machine.
+        expect(seconds).to.be.a("number").and.to.be.greaterThan(0.05).and.lessThan(60);
     });
 });
 
