@@ -23,6 +23,10 @@ import { EmulatorHandle, DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../emulat
 import { createPulumiEnv, getPulumiCommand, PulumiEnv } from "../scripts/pulumi-env";
 import { emulatorAt } from "./emulator";
 import { describeIncidents, SdkIncident, watchSdk } from "./sdkWatch";
+import { isolateSdkChannels } from "./sdkChannels";
+
+// Every inline program this process runs (the whole test suite, several stacks at once): see sdkChannels.ts.
+isolateSdkChannels();
 
 export { assertNoSecrets, emulatorConfig, startTestEmulator } from "./emulator";
 
