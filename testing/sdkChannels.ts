@@ -15,10 +15,15 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 
 export const LOCAL_SUBCHANNEL_POOL = "grpc.use_local_subchannel_pool";
 
-/** Idempotent; affects clients created afterwards. */
-export function isolateSdkChannels(): void {
+/** The options object the SDK passes to each monitor and engine client it creates (internal to the SDK, so not in its types). */
+export function sdkClientOptions(): Record<string, unknown> {
     const options = (settings as unknown as { grpcClientOptions?: Record<string, unknown> }).grpcClientOptions;
     if (options === undefined)
         throw new Error("@pulumi/pulumi/runtime/settings no longer exports grpcClientOptions: revisit testing/sdkChannels.ts");
-    options[LOCAL_SUBCHANNEL_POOL] = 1;
+    return options;
+}
+
+/** Idempotent; affects clients created afterwards. */
+export function isolateSdkChannels(): void {
+    sdkClientOptions()[LOCAL_SUBCHANNEL_POOL] = 1;
 }

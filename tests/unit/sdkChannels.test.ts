@@ -1,8 +1,7 @@
 /** testing/sdkChannels.ts: why the harness gives the SDK's gRPC clients their own subchannel pools. */
 import { expect } from "chai";
 import * as path from "path";
-import * as settings from "@pulumi/pulumi/runtime/settings";
-import { isolateSdkChannels, LOCAL_SUBCHANNEL_POOL } from "../../testing/sdkChannels";
+import { isolateSdkChannels, LOCAL_SUBCHANNEL_POOL, sdkClientOptions } from "../../testing/sdkChannels";
 
 // The grpc-js the SDK itself uses.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -67,7 +66,7 @@ describe("testing/sdkChannels: the SDK's gRPC clients get their own subchannel p
 
     it("with the SDK's client options after isolateSdkChannels(), the new engine answers", async () => {
         isolateSdkChannels();
-        const options = (settings as unknown as { grpcClientOptions: Record<string, unknown> }).grpcClientOptions;
+        const options = sdkClientOptions();
         expect(options[LOCAL_SUBCHANNEL_POOL]).to.equal(1);
         const { stale, fresh } = await firstCallToReusedPort(options);
         expect(stale).to.match(/^14 .*ECONNREFUSED/);
