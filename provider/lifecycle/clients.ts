@@ -9,7 +9,7 @@ import type { Clock } from "../client/clock";
 import type { ZegoClientOptions } from "../client/options";
 import { resolveEndpoint } from "../client/regions";
 import type { Logger } from "./log";
-import { ZegoConfigError } from "../client/errors";
+import { ZegoApiError, ZegoConfigError } from "../client/errors";
 import { Code } from "../client/codes";
 import { CONFIG_KEYS, ENV_VARS, Connection, Settings, SettingsError, endpointProblem } from "./settings";
 
@@ -35,10 +35,12 @@ export class ClientPool {
     }
 
     /**
-     * The client for an existing resource: its stored app and endpoint (where it lives), unless the
-     * operator overrides the endpoint with ZEGO_ENDPOINT at run time.
+     * The client for an existing resource: its stored app and endpoint, where it was created. Never
+     * the endpoint configured now: "not found" counts as gone only where the instance lives, so a
+     * stray ZEGO_ENDPOINT or a second emulator cannot make a live instance look deleted (a changed
+     * endpoint replaces resources instead: lifecycle/target.ts).
      */
-    forExisting(state: { appId?: unknown; endpoint?: unknown }, what: string): ZegoClient {
+    private forExisting(state: { appId?: unknown; endpoint?: unknown }, what: string): ZegoClient {
         const { settings } = this.options;
         const connection = settings.requireConnection();
         if (typeof state.appId === "number" && state.appId !== connection.appId) {
@@ -47,8 +49,18 @@ export class ClientPool {
                     `Set ${CONFIG_KEYS.appId} and ${CONFIG_KEYS.serverSecret} to that app's credentials. ${STALE_CONFIG_ADVICE}`,
             );
         }
-        const endpoint = settings.endpointOverride() ?? (typeof state.endpoint === "string" ? state.endpoint : undefined);
-        return this.clientFor(connection, endpoint);
+        return this.clientFor(connection, typeof state.endpoint === "string" ? state.endpoint : undefined);
+    }
+
+    /** Run `call` with the client for an existing resource; its failure says where the resource lives and what to do. */
+    async onExisting<T>(
+        state: { appId?: unknown; endpoint?: unknown },
+        what: string,
+        call: (client: ZegoClient) => Promise<T>,
+    ): Promise<T> {
+        const client = this.forExisting(state, what);
+        const target = { what, storedEndpoint: client.endpoint, configuredEndpoint: this.options.settings.configuredEndpoint().endpoint };
+        return withExistingAdvice(target, () => call(client));
     }
 
     /** Close and forget every client (tests; the provider process simply exits). */
@@ -57,8 +69,8 @@ export class ClientPool {
         this.#clients.clear();
     }
 
-    private clientFor(connection: Connection, endpointOverride?: string): ZegoClient {
-        const endpoint = configuredEndpointUrl(endpointOverride ?? connection.endpoint, connection.region);
+    private clientFor(connection: Connection, storedEndpoint?: string): ZegoClient {
+        const endpoint = storedEndpoint ?? configuredEndpointUrl(connection.endpoint, connection.region);
         const secretHash = createHash("sha256").update(connection.serverSecret).digest("hex");
         const key = `${connection.appId}|${endpoint}|${secretHash}|${connection.maxRequestsPerSecond ?? ""}|${connection.requestTimeoutMs ?? ""}|${connection.throttleDeadlineSeconds ?? ""}`;
         let client = this.#clients.get(key);
@@ -115,15 +127,43 @@ export const STALE_CONFIG_ADVICE =
 /** Codes that mean "these credentials are not accepted". */
 const AUTH_CODES: ReadonlySet<number> = new Set([Code.SignatureError, 100000010, 410000005]);
 
-/** Run a call on an existing resource; a refusal of the credentials gets the advice above. */
-export async function withCredentialAdvice<T>(call: () => Promise<T>): Promise<T> {
+/** Where an existing resource lives, and the endpoint new resources would use now (for the advice). */
+export interface ExistingTarget {
+    readonly what: string;
+    /** The endpoint in state: where it was created, the only place it is acted on. */
+    readonly storedEndpoint?: string;
+    /** The endpoint configured now (stack config or ZEGO_ENDPOINT / ZEGO_REGION), if any. */
+    readonly configuredEndpoint?: string;
+}
+
+/**
+ * Run a call on an existing resource, adding what to do to its failure: a refusal of the
+ * credentials gets the stale-config advice; a failure to reach the endpoint names where the
+ * resource lives and, when it differs, the endpoint configured now, since calls never go there.
+ */
+export async function withExistingAdvice<T>(target: ExistingTarget, call: () => Promise<T>): Promise<T> {
     try {
         return await call();
     } catch (e) {
-        const code = (e as { code?: unknown }).code;
-        if (typeof code === "number" && AUTH_CODES.has(code)) {
-            (e as Error).message = `${(e as Error).message}. ${STALE_CONFIG_ADVICE}`;
+        const err = e as Error & { code?: unknown; networkCode?: unknown };
+        if (typeof err.code === "number" && AUTH_CODES.has(err.code)) {
+            err.message = `${err.message}. ${STALE_CONFIG_ADVICE}`;
+        } else if (err instanceof ZegoApiError && (err.networkCode !== undefined || err.code === undefined)) {
+            err.message = `${err.message}. ${unreachableAdvice(target)}`;
         }
-        throw e;
+        throw err;
     }
+}
+
+function unreachableAdvice({ what, storedEndpoint, configuredEndpoint }: ExistingTarget): string {
+    const at = storedEndpoint ?? "its stored endpoint";
+    const moved =
+        configuredEndpoint !== undefined && storedEndpoint !== undefined && configuredEndpoint !== storedEndpoint
+            ? ` The endpoint configured now is ${configuredEndpoint}; existing resources are never acted on there (an \`up\` replaces them at the new endpoint and deletes the old ones at theirs).`
+            : "";
+    return (
+        `${what} lives at ${at}, where it was created, and calls on it go only there.${moved} ` +
+        `If ${at} is down for a while, run the command again once it answers; if it is gone for good and the resource with it, ` +
+        `remove the resource from the state with \`pulumi state delete <urn>\`.`
+    );
 }

@@ -219,11 +219,6 @@ export class Settings {
         }
     }
 
-    /** ZEGO_ENDPOINT, which moves calls on existing resources at run time (the operator's override of the stored endpoint). */
-    endpointOverride(): string | undefined {
-        return this.fromEnv("endpoint");
-    }
-
     /** The credentials for a call. Fails, naming both the config keys and the variables, when absent. */
     requireConnection(): Connection {
         this.validate();
