@@ -9,9 +9,9 @@ import { AGENT } from "../schema/api";
 import { checkArgs, failuresForEngine, userArgs } from "../schema/resources";
 import { SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import type { AgentConfig } from "../schema/types";
-import { withCredentialAdvice } from "./clients";
 import { defaultContext, LifecycleContext } from "./context";
 import { classifyChanges, diffResult, refuseIfAny } from "./diff";
+import { HeldIdentityError } from "./identities";
 import { LifecycleProvider, pick, Props, withoutPlumbing } from "./provider";
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
 import { targetReplaces } from "./target";
@@ -23,10 +23,11 @@ function agentConfig(args: Props): AgentConfig {
 }
 
 export function agentProvider(context: LifecycleContext = defaultContext): LifecycleProvider {
-    const { settings, clients, log } = context;
+    const { settings, clients, log, identities } = context;
     return {
-        async check(_olds, news) {
+        async check(olds, news) {
             settings.validate();
+            identities.noteExisting("Agent", userArgs("Agent", olds));
             return { inputs: news, failures: failuresForEngine(checkArgs("Agent", userArgs("Agent", news)), news) };
         },
 
@@ -40,6 +41,8 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
             const args = userArgs("Agent", inputs);
             const client = clients.forNew();
             const config = agentConfig(args);
+            const held = identities.held("Agent", args);
+            if (held.length > 0) throw new HeldIdentityError(`agent ${JSON.stringify(config.agentId)}`, held);
             let adopted = false;
             try {
                 await client.registerAgent(config);
@@ -67,8 +70,9 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
 
         async read(id, props) {
             const state = migrate(props);
-            const client = clients.forExisting(state, `agent ${id}`);
-            const found = (await withCredentialAdvice(() => client.queryAgents([id]))).find((a) => a.agentId === id);
+            const found = (await clients.onExisting(state, `agent ${id}`, (client) => client.queryAgents([id]))).find(
+                (a) => a.agentId === id,
+            );
             if (!found) return {};
             // Refresh what the service holds now, credentials marked secret (the engine keeps the marks of the old state too).
             const live = withCredentialsSecret({ name: found.name, llm: found.llm, tts: found.tts, asr: found.asr }) as Props;
@@ -85,7 +89,7 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
             refuseIfAny(changes, `agent ${id}`);
             const apiChange = changes.some((c) => c.kind === "update");
             // UpdateAgent replaces LLM, TTS and ASR whole, so always send the complete declared config.
-            if (apiChange) await clients.forExisting(state, `agent ${id}`).updateAgent(agentConfig(args));
+            if (apiChange) await clients.onExisting(state, `agent ${id}`, (client) => client.updateAgent(agentConfig(args)));
             return {
                 outs: {
                     ...withoutPlumbing(news),
@@ -100,11 +104,12 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
         async delete(id, props) {
             const state = migrate(props);
             try {
-                await withCredentialAdvice(() => clients.forExisting(state, `agent ${id}`).unregisterAgent(id));
+                await clients.onExisting(state, `agent ${id}`, (client) => client.unregisterAgent(id));
             } catch (e) {
                 if ((e as { code?: unknown }).code !== Code.AgentNotFound) throw e;
                 log(`agent ${id} was already unregistered`);
             }
+            identities.release("Agent", userArgs("Agent", state));
         },
     };
 }

@@ -11,10 +11,10 @@ import type {
     CreateLiveDigitalHumanAgentInstanceRequest,
 } from "../schema/types";
 import { joinSecrets, SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
-import { withCredentialAdvice } from "./clients";
 import { defaultContext, LifecycleContext } from "./context";
 import { deleteAgentInstance } from "./deletion";
 import { classifyChanges, diffResult, instanceUpdateRequest } from "./diff";
+import { HeldIdentityError } from "./identities";
 import { LifecycleProvider, PartialCreateError, pick, Props, withoutPlumbing } from "./provider";
 import { OwnDeletionSettings } from "./settings";
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
@@ -42,11 +42,12 @@ function ownDeletionSettings(args: Props): OwnDeletionSettings {
 
 export function agentInstanceProvider(kind: InstanceKind, context: LifecycleContext = defaultContext): LifecycleProvider {
     const label = LABELS[kind];
-    const { settings, clients, clock, log } = context;
+    const { settings, clients, clock, log, identities } = context;
 
     return {
-        async check(_olds, news) {
+        async check(olds, news) {
             settings.validate();
+            identities.noteExisting(kind, userArgs(kind, olds));
             const failures = failuresForEngine(checkArgs(kind, userArgs(kind, news)), news);
             return { inputs: news, failures };
         },
@@ -63,6 +64,8 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
             // Everything that can fail is worked out before the create: after it, only a PartialCreateError may be thrown.
             const deletion = settings.deletionSettingsWithoutEnv(ownDeletionSettings(args));
             const body = pick(args, API_FIELDS);
+            const held = identities.held(kind, args);
+            if (held.length > 0) throw new HeldIdentityError(`the ${label}`, held);
             const created =
                 kind === "AgentInstance"
                     ? await client.createAgentInstance(body as unknown as CreateAgentInstanceRequest)
@@ -70,6 +73,7 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
                       ? await client.createDigitalHumanAgentInstance(body as unknown as CreateDigitalHumanAgentInstanceRequest)
                       : await client.createLiveDigitalHumanAgentInstance(body as unknown as CreateLiveDigitalHumanAgentInstanceRequest);
             const id = created.agentInstanceId;
+            identities.noteCreated(kind, args, id);
             const outs: Props = {
                 ...withoutPlumbing(inputs),
                 agentInstanceId: id,
@@ -93,10 +97,9 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
 
         async read(id, props) {
             const state = migrate(props);
-            const client = clients.forExisting(state, `${label} ${id}`);
             let status: string;
             try {
-                status = (await withCredentialAdvice(() => client.queryAgentInstanceStatus(id))).status;
+                status = (await clients.onExisting(state, `${label} ${id}`, (client) => client.queryAgentInstanceStatus(id))).status;
             } catch (e) {
                 const code = (e as { code?: unknown }).code;
                 // Gone: auto-deleted after MaxIdleTime, or deleted elsewhere. An empty result drops it from state.
@@ -125,9 +128,10 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
             // "UNKNOWN": the create's status query failed (a partial create); this update, which the engine
             // runs for such a resource, settles it.
             if (apiChange || status === "UNKNOWN") {
-                const client = clients.forExisting(state, `${label} ${id}`);
-                if (apiChange) await client.updateAgentInstance(request);
-                status = (await client.queryAgentInstanceStatus(id)).status;
+                status = await clients.onExisting(state, `${label} ${id}`, async (client) => {
+                    if (apiChange) await client.updateAgentInstance(request);
+                    return (await client.queryAgentInstanceStatus(id)).status;
+                });
             }
             const outs: Props = {
                 ...withoutPlumbing(news),
@@ -146,9 +150,20 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
             const state = migrate(props);
             const own = ownDeletionSettings(userArgs(kind, state));
             const deletion = settings.effectiveDeletionSettings(own);
-            const client = clients.forExisting(state, `${label} ${id}`);
             const marginSeconds = settings.deleteWaitMarginSeconds();
-            await withCredentialAdvice(() => deleteAgentInstance(client, id, { settings: deletion, marginSeconds, clock, log }));
+            const report = await clients.onExisting(state, `${label} ${id}`, (client) =>
+                deleteAgentInstance(client, id, { settings: deletion, marginSeconds, clock, log }),
+            );
+            identities.release(kind, userArgs(kind, state));
+            if (report.outcome === "already-gone") {
+                const taken = identities.takenBy(kind, userArgs(kind, state));
+                if (taken)
+                    log(
+                        `warning: ${label} ${id} was ended by ZEGO when ${taken.agentInstanceId}, created in this update with the same ${taken.identity}, took its place ` +
+                            `(ZEGO kicks the older instance, without a graceful shutdown). This happens when a resource is renamed or moved to another parent: ` +
+                            `give the renamed resource \`aliases\` with its old name so that Pulumi updates it in place.`,
+                    );
+            }
         },
     };
 }

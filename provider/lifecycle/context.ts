@@ -8,6 +8,7 @@ import { ZegoClient } from "../client/client";
 import { Clock, systemClock } from "../client/clock";
 import { ClientFactory, ClientPool } from "./clients";
 import { Logger, stderrLogger } from "./log";
+import { IdentityLedger } from "./identities";
 import { processSettings, Settings } from "./settings";
 
 export interface LifecycleContext {
@@ -17,6 +18,8 @@ export interface LifecycleContext {
     /** Time for the delete wait and for the clients' retries and pacing. */
     readonly clock: Clock;
     readonly log: Logger;
+    /** RTC ids held by this deployment's instances (identities.ts): a create-first replace must not take them. */
+    readonly identities: IdentityLedger;
 }
 
 export interface LifecycleContextOptions {
@@ -35,7 +38,7 @@ export function createLifecycleContext(options: LifecycleContextOptions = {}): L
     const clock = options.clock ?? systemClock;
     const log = options.log ?? stderrLogger;
     const createClient = options.createClient ?? ((o) => new ZegoClient(o));
-    return { settings, clock, log, clients: new ClientPool({ settings, createClient, clock, log }) };
+    return { settings, clock, log, clients: new ClientPool({ settings, createClient, clock, log }), identities: new IdentityLedger() };
 }
 
 /** The provider process's context: the one `runtime.ts` (the dynamic provider) and the plugin use. */

@@ -40,32 +40,32 @@ export function classifyChanges(kind: ResourceKind, olds: Props, news: Props): C
     return changes;
 }
 
+/** The engine's diff result, with the changed top-level properties (the plugin reports them, so `replaceOnChanges` works there). */
+export interface LifecycleDiff extends pulumi.dynamic.DiffResult {
+    readonly diffs?: string[];
+}
+
 /**
  * The engine's diff result for a resource in state: the top-level properties to replace (those
  * `classifyChanges` says, plus those `targetMoves` reports: the target endpoint changed,
- * lifecycle/target.ts), and whether the old one must go first.
+ * lifecycle/target.ts), and whether the old one must go first. `deleteBeforeReplace` is answered
+ * for every change, not only for the replaces this diff asks for: the engine keeps it when a
+ * `replaceOnChanges` option turns an update into a replace, and a new instance with the old one's
+ * RTC identity (or a new Agent with the old one's AgentId) must never be created beside it.
  */
-export function diffResult(
-    kind: ResourceKind,
-    olds: Props,
-    news: Props,
-    targetMoves: () => string[],
-    what: string,
-): pulumi.dynamic.DiffResult {
+export function diffResult(kind: ResourceKind, olds: Props, news: Props, targetMoves: () => string[], what: string): LifecycleDiff {
     const changes = classifyChanges(kind, olds, news);
     refuseIfAny(changes, what);
     const moved = targetMoves();
     const replaces = [...new Set([...changes.filter((c) => c.kind === "replace").map((c) => topLevel(c.path)), ...moved])];
     if (changes.length === 0 && replaces.length === 0) return { changes: false };
-    if (kind === "Agent") {
-        // An Agent that moves is registered anew under the same AgentId, which the old one holds until unregistered.
-        return moved.length === 0 ? { changes: true, replaces } : { changes: true, replaces, deleteBeforeReplace: true };
-    }
-    return {
-        changes: true,
-        replaces,
-        deleteBeforeReplace: replaces.length > 0 && reusesRtcIdentity(userArgs(kind, olds), userArgs(kind, news)),
-    };
+    const diffs = [...new Set([...changes.map((c) => topLevel(c.path)), ...moved])];
+    const deleteBeforeReplace =
+        kind === "Agent"
+            ? // A new Agent is registered under its AgentId, which the old one holds until unregistered.
+              moved.length > 0 || !changes.some((c) => c.path === "agentId")
+            : reusesRtcIdentity(userArgs(kind, olds), userArgs(kind, news));
+    return { changes: true, replaces, deleteBeforeReplace, diffs };
 }
 
 /** A replacement must delete first when the new instance would take the old one's AgentUserId or AgentStreamId. */

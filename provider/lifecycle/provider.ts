@@ -19,7 +19,8 @@ export function pick(args: Props, keys: readonly string[]): Props {
 
 export interface LifecycleProvider {
     check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult<Props>>;
-    diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult>;
+    /** `diffs`: the changed top-level properties (the dynamic host drops them; the plugin reports them). */
+    diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult & { diffs?: string[] }>;
     create(inputs: Props): Promise<pulumi.dynamic.CreateResult<Props>>;
     read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult<Props>>;
     update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult<Props>>;

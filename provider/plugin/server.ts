@@ -214,6 +214,8 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
             // writes the state in this provider's shape at once; "no change" would keep the dynamic outputs as they are.
             res.setChanges(diffChanges(olds.dynamic ? true : result.changes));
             res.setReplacesList(result.replaces ?? []);
+            // The changed properties: the engine needs them to apply a replaceOnChanges option.
+            res.setDiffsList(result.diffs ?? []);
             res.setDeletebeforereplace(result.deleteBeforeReplace ?? false);
             return res;
         }),

@@ -7,9 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
 import { Outputs, ResourceKind, secretOutputs } from "../schema/resources";
 import { ZegoResource } from "../shim";
-import { refuseImport, resourceProps, withSecretOutputs } from "./inputs";
+import { refuseImport, resourceProps, withReplaceRules, withSecretOutputs } from "./inputs";
 
-/** A resource of `kind`: refuses `import`, registers the arguments and every output, marks the secret outputs. */
+/** A resource of `kind`: refuses `import`, deletes before it replaces (withReplaceRules), registers the arguments and every output, marks the secret outputs. */
 export abstract class ZegoResourceBase extends ZegoResource {
     /** The ZEGO app the object lives in. */
     declare readonly appId: pulumi.Output<number>;
@@ -20,7 +20,7 @@ export abstract class ZegoResourceBase extends ZegoResource {
 
     protected constructor(kind: ResourceKind, name: string, args: object, opts: pulumi.CustomResourceOptions | undefined) {
         refuseImport(kind, opts);
-        super(kind, name, resourceProps(kind, args), withSecretOutputs(opts, secretOutputs(kind)));
+        super(kind, name, resourceProps(kind, args), withSecretOutputs(withReplaceRules(kind, opts), secretOutputs(kind)));
     }
 }
 

@@ -59,6 +59,26 @@ export function resourceProps(kind: ResourceKind, args: object): Record<string, 
     return props;
 }
 
+/**
+ * The replace rules every resource kind needs, whatever plans the replace: delete before replace by
+ * default (a new instance with the old one's AgentUserId would kick it out mid-sentence, bypassing
+ * the graceful delete, and a new Agent would take the old one's AgentId), because the engine never
+ * asks the provider about a replace it chooses itself (`pulumi up --replace`, a `replaceOnChanges`
+ * option): its step generator then uses this option alone. An explicit `deleteBeforeReplace` wins.
+ * `replaceOnChanges` is refused: the dynamic provider host reports no changed properties, so the
+ * engine would ignore it silently (the zego plugin supports it).
+ */
+export function withReplaceRules(type: string, opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
+    if (opts?.replaceOnChanges !== undefined && opts.replaceOnChanges.length > 0) {
+        throw new Error(
+            `zego:${type}: the replaceOnChanges resource option is not supported by the dynamic resources (the Pulumi dynamic provider host ` +
+                `does not report which properties changed, so the engine would ignore it); got replaceOnChanges: ${JSON.stringify(opts.replaceOnChanges)}. ` +
+                `Remove it and use \`pulumi up --replace <urn>\` when a replacement is wanted, or use the zego plugin's resources (zego:index:${type}), which support it.`,
+        );
+    }
+    return { ...opts, deleteBeforeReplace: opts?.deleteBeforeReplace ?? true };
+}
+
 /** Resource options with our secret outputs (`secretOutputs(kind)`) added to the caller's. */
 export function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, names: string[]): pulumi.CustomResourceOptions {
     return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...names] };

@@ -108,7 +108,7 @@ describe("provider integration: Agent against the emulator", function () {
         const { id, outs } = await create();
         const news = resourceInputs(agentArgs({ llm: { ...(agentArgs().llm as Props), model: "model-b" } }));
         const diff = await agent.diff(id, outs, news);
-        expect(diff).to.deep.equal({ changes: true, replaces: [] });
+        expect(diff).to.deep.equal({ changes: true, replaces: [], deleteBeforeReplace: true, diffs: ["llm"] });
 
         const { outs: updated } = await agent.update(id, outs, news);
 
@@ -126,7 +126,7 @@ describe("provider integration: Agent against the emulator", function () {
         const { id, outs } = await create();
         const before = ctx.em.requests().length;
         const news = resourceInputs(agentArgs({ adoptExisting: true }));
-        expect(await agent.diff(id, outs, news)).to.deep.equal({ changes: true, replaces: [] });
+        expect(await agent.diff(id, outs, news)).to.deep.equal({ changes: true, replaces: [], deleteBeforeReplace: true, diffs: ["adoptExisting"] });
         const { outs: updated } = await agent.update(id, outs, news);
         expect(ctx.em.requests().length).to.equal(before);
         expect(updated).to.include({ adoptExisting: true, adopted: false });

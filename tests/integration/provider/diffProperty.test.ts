@@ -83,6 +83,7 @@ describe("generative: diff agrees with what the emulator accepts, and read conve
 
     async function fresh(registerAgent: boolean) {
         ctx.em.reset();
+        ctx.context.identities.clear();
         ctx.configureStack();
         if (!registerAgent) return;
         const client = directClient(ctx.em);

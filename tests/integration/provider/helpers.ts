@@ -146,6 +146,7 @@ export function useProviderEnvironment(options: Partial<EmulatorOptions> = {}): 
         for (const name of Object.keys(env)) delete env[name];
         settings.reset();
         context.clients.clear();
+        context.identities.clear();
         logs.length = 0;
         sent.length = 0;
         clock.t = Date.now();

@@ -164,6 +164,7 @@ describe("provider integration: settings, moves and refusals (issue 9)", functio
                 changes: true,
                 replaces: ["endpoint"],
                 deleteBeforeReplace: true,
+                diffs: ["endpoint"],
             });
         });
     });
