@@ -201,7 +201,13 @@ function checkInvariants(run: EngineRun, emulatorNow: () => EmulatorHandle | und
     stack.refresh = (opts) => afterEach("refresh", () => original.refresh(opts));
     stack.destroy = (opts) => afterEach("destroy", () => original.destroy(opts));
     stack.up = (async (opts) => {
-        const plan = await plannedSteps(original.preview, { ...quiet, parallel: opts?.parallel });
+        // The preview gets the options that change the plan (`--replace`, `--target`), as a user's `preview` would.
+        const plan = await plannedSteps(original.preview, {
+            ...quiet,
+            parallel: opts?.parallel,
+            replace: opts?.replace,
+            target: opts?.target,
+        });
         const { result, done, lost } = await afterEach("up", () => upSteps(original.up, opts));
         if (lost.length > 0)
             throw new InvariantError(`up succeeded, but the Pulumi SDK lost resource registrations in it:\n${describeIncidents(lost)}`);

@@ -160,8 +160,9 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
                 if (taken)
                     log(
                         `warning: ${label} ${id} was ended by ZEGO when ${taken.agentInstanceId}, created in this update with the same ${taken.identity}, took its place ` +
-                            `(ZEGO kicks the older instance, without a graceful shutdown). This happens when a resource is renamed or moved to another parent: ` +
-                            `give the renamed resource \`aliases\` with its old name so that Pulumi updates it in place.`,
+                            `(ZEGO kicks the older instance, without a graceful shutdown). This happens when a resource is renamed or moved to another parent ` +
+                            `(give it \`aliases\` with its old name, so that Pulumi updates it in place), or replaced with the deleteBeforeReplace option off ` +
+                            `(leave it on: deleteBeforeReplace: true, the default of these resources).`,
                     );
             }
         },
