@@ -11,6 +11,7 @@
 import * as http from "http";
 import type { Socket } from "net";
 import { codeMeaning } from "../provider/client/codes";
+import { MAX_REQUEST_BODY_BYTES } from "../provider/schema/bodySize";
 import { dispatch, isKnownAction } from "./actions";
 import type { Emulator } from "./emulator";
 import type { FailureKind } from "./faults";
@@ -19,8 +20,8 @@ import type { FaultPhase, RequestLogEntry } from "./types";
 
 export const LISTEN_HOST = "127.0.0.1";
 export const CONTROL_PREFIX = "/_emulator";
-/** Bodies larger than this are not read (100000012 "Failed to read HTTP body"). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+/** Bodies larger than this are not read (100000012 "Failed to read HTTP body"): ZEGO's limit, as the client knows it. */
+export const MAX_BODY_BYTES = MAX_REQUEST_BODY_BYTES;
 
 export type ControlHandler = (
     req: http.IncomingMessage,

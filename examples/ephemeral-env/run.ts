@@ -26,12 +26,13 @@
  * Every setting is checked before anything happens (settings.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { EngineEvent, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import { ConcurrentUpdateError, EngineEvent, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import * as local from "@pulumi/command/local";
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { voiceAgentStack } from "../voice-agent/stack";
+import { classifyFailure, stackInUseLine } from "./failures";
 import { readSettings, Settings, SettingsError, SmokeStep } from "./settings";
 import { MaybeLeft, maybeLeftOf, sweep } from "./sweep";
 
@@ -85,22 +86,9 @@ const engineOutput = (text: string) => process.stdout.write(text.replace(/^(?=.)
 // CreateAgentInstance could leave two agents running); re-running `up` is the safe retry, because the
 // new instance reuses the AgentUserId and ZEGO kicks the earlier one out, and because this stack sets
 // adoptExistingAgent (an ambiguous RegisterAgent of this run's own AgentId is adopted, not an error).
-// Bad input, missing credentials or a missing plugin fail at once: retrying cannot fix them.
+// Bad input, bad settings, missing credentials or a missing plugin fail at once: retrying cannot fix
+// them. failures.ts decides, by error class and code only.
 // ---------------------------------------------------------------------------------------------
-const TRANSIENT_PATTERNS: [RegExp, string][] = [
-    [/may or may not have (been|taken)/i, "a create whose outcome is unknown"],
-    [/throttled|HTTP 429|rate limit/i, "throttling"],
-    [/HTTP 5\d\d/, "an HTTP 5xx from ZEGO"],
-    [/ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|socket hang up/i, "a network error"],
-    [/no response within|timed? ?out/i, "a timeout"],
-    [/ZEGO code (410000010|410000011|100000004)\b/, "a busy or not-yet-ready ZEGO service"],
-];
-
-export function transientReason(error: unknown): string | undefined {
-    const text = error instanceof Error ? error.message : String(error);
-    for (const [pattern, reason] of TRANSIENT_PATTERNS) if (pattern.test(text)) return reason;
-    return undefined;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Signals: the first SIGINT/SIGTERM cancels the running Pulumi operation and makes the script destroy
@@ -237,7 +225,7 @@ async function tearDown(stack: Stack, report: EphemeralReport): Promise<void> {
         try {
             await stack.destroy({ onOutput: engineOutput, onEvent: collect, color: "never" }).catch(async (e: Error) => {
                 // A CLI that was terminated (second signal, kill -9) leaves its lock; this run owns the stack.
-                if (!/currently locked/.test(e.message)) throw e;
+                if (!(e instanceof ConcurrentUpdateError)) throw e;
                 log(`the stack is locked by a terminated pulumi process; removing the lock (pulumi cancel)`);
                 await stack.cancel();
                 await stack.destroy({ onOutput: engineOutput, onEvent: collect, color: "never" });
@@ -367,10 +355,10 @@ export async function runEphemeralEnvironment(settings: Settings = readSettings(
                 break;
             } catch (e) {
                 signals.throwIfInterrupted();
-                const reason = transientReason(e);
-                if (reason === undefined || attempt >= settings.upAttempts) throw e;
+                const failure = classifyFailure(e);
+                if (failure.kind !== "transient" || attempt >= settings.upAttempts) throw e;
                 const delay = 5 * attempt;
-                log(`up failed with a transient error (${reason}): ${firstLine(e)}; retrying in ${delay} s`);
+                log(`up failed with a transient error (${failure.reason}): ${firstLine(e)}; retrying in ${delay} s`);
                 await signals.sleep(delay * 1000);
             }
         }
@@ -391,7 +379,7 @@ export async function runEphemeralEnvironment(settings: Settings = readSettings(
             report.signal = signals.received;
         } else {
             report.result = "failed";
-            report.error = firstLine(e);
+            report.error = stackInUseLine(e, stackName) ?? firstLine(e);
             log(`FAILED: ${report.error}`);
         }
     } finally {
@@ -454,7 +442,10 @@ if (require.main === module) {
             (e: unknown) => {
                 // Bad settings, a name already taken, a stack that cannot be created: nothing of this run
                 // exists. The report is still written, as README promises (if its path was usable).
-                const message = e instanceof Error ? e.message : String(e);
+                // A stack in use by another run is named as such (the CLI's own text starts with "code: -2").
+                const message =
+                    stackInUseLine(e, settings?.stackName ?? process.env.STACK_NAME ?? "") ??
+                    (e instanceof SettingsError ? e.message : firstLine(e));
                 log(`FAILED before creating anything: ${message}`);
                 const report = { ...newReport(settings?.stackName ?? process.env.STACK_NAME ?? ""), error: message.slice(0, 600) };
                 const file = settings?.reportFile ?? process.env.EPHEMERAL_REPORT;

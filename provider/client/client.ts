@@ -28,6 +28,7 @@ import type {
 } from "../schema/types";
 import { containsUnknown } from "../schema/unknown";
 import { validate } from "../schema/validate";
+import { bodySizeFailures } from "../schema/bodySize";
 import { fromWire, objectToWire } from "../schema/wire";
 import { AdaptivePacer } from "./adaptive";
 import { RetryBudget } from "./budget";
@@ -376,6 +377,10 @@ export class ZegoClient {
         // Unknown keys are rejected: toWire would silently drop them, and a dropped typo is worse than an error.
         const failures = validate(spec.request, body, { naming: "camel", rejectUnknownFields: true });
         if (failures.length > 0) throw new ZegoValidationError(action, failures);
+
+        // ZEGO does not read a body over 1 MiB (100000012): refuse it here, naming its largest fields.
+        const tooLarge = bodySizeFailures(action, body as Record<string, unknown>);
+        if (tooLarge.length > 0) throw new ZegoValidationError(action, tooLarge);
 
         const wireBody = objectToWire(spec.request, body);
         const closer = this.#closer.signal;

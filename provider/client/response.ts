@@ -24,7 +24,7 @@ export interface InterpretContext {
 export function interpretOutcome(outcome: Exclude<RawOutcome, { kind: "aborted" }>, ctx: InterpretContext): Interpreted {
     switch (outcome.kind) {
         case "timeout": {
-            const problem = `no complete response from ${ctx.endpoint} within ${outcome.timeoutMs} ms (timeoutMs)`;
+            const problem = `no complete response from ${ctx.endpoint} within ${outcome.timeoutMs} ms (TIMEOUT: the timeoutMs option)`;
             return { ok: false, failure: { kind: "timeout", networkCode: "TIMEOUT", problem } };
         }
         case "too-large": {

@@ -3,6 +3,7 @@
  * the docs state, as one `checkArgs` used by the provider's `check` (offline, preview-safe).
  */
 import {
+    ActionName,
     ACTIONS,
     AGENT_STATUSES,
     CREATE_AGENT_INSTANCE,
@@ -14,6 +15,7 @@ import { containsUnknown, isUnknown } from "./unknown";
 import { Failure, isPlainObject, validate } from "./validate";
 import { SECRETS_PROPERTY, joinSecrets } from "./secrets";
 import { MAX_GRACEFUL_SHUTDOWN_SECONDS } from "../lifecycle/settings";
+import { bodySizeFailures } from "./bodySize";
 
 export type ResourceKind = "AgentInstance" | "DigitalHumanAgentInstance" | "LiveDigitalHumanAgentInstance" | "Agent";
 
@@ -144,11 +146,23 @@ export function failuresForEngine(failures: Failure[], inputs: Record<string, un
     );
 }
 
-/** Validate a resource's arguments: fields, then the cross-field rules. */
+/**
+ * The request that sends a resource's whole configuration: its body is the largest one the resource
+ * makes (UpdateAgent sends the same fields as RegisterAgent; UpdateAgentInstance a part of the create's).
+ */
+export const CREATE_ACTION: Record<ResourceKind, ActionName> = {
+    AgentInstance: "CreateAgentInstance",
+    DigitalHumanAgentInstance: "CreateDigitalHumanAgentInstance",
+    LiveDigitalHumanAgentInstance: "CreateLiveDigitalHumanAgentInstance",
+    Agent: "RegisterAgent",
+};
+
+/** Validate a resource's arguments: fields, then the cross-field rules, then the size of the body they make. */
 export function checkArgs(kind: ResourceKind, args: Record<string, unknown>): Failure[] {
     const failures = validate(RESOURCE_ARGS[kind], args, { naming: "camel", rejectUnknownFields: true });
     if (kind !== "Agent") failures.push(...instanceRules(kind, args));
     failures.push(...llmRules(args.llm));
+    failures.push(...bodySizeFailures(CREATE_ACTION[kind], args));
     return failures;
 }
 

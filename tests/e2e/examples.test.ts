@@ -250,7 +250,8 @@ describe("e2e: examples", function () {
                 const run = await runEphemeral(emulator, { SMOKE_STEP: "direct" });
                 expect(run.code, run.stdout).to.equal(0);
                 expect(run.report.upAttempts).to.equal(2);
-                expect(run.stdout).to.match(/transient error \(a create whose outcome is unknown\)/);
+                // Classified by the code the client reports (the lost response was an HTML 500), not by words.
+                expect(run.stdout).to.match(/transient error \(HTTP 500\)/);
                 expect(
                     emulator.instances().some((i) => i.deletedReason === "kicked"),
                     "the orphaned instance was kicked by its replacement",
@@ -287,6 +288,53 @@ describe("e2e: examples", function () {
                 expect(emulator.liveInstances()).to.have.length(0);
             });
         }
+
+        it("a bad provider setting (ZEGO_GRACEFUL_SHUTDOWN_TIMEOUT=999) fails at once: one attempt, not retried as a 'timeout'", async () => {
+            const run = await runEphemeral(emulator, { SMOKE_STEP: "none", ZEGO_GRACEFUL_SHUTDOWN_TIMEOUT: "999" });
+            expect(run.code, run.stdout).to.equal(1);
+            expect(run.report.result).to.equal("failed");
+            expect(run.report.upAttempts, "a bad setting is permanent").to.equal(1);
+            expect(run.stdout).to.not.contain("retrying");
+            expect(run.report.error).to.contain("ZEGO_GRACEFUL_SHUTDOWN_TIMEOUT").and.to.contain('got "999"');
+            expect(emulator.requests().filter((r) => r.action === "CreateAgentInstance")).to.deep.equal([]);
+            expectAllCleanedUp(run, []);
+        });
+
+        it("a second run of the same stack name while the first runs: refused at once, saying the stack is locked by another run", async () => {
+            const engine = createPulumiEnv();
+            try {
+                // Slow creates keep the first run's `up` (and its lock) going while the second starts.
+                emulator.setFaults({ latencyMs: 4000, actions: ["CreateAgentInstance"] });
+                let second: Promise<EphemeralRun> | undefined;
+                const first = await runEphemeral(
+                    emulator,
+                    { SMOKE_STEP: "none", STACK_NAME: "ci-lock-1" },
+                    undefined,
+                    onFirstRequest(emulator, "CreateAgentInstance", () => {
+                        second = runEphemeral(emulator, { SMOKE_STEP: "none", STACK_NAME: "ci-lock-1" }, undefined, undefined, {
+                            engine,
+                            allowLeftovers: true,
+                        });
+                    }),
+                    { engine },
+                );
+                const refused = await must(second, "the second run was started");
+                expect(refused.code, refused.stdout).to.equal(1);
+                expect(refused.stdout, refused.stdout).to.contain(
+                    "FAILED before creating anything: the stack ci-lock-1 is locked by another run (another pulumi operation on it is in progress)",
+                );
+                expect(refused.stdout).to.contain("EPHEMERAL_RECOVER=1 STACK_NAME=ci-lock-1");
+                expect(refused.stdout, "the CLI's bare exit code is not the message").to.not.match(
+                    /FAILED before creating anything: code: -?\d/,
+                );
+                expect(refused.report.error).to.contain("locked by another run");
+                // The first run was left alone: it passed and cleaned up after itself.
+                expect(first.code, first.stdout).to.equal(0);
+                expectAllCleanedUp(first);
+            } finally {
+                await engine.cleanup();
+            }
+        });
 
         it("missing settings fail before any stack exists", async () => {
             const run = await runEphemeral(emulator, { LLM_API_KEY: "" });

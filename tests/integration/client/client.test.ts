@@ -3,7 +3,10 @@
  * PascalCase wire body the emulator received (its request log, secrets redacted).
  */
 import { expect } from "chai";
-import { ZegoApiError, ZegoClient } from "../../../provider";
+import { ZegoApiError, ZegoClient, ZegoValidationError } from "../../../provider";
+import { ACTIONS } from "../../../provider/schema/api";
+import { jsonBytes, MAX_REQUEST_BODY_BYTES } from "../../../provider/schema/bodySize";
+import { objectToWire } from "../../../provider/schema/wire";
 import { EmulatorHandle, startEmulator, DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../../../emulator";
 import { rejectionOf } from "../../rejection";
 import { must } from "../../must";
@@ -182,6 +185,35 @@ describe("client against the emulator", () => {
         await client.stopListening({ agentInstanceId, sequence: 2 });
         const stale = await rejectionOf(client.startListening({ agentInstanceId, sequence: 1 }));
         expect(stale).to.include({ code: 410001043 });
+    });
+
+    it("the 1 MiB body limit, counted as the emulator counts it: exactly 1048576 bytes (multi-byte) is read, one more is refused unsent", async () => {
+        await client.registerAgent({ agentId: "agent_1" });
+        const request = (systemPrompt: string) => ({ agentId: "agent_1", userId: "user_1", rtc, llm: { ...llm, systemPrompt }, tts });
+        const size = (systemPrompt: string) => jsonBytes(objectToWire(ACTIONS.CreateAgentInstance.request, request(systemPrompt)));
+        const room = MAX_REQUEST_BODY_BYTES - size("");
+        // "é" is 2 bytes in UTF-8: a count of characters would take this body for about half its size.
+        const prompt = "é".repeat(Math.floor(room / 2)) + "a".repeat(room % 2);
+        expect(size(prompt)).to.equal(MAX_REQUEST_BODY_BYTES);
+
+        const { agentInstanceId } = await client.createAgentInstance(request(prompt));
+        expect(lastBody("CreateAgentInstance").LLM.SystemPrompt).to.equal(prompt);
+
+        const sent = emulator.stats().requests;
+        const over = await rejectionOf(client.createAgentInstance(request(`${prompt}a`)));
+        expect(over).to.be.instanceOf(ZegoValidationError);
+        expect(over.message)
+            .to.contain("llm.systemPrompt is")
+            .and.to.contain(`request body ${MAX_REQUEST_BODY_BYTES + 1} bytes`);
+        // UpdateAgentInstance and UpdateAgent go through the same rule.
+        const update = await rejectionOf(
+            client.updateAgentInstance({ agentInstanceId, llm: { ...llm, params: { big: "x".repeat(MAX_REQUEST_BODY_BYTES) } } }),
+        );
+        expect(update).to.be.instanceOf(ZegoValidationError);
+        expect(update.message).to.contain("llm.params is");
+        const agent = await rejectionOf(client.updateAgent({ agentId: "agent_1", llm: { ...llm, systemPrompt: `${prompt}${prompt}` } }));
+        expect(agent.message).to.contain("UpdateAgent request body");
+        expect(emulator.stats().requests - sent, "requests sent for bodies over the limit").to.equal(0);
     });
 
     it("every request is signed afresh: distinct nonces, valid signatures (the emulator verifies them)", async () => {

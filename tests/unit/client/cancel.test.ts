@@ -97,7 +97,7 @@ describe("client: cancellation and per-request options", () => {
         const err = (await rejection(client.unregisterAgent("a", { timeoutMs: 50 }))) as ZegoApiError;
         client.close();
         expect(err).to.be.instanceOf(ZegoApiError);
-        expect(err.message).to.include("within 50 ms (timeoutMs)");
+        expect(err.message).to.include("within 50 ms (TIMEOUT: the timeoutMs option)");
         ctx.clock = sinon.useFakeTimers({ now: NOW, toFake: ["setTimeout", "clearTimeout", "Date"] });
     });
 
