@@ -174,3 +174,43 @@ describe("e2e: sequences of operations keep the promises (issue 25)", function (
         );
     });
 });
+
+describe("e2e: credentials in --debug output and the event stream (issue 25, defect 8)", function () {
+    this.timeout(300_000);
+    let emulator: EmulatorHandle;
+    before(async () => {
+        emulator = await startTestEmulator();
+        await registerAgent(emulator);
+    });
+    after(async () => emulator.close());
+
+    it("a credential from a config secret is masked everywhere; one written in the program shows in --debug and in events", async () => {
+        const FROM_CONFIG = "tts-token-FROMCONFIG-5c1e";
+        const LITERAL = "asr-secret-LITERAL-77aa";
+        const program = async () => {
+            const token = new pulumi.Config().requireSecret("ttsToken");
+            const args = numberedInstanceArgs(1, AGENT_ID);
+            const instance = new AgentInstance("agent1", {
+                ...args,
+                tts: { vendor: "ByteDanceV3", params: { app: { appid: "a", token } } },
+                asr: { vendor: "Tencent", params: { secret_key: LITERAL } },
+            });
+            return { id: instance.agentInstanceId };
+        };
+        const config = { ...emulatorConfig(emulator), "zego-e2e:ttsToken": { value: FROM_CONFIG, secret: true } };
+        await withStack(program, config, async (run) => {
+            const events: string[] = [];
+            await run.stack.up({ onOutput: run.onOutput, debug: true, onEvent: (e) => events.push(JSON.stringify(e)) });
+            const printed = run.output.join("");
+            // The CLI masks the plaintext of config secrets wherever it appears.
+            assertNoSecrets([printed, ...events, await run.exportState()], [FROM_CONFIG, SERVER_SECRET]);
+            // State never holds either (the package marks the literal secret too).
+            assertNoSecrets([await run.exportState()], [LITERAL]);
+            // Pinned: the Node SDK's debug lines and the engine's events carry the literal one in plaintext.
+            expect(
+                printed.includes(LITERAL) || events.some((e) => e.includes(LITERAL)),
+                "pinned: a literal credential leaks in --debug",
+            ).to.equal(true);
+        });
+    });
+});
