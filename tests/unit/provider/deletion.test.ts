@@ -22,10 +22,13 @@ class ApiError extends Error {
 
 const T0 = Date.UTC(2025, 0, 1);
 let fake: SinonFakeTimers;
-beforeEach(() => {
-    fake = sinon.useFakeTimers({ now: T0, toFake: ["setTimeout", "clearTimeout", "Date"] });
-});
-afterEach(() => fake.restore());
+/** Fake timers for each test of the calling suite. */
+function onFakeTime(): void {
+    beforeEach(() => {
+        fake = sinon.useFakeTimers({ now: T0, toFake: ["setTimeout", "clearTimeout", "Date"] });
+    });
+    afterEach(() => fake.restore());
+}
 
 /** Fake milliseconds since the test started. */
 const elapsed = () => Date.now() - T0;
@@ -125,6 +128,8 @@ function fakeZego(o: FakeZego) {
 }
 
 describe("deleteAgentInstance: how long it waits", () => {
+    onFakeTime();
+
     it("resuming a shutdown started earlier (410001041) waits up to ZEGO's maximum 120 s plus the margin, even with graceful shutdown off today", async () => {
         // ZEGO is inside a 90 s window started by an interrupted destroy.
         const z = fakeZego({ goneAt: 90_000, deleteCode: 410001041 });
@@ -168,6 +173,8 @@ describe("deleteAgentInstance: how long it waits", () => {
 });
 
 describe("deleteAgentInstance: no call carries it past its deadline", () => {
+    onFakeTime();
+
     // Graceful timeout 5 s plus a margin of 15 s: the deadline is 20 s after the start. The status
     // polls answer SHUTTING_DOWN until 2 s (polls at 0, 0.5, 1 and 1.5 s), then get no answer.
     const settings = { gracefulShutdown: true, gracefulShutdownTimeout: 5, waitForDeletion: true };
