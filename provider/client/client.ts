@@ -89,6 +89,9 @@ interface CallProgress {
     attempts: number;
     sentAt: number;
     signedWithOffsetMs: number;
+    /** For the ZegoAbortError: what this call's failed attempts ran into. */
+    throttledAnswers: number;
+    lastFailure?: string;
 }
 
 /** The reason close() gives the calls it cancels. */
@@ -385,7 +388,7 @@ export class ZegoClient {
         const wireBody = objectToWire(spec.request, body);
         const closer = this.#closer.signal;
         const signal = request.signal ? AbortSignal.any([request.signal, closer]) : closer;
-        const progress: CallProgress = { phase: "before sending", attempts: 0, sentAt: 0, signedWithOffsetMs: 0 };
+        const progress: CallProgress = { phase: "before sending", attempts: 0, sentAt: 0, signedWithOffsetMs: 0, throttledAnswers: 0 };
         try {
             signal.throwIfAborted();
             const result = await runWithRetries((attempt) => this.#attempt(action, wireBody, attempt, spec, request, signal, progress), {
@@ -400,6 +403,7 @@ export class ZegoClient {
                 correctClock: (failure) => this.#correctClock(action, failure, progress.signedWithOffsetMs),
                 onThrottled: (attempt, failure, verdict) => {
                     this.#stats.throttled++;
+                    progress.throttledAnswers++;
                     this.#pacer.for(action)?.onThrottled(progress.sentAt);
                     const { httpStatus, code, retryAfterMs } = failure;
                     this.#emit({ type: "throttled", action, attempt, reason: verdict.reason, httpStatus, code, delayMs: retryAfterMs });
@@ -407,6 +411,7 @@ export class ZegoClient {
                 onRetry: (attempt, delayMs, verdict) => {
                     this.#stats.retries++;
                     progress.phase = "waiting to retry";
+                    progress.lastFailure = verdict.reason;
                     const rate = this.#pacer.rateOf(action);
                     const paced = rate < this.#pacer.maxRate ? { pacedAtPerSecond: rate } : {};
                     this.#emit({ type: "retry", action, attempt, delayMs, reason: verdict.reason, ...paced });
@@ -417,7 +422,8 @@ export class ZegoClient {
         } catch (err) {
             if (!signal.aborted) throw err;
             const closed = closer.aborted && !request.signal?.aborted;
-            throw new ZegoAbortError(action, progress.phase, progress.attempts, closed ? "client closed" : request.signal?.reason, closed);
+            const reason = closed ? "client closed" : request.signal?.reason;
+            throw new ZegoAbortError(action, progress.phase, progress.attempts, reason, closed, progress);
         }
     }
 

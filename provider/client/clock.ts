@@ -8,6 +8,14 @@ export interface Clock {
     now(): number;
     /** Resolves after `ms` milliseconds; may end early (rejecting) when `signal` aborts. */
     sleep(ms: number, signal?: AbortSignal): Promise<void>;
+    /**
+     * Resolves once the clock reads `at` (ms since the epoch) or later, while other work goes on:
+     * a deadline, not a pause. Optional: without it `alarm()` sleeps until then, which is right
+     * for a clock whose sleeps run side by side (the system clock, under real or fake timers). A
+     * simulated clock whose `sleep` moves time on at once provides it (firing when its time
+     * passes `at`); otherwise a deadline would arrive the moment it is set.
+     */
+    alarm?(at: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const systemClock: Clock = {
@@ -44,4 +52,10 @@ export async function abortableSleep(clock: Clock, ms: number, signal?: AbortSig
     } finally {
         signal.removeEventListener("abort", onAbort!);
     }
+}
+
+/** Resolves when `clock` reaches `at`; rejects with `signal.reason` if `signal` aborts first. */
+export function alarm(clock: Clock, at: number, signal?: AbortSignal): Promise<void> {
+    if (clock.alarm) return clock.alarm(at, signal);
+    return abortableSleep(clock, Math.max(0, at - clock.now()), signal);
 }

@@ -53,8 +53,19 @@ export class ZegoAbortError extends ZegoError {
     readonly ambiguous: boolean;
     /** The signal's reason (as fetch rejects with it); a plain string when the client was closed. */
     readonly reason: unknown;
+    /** Answers of this call that were throttling (so a caller can say why it was still retrying). */
+    readonly throttledAnswers: number;
+    /** Why the last failed attempt of this call failed ("throttled (HTTP 429)", "timeout"), if one did. */
+    readonly lastFailure?: string;
 
-    constructor(action: string, phase: AbortPhase, attempts: number, reason: unknown, closed: boolean) {
+    constructor(
+        action: string,
+        phase: AbortPhase,
+        attempts: number,
+        reason: unknown,
+        closed: boolean,
+        history: { throttledAnswers?: number; lastFailure?: string } = {},
+    ) {
         const by = closed ? "the client was closed" : "its AbortSignal was aborted";
         const inFlight = phase === "in flight";
         const effect = inFlight
@@ -62,12 +73,20 @@ export class ZegoAbortError extends ZegoError {
             : attempts > 0
               ? "; no request of this call was in flight then"
               : "; nothing was sent";
-        super(`${action} was cancelled ${phase} (${by}) after ${attempts} request${attempts === 1 ? "" : "s"}${effect}`);
+        const throttledAnswers = history.throttledAnswers ?? 0;
+        const before = [
+            throttledAnswers > 0 ? `${throttledAnswers} throttled answer${throttledAnswers === 1 ? "" : "s"}` : "",
+            history.lastFailure ? `the last failed attempt: ${history.lastFailure}` : "",
+        ].filter((part) => part !== "");
+        const sofar = before.length > 0 ? ` (${before.join("; ")})` : "";
+        super(`${action} was cancelled ${phase} (${by}) after ${attempts} request${attempts === 1 ? "" : "s"}${sofar}${effect}`);
         this.action = action;
         this.phase = phase;
         this.attempts = attempts;
         this.ambiguous = inFlight;
         this.reason = reason;
+        this.throttledAnswers = throttledAnswers;
+        this.lastFailure = history.lastFailure;
     }
 }
 

@@ -1,21 +1,34 @@
 /**
  * What happens on `pulumi destroy` (and on replacement) of an agent instance:
  * DeleteAgentInstance with the effective graceful-shutdown settings, then, with waitForDeletion,
- * poll until the instance is gone, bounded by the graceful timeout plus a margin. Idempotent and
- * resumable: an instance that is already gone is a success, and one already shutting down (for
- * instance after an interrupted destroy) is waited for.
+ * poll until the instance is gone. Idempotent and resumable: an instance that is already gone is a
+ * success, and one already shutting down (for instance after an interrupted destroy) is waited for.
+ *
+ * Bounded: the whole delete ends by one deadline, started + graceful timeout (ZEGO's maximum when
+ * resuming a shutdown) + margin. Every call inside it gets an AbortSignal that fires at the
+ * deadline, so no single call (a throttled status poll retrying for minutes, a hung request) can
+ * carry it past; the timeout error then says what was cut off, not what was waited for.
  */
+import { alarm, Clock } from "../client/clock";
 import { Code } from "../client/codes";
+import type { RequestOptions } from "../client/options";
 import { DeletionSettings, MAX_GRACEFUL_SHUTDOWN_SECONDS } from "./settings";
 import type { LifecycleContext } from "./context";
 
-/** The client calls delete needs (a ZegoClient satisfies it). */
+/**
+ * The client calls delete needs (a ZegoClient satisfies it). Each call must reject soon after
+ * `options.signal` aborts (the ZegoClient rejects at once with ZegoAbortError); delete does not
+ * wait for one that does not for longer than ABORT_GRACE_MS.
+ */
 export interface DeletionClient {
-    deleteAgentInstance(req: { agentInstanceId: string; gracefulShutdown?: boolean; gracefulShutdownTimeout?: number }): Promise<unknown>;
-    queryAgentInstanceStatus(agentInstanceId: string): Promise<{ status: string }>;
+    deleteAgentInstance(
+        req: { agentInstanceId: string; gracefulShutdown?: boolean; gracefulShutdownTimeout?: number },
+        options?: RequestOptions,
+    ): Promise<unknown>;
+    queryAgentInstanceStatus(agentInstanceId: string, options?: RequestOptions): Promise<{ status: string }>;
 }
 
-/** The lifecycle context's clock (polls wait on it) and logger (progress lines). */
+/** The lifecycle context's clock (polls and the deadline run on it) and logger (progress lines). */
 export interface DeletionOptions extends Pick<LifecycleContext, "clock" | "log"> {
     settings: DeletionSettings;
     /** Seconds to keep waiting after the graceful timeout. */
@@ -41,6 +54,25 @@ export class DeletionTimeoutError extends Error {
     }
 }
 
+/** How long a call cut off at the deadline may take to reject with its own (more telling) error. */
+const ABORT_GRACE_MS = 50;
+
+/** A bound of 0 (GracefulShutdown=false and a margin of 0) would cut off DeleteAgentInstance before it is sent. */
+const MIN_BOUND_SECONDS = 1;
+
+/**
+ * A call made within the deadline: answered, failed on its own, cut off at the deadline (`error`:
+ * the call's own account, if it gave one in time), or not made because the deadline had passed.
+ */
+type Bounded<T> = { kind: "answered"; value: T } | { kind: "failed"; error: unknown } | { kind: "cut"; error?: unknown } | { kind: "late" };
+
+class DeadlineReached extends Error {
+    constructor() {
+        super("the delete's deadline was reached");
+        this.name = "DeadlineReached";
+    }
+}
+
 export async function deleteAgentInstance(
     client: DeletionClient,
     agentInstanceId: string,
@@ -51,27 +83,60 @@ export async function deleteAgentInstance(
     const started = now();
     const graceful = settings.gracefulShutdown;
     const timeout = settings.gracefulShutdownTimeout;
+    const margin = options.marginSeconds;
     /** A graceful shutdown started earlier (an interrupted destroy) runs with the timeout sent then, not today's. */
     let resumed = false;
+    // A resumed shutdown may have been sent with any timeout up to ZEGO's maximum: wait for that.
+    const graceSeconds = () => (resumed ? MAX_GRACEFUL_SHUTDOWN_SECONDS : graceful ? timeout : 0);
+    const boundSeconds = () => Math.max(MIN_BOUND_SECONDS, graceSeconds() + margin);
+    const deadline = () => started + boundSeconds() * 1000;
+    const polls = { answered: 0, failed: 0, lastStatus: undefined as string | undefined, lastError: undefined as Error | undefined };
+    const fail = (cause: string, lastPollAnswered: boolean) =>
+        new DeletionTimeoutError(
+            timeoutMessage({
+                agentInstanceId,
+                elapsedMs: now() - started,
+                boundSeconds: boundSeconds(),
+                boundMadeOf: resumed
+                    ? `ZEGO's maximum graceful timeout of ${MAX_GRACEFUL_SHUTDOWN_SECONDS} s plus a margin of ${margin} s, as an earlier delete's shutdown was running`
+                    : graceful
+                      ? `the graceful timeout of ${timeout} s plus a margin of ${margin} s`
+                      : `no graceful timeout (GracefulShutdown=false) plus a margin of ${margin} s` +
+                        (margin < MIN_BOUND_SECONDS ? `, at least ${MIN_BOUND_SECONDS} s` : ""),
+                polls,
+                waited: settings.waitForDeletion,
+                cause,
+                stillExists: lastPollAnswered,
+            }),
+        );
 
     log(
         graceful
             ? `deleting agent instance ${agentInstanceId} gracefully: GracefulShutdown=true, GracefulShutdownTimeout=${timeout} s`
             : `deleting agent instance ${agentInstanceId} now (GracefulShutdown=false)`,
     );
-    try {
-        await client.deleteAgentInstance(
+    const del = await withinDeadline(clock, deadline(), (o) =>
+        client.deleteAgentInstance(
             graceful
                 ? { agentInstanceId, gracefulShutdown: true, gracefulShutdownTimeout: timeout }
                 : { agentInstanceId, gracefulShutdown: false },
+            o,
+        ),
+    );
+    if (del.kind === "cut" || del.kind === "late") {
+        throw fail(
+            `the DeleteAgentInstance request did not get an answer within the bound${del.kind === "cut" ? detail(del.error) : ""}, ` +
+                `so ZEGO may or may not have started the shutdown`,
+            false,
         );
-    } catch (e) {
-        const code = zegoCode(e);
+    }
+    if (del.kind === "failed") {
+        const code = zegoCode(del.error);
         if (code === Code.InstanceNotFound) {
             log(`agent instance ${agentInstanceId} is already gone (ZEGO ${Code.InstanceNotFound}); nothing to delete`);
             return { outcome: "already-gone", waitedMs: now() - started };
         }
-        if (code !== Code.ShuttingDown) throw e;
+        if (code !== Code.ShuttingDown) throw del.error;
         resumed = true;
     }
     if (!settings.waitForDeletion) {
@@ -79,62 +144,139 @@ export async function deleteAgentInstance(
         return { outcome: "requested", waitedMs: now() - started };
     }
 
-    // A resumed shutdown may have been sent with any timeout up to ZEGO's maximum: wait for that.
-    const graceSeconds = resumed ? Math.max(MAX_GRACEFUL_SHUTDOWN_SECONDS, graceful ? timeout : 0) : graceful ? timeout : 0;
-    const budgetSeconds = graceSeconds + options.marginSeconds;
     if (resumed) {
         log(
-            `agent instance ${agentInstanceId} is already shutting down (ZEGO ${Code.ShuttingDown}); waiting for it up to ${budgetSeconds} s ` +
-                `(an earlier delete started it with a timeout of up to ${MAX_GRACEFUL_SHUTDOWN_SECONDS} s, ZEGO's maximum, whatever today's settings; plus the margin of ${options.marginSeconds} s)`,
+            `agent instance ${agentInstanceId} is already shutting down (ZEGO ${Code.ShuttingDown}); waiting for it up to ${boundSeconds()} s ` +
+                `(an earlier delete started it with a timeout of up to ${MAX_GRACEFUL_SHUTDOWN_SECONDS} s, ZEGO's maximum, whatever today's settings; plus the margin of ${margin} s)`,
         );
     }
-    const deadline = started + budgetSeconds * 1000;
     const pollInterval = options.pollIntervalMs ?? 500;
     const progressInterval = options.progressIntervalMs ?? 5000;
     let lastProgress = started;
-    let lastStatus: string | undefined;
     let announced = resumed;
-    /** The last failed poll (after the client's own retries): the wait goes on while budget is left. */
-    let pollError: Error | undefined;
+    /** The last poll got an answer from ZEGO (rather than failing after the client's own retries). */
+    let lastAnswered = false;
     for (;;) {
-        try {
-            lastStatus = (await client.queryAgentInstanceStatus(agentInstanceId)).status;
-            pollError = undefined;
-        } catch (e) {
-            const code = zegoCode(e);
+        const poll = await withinDeadline(clock, deadline(), (o) => client.queryAgentInstanceStatus(agentInstanceId, o));
+        if (poll.kind === "late") {
+            const next = polls.answered + polls.failed > 0 ? "next" : "first";
+            throw fail(`the bound was reached before the ${next} status poll could be sent`, lastAnswered);
+        }
+        if (poll.kind === "cut") throw fail(`the status poll under way was cut off at the bound${detail(poll.error)}`, lastAnswered);
+        if (poll.kind === "answered") {
+            polls.answered++;
+            polls.lastStatus = poll.value.status;
+            lastAnswered = true;
+        } else {
+            const code = zegoCode(poll.error);
             if (code === Code.InstanceNotFound) {
                 const waitedMs = now() - started;
                 log(`agent instance ${agentInstanceId} is gone after ${(waitedMs / 1000).toFixed(1)} s`);
-                return { outcome: "deleted", waitedMs, lastStatus };
+                return { outcome: "deleted", waitedMs, lastStatus: polls.lastStatus };
             }
-            if (code === Code.ShuttingDown) lastStatus = "SHUTTING_DOWN";
-            else {
-                if (pollError === undefined)
-                    log(`status poll of agent instance ${agentInstanceId} failed (${(e as Error).message}); still waiting`);
-                pollError = e as Error;
+            if (code === Code.ShuttingDown) {
+                polls.answered++;
+                polls.lastStatus = "SHUTTING_DOWN";
+                lastAnswered = true;
+            } else {
+                // A failed poll (after the client's own retries) does not end the wait while time is left.
+                if (polls.lastError === undefined)
+                    log(`status poll of agent instance ${agentInstanceId} failed (${(poll.error as Error).message}); still waiting`);
+                polls.failed++;
+                polls.lastError = poll.error as Error;
+                lastAnswered = false;
             }
         }
         const t = now();
         if (!announced && graceful) {
             announced = true;
-            log(`waiting up to ${timeout} s for agent instance ${agentInstanceId} to finish speaking (status ${lastStatus})`);
+            log(`waiting up to ${timeout} s for agent instance ${agentInstanceId} to finish speaking (status ${polls.lastStatus})`);
         }
-        if (t >= deadline) {
-            throw new DeletionTimeoutError(
-                `agent instance ${agentInstanceId} still exists ${((t - started) / 1000).toFixed(1)} s after DeleteAgentInstance ` +
-                    `(last status ${lastStatus ?? "unknown"}${pollError ? `, last poll failed: ${pollError.message}` : ""}; ` +
-                    `waited ${resumed ? "ZEGO's maximum graceful timeout" : "the graceful timeout"} of ${graceSeconds} s plus a margin of ${options.marginSeconds} s). ` +
-                    `It stays in the Pulumi state: run \`pulumi destroy\` again (ZEGO refuses a new delete while a shutdown runs, so it waits for that one).`,
-            );
-        }
+        if (t >= deadline()) throw fail("the bound was reached after that poll", lastAnswered);
         if (t - lastProgress >= progressInterval) {
             lastProgress = t;
             log(
-                `still waiting for agent instance ${agentInstanceId} (status ${lastStatus}, ${((t - started) / 1000).toFixed(0)} s of up to ${budgetSeconds} s)`,
+                `still waiting for agent instance ${agentInstanceId} (status ${polls.lastStatus}, ${((t - started) / 1000).toFixed(0)} s of up to ${boundSeconds()} s)`,
             );
         }
-        await clock.sleep(Math.min(pollInterval, Math.max(0, deadline - t)));
+        await clock.sleep(Math.min(pollInterval, Math.max(0, deadline() - t)));
     }
+}
+
+/**
+ * `call` with a signal that aborts when `clock` reaches `deadline`. Nothing is sent at or past the
+ * deadline. The call is also raced against the deadline, so one that ignores its signal cannot hold
+ * delete past it for longer than ABORT_GRACE_MS.
+ */
+async function withinDeadline<T>(clock: Clock, deadline: number, call: (options: RequestOptions) => Promise<T>): Promise<Bounded<T>> {
+    if (clock.now() >= deadline) return { kind: "late" };
+    const cut = new AbortController();
+    const finished = new AbortController();
+    alarm(clock, deadline, finished.signal).then(
+        () => cut.abort(new DeadlineReached()),
+        () => undefined, // the call ended first
+    );
+    const pending: Promise<Bounded<T>> = call({ signal: cut.signal }).then(
+        (value) => ({ kind: "answered", value }),
+        (error: unknown) => (cut.signal.aborted ? { kind: "cut", error } : { kind: "failed", error }),
+    );
+    const deadlineReached = new Promise<Bounded<T>>((resolve) => {
+        cut.signal.addEventListener(
+            "abort",
+            () => {
+                // A short grace, so a client that honours the signal reports where it was cut off.
+                clock.sleep(ABORT_GRACE_MS, finished.signal).then(
+                    () => resolve({ kind: "cut" }),
+                    () => undefined,
+                );
+            },
+            { once: true },
+        );
+    });
+    try {
+        return await Promise.race([pending, deadlineReached]);
+    } finally {
+        finished.abort();
+    }
+}
+
+interface TimeoutFacts {
+    agentInstanceId: string;
+    elapsedMs: number;
+    boundSeconds: number;
+    boundMadeOf: string;
+    polls: { answered: number; failed: number; lastStatus?: string; lastError?: Error };
+    /** waitForDeletion: whether status polls were to be made at all. */
+    waited: boolean;
+    cause: string;
+    /** The last status poll answered that the instance was still there. */
+    stillExists: boolean;
+}
+
+/** What really happened: how long, the bound and what it is made of, what the polls saw, what cut it short. */
+function timeoutMessage(f: TimeoutFacts): string {
+    const { polls } = f;
+    const elapsed = `${(f.elapsedMs / 1000).toFixed(1)} s`;
+    const head = f.stillExists
+        ? `agent instance ${f.agentInstanceId} still exists ${elapsed} after DeleteAgentInstance`
+        : `agent instance ${f.agentInstanceId} was not seen gone ${elapsed} after delete started`;
+    const polled = !f.waited
+        ? "no status polls (waitForDeletion=false)"
+        : `${polls.answered} status poll${polls.answered === 1 ? "" : "s"} answered` +
+          (polls.lastStatus !== undefined ? ` (last status ${polls.lastStatus})` : "") +
+          (polls.failed > 0
+              ? `, ${polls.failed} failed after the client's retries (last poll failed: ${polls.lastError?.message ?? "unknown"})`
+              : "");
+    return (
+        `${head}: delete is bounded by ${f.boundSeconds} s (${f.boundMadeOf}), and ${f.cause}. ` +
+        `${polled}. ` +
+        `It stays in the Pulumi state: run \`pulumi destroy\` again (ZEGO refuses a new delete while a shutdown runs, so it waits for that one).`
+    );
+}
+
+/** The cut-off call's own account (ZegoAbortError: where it was, how many requests, how many throttled), if it gave one. */
+function detail(error: unknown): string {
+    return error instanceof Error && !(error.name === "DeadlineReached") ? ` (${error.message})` : "";
 }
 
 function zegoCode(e: unknown): number | undefined {

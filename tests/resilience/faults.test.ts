@@ -117,4 +117,48 @@ describe("resilience: up and destroy under injected faults (real engine)", funct
             assertNoSecrets([await run.exportState(), run.output.join("\n"), ...up.errors, ...destroy.errors], SECRETS);
         });
     });
+
+    it("destroy while every status poll is throttled: fails within its bound (not the client's 300 s throttle deadline), says what happened, keeps the instance in state; destroy again succeeds", async () => {
+        await registerAgent(emulator);
+        // Bound: gracefulShutdownTimeout 1 s + zego:deleteWaitMargin 1 s.
+        const BOUND_S = 2;
+        const config = withConfig(emulatorConfig(emulator), { "zego:deleteWaitMargin": String(BOUND_S - 1) });
+        await withStack(instancesProgram(1, { gracefulShutdownTimeout: 1 }), config, async (run) => {
+            await run.stack.up({ onOutput: run.onOutput });
+            const [id] = await instanceIdsInState(run);
+            // Busy past its graceful timeout, as a speaking agent would be.
+            emulator.setBusy(id!, { seconds: 30 });
+            emulator.setFaults({ throttleBurst: 1_000_000, actions: ["QueryAgentInstanceStatus"] });
+
+            const started = Date.now();
+            const failure = await run.stack.destroy({ onOutput: run.onOutput }).then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            const seconds = (Date.now() - started) / 1000;
+            emulator.setFaults({});
+
+            expect(failure, "destroy fails").to.be.instanceOf(Error);
+            // The engine's own start and stop take a few seconds; the client alone would have retried for 300 s.
+            expect(seconds, "the whole `pulumi destroy`").to.be.below(BOUND_S + 10);
+            const said = `${failure!.message}\n${run.output.join("\n")}`;
+            expect(said)
+                .to.contain("bounded by 2 s (the graceful timeout of 1 s plus a margin of 1 s)")
+                .and.contain("the status poll under way was cut off at the bound")
+                .and.match(/QueryAgentInstanceStatus was cancelled waiting to retry .*throttled answers?/)
+                .and.contain("stays in the Pulumi state");
+            const took = Number(
+                /was not seen gone ([\d.]+) s after delete started|still exists ([\d.]+) s after/.exec(said)?.slice(1).find(Boolean),
+            );
+            expect(took, "the provider's own account of the time").to.be.within(BOUND_S, BOUND_S + 0.5);
+            expect(emulator.requests().filter((r) => r.action === "QueryAgentInstanceStatus" && r.fault?.kind === "throttle")).to.not.be
+                .empty;
+            expect(await instanceIdsInState(run), "the instance stays in state").to.deep.equal([id]);
+
+            await run.stack.destroy({ onOutput: run.onOutput });
+            expect(await instanceIdsInState(run), "instances left in state").to.deep.equal([]);
+            expect(occupying(emulator), "instances left at the emulator").to.deep.equal([]);
+            assertNoSecrets([await run.exportState(), said], SECRETS);
+        });
+    });
 });

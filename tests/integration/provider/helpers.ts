@@ -44,22 +44,46 @@ export function requestsOf(em: EmulatorHandle, action: string): RequestLogEntry[
     return em.requests().filter((r) => r.action === action);
 }
 
-/** Simulated time: sleeping moves it on at once. The emulator and the provider share it. */
+/**
+ * Simulated time: sleeping moves it on at once. The emulator and the provider share it. Alarms (a
+ * deadline set alongside other work) fire when time, so moved, reaches them; real waits (a request
+ * hanging until the client's timeout) do not move it.
+ */
 export interface SimulatedClock extends Clock {
     /** Move time on by `ms` without anyone sleeping (ZEGO's timers run out meanwhile). */
     advance(ms: number): void;
 }
 
 function simulatedClock(): SimulatedClock & { t: number } {
+    const alarms = new Set<{ at: number; ring: () => void }>();
+    const moveBy = (ms: number) => {
+        clock.t += Math.max(0, ms);
+        for (const alarm of [...alarms]) if (clock.t >= alarm.at) alarm.ring();
+    };
     const clock = {
         t: Date.now(),
         now: () => clock.t,
-        sleep: async (ms: number) => {
-            clock.t += Math.max(0, ms);
-        },
-        advance: (ms: number) => {
-            clock.t += ms;
-        },
+        sleep: async (ms: number) => moveBy(ms),
+        advance: moveBy,
+        alarm: (at: number, signal?: AbortSignal) =>
+            new Promise<void>((resolve, reject) => {
+                signal?.throwIfAborted();
+                if (clock.t >= at) return resolve();
+                const entry = {
+                    at,
+                    ring: () => {
+                        alarms.delete(entry);
+                        signal?.removeEventListener("abort", onAbort);
+                        resolve();
+                    },
+                };
+                const onAbort = () => {
+                    alarms.delete(entry);
+                    reject(signal!.reason);
+                };
+                signal?.addEventListener("abort", onAbort, { once: true });
+                alarms.add(entry);
+            }),
     };
     return clock;
 }
