@@ -179,6 +179,21 @@ describe("provider integration: Agent against the emulator", function () {
             expect((await refresh(id, props)).props).to.deep.equal(props);
         });
 
+        it("state written before keptFields (version 1): refresh records the undeclared asr as kept; diff shows no changes", async () => {
+            // A stack wedged by an older package: its refresh failed, so state is still the adoption's.
+            await registerBehindPulumisBack({ ...agentArgs(), asr: OTHER_ASR });
+            const args = agentArgs({ adoptExisting: true, asr: undefined });
+            const { id, outs } = await create(args);
+            const v1: Props = { ...outs, stateVersion: 1 };
+            delete v1.keptFields;
+
+            const { props, inputs } = await refresh(id, v1);
+            expect(props).to.include({ stateVersion: 2 });
+            expect(props.keptFields).to.deep.equal(["asr"]);
+            expect(inputs).to.not.have.property("asr");
+            expect(await agent.diff(id, props, resourceInputs(args))).to.deep.equal({ changes: false });
+        });
+
         it("removing a declared field stays refused, with advice that converges", async () => {
             const { id, outs } = await create();
             const err = await rejectionOf(agent.diff(id, outs, resourceInputs(agentArgs({ asr: undefined }))));
