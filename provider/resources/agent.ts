@@ -13,7 +13,10 @@ export interface AgentArgs {
     llm?: DeepInput<t.Llm>;
     tts?: DeepInput<t.Tts>;
     asr?: DeepInput<t.Asr>;
-    /** Take over an AgentId that is already registered (updating it to this config) instead of failing. */
+    /**
+     * Take over an AgentId that is already registered (updating it to this config) instead of failing.
+     * What it holds and this config leaves out (name, llm, tts, asr) is kept as it is, unmanaged: see `keptFields`.
+     */
     adoptExisting?: pulumi.Input<boolean>;
 }
 
