@@ -49,7 +49,7 @@ function listed(fields: readonly string[]): string {
 }
 
 /** What adoption says it kept, and how to manage it instead. */
-export function keptMessage(agentId: string, kept: readonly string[]): string {
+function keptMessage(agentId: string, kept: readonly string[]): string {
     const one = kept.length === 1;
     return (
         `agent ${agentId}: kept ${listed(kept)}, which the program does not declare: ZEGO's UpdateAgent keeps what is not sent, ` +
