@@ -3,10 +3,15 @@
  * UnregisterAgent, read with QueryAgents). `adoptExisting` takes over an AgentId that is already
  * registered (410001008) instead of failing: it is updated to the declared config and managed
  * from then on (destroy unregisters it; use the `retainOnDelete` resource option to keep it).
+ *
+ * A name, llm, tts or asr the program does not declare is not managed: UpdateAgent keeps what it is
+ * not sent, so one that ZEGO holds (found on adoption, or added in the console and found by refresh)
+ * is recorded by name in `keptFields` and left out of the inputs refresh reports, so that preview
+ * compares only what the program declares.
  */
 import { Code } from "../client/codes";
 import { AGENT } from "../schema/api";
-import { checkArgs, failuresForEngine, userArgs } from "../schema/resources";
+import { AGENT_CONFIG_FIELDS, AgentConfigField, checkArgs, failuresForEngine, userArgs } from "../schema/resources";
 import { SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import type { AgentConfig } from "../schema/types";
 import { defaultContext, LifecycleContext } from "./context";
@@ -20,6 +25,71 @@ const API_FIELDS = Object.keys(AGENT.fields);
 
 function agentConfig(args: Props): AgentConfig {
     return pick(args, API_FIELDS) as unknown as AgentConfig;
+}
+
+/** Whether ZEGO holds a value for a config field (an empty name or object is none). */
+function holds(value: unknown): boolean {
+    if (value === undefined || value === null || value === "") return false;
+    return !(typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0);
+}
+
+/** The fields in state recorded as kept (none in state written before keptFields existed). */
+function keptOf(state: Props): AgentConfigField[] {
+    return Array.isArray(state.keptFields) ? (state.keptFields as AgentConfigField[]) : [];
+}
+
+/** The config fields ZEGO holds that `declares` says the program does not declare. */
+function keptFields(found: AgentConfig | undefined, declares: (field: AgentConfigField) => boolean): AgentConfigField[] {
+    return AGENT_CONFIG_FIELDS.filter((field) => !declares(field) && holds(found?.[field]));
+}
+
+/** "asr", "tts and asr", "name, tts and asr". */
+function listed(fields: readonly string[]): string {
+    return fields.length <= 1 ? fields.join("") : `${fields.slice(0, -1).join(", ")} and ${fields.at(-1)}`;
+}
+
+/** What adoption says it kept, and how to manage it instead. */
+function keptMessage(agentId: string, kept: readonly string[]): string {
+    const one = kept.length === 1;
+    return (
+        `agent ${agentId}: kept ${listed(kept)}, which the program does not declare: ZEGO's UpdateAgent keeps what is not sent, ` +
+        `so ${one ? "it stays" : "they stay"} as registered and unmanaged (output keptFields). ` +
+        `Declare ${one ? `${kept[0]} to manage it` : "them to manage them"}.`
+    );
+}
+
+/**
+ * What refresh reports of a registered agent: the declared fields as ZEGO holds them now
+ * (credentials marked secret), and the other fields ZEGO holds as `keptFields`, by name only.
+ */
+function refreshed(id: string, state: Props, found: AgentConfig, declares: (field: AgentConfigField) => boolean) {
+    const outs: Props = { ...state, keptFields: keptFields(found, declares) };
+    delete outs[SECRETS_PROPERTY];
+    // The engine keeps the secret marks of the old state too.
+    const live = withCredentialsSecret({ name: found.name, llm: found.llm, tts: found.tts, asr: found.asr }) as Props;
+    for (const field of AGENT_CONFIG_FIELDS) {
+        if (declares(field) && live[field] !== undefined) outs[field] = live[field];
+        else delete outs[field];
+    }
+    return { id, props: outs, inputs: inputsFromState("Agent", outs) };
+}
+
+/** Declared: a field in state (the outputs echo the declared inputs) not recorded as kept. */
+function declaredIn(state: Props): (field: AgentConfigField) => boolean {
+    const kept = keptOf(state);
+    return (field) => state[field] !== undefined && state[field] !== null && !kept.includes(field);
+}
+
+/** `pulumi import` of an agent (plugin/server.ts): everything ZEGO holds becomes the declared config. */
+export async function importAgent(
+    context: LifecycleContext,
+    id: string,
+    base: Props,
+): Promise<{ id?: string; props?: Props; inputs?: Props }> {
+    const found = (await withCredentialAdvice(() => context.clients.forExisting(base, `agent ${id}`).queryAgents([id]))).find(
+        (a) => a.agentId === id,
+    );
+    return found ? refreshed(id, { ...base, stateVersion: STATE_VERSION }, found, () => true) : {};
 }
 
 export function agentProvider(context: LifecycleContext = defaultContext): LifecycleProvider {
@@ -44,6 +114,7 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
             const held = identities.held("Agent", args);
             if (held.length > 0) throw new HeldIdentityError(`agent ${JSON.stringify(config.agentId)}`, held);
             let adopted = false;
+            let kept: AgentConfigField[] = [];
             try {
                 await client.registerAgent(config);
             } catch (e) {
@@ -54,15 +125,20 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
                             `Set adoptExisting: true to take it over (it is then updated to this configuration), or choose another agentId.`,
                     );
                 }
+                // Asked before the update, so a failed query changes nothing: what the update will not send stays.
+                const found = (await client.queryAgents([config.agentId])).find((a) => a.agentId === config.agentId);
+                kept = keptFields(found, (field) => config[field] !== undefined);
                 await client.updateAgent(config);
                 adopted = true;
                 log(`adopted existing agent ${config.agentId} and updated it to the declared configuration`);
+                if (kept.length > 0) log(keptMessage(config.agentId, kept));
             }
             const outs: Props = {
                 ...withoutPlumbing(inputs),
                 appId: client.appId,
                 endpoint: client.endpoint,
                 adopted,
+                keptFields: kept,
                 stateVersion: STATE_VERSION,
             };
             return { id: config.agentId, outs };
@@ -74,12 +150,7 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
                 (a) => a.agentId === id,
             );
             if (!found) return {};
-            // Refresh what the service holds now, credentials marked secret (the engine keeps the marks of the old state too).
-            const live = withCredentialsSecret({ name: found.name, llm: found.llm, tts: found.tts, asr: found.asr }) as Props;
-            const outs: Props = { ...state, ...live };
-            delete outs[SECRETS_PROPERTY];
-            for (const key of ["name", "llm", "tts", "asr"]) if (outs[key] === undefined) delete outs[key];
-            return { id, props: outs, inputs: inputsFromState("Agent", outs) };
+            return refreshed(id, state, found, declaredIn(state));
         },
 
         async update(id, olds, news) {
@@ -96,6 +167,8 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
                     appId: state.appId,
                     endpoint: state.endpoint,
                     adopted: state.adopted ?? false,
+                    // A kept field the program now declares was just sent: it is managed from now on.
+                    keptFields: keptOf(state).filter((field) => args[field] === undefined || args[field] === null),
                     stateVersion: STATE_VERSION,
                 },
             };

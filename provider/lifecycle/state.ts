@@ -6,7 +6,7 @@
 import { OUTPUT_KEYS, PROVIDER_PROPERTY, ResourceKind } from "../schema/resources";
 
 /** Bump when the stored shape changes; `migrate` must then read every older version. */
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
 export type Props = Record<string, unknown>;
 
@@ -18,7 +18,8 @@ export function migrate(props: Props): Props {
             `This state was written by a newer pulumi-zego-aiagent (state version ${version}; this one reads up to ${STATE_VERSION}). Install the newer package version where you run pulumi.`,
         );
     }
-    // Version 1 is the first published shape: nothing to convert yet.
+    // Version 1 is the first published shape. Version 2 adds Agent's `keptFields`, which an older package
+    // would take for an argument; absent (version 1) it means nothing kept (lifecycle/agent.ts keptOf).
     return { ...props, stateVersion: STATE_VERSION };
 }
 

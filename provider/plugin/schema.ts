@@ -41,6 +41,12 @@ const OUTPUT_TYPES: Record<OutputKey, Json> = {
     deletion: { $ref: "#/types/zego:index:DeletionSettings", description: "Deletion settings in effect at the last create or update." },
     stateVersion: { type: "integer", description: "Version of the stored state shape." },
     adopted: { type: "boolean", description: "Whether an existing agent was taken over (adoptExisting)." },
+    keptFields: {
+        type: "array",
+        items: { type: "string" },
+        description:
+            "Which of name, llm, tts and asr ZEGO holds that the program does not declare (found on adoption or by refresh): UpdateAgent keeps them as they are; declare one to manage it.",
+    },
     digitalHumanConfig: { $ref: "pulumi.json#/Any", description: "The digital human's playback configuration ZEGO returned." },
 };
 

@@ -13,6 +13,7 @@ import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
+import { importAgent } from "../lifecycle/agent";
 import { defaultContext } from "../lifecycle/context";
 import { PartialCreateError, withoutPlumbing } from "../lifecycle/provider";
 import { pluginDebug } from "../lifecycle/settings";
@@ -301,7 +302,8 @@ async function importRead(kind: ResourceKind, id: string): Promise<{ id?: string
     }
     const target = defaultContext.settings.configuredEndpoint();
     const base: Props = { agentId: id, appId: target.appId, endpoint: target.endpoint, adopted: true };
-    const result = await providers.Agent.read(id, base);
+    // Everything ZEGO holds is declared: the inputs the engine compares with the program's.
+    const result = await importAgent(defaultContext, id, base);
     if (!result.props)
         throw new Error(
             `agent ${JSON.stringify(id)} is not registered with ZEGO app ${target.appId ?? "(not configured)"}; nothing to import`,

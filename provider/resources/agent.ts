@@ -1,5 +1,6 @@
 /** `Agent`: a registered ZEGOCLOUD AI agent configuration (RegisterAgent / UpdateAgent / UnregisterAgent). */
 import * as pulumi from "@pulumi/pulumi";
+import type { Outputs } from "../schema/resources";
 import type * as t from "../schema/types";
 import { ZegoResourceBase } from "./base";
 import { DeepInput } from "./inputs";
@@ -12,7 +13,10 @@ export interface AgentArgs {
     llm?: DeepInput<t.Llm>;
     tts?: DeepInput<t.Tts>;
     asr?: DeepInput<t.Asr>;
-    /** Take over an AgentId that is already registered (updating it to this config) instead of failing. */
+    /**
+     * Take over an AgentId that is already registered (updating it to this config) instead of failing.
+     * What it holds and this config leaves out (name, llm, tts, asr) is kept as it is, unmanaged: see `keptFields`.
+     */
     adoptExisting?: pulumi.Input<boolean>;
 }
 
@@ -24,6 +28,8 @@ export class Agent extends ZegoResourceBase {
     declare readonly asr: pulumi.Output<t.Asr | undefined>;
     /** True when the agent existed and was adopted rather than registered. */
     declare readonly adopted: pulumi.Output<boolean>;
+    /** Which of name, llm, tts and asr ZEGO holds that the program does not declare (kept as they are, unmanaged). */
+    declare readonly keptFields: pulumi.Output<NonNullable<Outputs<"Agent">["keptFields"]>>;
 
     constructor(name: string, args: AgentArgs, opts?: pulumi.CustomResourceOptions) {
         super("Agent", name, args, opts);

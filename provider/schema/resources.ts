@@ -10,7 +10,7 @@ import {
     CREATE_DIGITAL_HUMAN_AGENT_INSTANCE,
     CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE,
 } from "./api";
-import { bool, Fields, Infer, int, obj, ObjectSpec, required, str } from "./spec";
+import { arr, bool, Fields, Infer, int, obj, ObjectSpec, required, str } from "./spec";
 import { containsUnknown, isUnknown } from "./unknown";
 import { Failure, isPlainObject, validate } from "./validate";
 import { SECRETS_PROPERTY, joinSecrets } from "./secrets";
@@ -53,6 +53,13 @@ export const RESOURCE_ARGS: Record<ResourceKind, ObjectSpec> = {
         adoptExisting: bool(undefined),
     }),
 };
+
+/**
+ * The parts of an Agent's configuration besides its AgentId. UpdateAgent keeps each one it is not
+ * sent, so one the program does not declare stays as ZEGO holds it: kept, not managed (`keptFields`).
+ */
+export const AGENT_CONFIG_FIELDS = ["name", "llm", "tts", "asr"] as const;
+export type AgentConfigField = (typeof AGENT_CONFIG_FIELDS)[number];
 
 /** Keys of the props object that are Pulumi plumbing, not user arguments: the engine's `__provider`, 0.1.0's `secrets`. */
 export const PROVIDER_PROPERTY = "__provider";
@@ -110,6 +117,12 @@ export const RESOURCE_OUTPUTS = {
         endpoint,
         /** True when the agent existed and was adopted rather than registered. */
         adopted: required(bool(undefined)),
+        /**
+         * What ZEGO holds of name, llm, tts and asr that the program does not declare (found on adoption or
+         * by refresh): kept as it is and not managed; names only, the values stay out of state. Absent in
+         * state written before it existed, until the next refresh or update.
+         */
+        keptFields: arr(undefined, str(undefined, { enum: AGENT_CONFIG_FIELDS })),
         stateVersion,
     }),
 } satisfies Record<ResourceKind, ObjectSpec>;

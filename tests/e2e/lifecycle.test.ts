@@ -5,11 +5,12 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, PulumiFn } from "@pulumi/pulumi/automation";
-import { Agent, AgentInstance } from "../../provider";
+import { Agent, AgentInstance, ZegoClient } from "../../provider";
 import { EmulatorHandle } from "../../emulator";
 import { LLM_API_KEY, TTS_TOKEN, ASR_SECRET } from "../../testing/fixtures";
 import {
     assertNoSecrets,
+    changesOf,
     emulatorConfig,
     EngineRun,
     InvariantError,
@@ -346,6 +347,86 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
             );
             expect(long!.message).to.contain("name must be a string (0 to 64 bytes").and.contain("UpdateAgent");
             expect(emulator.requests().filter((r) => r.action === "UpdateAgent")).to.deep.equal([]);
+        });
+    });
+
+    describe("changes made outside Pulumi (issue: out-of-band additions wedge the stack)", () => {
+        const AGENT = "e2e_oob_agent";
+        const ASR = { vendor: "Tencent" as const, params: { secret_key: ASR_SECRET, hotwords: "console" } };
+        const agentProgram =
+            (o: { adopt?: boolean; asr?: boolean; model?: string } = {}) =>
+            async () => {
+                const agent = new Agent("agent", {
+                    agentId: AGENT,
+                    name: "OOB",
+                    llm: llm(o.model),
+                    ...(o.asr ? { asr: ASR } : {}),
+                    ...(o.adopt ? { adoptExisting: true } : {}),
+                });
+                return { id: agent.agentId, kept: agent.keptFields };
+            };
+
+        /** A signed UpdateAgent or RegisterAgent from outside the stack, as the ZEGO console or another tool would. */
+        async function outOfBand(call: (client: ZegoClient) => Promise<unknown>): Promise<void> {
+            const client = new ZegoClient({ appId: emulator.appId, serverSecret: SERVER_SECRET, endpoint: emulator.url });
+            try {
+                await call(client);
+            } finally {
+                client.close();
+            }
+        }
+
+        /** refresh, preview with no changes, up with no changes: each succeeds. */
+        async function allSucceed(run: EngineRun): Promise<void> {
+            await run.stack.refresh({ onOutput: run.onOutput });
+            await run.stack.preview({ onOutput: run.onOutput, expectNoChanges: true });
+            const up = await run.stack.up({ onOutput: run.onOutput });
+            expect(changesOf(up.summary.resourceChanges)).to.deep.equal({});
+        }
+
+        it("adopting an agent with an asr the program does not declare: up says it kept asr; refresh, preview and up succeed; declaring asr later updates it", async () => {
+            await outOfBand((c) => c.registerAgent({ agentId: AGENT, name: "Elsewhere", llm: llm("model-z"), asr: ASR }));
+            await withStack(agentProgram({ adopt: true }), emulatorConfig(emulator), async (run) => {
+                const up = await run.stack.up({ onOutput: run.onOutput });
+                expect(up.stdout + run.output.join("\n")).to.contain(`agent ${AGENT}: kept asr, which the program does not declare`);
+                expect(stackOutput(up.outputs, "kept")).to.deep.equal(["asr"]);
+                await allSucceed(run);
+                expect(emulator.agents()[0]!.ASR, "ZEGO still holds the asr").to.deep.include({ Vendor: "Tencent" });
+                assertNoSecrets([await run.exportState(), run.output.join("\n")], SECRETS);
+
+                (run.stack.workspace as LocalWorkspace).program = agentProgram({ adopt: true, asr: true });
+                const declared = await run.stack.up({ onOutput: run.onOutput });
+                expect(changesOf(declared.summary.resourceChanges)).to.deep.equal({ update: 1 });
+                expect(stackOutput(declared.outputs, "kept")).to.deep.equal([]);
+                expect(
+                    emulator
+                        .requests()
+                        .filter((r) => r.action === "UpdateAgent")
+                        .at(-1)!.body,
+                ).to.have.property("ASR");
+            });
+        });
+
+        it("an asr added in the console to a managed agent: refresh, preview and up succeed with no changes", async () => {
+            await withStack(agentProgram(), emulatorConfig(emulator), async (run) => {
+                await run.stack.up({ onOutput: run.onOutput });
+                await outOfBand((c) => c.updateAgent({ agentId: AGENT, asr: ASR }));
+                await allSucceed(run);
+                expect(stackOutput(await run.outputs(), "kept")).to.deep.equal(["asr"]);
+            });
+        });
+
+        it("a declared value changed in the console: refresh reads it, preview shows an update back, up converges", async () => {
+            await withStack(agentProgram(), emulatorConfig(emulator), async (run) => {
+                await run.stack.up({ onOutput: run.onOutput });
+                await outOfBand((c) => c.updateAgent({ agentId: AGENT, llm: llm("model-console") }));
+                await run.stack.refresh({ onOutput: run.onOutput });
+                const preview = await run.stack.preview({ onOutput: run.onOutput, diff: true });
+                expect(preview.changeSummary).to.deep.include({ update: 1 });
+                expect(preview.stdout).to.match(/model\s*: "model-console" => "model-a"/);
+                await run.stack.up({ onOutput: run.onOutput });
+                expect((emulator.agents()[0]!.LLM as { Model: string }).Model).to.equal("model-a");
+            });
         });
     });
 

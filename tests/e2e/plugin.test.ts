@@ -139,6 +139,9 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
         expect(imported.inputs, JSON.stringify(imported)).to.include({ agentId: "imported_agent", name: "Made elsewhere" });
         expect(imported.inputs.llm).to.include({ model: "model-b" });
         expect(imported.inputs).not.to.have.property("secrets");
+        // Imported whole: everything ZEGO holds is declared, nothing kept unmanaged.
+        expect(imported.outputs.keptFields).to.deep.equal([]);
+        expect(imported.inputs).not.to.have.property("keptFields");
         expect(JSON.stringify(imported.inputs.llm.apiKey)).to.contain("ciphertext");
         expect(JSON.stringify(imported.outputs.llm.apiKey)).to.contain("ciphertext");
         assertNoSecrets([rawState(), ...output], SECRETS);

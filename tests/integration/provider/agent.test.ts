@@ -69,7 +69,7 @@ describe("provider integration: Agent against the emulator", function () {
         const { id, outs, inputs } = await create();
         expect(id).to.equal(AGENT_ID);
         const { __provider: _p, ...echoed } = inputs;
-        expect(outs).to.deep.equal({ ...echoed, appId: APP_ID, endpoint: ctx.endpoint, adopted: false, stateVersion: 1 });
+        expect(outs).to.deep.equal({ ...echoed, appId: APP_ID, endpoint: ctx.endpoint, adopted: false, keptFields: [], stateVersion: 2 });
         expect(outs.llm).to.not.have.property("apiKey");
 
         expect(ctx.em.requests().map((r) => r.action)).to.deep.equal(["RegisterAgent"]);
@@ -97,11 +97,108 @@ describe("provider integration: Agent against the emulator", function () {
         expect(ctx.em.requests().map((r) => [r.action, r.code])).to.deep.equal([
             ["RegisterAgent", 0],
             ["RegisterAgent", 410001008],
+            ["QueryAgents", 0],
             ["UpdateAgent", 0],
         ]);
         expect(must(requestsOf(ctx.em, "UpdateAgent")[0], 'requestsOf(ctx.em, "UpdateAgent")[0]').body).to.deep.equal(LOGGED_CONFIG);
         expect(ctx.em.agents()[0]).to.include({ Name: "Support agent" });
         expect(ctx.logs.join("\n")).to.contain(`adopted existing agent ${AGENT_ID}`);
+        expect(outs.keptFields, "everything ZEGO held is declared").to.deep.equal([]);
+    });
+
+    describe("a field ZEGO holds that the program does not declare (issue: out-of-band additions wedge the stack)", () => {
+        const OTHER_ASR = { vendor: "Tencent", params: { secret_key: ASR_SECRET, hotwords: "elsewhere" } };
+
+        async function updateBehindPulumisBack(config: Props): Promise<void> {
+            const client = directClient(ctx.em);
+            try {
+                await client.updateAgent(config as never);
+            } finally {
+                client.close();
+            }
+        }
+
+        /** Refresh as the engine does it: read, then the plain values (the engine hands the provider no secrets). */
+        async function refresh(id: string, outs: Props) {
+            const result = await agent.read(id, outs);
+            return { props: unwrapSecrets(result.props) as Props, inputs: unwrapSecrets(result.inputs) as Props };
+        }
+
+        it("adoption keeps it, says so, and records it by name only; refresh does not report it as an input; diff shows no changes", async () => {
+            await registerBehindPulumisBack({ ...agentArgs(), name: "Someone else's", asr: OTHER_ASR });
+            const args = agentArgs({ adoptExisting: true, asr: undefined });
+            const { id, outs } = await create(args);
+
+            expect(outs.keptFields).to.deep.equal(["asr"]);
+            expect(outs).to.not.have.property("asr");
+            expect(ctx.logs.join("\n"))
+                .to.contain(`agent ${AGENT_ID}: kept asr, which the program does not declare: ZEGO's UpdateAgent keeps what is not sent`)
+                .and.contain("Declare asr to manage it.");
+            expect(must(requestsOf(ctx.em, "UpdateAgent")[0], "UpdateAgent").body).to.not.have.property("ASR");
+            expect(must(ctx.em.agents()[0], "the agent").ASR, "ZEGO still holds its asr").to.deep.include({ Vendor: "Tencent" });
+
+            const { props, inputs } = await refresh(id, outs);
+            expect(props.keptFields).to.deep.equal(["asr"]);
+            expect(props).to.not.have.property("asr");
+            expect(inputs).to.not.have.any.keys("asr", "keptFields");
+            expect(JSON.stringify(props), "the kept asr's credential is not copied into state").to.not.contain(ASR_SECRET);
+            expect(await agent.diff(id, props, resourceInputs(args))).to.deep.equal({ changes: false });
+        });
+
+        it("declared later, the kept field is updated and no longer kept", async () => {
+            await registerBehindPulumisBack({ ...agentArgs(), asr: OTHER_ASR });
+            const { id, outs } = await create(agentArgs({ adoptExisting: true, asr: undefined }));
+            const { props } = await refresh(id, outs);
+
+            const news = resourceInputs(agentArgs({ adoptExisting: true }));
+            expect(await agent.diff(id, props, news)).to.deep.equal({ changes: true, replaces: [] });
+            const updated = must((await agent.update(id, props, news)).outs, "update outs");
+            expect(updated.keptFields).to.deep.equal([]);
+            expect((must(requestsOf(ctx.em, "UpdateAgent")[1], "the second UpdateAgent").body as Props).ASR).to.deep.equal(
+                LOGGED_CONFIG.ASR,
+            );
+
+            const again = await refresh(id, updated);
+            expect(again.props.keptFields).to.deep.equal([]);
+            expect(again.inputs.asr).to.deep.equal(agentArgs().asr);
+            expect(await agent.diff(id, again.props, news)).to.deep.equal({ changes: false });
+        });
+
+        it("added in the console to a managed agent: refresh records it as kept, not as an input; diff shows no changes", async () => {
+            const args = agentArgs({ asr: undefined, name: undefined });
+            const { id, outs } = await create(args);
+            expect(outs.keptFields).to.deep.equal([]);
+            await updateBehindPulumisBack({ agentId: AGENT_ID, name: "Named in the console", asr: OTHER_ASR });
+
+            const { props, inputs } = await refresh(id, outs);
+            expect(props.keptFields).to.deep.equal(["name", "asr"]);
+            expect(props).to.not.have.any.keys("asr", "name");
+            expect(inputs).to.not.have.any.keys("asr", "name", "keptFields");
+            expect(await agent.diff(id, props, resourceInputs(args))).to.deep.equal({ changes: false });
+            // A second refresh reads the same.
+            expect((await refresh(id, props)).props).to.deep.equal(props);
+        });
+
+        it("state written before keptFields (version 1): refresh records the undeclared asr as kept; diff shows no changes", async () => {
+            // A stack wedged by an older package: its refresh failed, so state is still the adoption's.
+            await registerBehindPulumisBack({ ...agentArgs(), asr: OTHER_ASR });
+            const args = agentArgs({ adoptExisting: true, asr: undefined });
+            const { id, outs } = await create(args);
+            const v1: Props = { ...outs, stateVersion: 1 };
+            delete v1.keptFields;
+
+            const { props, inputs } = await refresh(id, v1);
+            expect(props).to.include({ stateVersion: 2 });
+            expect(props.keptFields).to.deep.equal(["asr"]);
+            expect(inputs).to.not.have.property("asr");
+            expect(await agent.diff(id, props, resourceInputs(args))).to.deep.equal({ changes: false });
+        });
+
+        it("removing a declared field stays refused, with advice that converges", async () => {
+            const { id, outs } = await create();
+            const err = await rejectionOf(agent.diff(id, outs, resourceInputs(agentArgs({ asr: undefined }))));
+            expect(err.message).to.contain("asr cannot be removed from a registered Agent").and.contain("Keep asr declared");
+        });
     });
 
     it("update sends the complete config (UpdateAgent replaces LLM, TTS and ASR whole)", async () => {
@@ -118,7 +215,14 @@ describe("provider integration: Agent against the emulator", function () {
         expect(must(wire.LLM, "wire.LLM").ApiKey).to.equal(LLM_API_KEY);
         expect((must(wire.TTS, "wire.TTS").Params as Props).app).to.deep.equal({ appid: "tts-app", token: TTS_TOKEN });
         const { __provider: _p, ...echoed } = news;
-        expect(updated).to.deep.equal({ ...echoed, appId: APP_ID, endpoint: ctx.endpoint, adopted: false, stateVersion: 1 });
+        expect(updated).to.deep.equal({
+            ...echoed,
+            appId: APP_ID,
+            endpoint: ctx.endpoint,
+            adopted: false,
+            keptFields: [],
+            stateVersion: 2,
+        });
         expect((must(ctx.em.agents()[0], "ctx.em.agents()[0]").LLM as Props).Model).to.equal("model-b");
     });
 
@@ -152,13 +256,13 @@ describe("provider integration: Agent against the emulator", function () {
 
         expect(result.id).to.equal(id);
         const props = result.props as Props;
-        expect(props).to.include({ name: "Renamed", adopted: false, appId: APP_ID, endpoint: ctx.endpoint, stateVersion: 1 });
+        expect(props).to.include({ name: "Renamed", adopted: false, appId: APP_ID, endpoint: ctx.endpoint, stateVersion: 2 });
         // Credentials come back marked for the engine to encrypt, where they are; no `secrets` property.
         expect(publicPart(props.llm)).to.deep.equal({ url: "https://llm.example.com/v2", apiKey: "[secret]", model: "model-z" });
         expect(unwrapSecrets(props.llm)).to.deep.include({ apiKey: "sk-changed-elsewhere" });
         expect(props).to.not.have.property("secrets");
         expect(unwrapSecrets(props.tts), "TTS unchanged on the server").to.deep.equal(agentArgs().tts);
-        expect(result.inputs).to.not.have.any.keys("appId", "endpoint", "adopted", "stateVersion", "__provider");
+        expect(result.inputs).to.not.have.any.keys("appId", "endpoint", "adopted", "keptFields", "stateVersion", "__provider");
         expect(result.inputs).to.include({ agentId: AGENT_ID, name: "Renamed" });
 
         // A refresh followed by `up` with the declared config puts it back.

@@ -87,7 +87,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
                 appId: APP_ID,
                 endpoint: ctx.endpoint,
                 deletion: { gracefulShutdown: true, gracefulShutdownTimeout: 30, waitForDeletion: true },
-                stateVersion: 1,
+                stateVersion: 2,
             });
             expect(outs.agentId).to.equal(a.agentId);
             // Secrets stay hoisted: llm/tts/asr in the outputs hold none.
@@ -170,7 +170,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
                 status: "UNKNOWN",
                 appId: APP_ID,
                 endpoint: ctx.endpoint,
-                stateVersion: 1,
+                stateVersion: 2,
             });
             expect(properties.secrets).to.deep.equal(inputs.secrets);
             expect(err.message).to.contain("QueryAgentInstanceStatus").and.contain(created.agentInstanceId).and.contain("kept in state");
@@ -250,7 +250,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
                 appId: APP_ID,
                 endpoint: ctx.endpoint,
                 deletion: { gracefulShutdown: true, gracefulShutdownTimeout: 30, waitForDeletion: true },
-                stateVersion: 1,
+                stateVersion: 2,
             });
         });
 
@@ -300,7 +300,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
                 appId: APP_ID,
                 endpoint: ctx.endpoint,
                 deletion: { gracefulShutdown: true, gracefulShutdownTimeout: 60, waitForDeletion: false },
-                stateVersion: 1,
+                stateVersion: 2,
             });
         });
     });
