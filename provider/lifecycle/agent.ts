@@ -86,7 +86,7 @@ export async function importAgent(
     id: string,
     base: Props,
 ): Promise<{ id?: string; props?: Props; inputs?: Props }> {
-    const found = (await withCredentialAdvice(() => context.clients.forExisting(base, `agent ${id}`).queryAgents([id]))).find(
+    const found = (await context.clients.onExisting(base, `agent ${id}`, (client) => client.queryAgents([id]))).find(
         (a) => a.agentId === id,
     );
     return found ? refreshed(id, { ...base, stateVersion: STATE_VERSION }, found, () => true) : {};

@@ -151,7 +151,12 @@ describe("provider integration: Agent against the emulator", function () {
             const { props } = await refresh(id, outs);
 
             const news = resourceInputs(agentArgs({ adoptExisting: true }));
-            expect(await agent.diff(id, props, news)).to.deep.equal({ changes: true, replaces: [] });
+            expect(await agent.diff(id, props, news)).to.deep.equal({
+                changes: true,
+                replaces: [],
+                deleteBeforeReplace: true,
+                diffs: ["asr"],
+            });
             const updated = must((await agent.update(id, props, news)).outs, "update outs");
             expect(updated.keptFields).to.deep.equal([]);
             expect((must(requestsOf(ctx.em, "UpdateAgent")[1], "the second UpdateAgent").body as Props).ASR).to.deep.equal(
@@ -230,7 +235,12 @@ describe("provider integration: Agent against the emulator", function () {
         const { id, outs } = await create();
         const before = ctx.em.requests().length;
         const news = resourceInputs(agentArgs({ adoptExisting: true }));
-        expect(await agent.diff(id, outs, news)).to.deep.equal({ changes: true, replaces: [], deleteBeforeReplace: true, diffs: ["adoptExisting"] });
+        expect(await agent.diff(id, outs, news)).to.deep.equal({
+            changes: true,
+            replaces: [],
+            deleteBeforeReplace: true,
+            diffs: ["adoptExisting"],
+        });
         const { outs: updated } = await agent.update(id, outs, news);
         expect(ctx.em.requests().length).to.equal(before);
         expect(updated).to.include({ adoptExisting: true, adopted: false });
