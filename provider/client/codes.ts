@@ -85,6 +85,7 @@ export const Code = {
     AgentAlreadyExists: 410001008,
     AgentNotFound: 410001009,
     DigitalHumanFrequencyLimit: 410001029,
+    DigitalHumanStreamInUse: 410001030,
     ShuttingDown: 410001041,
 } as const;
 

@@ -40,6 +40,24 @@ function ownDeletionSettings(args: Props): OwnDeletionSettings {
     return pick(args, DELETION_KEYS) as OwnDeletionSettings;
 }
 
+/**
+ * A digital human's AgentStreamId in use (410001030) after a clean preview: most often the old
+ * instance of a resource renamed or moved without aliases, which Pulumi deletes only after it
+ * creates the new one. Say so, and the fix.
+ */
+async function streamInUseAdvice<T>(create: () => Promise<T>): Promise<T> {
+    try {
+        return await create();
+    } catch (e) {
+        if ((e as { code?: unknown }).code === Code.DigitalHumanStreamInUse)
+            (e as Error).message +=
+                `. If an instance of this stack publishes that stream — a resource renamed or moved to another parent without \`aliases\` ` +
+                `(Pulumi creates the new URN before it deletes the old one), or replaced with the deleteBeforeReplace option off — ` +
+                `give the resource \`aliases\` with its old name, or leave deleteBeforeReplace on; otherwise another instance outside this stack publishes it`;
+        throw e;
+    }
+}
+
 export function agentInstanceProvider(kind: InstanceKind, context: LifecycleContext = defaultContext): LifecycleProvider {
     const label = LABELS[kind];
     const { settings, clients, clock, log, identities } = context;
@@ -66,12 +84,13 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
             const body = pick(args, API_FIELDS);
             const held = identities.held(kind, args);
             if (held.length > 0) throw new HeldIdentityError(`the ${label}`, held);
-            const created =
+            const created = await streamInUseAdvice(() =>
                 kind === "AgentInstance"
-                    ? await client.createAgentInstance(body as unknown as CreateAgentInstanceRequest)
+                    ? client.createAgentInstance(body as unknown as CreateAgentInstanceRequest)
                     : kind === "DigitalHumanAgentInstance"
-                      ? await client.createDigitalHumanAgentInstance(body as unknown as CreateDigitalHumanAgentInstanceRequest)
-                      : await client.createLiveDigitalHumanAgentInstance(body as unknown as CreateLiveDigitalHumanAgentInstanceRequest);
+                      ? client.createDigitalHumanAgentInstance(body as unknown as CreateDigitalHumanAgentInstanceRequest)
+                      : client.createLiveDigitalHumanAgentInstance(body as unknown as CreateLiveDigitalHumanAgentInstanceRequest),
+            );
             const id = created.agentInstanceId;
             identities.noteCreated(kind, args, id);
             const outs: Props = {

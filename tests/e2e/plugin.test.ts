@@ -115,6 +115,34 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
         await stack.removeConfig("systemPrompt");
     });
 
+    it("replaceOnChanges works with the plugin: a prompt change replaces, deleting the old instance gracefully first", async () => {
+        const file = path.join(env.workDir, "Pulumi.yaml");
+        const original = fs.readFileSync(file, "utf8");
+        const withOption = original.replace(
+            "      gracefulShutdownTimeout: 20\n",
+            "      gracefulShutdownTimeout: 20\n    options:\n      replaceOnChanges:\n        - llm\n",
+        );
+        expect(withOption, "the option was added").to.not.equal(original);
+        fs.writeFileSync(file, withOption);
+        try {
+            const old = must(live()[0], "live()[0]").agentInstanceId;
+            await stack.setConfig("systemPrompt", { value: "Be brief." });
+            const preview = await stack.preview({ onOutput });
+            expect(preview.changeSummary).to.include({ replace: 1 });
+            const up = await stack.up({ onOutput });
+            expect(up.summary.resourceChanges).to.include({ replace: 1 });
+            const gone = em.instances().find((i) => i.agentInstanceId === old)!;
+            expect(gone.deletedReason, "deleted by its graceful delete, not kicked by the new one").to.equal("api");
+            expect(gone.deleteRequest).to.include({ GracefulShutdown: true });
+            expect(live()).to.have.length(1);
+        } finally {
+            fs.writeFileSync(file, original);
+            await stack.removeConfig("systemPrompt");
+        }
+        await stack.up({ onOutput });
+        assertNoSecrets(output, SECRETS);
+    });
+
     it("pulumi import zego:index:Agent: an agent registered outside Pulumi comes into state whole, its LLM key encrypted", async () => {
         const client = new ZegoClient({ appId: APP_ID, serverSecret: SERVER_SECRET, endpoint: em.url });
         try {

@@ -547,6 +547,15 @@ describe("provider integration: AgentInstance against the emulator", function ()
     });
 
     describe("DigitalHumanAgentInstance", () => {
+        it("an AgentStreamId in use (410001030) names the likely cause, a rename without aliases, and the fix", async () => {
+            const dh = { digitalHuman: { digitalHumanId: "dh_001" } };
+            await create(args(dh), "DigitalHumanAgentInstance");
+            // Another resource (a new URN: the engine checks it without old inputs) with the same stream, another AgentUserId.
+            const other = args({ ...dh, rtc: { ...(args().rtc as Props), agentUserId: "agent_user_other" } });
+            const err = await rejectionOf(ctx.providers.DigitalHumanAgentInstance.create(resourceInputs(other)));
+            expect(err.message).to.contain("410001030").and.contain("aliases").and.contain("renamed or moved");
+        });
+
         it("create returns digitalHumanConfig; update keeps it; delete deletes", async () => {
             const dh = ctx.providers.DigitalHumanAgentInstance;
             const a = args({ digitalHuman: { digitalHumanId: "dh_001", configId: "web" } });
