@@ -522,6 +522,22 @@ describe("provider integration: AgentInstance against the emulator", function ()
             expect(ctx.em.instance(id)!.state).to.equal("deleted");
         });
 
+        it("an existing instance is read and deleted only where it lives; that endpoint unreachable names it, the configured one, and what to do", async () => {
+            const { id, outs } = await create();
+            const gone = "http://127.0.0.1:9";
+            for (const call of [
+                () => instance.read(id, { ...outs, endpoint: gone }),
+                () => instance.delete(id, { ...outs, endpoint: gone }),
+            ]) {
+                const err = await rejectionOf(call());
+                expect(err.message)
+                    .to.contain(`lives at ${gone}, where it was created`)
+                    .and.contain(`The endpoint configured now is ${ctx.endpoint}`)
+                    .and.contain("pulumi state delete");
+            }
+            expect(ctx.em.instance(id)!.state, "never acted on at the configured endpoint").to.equal("live");
+        });
+
         it("credentials of another app than the state's: a clear error, nothing sent", async () => {
             const { id, outs } = await create();
             const before = ctx.em.requests().length;
