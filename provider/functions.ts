@@ -50,21 +50,35 @@ async function call<F extends FunctionName>(name: F, args: FunctionArgs<F>): Pro
     }
 }
 
-function invoke<F extends FunctionName>(name: F, args: pulumi.Input<object>): pulumi.Output<FunctionResult<F>> {
-    return pulumi.output(args).apply((plain) => call(name, plain as FunctionArgs<F>)) as pulumi.Output<FunctionResult<F>>;
+/** As registry providers' `InvokeOutputOptions`: the read waits for these resources, and is unknown at a preview that creates or replaces one. */
+export interface FunctionOptions {
+    dependsOn?: pulumi.Resource[];
+}
+
+/** What a resource's completion looks like as a value: a custom resource's id (unknown until created), else its URN. */
+function completion(resource: pulumi.Resource): pulumi.Output<unknown> {
+    return pulumi.CustomResource.isInstance(resource) ? resource.id : resource.urn;
+}
+
+function invoke<F extends FunctionName>(name: F, args: pulumi.Input<object>, opts: FunctionOptions = {}): pulumi.Output<FunctionResult<F>> {
+    const after = (opts.dependsOn ?? []).map(completion);
+    return pulumi.all([args, ...after]).apply(([plain]) => call(name, plain as FunctionArgs<F>)) as pulumi.Output<FunctionResult<F>>;
 }
 
 /** A registered agent's configuration (QueryAgents); secret when it holds a credential. Fails, naming the id, when not registered. */
-export function getAgent(args: GetAgentArgs): pulumi.Output<GetAgentResult> {
-    return invoke("getAgent", args);
+export function getAgent(args: GetAgentArgs, opts?: FunctionOptions): pulumi.Output<GetAgentResult> {
+    return invoke("getAgent", args, opts);
 }
 
 /** Every agent registered with the app (ListAgents, every page); secret when one holds a credential. */
-export function listAgents(): pulumi.Output<ListAgentsResult> {
-    return invoke("listAgents", {});
+export function listAgents(opts?: FunctionOptions): pulumi.Output<ListAgentsResult> {
+    return invoke("listAgents", {}, opts);
 }
 
 /** An instance's status (QueryAgentInstanceStatus), e.g. a smoke check after `up`. Fails, naming the id, when it does not exist. */
-export function getAgentInstanceStatus(args: GetAgentInstanceStatusArgs): pulumi.Output<GetAgentInstanceStatusResult> {
-    return invoke("getAgentInstanceStatus", args);
+export function getAgentInstanceStatus(
+    args: GetAgentInstanceStatusArgs,
+    opts?: FunctionOptions,
+): pulumi.Output<GetAgentInstanceStatusResult> {
+    return invoke("getAgentInstanceStatus", args, opts);
 }

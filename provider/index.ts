@@ -14,6 +14,7 @@ export {
     GetAgentResult,
     listAgents,
     ListAgentsResult,
+    FunctionOptions,
     getAgentInstanceStatus,
     GetAgentInstanceStatusArgs,
     GetAgentInstanceStatusResult,

@@ -52,6 +52,7 @@ const PUBLIC_TYPES = [
     "DeletionSettings",
     "DigitalHuman",
     "DigitalHumanAgentInstanceArgs",
+    "FunctionOptions",
     "GetAgentArgs",
     "GetAgentInstanceStatusArgs",
     "GetAgentInstanceStatusResult",
