@@ -8,6 +8,17 @@ export { Agent, AgentArgs } from "./resources/agent";
 export { AgentInstance, AgentInstanceArgs } from "./resources/agentInstance";
 export { DigitalHumanAgentInstance, DigitalHumanAgentInstanceArgs } from "./resources/digitalHumanAgentInstance";
 export { LiveDigitalHumanAgentInstance, LiveDigitalHumanAgentInstanceArgs } from "./resources/liveDigitalHumanAgentInstance";
+export {
+    getAgent,
+    GetAgentArgs,
+    GetAgentResult,
+    listAgents,
+    ListAgentsResult,
+    FunctionOptions,
+    getAgentInstanceStatus,
+    GetAgentInstanceStatusArgs,
+    GetAgentInstanceStatusResult,
+} from "./functions";
 export * from "./client";
 export type {
     AddAgentInstanceMsgRequest,

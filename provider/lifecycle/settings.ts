@@ -219,6 +219,11 @@ export class Settings {
         }
     }
 
+    /** Whether both the app id and the server secret are set (stack config or environment); says nothing of their validity. */
+    hasCredentials(): boolean {
+        return this.setting("appId") !== undefined && this.setting("serverSecret") !== undefined;
+    }
+
     /** The credentials for a call. Fails, naming both the config keys and the variables, when absent. */
     requireConnection(): Connection {
         this.validate();

@@ -5,6 +5,7 @@
 import { CONFIG_KEYS, DEFAULTS, ENV_VARS } from "../lifecycle/settings";
 import { Fields, FieldSpec, ObjectSpec } from "../schema/spec";
 import { OUTPUT_KEYS, OutputKey, RESOURCE_ARGS, RESOURCE_OUTPUTS, ResourceKind } from "../schema/resources";
+import { FUNCTION_ARGS, FUNCTION_DESCRIPTIONS, FUNCTION_RESULTS, FunctionName } from "../schema/functions";
 import { CONFIG_NAMES, SECRET_CONFIG } from "./config";
 import { PACKAGE } from "./server";
 
@@ -75,37 +76,41 @@ function describe(spec: FieldSpec): string {
     return parts.join(" ");
 }
 
+/** Names of list items' types where `<field>Item` reads badly: listAgents' `agents` are RegisteredAgent. */
+const ITEM_NAMES: Readonly<Record<string, string>> = { agents: "registeredAgent" };
+
 /** Object types are named by field name; the same name with different fields is prefixed with the resource. */
 class Types {
     readonly types: Record<string, Json> = {};
     private readonly shapes = new Map<string, string>();
 
-    ref(kind: ResourceKind, name: string, spec: ObjectSpec): string {
+    /** `owner`: the resource kind or function whose field this is (its name prefixes a type name taken by another shape). */
+    ref(owner: string, name: string, spec: ObjectSpec): string {
         const shape = JSON.stringify(spec.fields, (_k, v) => (v instanceof RegExp ? v.source : v));
-        for (const candidate of [pascal(name), `${kind}${pascal(name)}`]) {
+        for (const candidate of [pascal(name), `${pascal(owner)}${pascal(name)}`]) {
             const token = `${PACKAGE}:index:${candidate}`;
             const existing = this.shapes.get(token);
             if (existing === shape) return token;
             if (existing === undefined) {
                 this.shapes.set(token, shape);
-                this.types[token] = { type: "object", ...this.object(kind, spec) };
+                this.types[token] = { type: "object", ...this.object(owner, spec) };
                 return token;
             }
         }
-        throw new Error(`schema: no unique type name for ${kind}.${name}`);
+        throw new Error(`schema: no unique type name for ${owner}.${name}`);
     }
 
-    object(kind: ResourceKind, spec: ObjectSpec): { properties: Json; required?: string[] } {
+    object(owner: string, spec: ObjectSpec): { properties: Json; required?: string[] } {
         const properties: Json = {};
         const required: string[] = [];
         for (const [name, field] of Object.entries(spec.fields)) {
-            properties[name] = this.property(kind, name, field);
+            properties[name] = this.property(owner, name, field);
             if (field.required) required.push(name);
         }
         return required.length > 0 ? { properties, required } : { properties };
     }
 
-    property(kind: ResourceKind, name: string, spec: FieldSpec): Json {
+    property(owner: string, name: string, spec: FieldSpec): Json {
         const base: Json = { description: describe(spec), ...(spec.secret ? { secret: true } : {}) };
         switch (spec.kind) {
             case "string":
@@ -116,9 +121,9 @@ class Types {
             case "passthrough":
                 return { $ref: "pulumi.json#/Any", ...base };
             case "array":
-                return { type: "array", items: this.property(kind, `${name}Item`, spec.items), ...base };
+                return { type: "array", items: this.property(owner, ITEM_NAMES[name] ?? `${name}Item`, spec.items), ...base };
             case "object":
-                return { $ref: `#/types/${this.ref(kind, name, spec)}`, ...base };
+                return { $ref: `#/types/${this.ref(owner, name, spec)}`, ...base };
         }
     }
 }
@@ -149,6 +154,15 @@ export function buildSchema(version: string): Json {
             required: [...(inputs.required ?? []), ...OUTPUT_KEYS[kind].filter((k) => outputFields[k]?.required)],
         };
     }
+    const functions: Json = {};
+    for (const name of Object.keys(FUNCTION_ARGS) as FunctionName[]) {
+        const inputs = types.object(name, FUNCTION_ARGS[name]);
+        functions[`${PACKAGE}:index:${name}`] = {
+            description: FUNCTION_DESCRIPTIONS[name],
+            ...(Object.keys(inputs.properties).length > 0 ? { inputs } : {}),
+            outputs: types.object(name, FUNCTION_RESULTS[name]),
+        };
+    }
     const configVariables: Json = {};
     for (const name of CONFIG_NAMES) {
         configVariables[name] = {
@@ -168,6 +182,7 @@ export function buildSchema(version: string): Json {
         provider: { description: "The zego provider.", inputProperties: configVariables },
         types: types.types,
         resources,
+        functions,
         // For the SDKs scripts/sdkgen generates: supportPack gives the Go SDK its own go.mod, and
         // respectSchemaVersion makes each SDK ask the engine for this plugin version, not whatever is installed.
         meta: { supportPack: true },

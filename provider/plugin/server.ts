@@ -15,10 +15,12 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { importAgent } from "../lifecycle/agent";
 import { defaultContext } from "../lifecycle/context";
+import { FUNCTION_NAMES, isFunctionName, runFunction } from "../lifecycle/functions";
 import { PartialCreateError, withoutPlumbing } from "../lifecycle/provider";
 import { pluginDebug } from "../lifecycle/settings";
 import { inputsFromState } from "../lifecycle/state";
 import { providers } from "../runtime";
+import type { FunctionName } from "../schema/functions";
 import { OUTPUT_KEYS, PROVIDER_PROPERTY, ResourceKind } from "../schema/resources";
 import { joinSecrets, SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import { UNKNOWN } from "../schema/unknown";
@@ -37,6 +39,16 @@ export function kindOfUrn(urn: string): ResourceKind {
             `unknown resource type ${JSON.stringify(type)}; the zego provider has ${KINDS.map((k) => `${PACKAGE}:index:${k}`).join(", ")}`,
         );
     return kind;
+}
+
+/** `zego:index:getAgent` → "getAgent". */
+export function functionOfToken(token: string): FunctionName {
+    const name = token.startsWith(`${PACKAGE}:index:`) ? token.slice(`${PACKAGE}:index:`.length) : "";
+    if (!isFunctionName(name))
+        throw new Error(
+            `unknown function ${JSON.stringify(token)}; the zego provider has ${FUNCTION_NAMES.map((f) => `${PACKAGE}:index:${f}`).join(", ")}`,
+        );
+    return name;
 }
 
 function plain(struct: structproto.Struct | undefined): { props: Props; secretPaths: Path[] } {
@@ -276,7 +288,14 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
             return new emptyproto.Empty();
         }),
         invoke: unary("Invoke", async (req: provproto.InvokeRequest) => {
-            throw new Error(`unknown function ${req.getTok()}; the zego provider has no functions`);
+            // Called at preview as at update (req.getPreview()), like registry providers' functions: a read is safe, and
+            // the engine refuses unknown values in a function's result (provider_plugin.go Invoke: RejectUnknowns), so
+            // there is no "unknown at preview" to return; without credentials it fails, naming the settings to set.
+            const name = functionOfToken(req.getTok());
+            const res = new provproto.InvokeResponse();
+            // toStruct marks every credential in the result secret (withCredentialsSecret).
+            res.setReturn(toStruct((await runFunction(defaultContext, name, plain(req.getArgs()).props)) as Props));
+            return res;
         }),
         call: unimplemented("Call"),
         construct: unimplemented("Construct"),

@@ -23,7 +23,10 @@ const PUBLIC_VALUES = [
     "ZegoError",
     "ZegoValidationError",
     "computeSignature",
+    "getAgent",
+    "getAgentInstanceStatus",
     "isZegoApiError",
+    "listAgents",
 ];
 
 const PUBLIC_TYPES = [
@@ -49,10 +52,16 @@ const PUBLIC_TYPES = [
     "DeletionSettings",
     "DigitalHuman",
     "DigitalHumanAgentInstanceArgs",
+    "FunctionOptions",
+    "GetAgentArgs",
+    "GetAgentInstanceStatusArgs",
+    "GetAgentInstanceStatusResult",
+    "GetAgentResult",
     "KnownTtsVendor",
     "ListAgentsPage",
     "ListeningRequest",
     "LiveDigitalHumanAgentInstanceArgs",
+    "ListAgentsResult",
     "LiveRtc",
     "Llm",
     "Message",

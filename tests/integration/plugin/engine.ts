@@ -133,6 +133,14 @@ export class EngineClient {
         return this.call("delete", req);
     }
 
+    async invoke(tok: string, args: Props, preview = false): Promise<provproto.InvokeResponse> {
+        const req = new provproto.InvokeRequest();
+        req.setTok(tok);
+        req.setArgs(struct(args));
+        req.setPreview(preview);
+        return this.call("invoke", req);
+    }
+
     async close(): Promise<void> {
         this.client.close();
         if (this.process.exitCode === null) {

@@ -1,7 +1,7 @@
 /**
  * The Python and TypeScript SDKs scripts/gen-sdk.sh generates from schema.json (the Go SDK runs through
  * the engine in tests/e2e/goSdk.test.ts). Python programs cannot run here (no Python Pulumi SDK is
- * installable from these registries), so the Python SDK is shown to byte-compile, with every resource.
+ * installable from these registries), so the Python SDK is shown to byte-compile, with every resource and function.
  */
 import { expect } from "chai";
 import { execFileSync } from "child_process";
@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { repoRoot } from "../../../scripts/pulumi-env";
 import { RESOURCE_ARGS } from "../../../provider/schema/resources";
+import { FUNCTION_NAMES } from "../../../provider/lifecycle/functions";
 import { must } from "../../must";
 
 const version: string = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")).version;
@@ -54,6 +55,13 @@ describe("plugin: the generated Python and TypeScript SDKs", function () {
             name: "zego",
             version,
         });
+        // Each function, with its Output form.
+        for (const name of FUNCTION_NAMES) {
+            const text = fs.readFileSync(path.join(pkg, `${snake(name)}.py`), "utf8");
+            expect(text, name)
+                .to.contain(`def ${snake(name)}(`)
+                .and.contain(`def ${snake(name)}_output(`);
+        }
         // The provider marks the ServerSecret secret before it reaches the engine.
         expect(fs.readFileSync(path.join(pkg, "provider.py"), "utf8")).to.contain("pulumi.Output.secret(server_secret)");
     });
@@ -66,6 +74,11 @@ describe("plugin: the generated Python and TypeScript SDKs", function () {
         for (const kind of Object.keys(RESOURCE_ARGS)) {
             const file = path.join(dir, `${kind.charAt(0).toLowerCase()}${kind.slice(1)}.ts`);
             expect(fs.readFileSync(file, "utf8"), file).to.contain(`export class ${kind} extends pulumi.CustomResource`);
+        }
+        for (const name of FUNCTION_NAMES) {
+            const text = fs.readFileSync(path.join(dir, `${name}.ts`), "utf8");
+            expect(text, name).to.contain(`export function ${name}(`).and.contain(`export function ${name}Output(`);
+            expect(text, name).to.contain(`pulumi.runtime.invoke("zego:index:${name}"`);
         }
     });
 });
