@@ -16,8 +16,11 @@ export interface ConversationContext {
 }
 
 export interface Conversation {
-    /** A live digital human takes it; otherwise it answers 410001049. */
-    live: boolean;
+    /**
+     * A live digital human takes it (true) or answers 410001049 (false); "status": as the
+     * liveStatusQueries option says (the docs do not say whether ZEGO answers status queries on one).
+     */
+    live: boolean | "status";
     run(inst: InstanceRecord, b: Wire, ctx: ConversationContext): ApiResult;
 }
 
@@ -53,7 +56,7 @@ const listeningNow = (inst: InstanceRecord, now: number): ApiResult | undefined 
         : undefined;
 
 export const CONVERSATION: Readonly<Record<string, Conversation>> = {
-    QueryAgentInstanceStatus: { live: true, run: (inst, _b, { now }) => ok({ Status: statusAt(inst.schedule, now) }) },
+    QueryAgentInstanceStatus: { live: "status", run: (inst, _b, { now }) => ok({ Status: statusAt(inst.schedule, now) }) },
     SendAgentInstanceLLM: {
         live: false,
         run: (inst, b, ctx) => {

@@ -11,7 +11,16 @@
  * instances are "settled" lazily before each request and each look at them; a WakeTimer settles
  * at the next deadline too.
  */
-import type { DeletedReason, EmulatedInstance, BusyOptions, CreateAction, DeleteMode, ScriptStep } from "./types";
+import type {
+    DeletedReason,
+    EmulatedInstance,
+    BusyOptions,
+    CreateAction,
+    DeleteMode,
+    LiveStatusQueries,
+    ScriptStep,
+    StreamFailure,
+} from "./types";
 import { LIVE_MAX_IDLE_TIME } from "../provider/schema/api";
 import { agentNotFound, AgentRegistry } from "./agents";
 import { Conversation } from "./conversation";
@@ -34,12 +43,21 @@ export interface StateSettings {
     pollTimers: boolean;
     /** Deleted instances remembered (oldest forgotten first); a forgotten one answers like any unknown id. */
     deletedHistoryLimit: number;
+    streamFailure: StreamFailure;
+    liveStatusQueries: LiveStatusQueries;
+}
+
+/** Where instance events go as agent callbacks (callbacks.ts). */
+export interface InstanceEvents {
+    created(inst: InstanceRecord): void;
+    deleted(inst: InstanceRecord, reason: DeletedReason, at: number): void;
 }
 
 export interface StateEnv {
     now(): number;
     settings(): StateSettings;
     log(line: string): void;
+    callbacks?: InstanceEvents;
 }
 
 const DEFAULT_GRACEFUL_TIMEOUT_SECONDS = 30;
@@ -185,6 +203,10 @@ export class Instances {
         this.env.log(
             `instance ${id} created (${action}, agent ${JSON.stringify(agent.AgentId)})${streamFailed ? ", streaming failed: AgentStreamId in use" : ""}`,
         );
+        // "Created ... has entered the RTC room and started streaming" (get-ai-agent-status.mdx): not
+        // for a failed stream, which the option "delete" turns into a deletion with Code 1206.
+        if (!streamFailed) this.env.callbacks?.created(record);
+        else if (settings.streamFailure === "delete") this.finalize(record, now, "stream-failed");
         this.scheduleWake();
 
         if (action === "CreateAgentInstance") return ok({ AgentInstanceId: id });
@@ -235,9 +257,10 @@ export class Instances {
 
     /** A conversation action (conversation.ts) on the instance the request names. */
     converse(b: Wire, conversation: Conversation): ApiResult {
-        const inst = this.lookup(b.AgentInstanceId, conversation.live);
+        const { speakingSeconds, thinkingSeconds, liveStatusQueries } = this.env.settings();
+        const live = conversation.live === "status" ? liveStatusQueries === "answer" : conversation.live;
+        const inst = this.lookup(b.AgentInstanceId, live);
         if ("code" in inst) return inst;
-        const { speakingSeconds, thinkingSeconds } = this.env.settings();
         return conversation.run(inst, b, { now: this.env.now(), speakingSeconds, thinkingSeconds });
     }
 
@@ -342,6 +365,7 @@ export class Instances {
         if (excess > 0) for (const id of this.deletedOrder.splice(0, excess)) this.byId.delete(id);
         this.env.log(`instance ${inst.id} deleted (${reason}${kickedBy ? ` by ${kickedBy}` : ""})`);
         inst.waiters.splice(0).forEach((resolve) => resolve());
+        this.env.callbacks?.deleted(inst, reason, at);
     }
 
     private scheduleWake(): void {
