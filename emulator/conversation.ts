@@ -57,7 +57,13 @@ function listening(inst: InstanceRecord, b: Wire): ApiResult | undefined {
  * guides/proactive-invocation-of-llm-and-tts.mdx); others get 410001013. A full queue gets the
  * action's own failure code (410001006 LLM, 410001007 TTS): the docs name none for it.
  */
-function say(inst: InstanceRecord, b: Wire, ctx: ConversationContext, steps: ReturnType<typeof answer>, fullCode: number): ApiResult | undefined {
+function say(
+    inst: InstanceRecord,
+    b: Wire,
+    ctx: ConversationContext,
+    steps: ReturnType<typeof answer>,
+    fullCode: number,
+): ApiResult | undefined {
     const priority = PRIORITY_RANK[(b.Priority as string | undefined) ?? "Medium"] ?? PRIORITY_RANK.Medium!;
     const high = priority === PRIORITY_RANK.High;
     if (statusAt(inst.schedule, ctx.now) === "LISTENING" && !high)

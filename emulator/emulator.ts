@@ -95,7 +95,8 @@ export function checkOptions(options: Partial<EmulatorOptions>, mutableOnly: boo
     };
     for (const key of Object.keys(options)) {
         const known =
-            (MUTABLE_KEYS as readonly string[]).includes(key) || (!mutableOnly && ["appId", "serverSecret", "port", "callbackSecret"].includes(key));
+            (MUTABLE_KEYS as readonly string[]).includes(key) ||
+            (!mutableOnly && ["appId", "serverSecret", "port", "callbackSecret"].includes(key));
         if (!known) {
             bad(
                 key,

@@ -69,7 +69,7 @@ const FIXED_TTS_FIELDS = ["Vendor", "FilterText", "TerminatorText", "CharacterFi
 function liveControlled(id: string): ApiResult {
     return failure(
         410001049,
-        `instance ${id} is a live digital human; only SendAgentInstanceTTS, QueryAgentInstanceStatus and DeleteAgentInstance apply.`,
+        `instance ${id} is a live digital human, which does not support interface-based control (only SendAgentInstanceTTS, DeleteAgentInstance and, unless the emulator's liveStatusQueries is "refuse", QueryAgentInstanceStatus apply).`,
     );
 }
 
@@ -259,7 +259,7 @@ export class Instances {
     converse(b: Wire, conversation: Conversation): ApiResult {
         const { speakingSeconds, thinkingSeconds, liveStatusQueries } = this.env.settings();
         const live = conversation.live === "status" ? liveStatusQueries === "answer" : conversation.live;
-        const inst = this.lookup(b.AgentInstanceId, live);
+        const inst = this.lookup(b.AgentInstanceId, live, conversation.live === "status");
         if ("code" in inst) return inst;
         return conversation.run(inst, b, { now: this.env.now(), speakingSeconds, thinkingSeconds });
     }
@@ -378,8 +378,11 @@ export class Instances {
      * The instance an API call names: 410001002 when unknown or deleted, 410001041 while shutting
      * down, and 410001049 for a live digital human unless the action applies to one (`live`).
      */
-    private lookup(id: unknown, live: boolean): InstanceRecord | ApiResult {
+    private lookup(id: unknown, live: boolean, liveFirst = false): InstanceRecord | ApiResult {
         const inst = this.byId.get(id as string);
+        // The worst case for a caller: refused by kind whatever the state, so a refused status query
+        // never tells a live digital human that is shutting down or gone from one that is live.
+        if (inst && liveFirst && !live && isLive(inst)) return liveControlled(inst.id);
         if (!inst || inst.state === "deleted") {
             return failure(410001002, `no AI agent instance ${JSON.stringify(id)} (check if it has been deleted).`);
         }

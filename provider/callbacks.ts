@@ -169,7 +169,10 @@ export function verifyCallback(body: string | Uint8Array | Record<string, unknow
     const event = text("Event");
     const timestamp = Number(timestampText);
     if (!Number.isSafeInteger(timestamp)) {
-        throw new CallbackVerificationError("Timestamp", `callback Timestamp must be an integer (milliseconds); got ${describe(raw.Timestamp)}.`);
+        throw new CallbackVerificationError(
+            "Timestamp",
+            `callback Timestamp must be an integer (milliseconds); got ${describe(raw.Timestamp)}.`,
+        );
     }
     const expected = Buffer.from(callbackSignature(options.callbackSecret, timestampText, nonce));
     const given = Buffer.from(signature);
@@ -251,12 +254,16 @@ function toEvent(
     }
     // Sequence may exceed 2^53 (the docs' examples show 19 digits), so it is only as exact as JSON.parse makes it.
     if (typeof raw.Sequence === "number") envelope.Sequence = raw.Sequence;
-    const data = raw.Data !== null && typeof raw.Data === "object" && !Array.isArray(raw.Data) ? (raw.Data as Record<string, unknown>) : undefined;
+    const data =
+        raw.Data !== null && typeof raw.Data === "object" && !Array.isArray(raw.Data) ? (raw.Data as Record<string, unknown>) : undefined;
     const kind = KINDS[checked.event] ?? "unknown";
     if (kind === "AgentInstanceDeleted") {
         const code = data?.Code;
         if (typeof code !== "number") {
-            throw new CallbackVerificationError("Data.Code", `AgentInstanceDeleted callback Data.Code must be a number; got ${describe(code)}.`);
+            throw new CallbackVerificationError(
+                "Data.Code",
+                `AgentInstanceDeleted callback Data.Code must be a number; got ${describe(code)}.`,
+            );
         }
         const known = (DELETED_REASONS as Record<number, { reason: DeletedReason }>)[code];
         return { ...envelope, kind, Data: data as AgentInstanceDeletedEvent["Data"], reason: known?.reason ?? "unknown" };

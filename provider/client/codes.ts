@@ -86,6 +86,7 @@ export const Code = {
     AgentNotFound: 410001009,
     DigitalHumanFrequencyLimit: 410001029,
     ShuttingDown: 410001041,
+    LiveDigitalHumanControlled: 410001049,
 } as const;
 
 /** Transient server faults: retried with backoff (inference, not documented). */

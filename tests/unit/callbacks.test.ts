@@ -62,7 +62,11 @@ describe("callbacks: verifyCallback", () => {
         expect(created.kind).to.equal("AgentInstanceCreated");
         if (created.kind !== "AgentInstanceCreated") return;
         expect(created.Data.CreatedTimestamp).to.equal(1745502312982);
-        expect([created.AgentInstanceId, created.AgentUserId, created.RoomId]).to.deep.equal(["1912124734317838336", "agent_user_1", "room_1"]);
+        expect([created.AgentInstanceId, created.AgentUserId, created.RoomId]).to.deep.equal([
+            "1912124734317838336",
+            "agent_user_1",
+            "room_1",
+        ]);
 
         const deleted = verifyCallback(signed(example("AgentInstanceDeleted")), { callbackSecret: SECRET });
         if (deleted.kind !== "AgentInstanceDeleted") throw new Error(deleted.kind);
@@ -122,8 +126,12 @@ describe("callbacks: verifyCallback", () => {
         it("a changed Signature, and one of the wrong length", () => {
             const sig = good().Signature as string;
             const flipped = (sig[0] === "a" ? "b" : "a") + sig.slice(1);
-            expect(rejection(() => verifyCallback({ ...good(), Signature: flipped }, { callbackSecret: SECRET })).field).to.equal("Signature");
-            expect(rejection(() => verifyCallback({ ...good(), Signature: sig + "0" }, { callbackSecret: SECRET })).field).to.equal("Signature");
+            expect(rejection(() => verifyCallback({ ...good(), Signature: flipped }, { callbackSecret: SECRET })).field).to.equal(
+                "Signature",
+            );
+            expect(rejection(() => verifyCallback({ ...good(), Signature: sig + "0" }, { callbackSecret: SECRET })).field).to.equal(
+                "Signature",
+            );
         });
 
         for (const field of ["Signature", "Timestamp", "Nonce", "Event", "AppId"]) {

@@ -399,7 +399,8 @@ describe("emulator: instances", () => {
             expect(await status(walkie)).to.equal("SPEAKING");
 
             const id = await createInstance(ctx.url, 2);
-            const tts = (extra: Record<string, unknown>) => zego(ctx.url, "SendAgentInstanceTTS", { AgentInstanceId: id, Text: "t", ...extra });
+            const tts = (extra: Record<string, unknown>) =>
+                zego(ctx.url, "SendAgentInstanceTTS", { AgentInstanceId: id, Text: "t", ...extra });
             expect((await tts({})).code).to.equal(0);
             for (let i = 0; i < 5; i++) expect((await tts({ SamePriorityOption: "Enqueue" })).code).to.equal(0, `queued turn ${i + 1}`);
             const full = await tts({ SamePriorityOption: "Enqueue" });
