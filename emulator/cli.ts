@@ -4,7 +4,8 @@
  *
  *   node dist/emulator/cli.js [--port N] [--app-id N] [--server-secret S] [--concurrency-limit N]
  *                             [--rate-limit N] [--delete-mode async|wait] [--timestamp-window S]
- *                             [--latency-ms N] [--strict-uniqueness] [--max-idle-time] [--verbose]
+ *                             [--latency-ms N] [--strict-uniqueness] [--max-idle-time]
+ *                             [--callback-url URL] [--callback-secret S] [--verbose]
  *
  * The app defaults to ZEGO_APP_ID / ZEGO_SERVER_SECRET, else the local development pair
  * (DEFAULT_APP_ID, DEFAULT_SERVER_SECRET). Prints one line with the URL (never the secret).
@@ -27,6 +28,8 @@ const USAGE = `Usage: node dist/emulator/cli.js [options]
   --latency-ms N           added to every API request (default 0)
   --strict-uniqueness      reject reused AgentUserId / AgentStreamId with 410000003
   --max-idle-time          auto-delete instances after AdvancedConfig.MaxIdleTime without a user
+  --callback-url URL       POST AgentInstanceCreated/Deleted callbacks there (default: none)
+  --callback-secret S      CallbackSecret that signs them (default $ZEGO_CALLBACK_SECRET, else the local development one)
   --verbose                log every request and instance event to stderr
   --help                   this text
 
@@ -44,6 +47,8 @@ const FLAGS = {
     "latency-ms": { type: "string" },
     "strict-uniqueness": { type: "boolean" },
     "max-idle-time": { type: "boolean" },
+    "callback-url": { type: "string" },
+    "callback-secret": { type: "string" },
     verbose: { type: "boolean" },
     help: { type: "boolean", short: "h" },
 } as const;
@@ -88,6 +93,10 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): EmulatorOptio
     set("deleteMode", mode as DeleteMode | undefined);
     if (values["strict-uniqueness"]) options.strictUniqueness = true;
     if (values["max-idle-time"]) options.maxIdleTime = true;
+    const callbackUrl = values["callback-url"];
+    set("callbackUrl", typeof callbackUrl === "string" ? callbackUrl : undefined);
+    const callbackSecret = values["callback-secret"];
+    set("callbackSecret", typeof callbackSecret === "string" ? callbackSecret : env.ZEGO_CALLBACK_SECRET || undefined);
     const { verbose: _verbose, help: _help, ...emulatorOptions } = options;
     try {
         checkOptions(emulatorOptions, false);
@@ -108,6 +117,8 @@ function flagOf(option: string): string {
         rateLimitPerSecond: "--rate-limit",
         timestampWindowSeconds: "--timestamp-window",
         latencyMs: "--latency-ms",
+        callbackUrl: "--callback-url",
+        callbackSecret: "--callback-secret (or ZEGO_CALLBACK_SECRET)",
     };
     return byOption[option] ?? option;
 }

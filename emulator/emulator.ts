@@ -3,6 +3,7 @@
  * the rate limiter, fault injection, the request log and the stats. server.ts drives it per
  * request; the handle and the control API inspect and steer it.
  */
+import { CallbackSender, DOCUMENTED_RETRY_DELAYS_MS } from "./callbacks";
 import { FaultInjector } from "./faults";
 import { NonceCache } from "./gateway";
 import { IdGenerator } from "./ids";
@@ -21,11 +22,16 @@ import type {
     EmulatorStats,
     FaultKind,
     FaultOptions,
+    LiveStatusQueries,
     MutableOptions,
     RequestLogEntry,
     ScriptStep,
+    StreamFailure,
     ThrottleResponse,
 } from "./types";
+
+/** The local development CallbackSecret the emulator signs callbacks with when none is given. Not a real app's. */
+export const DEFAULT_CALLBACK_SECRET = "emulator-callback-secret";
 
 export const DEFAULTS = {
     port: 0,
@@ -43,6 +49,10 @@ export const DEFAULTS = {
     requestLogMaxBytes: 16 * 1024 * 1024,
     deletedHistoryLimit: 1000,
     abandonedRequests: "complete" as AbandonedRequests,
+    callbackUrl: "",
+    callbackRetryDelaysMs: DOCUMENTED_RETRY_DELAYS_MS,
+    streamFailure: "keep" as StreamFailure,
+    liveStatusQueries: "answer" as LiveStatusQueries,
     throttleHttpStatus: 429,
     retryAfterSeconds: 1,
 };
@@ -71,6 +81,10 @@ const MUTABLE_KEYS: readonly (keyof MutableOptions)[] = [
     "requestLogMaxBytes",
     "deletedHistoryLimit",
     "abandonedRequests",
+    "callbackUrl",
+    "callbackRetryDelaysMs",
+    "streamFailure",
+    "liveStatusQueries",
     "log",
 ];
 
@@ -81,11 +95,14 @@ export function checkOptions(options: Partial<EmulatorOptions>, mutableOnly: boo
     };
     for (const key of Object.keys(options)) {
         const known =
-            (MUTABLE_KEYS as readonly string[]).includes(key) || (!mutableOnly && ["appId", "serverSecret", "port"].includes(key));
+            (MUTABLE_KEYS as readonly string[]).includes(key) ||
+            (!mutableOnly && ["appId", "serverSecret", "port", "callbackSecret"].includes(key));
         if (!known) {
             bad(
                 key,
-                mutableOnly ? `one of ${MUTABLE_KEYS.join(", ")} (appId, serverSecret and port are fixed at start)` : "a known option",
+                mutableOnly
+                    ? `one of ${MUTABLE_KEYS.join(", ")} (appId, serverSecret, port and callbackSecret are fixed at start)`
+                    : "a known option",
                 key,
             );
         }
@@ -112,7 +129,19 @@ export function checkOptions(options: Partial<EmulatorOptions>, mutableOnly: boo
         if (typeof options.serverSecret !== "string" || options.serverSecret === "")
             bad("serverSecret", "a non-empty string", options.serverSecret === undefined ? undefined : "(a non-string or empty value)");
         int("port", 0, 65535);
+        if (options.callbackSecret !== undefined && (typeof options.callbackSecret !== "string" || options.callbackSecret === ""))
+            bad("callbackSecret", "a non-empty string", "(a non-string or empty value)");
     }
+    const cb = options.callbackUrl;
+    if (cb !== undefined && cb !== "" && !(typeof cb === "string" && /^https?:\/\/[^\s]+$/.test(cb)))
+        bad("callbackUrl", `an http:// or https:// URL, or "" for none`, cb);
+    const delays = options.callbackRetryDelaysMs;
+    if (delays !== undefined && !(Array.isArray(delays) && delays.every((d) => Number.isInteger(d) && d >= 0)))
+        bad("callbackRetryDelaysMs", "a list of whole milliseconds, 0 or more", delays);
+    if (options.streamFailure !== undefined && options.streamFailure !== "keep" && options.streamFailure !== "delete")
+        bad("streamFailure", `"keep" or "delete"`, options.streamFailure);
+    if (options.liveStatusQueries !== undefined && options.liveStatusQueries !== "answer" && options.liveStatusQueries !== "refuse")
+        bad("liveStatusQueries", `"answer" or "refuse"`, options.liveStatusQueries);
     int("concurrencyLimit", 0);
     int("digitalHumanConcurrencyLimit", 0);
     int("rateLimitPerSecond", 0);
@@ -150,6 +179,7 @@ export class Emulator implements EmulatorInspector {
     readonly faults: FaultInjector;
     readonly limiter = new FixedWindowRateLimiter();
     readonly nonces = new NonceCache();
+    readonly callbacks: CallbackSender;
     private readonly requestIds = new IdGenerator();
     private settings: Settings;
     private log: RequestLogEntry[] = [];
@@ -181,10 +211,22 @@ export class Emulator implements EmulatorInspector {
             requestLogMaxBytes: options.requestLogMaxBytes ?? DEFAULTS.requestLogMaxBytes,
             deletedHistoryLimit: options.deletedHistoryLimit ?? DEFAULTS.deletedHistoryLimit,
             abandonedRequests: options.abandonedRequests ?? DEFAULTS.abandonedRequests,
+            callbackUrl: options.callbackUrl ?? DEFAULTS.callbackUrl,
+            callbackRetryDelaysMs: [...(options.callbackRetryDelaysMs ?? DEFAULTS.callbackRetryDelaysMs)],
+            streamFailure: options.streamFailure ?? DEFAULTS.streamFailure,
+            liveStatusQueries: options.liveStatusQueries ?? DEFAULTS.liveStatusQueries,
             now: options.now,
             log: options.log,
         };
         this.faults = new FaultInjector(options.faults ?? {});
+        this.callbacks = new CallbackSender({
+            appId: this.appId,
+            callbackSecret: options.callbackSecret ?? DEFAULT_CALLBACK_SECRET,
+            now: () => this.now(),
+            url: () => this.settings.callbackUrl || undefined,
+            retryDelaysMs: () => this.settings.callbackRetryDelaysMs,
+            log: (line) => this.logLine(line),
+        });
         this.state = new EmulatorState({
             now: () => this.now(),
             settings: (): StateSettings => ({
@@ -197,8 +239,11 @@ export class Emulator implements EmulatorInspector {
                 thinkingSeconds: this.settings.thinkingSeconds,
                 pollTimers: this.settings.now !== undefined,
                 deletedHistoryLimit: this.settings.deletedHistoryLimit,
+                streamFailure: this.settings.streamFailure,
+                liveStatusQueries: this.settings.liveStatusQueries,
             }),
             log: (line) => this.logLine(line),
+            callbacks: this.callbacks,
         });
     }
 
@@ -415,12 +460,17 @@ export class Emulator implements EmulatorInspector {
             requestLogMaxBytes: s.requestLogMaxBytes,
             deletedHistoryLimit: s.deletedHistoryLimit,
             abandonedRequests: s.abandonedRequests,
+            callbackUrl: s.callbackUrl,
+            callbackRetryDelaysMs: [...s.callbackRetryDelaysMs],
+            streamFailure: s.streamFailure,
+            liveStatusQueries: s.liveStatusQueries,
             injectedClock: s.now !== undefined,
             faults: this.faults.current(),
         };
     }
 
     dispose(): void {
+        this.callbacks.close();
         this.state.reset();
     }
 }

@@ -11,6 +11,7 @@
  */
 import { handleControl } from "./controlRouter";
 import { DEFAULTS, Emulator } from "./emulator";
+export { DEFAULT_CALLBACK_SECRET } from "./emulator";
 import { EmulatorServer, LISTEN_HOST } from "./server";
 import type { EmulatorHandle, EmulatorOptions } from "./types";
 

@@ -11,7 +11,16 @@
  * instances are "settled" lazily before each request and each look at them; a WakeTimer settles
  * at the next deadline too.
  */
-import type { DeletedReason, EmulatedInstance, BusyOptions, CreateAction, DeleteMode, ScriptStep } from "./types";
+import type {
+    DeletedReason,
+    EmulatedInstance,
+    BusyOptions,
+    CreateAction,
+    DeleteMode,
+    LiveStatusQueries,
+    ScriptStep,
+    StreamFailure,
+} from "./types";
 import { LIVE_MAX_IDLE_TIME } from "../provider/schema/api";
 import { agentNotFound, AgentRegistry } from "./agents";
 import { Conversation } from "./conversation";
@@ -34,12 +43,21 @@ export interface StateSettings {
     pollTimers: boolean;
     /** Deleted instances remembered (oldest forgotten first); a forgotten one answers like any unknown id. */
     deletedHistoryLimit: number;
+    streamFailure: StreamFailure;
+    liveStatusQueries: LiveStatusQueries;
+}
+
+/** Where instance events go as agent callbacks (callbacks.ts). */
+export interface InstanceEvents {
+    created(inst: InstanceRecord): void;
+    deleted(inst: InstanceRecord, reason: DeletedReason, at: number): void;
 }
 
 export interface StateEnv {
     now(): number;
     settings(): StateSettings;
     log(line: string): void;
+    callbacks?: InstanceEvents;
 }
 
 const DEFAULT_GRACEFUL_TIMEOUT_SECONDS = 30;
@@ -51,7 +69,7 @@ const FIXED_TTS_FIELDS = ["Vendor", "FilterText", "TerminatorText", "CharacterFi
 function liveControlled(id: string): ApiResult {
     return failure(
         410001049,
-        `instance ${id} is a live digital human; only SendAgentInstanceTTS, QueryAgentInstanceStatus and DeleteAgentInstance apply.`,
+        `instance ${id} is a live digital human, which does not support interface-based control (only SendAgentInstanceTTS, DeleteAgentInstance and, unless the emulator's liveStatusQueries is "refuse", QueryAgentInstanceStatus apply).`,
     );
 }
 
@@ -185,6 +203,10 @@ export class Instances {
         this.env.log(
             `instance ${id} created (${action}, agent ${JSON.stringify(agent.AgentId)})${streamFailed ? ", streaming failed: AgentStreamId in use" : ""}`,
         );
+        // "Created ... has entered the RTC room and started streaming" (get-ai-agent-status.mdx): not
+        // for a failed stream, which the option "delete" turns into a deletion with Code 1206.
+        if (!streamFailed) this.env.callbacks?.created(record);
+        else if (settings.streamFailure === "delete") this.finalize(record, now, "stream-failed");
         this.scheduleWake();
 
         if (action === "CreateAgentInstance") return ok({ AgentInstanceId: id });
@@ -235,9 +257,10 @@ export class Instances {
 
     /** A conversation action (conversation.ts) on the instance the request names. */
     converse(b: Wire, conversation: Conversation): ApiResult {
-        const inst = this.lookup(b.AgentInstanceId, conversation.live);
+        const { speakingSeconds, thinkingSeconds, liveStatusQueries } = this.env.settings();
+        const live = conversation.live === "status" ? liveStatusQueries === "answer" : conversation.live;
+        const inst = this.lookup(b.AgentInstanceId, live, conversation.live === "status");
         if ("code" in inst) return inst;
-        const { speakingSeconds, thinkingSeconds } = this.env.settings();
         return conversation.run(inst, b, { now: this.env.now(), speakingSeconds, thinkingSeconds });
     }
 
@@ -342,6 +365,7 @@ export class Instances {
         if (excess > 0) for (const id of this.deletedOrder.splice(0, excess)) this.byId.delete(id);
         this.env.log(`instance ${inst.id} deleted (${reason}${kickedBy ? ` by ${kickedBy}` : ""})`);
         inst.waiters.splice(0).forEach((resolve) => resolve());
+        this.env.callbacks?.deleted(inst, reason, at);
     }
 
     private scheduleWake(): void {
@@ -354,8 +378,11 @@ export class Instances {
      * The instance an API call names: 410001002 when unknown or deleted, 410001041 while shutting
      * down, and 410001049 for a live digital human unless the action applies to one (`live`).
      */
-    private lookup(id: unknown, live: boolean): InstanceRecord | ApiResult {
+    private lookup(id: unknown, live: boolean, liveFirst = false): InstanceRecord | ApiResult {
         const inst = this.byId.get(id as string);
+        // The worst case for a caller: refused by kind whatever the state, so a refused status query
+        // never tells a live digital human that is shutting down or gone from one that is live.
+        if (inst && liveFirst && !live && isLive(inst)) return liveControlled(inst.id);
         if (!inst || inst.state === "deleted") {
             return failure(410001002, `no AI agent instance ${JSON.stringify(id)} (check if it has been deleted).`);
         }

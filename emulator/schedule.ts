@@ -12,7 +12,15 @@ export interface Segment {
     status: AgentStatus;
     from: number;
     until: number;
+    /** A speech turn (SendAgentInstanceLLM/TTS): its Priority (PRIORITY_RANK) and which turn it belongs to. */
+    priority?: number;
+    turn?: number;
 }
+
+/** Priority of SendAgentInstanceLLM/TTS, default Medium (send-agent-instance-*.yaml); a busy status set by the control API ranks as Medium. */
+export const PRIORITY_RANK: Readonly<Record<string, number>> = { Low: 0, Medium: 1, High: 2 };
+/** "Enqueue: Queue up to wait, the maximum number of queues is 5" (guides/proactive-invocation-of-llm-and-tts.mdx, the YAMLs). */
+export const MAX_QUEUED_TURNS = 5;
 
 export function statusAt(schedule: readonly Segment[], t: number): AgentStatus {
     for (const s of schedule) if (s.from <= t && t < s.until) return s.status;
@@ -48,6 +56,27 @@ export function speak(schedule: readonly Segment[], now: number, steps: readonly
     const end = idleFrom(schedule, now);
     const start = end === Infinity ? now : end;
     return [...schedule.filter((s) => s.until > now), ...segments(start, steps)];
+}
+
+/**
+ * A speech turn at `now` with Priority rank `priority`: a higher priority than what is playing, or
+ * the same with ClearAndInterrupt, clears and plays now; the same with Enqueue, or a lower one,
+ * waits after what is scheduled, at most MAX_QUEUED_TURNS waiting ("full" beyond).
+ */
+export function speakTurn(
+    schedule: readonly Segment[],
+    now: number,
+    steps: readonly ScriptStep[],
+    turn: { priority: number; enqueue: boolean; id: number },
+): Segment[] | "full" {
+    const mark = (segs: Segment[]) => segs.map((s) => ({ ...s, priority: turn.priority, turn: turn.id }));
+    const playing = schedule.find((s) => s.from <= now && now < s.until && s.status !== "IDLE");
+    const rank = playing?.priority ?? PRIORITY_RANK.Medium!;
+    if (!playing || turn.priority > rank || (turn.priority === rank && !turn.enqueue)) return mark(segments(now, steps));
+    const waiting = new Set(schedule.filter((s) => s.from > now && s.turn !== undefined).map((s) => s.turn)).size;
+    if (waiting >= MAX_QUEUED_TURNS) return "full";
+    const end = idleFrom(schedule, now);
+    return [...schedule.filter((s) => s.until > now), ...mark(segments(end === Infinity ? now : end, steps))];
 }
 
 /** Control-API steps ({status, seconds}), checked: a 400 naming the first bad step. */

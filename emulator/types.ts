@@ -110,15 +110,39 @@ export interface EmulatorOptions {
      * still carries it out, as a real service would once the request has arrived; "drop" does not.
      */
     abandonedRequests?: AbandonedRequests;
+    /**
+     * Where to POST the agent callbacks (AgentInstanceCreated, AgentInstanceDeleted with its Code),
+     * as ZEGO does to the address its support configures (callbacks/receiving-callback.mdx). Default
+     * none ("" turns them off). Settable while running (POST /_emulator/options).
+     */
+    callbackUrl?: string;
+    /** Signs the callbacks (the project's CallbackSecret at ZEGO); default DEFAULT_CALLBACK_SECRET. Fixed at start. */
+    callbackSecret?: string;
+    /** Delays (ms) of the retries of a failed callback, each from the previous attempt; default the documented [2000, 4000, 8000, 16000, 32000]; [] for none. */
+    callbackRetryDelaysMs?: number[];
+    /**
+     * A plain instance created with an AgentStreamId another instance is publishing: "keep" (default)
+     * keeps it live with streamFailed; "delete" deletes it at once (deletedReason "stream-failed",
+     * AgentInstanceDeleted Code 1206, "failed to start streaming").
+     */
+    streamFailure?: StreamFailure;
+    /**
+     * QueryAgentInstanceStatus on a live digital human: "answer" (default) or "refuse" with 410001049,
+     * since the docs say only that live digital humans "do not support interface-based control".
+     */
+    liveStatusQueries?: LiveStatusQueries;
     /** One line per API request and per instance event; never contains a secret. */
     log?: (line: string) => void;
 }
 
+export type StreamFailure = "keep" | "delete";
+export type LiveStatusQueries = "answer" | "refuse";
+
 /** Options that can change while running (setOptions / POST /_emulator/options). */
-export type MutableOptions = Omit<EmulatorOptions, "appId" | "serverSecret" | "port">;
+export type MutableOptions = Omit<EmulatorOptions, "appId" | "serverSecret" | "port" | "callbackSecret">;
 
 export type InstanceState = "live" | "shutting-down" | "deleted";
-export type DeletedReason = "api" | "graceful-timeout" | "idle" | "kicked";
+export type DeletedReason = "api" | "graceful-timeout" | "idle" | "kicked" | "stream-failed";
 export type CreateAction = "CreateAgentInstance" | "CreateDigitalHumanAgentInstance" | "CreateLiveDigitalHumanAgentInstance";
 
 export interface DeleteRequestRecord {
@@ -236,6 +260,11 @@ export interface EmulatorOptionsView {
     requestLogMaxBytes: number;
     deletedHistoryLimit: number;
     abandonedRequests: AbandonedRequests;
+    /** "" when callbacks are off. */
+    callbackUrl: string;
+    callbackRetryDelaysMs: number[];
+    streamFailure: StreamFailure;
+    liveStatusQueries: LiveStatusQueries;
     /** A `now` clock was injected. */
     injectedClock: boolean;
     /** The fault options in force, with what is left of hangNext and throttleBurst. */

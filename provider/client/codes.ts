@@ -87,6 +87,7 @@ export const Code = {
     DigitalHumanFrequencyLimit: 410001029,
     DigitalHumanStreamInUse: 410001030,
     ShuttingDown: 410001041,
+    LiveDigitalHumanControlled: 410001049,
 } as const;
 
 /** Transient server faults: retried with backoff (inference, not documented). */

@@ -36,6 +36,21 @@ const LABELS: Record<InstanceKind, string> = {
     LiveDigitalHumanAgentInstance: "live digital-human agent instance",
 };
 
+/**
+ * The instance's status, or UNKNOWN when ZEGO refuses to give a live digital human's: the docs say
+ * only that live digital humans "do not support interface-based control" (return-codes.mdx,
+ * 410001049), not that QueryAgentInstanceStatus is exempt, so the provider works either way.
+ */
+async function statusOf(kind: InstanceKind, query: () => Promise<{ status: string }>): Promise<string> {
+    try {
+        return (await query()).status;
+    } catch (e) {
+        if (kind === "LiveDigitalHumanAgentInstance" && (e as { code?: unknown }).code === Code.LiveDigitalHumanControlled)
+            return "UNKNOWN";
+        throw e;
+    }
+}
+
 function ownDeletionSettings(args: Props): OwnDeletionSettings {
     return pick(args, DELETION_KEYS) as OwnDeletionSettings;
 }
@@ -104,7 +119,7 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
                 ...("digitalHumanConfig" in created ? { digitalHumanConfig: created.digitalHumanConfig } : {}),
             };
             try {
-                outs.status = (await client.queryAgentInstanceStatus(id)).status;
+                outs.status = await statusOf(kind, () => client.queryAgentInstanceStatus(id));
             } catch (e) {
                 throw new PartialCreateError(id, { ...outs, [PROVIDER_PROPERTY]: inputs[PROVIDER_PROPERTY] }, e as Error);
             }
@@ -118,7 +133,10 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
             const state = migrate(props);
             let status: string;
             try {
-                status = (await clients.onExisting(state, `${label} ${id}`, (client) => client.queryAgentInstanceStatus(id))).status;
+                // UNKNOWN (status queries refused): kept, as nothing says it is gone.
+                status = await clients.onExisting(state, `${label} ${id}`, (client) =>
+                    statusOf(kind, () => client.queryAgentInstanceStatus(id)),
+                );
             } catch (e) {
                 const code = (e as { code?: unknown }).code;
                 // Gone: auto-deleted after MaxIdleTime, or deleted elsewhere. An empty result drops it from state.
@@ -149,7 +167,7 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
             if (apiChange || status === "UNKNOWN") {
                 status = await clients.onExisting(state, `${label} ${id}`, async (client) => {
                     if (apiChange) await client.updateAgentInstance(request);
-                    return (await client.queryAgentInstanceStatus(id)).status;
+                    return statusOf(kind, () => client.queryAgentInstanceStatus(id));
                 });
             }
             const outs: Props = {

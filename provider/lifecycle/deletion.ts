@@ -4,6 +4,10 @@
  * poll until the instance is gone. Idempotent and resumable: an instance that is already gone is a
  * success, and one already shutting down (for instance after an interrupted destroy) is waited for.
  *
+ * A live digital human whose status ZEGO will not give (QueryAgentInstanceStatus answers 410001049:
+ * the docs do not say it is allowed) is watched through DeleteAgentInstance itself instead: 410001041
+ * while its shutdown runs, 410001002 once it is gone.
+ *
  * Bounded: the whole delete ends by one deadline, started + graceful timeout (ZEGO's maximum when
  * resuming a shutdown) + margin. Every call inside it gets an AbortSignal that fires at the
  * deadline, so no single call (a throttled status poll retrying for minutes, a hung request) can
@@ -115,14 +119,10 @@ export async function deleteAgentInstance(
             ? `deleting agent instance ${agentInstanceId} gracefully: GracefulShutdown=true, GracefulShutdownTimeout=${timeout} s`
             : `deleting agent instance ${agentInstanceId} now (GracefulShutdown=false)`,
     );
-    const del = await withinDeadline(clock, deadline(), (o) =>
-        client.deleteAgentInstance(
-            graceful
-                ? { agentInstanceId, gracefulShutdown: true, gracefulShutdownTimeout: timeout }
-                : { agentInstanceId, gracefulShutdown: false },
-            o,
-        ),
-    );
+    const deleteRequest = graceful
+        ? { agentInstanceId, gracefulShutdown: true, gracefulShutdownTimeout: timeout }
+        : { agentInstanceId, gracefulShutdown: false };
+    const del = await withinDeadline(clock, deadline(), (o) => client.deleteAgentInstance(deleteRequest, o));
     if (del.kind === "cut" || del.kind === "late") {
         throw fail(
             `the DeleteAgentInstance request did not get an answer within the bound${del.kind === "cut" ? detail(del.error) : ""}, ` +
@@ -156,8 +156,14 @@ export async function deleteAgentInstance(
     let announced = resumed;
     /** The last poll got an answer from ZEGO (rather than failing after the client's own retries). */
     let lastAnswered = false;
+    /** Status queries are refused (410001049): the same DeleteAgentInstance is the poll. */
+    let pollByDelete = false;
     for (;;) {
-        const poll = await withinDeadline(clock, deadline(), (o) => client.queryAgentInstanceStatus(agentInstanceId, o));
+        const poll = await withinDeadline(clock, deadline(), (o) =>
+            pollByDelete
+                ? client.deleteAgentInstance(deleteRequest, o).then(() => ({ status: "UNKNOWN" }))
+                : client.queryAgentInstanceStatus(agentInstanceId, o),
+        );
         if (poll.kind === "late") {
             const next = polls.answered + polls.failed > 0 ? "next" : "first";
             throw fail(`the bound was reached before the ${next} status poll could be sent`, lastAnswered);
@@ -178,6 +184,13 @@ export async function deleteAgentInstance(
                 polls.answered++;
                 polls.lastStatus = "SHUTTING_DOWN";
                 lastAnswered = true;
+            } else if (code === Code.LiveDigitalHumanControlled && !pollByDelete) {
+                pollByDelete = true;
+                log(
+                    `ZEGO refuses status queries on agent instance ${agentInstanceId} (${Code.LiveDigitalHumanControlled}, a live digital human); ` +
+                        `watching it through DeleteAgentInstance (${Code.ShuttingDown} while it shuts down, ${Code.InstanceNotFound} once gone)`,
+                );
+                continue;
             } else {
                 // A failed poll (after the client's own retries) does not end the wait while time is left.
                 if (polls.lastError === undefined)

@@ -67,6 +67,8 @@ function describe(spec: FieldSpec): string {
         if (spec.charset) parts.push(`Characters: ${spec.charset.description}.`);
     }
     if ((spec.kind === "integer" || spec.kind === "number") && spec.enum) parts.push(`One of ${spec.enum.join(", ")}.`);
+    if ((spec.kind === "integer" || spec.kind === "number") && spec.suggestions)
+        parts.push(`Documented: ${spec.suggestions.join(", ")}; a value ZEGO documents later is sent as given.`);
     if ((spec.kind === "integer" || spec.kind === "number") && (spec.min !== undefined || spec.max !== undefined))
         parts.push(`From ${spec.min ?? "-inf"} to ${spec.max ?? "inf"}.`);
     if (spec.kind === "array" && spec.maxItems !== undefined) parts.push(`At most ${spec.maxItems} items.`);

@@ -130,7 +130,9 @@ export const ADVANCED_CONFIG = obj("AdvancedConfig", {
     interruptMode: int("InterruptMode", { enum: [0, 1] }),
     maxIdleTime: int("MaxIdleTime", { min: 10, max: 1800, note: "seconds" }),
     disableTts: bool("DisableTTS"),
-    communicationMode: int("CommunicationMode", { enum: [0, 2] }),
+    // Open (FORWARD COMPATIBILITY in emulator/README.md): the provider only passes it through, and ZEGO
+    // adds modes (docs_all PR 1503: 1, listen-only). 0: full duplex, 2: walkie-talkie (shared-components.yaml).
+    communicationMode: int("CommunicationMode", { min: 0, suggestions: [0, 2] }),
     llmMetaInfo: obj("LLMMetaInfo", {
         beginCharacters: str("BeginCharacters"),
         endCharacters: str("EndCharacters"),

@@ -37,12 +37,18 @@ export interface Charset {
     readonly description: string;
 }
 
-export interface NumberSpec<E extends number = number> extends Base {
+export interface NumberSpec<E extends number = number, S extends number = number> extends Base {
     readonly kind: "number" | "integer";
     readonly min?: number;
     readonly max?: number;
-    /** Allowed values when the API documents a set rather than a range (e.g. 0 | 2). */
+    /** Allowed values when the API documents a set rather than a range and the provider acts on the value (closed). */
     readonly enum?: readonly E[];
+    /**
+     * The documented values of a value the provider only passes through (open: ZEGO adds values,
+     * e.g. CommunicationMode 1, and a user must not need a new release to send one). The type is
+     * `S | (number & {})`; `min`/`max` still apply.
+     */
+    readonly suggestions?: readonly S[];
 }
 
 export interface BooleanSpec extends Base {
@@ -82,7 +88,10 @@ export const str = <const E extends string = string, const S extends string = st
     wire: string | undefined,
     opts: Opts<StringSpec<E, S>> = {},
 ): StringSpec<E, S> => ({ kind: "string", wire, ...opts });
-export const int = <const E extends number = number>(wire: string | undefined, opts: Opts<NumberSpec<E>> = {}): NumberSpec<E> => ({
+export const int = <const E extends number = number, const S extends number = number>(
+    wire: string | undefined,
+    opts: Opts<NumberSpec<E, S>> = {},
+): NumberSpec<E, S> => ({
     kind: "integer",
     wire,
     ...opts,
@@ -136,7 +145,10 @@ export type Infer<S> = S extends { readonly kind: "object"; readonly fields: inf
               : // `string & {}` keeps the known names as editor suggestions while accepting any name.
                 Known<S["suggestions"]> | (string & {})
           : S extends NumberSpec
-            ? Known<S["enum"]>
+            ? number extends Known<S["suggestions"]>
+                ? Known<S["enum"]>
+                : // `number & {}` keeps the documented values as editor suggestions while accepting others.
+                  Known<S["suggestions"]> | (number & {})
             : S extends BooleanSpec
               ? boolean
               : never;

@@ -5,6 +5,13 @@
 import { isUnknown } from "./unknown";
 import { FieldSpec, NumberSpec, ObjectSpec, StringSpec } from "./spec";
 
+/**
+ * This package's version, for the failure of a closed enum: a value ZEGO documented after this
+ * release needs a newer package there (open ones, `suggestions`, pass new values through).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const PACKAGE_VERSION: string = (require("../../../package.json") as { version: string }).version;
+
 export interface Failure {
     /** Property path in the naming of the caller: `llm.temperature` (camel) or `LLM.Temperature` (wire). */
     readonly property: string;
@@ -109,8 +116,13 @@ function fail(path: string, spec: FieldSpec, value: unknown): Failure {
     const reason =
         verb === "is required"
             ? `${path} is required (${allowed}); got nothing.`
-            : `${path} must be ${allowed}; got ${describeGiven(value, spec.secret)}.`;
+            : `${path} must be ${allowed}; got ${describeGiven(value, spec.secret)}.${closedEnumNote(spec)}`;
     return { property: path, reason };
+}
+
+function closedEnumNote(spec: FieldSpec): string {
+    const closed = (spec.kind === "string" || spec.kind === "integer" || spec.kind === "number") && spec.enum !== undefined;
+    return closed ? ` pulumi-zego-aiagent ${PACKAGE_VERSION} knows only these; a value ZEGO documented later needs a newer version.` : "";
 }
 
 /** What a spec allows, in words: "an integer from 1 to 120 (seconds)". */
@@ -131,6 +143,15 @@ export function describe(spec: FieldSpec): string {
         case "number": {
             const noun = spec.kind === "integer" ? "an integer" : "a number";
             if (spec.enum) return `${noun}, one of ${spec.enum.join(", ")}${note}`;
+            if (spec.suggestions) {
+                const range =
+                    spec.max !== undefined
+                        ? ` from ${spec.min ?? 0} to ${spec.max}`
+                        : spec.min !== undefined
+                          ? `, ${spec.min} or more`
+                          : "";
+                return `${noun}${range} (documented: ${spec.suggestions.join(", ")}; a value ZEGO documents later is sent as given)${note}`;
+            }
             if (spec.min !== undefined && spec.max !== undefined) return `${noun} from ${spec.min} to ${spec.max}${note}`;
             return `${noun}${note}`;
         }

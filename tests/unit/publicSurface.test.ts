@@ -105,6 +105,32 @@ function exportedNames(file: string): string[] {
 /** `pulumi-zego-aiagent/testing`: emulator-side helpers for testing stacks (testing/index.ts). */
 const TESTING_VALUES = ["assertNoSecrets", "emulatorConfig", "startTestEmulator"];
 
+/** `pulumi-zego-aiagent/callbacks`: verify and parse ZEGO's agent callbacks (provider/callbacks.ts). */
+const CALLBACKS_NAMES = [
+    "AgentInstanceCreatedEvent",
+    "AgentInstanceDeletedEvent",
+    "AgentInstanceMetaInfoEvent",
+    "AgentInstanceStatusEvent",
+    "AsrResultEvent",
+    "CallbackEnvelope",
+    "CallbackEvent",
+    "CallbackVerificationError",
+    "DELETED_REASONS",
+    "DeletedCode",
+    "DeletedReason",
+    "ExceptionEvent",
+    "InterruptedEvent",
+    "LatencyData",
+    "LlmResultEvent",
+    "UnknownCallbackEvent",
+    "UserAudioDataEvent",
+    "UserSpeakActionEvent",
+    "VerifyCallbackOptions",
+    "callbackSignature",
+    "verifyCallback",
+];
+const CALLBACKS_VALUES = ["CallbackVerificationError", "DELETED_REASONS", "callbackSignature", "verifyCallback"];
+
 describe("public surface", () => {
     it("the package root exports exactly the pinned names, types included", function () {
         this.timeout(120000);
@@ -124,5 +150,13 @@ describe("public surface", () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const testing = require("../../testing") as Record<string, unknown>;
         expect(Object.keys(testing).sort()).to.deep.equal(TESTING_VALUES);
+    });
+
+    it("pulumi-zego-aiagent/callbacks exports exactly the pinned names, and at run time only its values", function () {
+        this.timeout(120000);
+        expect(exportedNames(path.join(ROOT, "provider/callbacks.ts"))).to.deep.equal([...CALLBACKS_NAMES].sort());
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const callbacks = require("../../provider/callbacks") as Record<string, unknown>;
+        expect(Object.keys(callbacks).sort()).to.deep.equal(CALLBACKS_VALUES);
     });
 });

@@ -377,6 +377,42 @@ describe("emulator: instances", () => {
             expect((await listen("StopListening", { UserId: "alice", Sequence: 8 })).code).to.equal(0);
         });
 
+        it("Start/StopListening without UserId use the creating UserId (start-listening.yaml)", async () => {
+            // instanceBody(1) creates with UserId "user_1".
+            const walkie = await createInstance(ctx.url, 1, { AdvancedConfig: { CommunicationMode: 2 } });
+            const listen = (action: string, body: Record<string, unknown>) => zego(ctx.url, action, { AgentInstanceId: walkie, ...body });
+            expect((await listen("StartListening", { UserId: "user_1", Sequence: 5 })).code).to.equal(0);
+            const stale = await listen("StopListening", { Sequence: 5 });
+            expect(stale.code).to.equal(410001043, "no UserId is user_1, whose last Sequence was 5");
+            expect(stale.json!.Message).to.contain('"user_1"');
+            expect((await listen("StopListening", { Sequence: 6 })).code).to.equal(0);
+            expect((await listen("StartListening", { UserId: "user_1", Sequence: 6 })).code).to.equal(410001043);
+        });
+
+        it("Priority: High plays while LISTENING; Enqueue waits at most 5 turns; a higher priority interrupts", async () => {
+            const walkie = await createInstance(ctx.url, 1, { AdvancedConfig: { CommunicationMode: 2 } });
+            const status = async (id: string) => (await zego(ctx.url, "QueryAgentInstanceStatus", { AgentInstanceId: id })).data.Status;
+            expect((await zego(ctx.url, "StartListening", { AgentInstanceId: walkie, Sequence: 1 })).code).to.equal(0);
+            expect((await zego(ctx.url, "SendAgentInstanceTTS", { AgentInstanceId: walkie, Text: "x" })).code).to.equal(410001013);
+            const high = await zego(ctx.url, "SendAgentInstanceTTS", { AgentInstanceId: walkie, Text: "Time's up", Priority: "High" });
+            expect(high.code).to.equal(0, "High plays regardless of whether the user and AI are speaking");
+            expect(await status(walkie)).to.equal("SPEAKING");
+
+            const id = await createInstance(ctx.url, 2);
+            const tts = (extra: Record<string, unknown>) =>
+                zego(ctx.url, "SendAgentInstanceTTS", { AgentInstanceId: id, Text: "t", ...extra });
+            expect((await tts({})).code).to.equal(0);
+            for (let i = 0; i < 5; i++) expect((await tts({ SamePriorityOption: "Enqueue" })).code).to.equal(0, `queued turn ${i + 1}`);
+            const full = await tts({ SamePriorityOption: "Enqueue" });
+            expect(full.code).to.equal(410001007);
+            expect(full.json!.Message).to.contain("5 turns queued");
+            expect((await tts({ Priority: "Low" })).code).to.equal(410001007, "a lower priority waits too, and the queue is full");
+            expect((await tts({ Priority: "High" })).code).to.equal(0, "a higher priority clears and interrupts");
+            expect((await tts({ SamePriorityOption: "Enqueue", Priority: "High" })).code).to.equal(0);
+            const llm = await zego(ctx.url, "SendAgentInstanceLLM", { AgentInstanceId: id, Text: "q", Priority: "Low" });
+            expect(llm.code).to.equal(0, "the queue holds 1 turn after the High interrupt");
+        });
+
         it("AddAgentInstanceMsg needs only AgentInstanceId (add-agent-instance-msg.yaml)", async () => {
             const id = await createInstance(ctx.url, 1);
             expect((await zego(ctx.url, "AddAgentInstanceMsg", { AgentInstanceId: id })).code).to.equal(0);

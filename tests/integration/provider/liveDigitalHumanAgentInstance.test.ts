@@ -179,4 +179,50 @@ describe("provider integration: LiveDigitalHumanAgentInstance against the emulat
             expect(await live.read(id, outs)).to.deep.equal({});
         });
     });
+    describe("when ZEGO refuses status queries on a live digital human (410001049; emulator option liveStatusQueries)", () => {
+        // return-codes.mdx: live digital humans "do not support interface-based control"; nothing says
+        // QueryAgentInstanceStatus is exempt. The provider must work whichever ZEGO does.
+        beforeEach(() => ctx.em.setOptions({ liveStatusQueries: "refuse" }));
+
+        it("create succeeds with status UNKNOWN (no partial create); read keeps it; update does not fail", async () => {
+            const { id, outs } = await create();
+            expect(outs).to.include({ agentInstanceId: id, status: "UNKNOWN" });
+            expect(requestsOf(ctx.em, "QueryAgentInstanceStatus").map((r) => r.code)).to.deep.equal([410001049]);
+            const read = await live.read(id, outs);
+            expect(read.props).to.include({ agentInstanceId: id, status: "UNKNOWN" });
+            const { outs: updated } = await live.update(id, outs, resourceInputs(args({ gracefulShutdownTimeout: 20 })));
+            expect(updated).to.include({ status: "UNKNOWN" });
+        });
+
+        it("a graceful delete waits for the speech through DeleteAgentInstance (410001041, then 410001002), not to its bound", async () => {
+            // Created while status queries were answered, so that this shows delete on its own.
+            ctx.em.setOptions({ liveStatusQueries: "answer" });
+            const { id, outs } = await create();
+            ctx.em.setOptions({ liveStatusQueries: "refuse" });
+            const client = directClient(ctx.em);
+            try {
+                await client.sendAgentInstanceTts({ agentInstanceId: id, text: "Welcome to the stream" });
+            } finally {
+                client.close();
+            }
+            const { ms } = await timed(ctx.clock, () => live.delete(id, outs));
+            expect(ctx.em.instance(id)).to.include({ state: "deleted", deletedReason: "api" });
+            expect(ms, "while it speaks (speakingSeconds 1.5), to within a poll; the bound is 10 s + margin").to.be.within(1500, 2000);
+            const codes = requestsOf(ctx.em, "DeleteAgentInstance").map((r) => r.code);
+            expect(codes[0]).to.equal(0);
+            expect(codes.length).to.be.above(2);
+            expect(new Set(codes.slice(1, -1))).to.deep.equal(new Set([410001041]));
+            expect(codes.at(-1)).to.equal(410001002);
+            const queries = requestsOf(ctx.em, "QueryAgentInstanceStatus").map((r) => r.code);
+            expect(new Set(queries.slice(1))).to.deep.equal(new Set([410001049]), "refused while it shuts down and once gone");
+            expect(ctx.logs.join("\n")).to.contain("refuses status queries");
+        });
+
+        it("an immediate delete (gracefulShutdown false) ends at once", async () => {
+            const { id, outs } = await create(args({ gracefulShutdown: false, gracefulShutdownTimeout: undefined }));
+            const { ms } = await timed(ctx.clock, () => live.delete(id, outs));
+            expect(ctx.em.instance(id)).to.include({ state: "deleted" });
+            expect(ms).to.be.below(1000);
+        });
+    });
 });

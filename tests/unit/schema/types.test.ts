@@ -110,7 +110,7 @@ namespace Pinned {
         interruptMode?: 0 | 1;
         maxIdleTime?: number;
         disableTts?: boolean;
-        communicationMode?: 0 | 2;
+        communicationMode?: 0 | 2 | (number & {});
         llmMetaInfo?: { beginCharacters?: string; endCharacters?: string; sendMetaKeys?: string[] };
         addAsrInfo?: boolean;
         ttsParamPaths?: Record<string, string>;
