@@ -121,14 +121,20 @@ export interface VerifyCallbackOptions {
     /** Refuse a callback whose AppId differs (default: not checked). */
     appId?: number;
     /**
-     * Refuse a callback whose Timestamp is further than this from `now()`, either way. Default: not
-     * checked, because the docs give no window, and a retry (up to 5, after 2+4+8+16+32 s) may carry
-     * the first attempt's Timestamp. Give at least 70000 if you set it.
+     * Refuse a callback whose Timestamp is further than this from `now()`, either way. Default
+     * 600000 (10 minutes): the docs give no window, and a retry (up to 5, after 2+4+8+16+32 s) may
+     * carry the first attempt's Timestamp, so give at least 70000. The window is what makes a
+     * Nonce unique: the signature hashes the secret, Timestamp and Nonce joined without a
+     * separator, so digits moved from the Nonce into the Timestamp sign the same, with a Timestamp
+     * far in the future. `Infinity` turns the check off (then de-duplicating by Nonce is not enough).
      */
     maxAgeMs?: number;
     /** Clock for maxAgeMs, ms since the epoch; default Date.now. */
     now?: () => number;
 }
+
+/** The default window for a callback's Timestamp (verifyCallback's maxAgeMs). */
+const DEFAULT_MAX_AGE_MS = 600_000;
 
 /** A callback that failed verification. The message names the field; it never contains the secret. */
 export class CallbackVerificationError extends Error {
@@ -168,7 +174,8 @@ export function verifyCallback(body: string | Uint8Array | Record<string, unknow
     const nonce = text("Nonce");
     const event = text("Event");
     const timestamp = Number(timestampText);
-    if (!Number.isSafeInteger(timestamp)) {
+    // Canonical digits only: "0017…" or "1.7e12" would sign differently for the same instant.
+    if (!/^[1-9][0-9]*$/.test(timestampText) || !Number.isSafeInteger(timestamp)) {
         throw new CallbackVerificationError(
             "Timestamp",
             `callback Timestamp must be an integer (milliseconds); got ${describe(raw.Timestamp)}.`,
@@ -186,14 +193,18 @@ export function verifyCallback(body: string | Uint8Array | Record<string, unknow
     if (options.appId !== undefined && appId !== options.appId) {
         throw new CallbackVerificationError("AppId", `callback AppId is ${appId}; expected ${options.appId}.`);
     }
-    if (options.maxAgeMs !== undefined) {
-        const now = (options.now ?? Date.now)();
-        if (Math.abs(now - timestamp) > options.maxAgeMs) {
-            throw new CallbackVerificationError(
-                "Timestamp",
-                `callback Timestamp ${timestamp} is ${now - timestamp} ms from now; maxAgeMs is ${options.maxAgeMs}.`,
-            );
-        }
+    const maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
+    if (typeof maxAgeMs !== "number" || Number.isNaN(maxAgeMs) || maxAgeMs <= 0) {
+        throw new TypeError(
+            `verifyCallback: options.maxAgeMs must be a positive number of milliseconds (or Infinity); got ${describe(maxAgeMs)}.`,
+        );
+    }
+    const now = (options.now ?? Date.now)();
+    if (Math.abs(now - timestamp) > maxAgeMs) {
+        throw new CallbackVerificationError(
+            "Timestamp",
+            `callback Timestamp ${timestamp} is ${now - timestamp} ms from now; maxAgeMs is ${maxAgeMs}.`,
+        );
     }
     return toEvent(raw, { appId, event, timestamp, nonce, signature });
 }

@@ -5,6 +5,9 @@ import { docCallbacks } from "../fixtures/docs";
 const SECRET = "test-callback-secret";
 
 /** A docs example re-signed by the documented algorithm with SECRET (the docs do not give their example's secret). */
+/** The docs' examples are from 2025: verify them at their own time (the default window is 10 minutes). */
+const DOCS_TIME = { now: () => 1745502313000 };
+
 function signed(body: Record<string, unknown>, secret = SECRET): Record<string, unknown> {
     return { ...body, Signature: callbackSignature(secret, body.Timestamp as number, body.Nonce as string) };
 }
@@ -42,7 +45,9 @@ describe("callbacks: verifyCallback", () => {
     });
 
     it("verifies every docs example, re-signed, and parses it into its kind", () => {
-        const kinds = docCallbacks().map((c) => verifyCallback(JSON.stringify(signed(c.body)), { callbackSecret: SECRET }).kind);
+        const kinds = docCallbacks().map(
+            (c) => verifyCallback(JSON.stringify(signed(c.body)), { ...DOCS_TIME, callbackSecret: SECRET }).kind,
+        );
         expect(kinds).to.deep.equal([
             "ASRResult",
             "LLMResult",
@@ -58,7 +63,7 @@ describe("callbacks: verifyCallback", () => {
     });
 
     it("parses AgentInstanceCreated and AgentInstanceDeleted with the documented fields and reason", () => {
-        const created = verifyCallback(signed(example("AgentInstanceCreated")), { callbackSecret: SECRET, appId: 1234567 });
+        const created = verifyCallback(signed(example("AgentInstanceCreated")), { ...DOCS_TIME, callbackSecret: SECRET, appId: 1234567 });
         expect(created.kind).to.equal("AgentInstanceCreated");
         if (created.kind !== "AgentInstanceCreated") return;
         expect(created.Data.CreatedTimestamp).to.equal(1745502312982);
@@ -68,7 +73,7 @@ describe("callbacks: verifyCallback", () => {
             "room_1",
         ]);
 
-        const deleted = verifyCallback(signed(example("AgentInstanceDeleted")), { callbackSecret: SECRET });
+        const deleted = verifyCallback(signed(example("AgentInstanceDeleted")), { ...DOCS_TIME, callbackSecret: SECRET });
         if (deleted.kind !== "AgentInstanceDeleted") throw new Error(deleted.kind);
         expect(deleted.reason).to.equal("deleted-by-api");
         expect(deleted.Data.LatencyData?.LLMTPS).to.equal(11.493);
@@ -77,7 +82,10 @@ describe("callbacks: verifyCallback", () => {
     it("maps every documented deletion code, and an undocumented one to unknown", () => {
         const base = example("AgentInstanceDeleted");
         const reasonOf = (code: number) => {
-            const e = verifyCallback(signed({ ...base, Data: { ...(base.Data as object), Code: code } }), { callbackSecret: SECRET });
+            const e = verifyCallback(signed({ ...base, Data: { ...(base.Data as object), Code: code } }), {
+                ...DOCS_TIME,
+                callbackSecret: SECRET,
+            });
             return e.kind === "AgentInstanceDeleted" ? e.reason : e.kind;
         };
         expect(Object.keys(DELETED_REASONS).map((c) => reasonOf(Number(c)))).to.deep.equal([
@@ -94,12 +102,13 @@ describe("callbacks: verifyCallback", () => {
 
     it("accepts URL-encoded JSON (receiving-callback.mdx: 'perform UrlDecode') and a Buffer", () => {
         const body = JSON.stringify(signed(example("AgentInstanceCreated")));
-        expect(verifyCallback(encodeURIComponent(body), { callbackSecret: SECRET }).kind).to.equal("AgentInstanceCreated");
-        expect(verifyCallback(Buffer.from(body), { callbackSecret: SECRET }).kind).to.equal("AgentInstanceCreated");
+        expect(verifyCallback(encodeURIComponent(body), { ...DOCS_TIME, callbackSecret: SECRET }).kind).to.equal("AgentInstanceCreated");
+        expect(verifyCallback(Buffer.from(body), { ...DOCS_TIME, callbackSecret: SECRET }).kind).to.equal("AgentInstanceCreated");
     });
 
     it("delivers an Event it does not know as kind unknown, with the raw body", () => {
         const e = verifyCallback(signed({ ...example("AgentInstanceCreated"), Event: "AgentInstanceFuture", Extra: 1 }), {
+            ...DOCS_TIME,
             callbackSecret: SECRET,
         });
         expect([e.kind, e.Event, e.raw.Extra]).to.deep.equal(["unknown", "AgentInstanceFuture", 1]);
@@ -109,12 +118,14 @@ describe("callbacks: verifyCallback", () => {
         const good = () => signed(example("AgentInstanceDeleted"));
 
         it("a changed Timestamp", () => {
-            const err = rejection(() => verifyCallback({ ...good(), Timestamp: 1745502313001 }, { callbackSecret: SECRET }));
+            const err = rejection(() => verifyCallback({ ...good(), Timestamp: 1745502313001 }, { ...DOCS_TIME, callbackSecret: SECRET }));
             expect(err.field).to.equal("Signature");
         });
 
         it("a changed Nonce", () => {
-            expect(rejection(() => verifyCallback({ ...good(), Nonce: "1" }, { callbackSecret: SECRET })).field).to.equal("Signature");
+            expect(rejection(() => verifyCallback({ ...good(), Nonce: "1" }, { ...DOCS_TIME, callbackSecret: SECRET })).field).to.equal(
+                "Signature",
+            );
         });
 
         it("a wrong CallbackSecret (e.g. the ServerSecret), without printing either", () => {
@@ -126,19 +137,19 @@ describe("callbacks: verifyCallback", () => {
         it("a changed Signature, and one of the wrong length", () => {
             const sig = good().Signature as string;
             const flipped = (sig[0] === "a" ? "b" : "a") + sig.slice(1);
-            expect(rejection(() => verifyCallback({ ...good(), Signature: flipped }, { callbackSecret: SECRET })).field).to.equal(
-                "Signature",
-            );
-            expect(rejection(() => verifyCallback({ ...good(), Signature: sig + "0" }, { callbackSecret: SECRET })).field).to.equal(
-                "Signature",
-            );
+            expect(
+                rejection(() => verifyCallback({ ...good(), Signature: flipped }, { ...DOCS_TIME, callbackSecret: SECRET })).field,
+            ).to.equal("Signature");
+            expect(
+                rejection(() => verifyCallback({ ...good(), Signature: sig + "0" }, { ...DOCS_TIME, callbackSecret: SECRET })).field,
+            ).to.equal("Signature");
         });
 
         for (const field of ["Signature", "Timestamp", "Nonce", "Event", "AppId"]) {
             it(`a callback without ${field}`, () => {
                 const body = good();
                 delete body[field];
-                const err = rejection(() => verifyCallback(body, { callbackSecret: SECRET }));
+                const err = rejection(() => verifyCallback(body, { ...DOCS_TIME, callbackSecret: SECRET }));
                 expect(err.field).to.equal(field);
                 expect(err.message).to.include(field);
             });
@@ -147,24 +158,42 @@ describe("callbacks: verifyCallback", () => {
         it("an AgentInstanceDeleted without Data.Code", () => {
             const body = good();
             body.Data = { DeletedTimestamp: 1 };
-            expect(rejection(() => verifyCallback(body, { callbackSecret: SECRET })).field).to.equal("Data.Code");
+            expect(rejection(() => verifyCallback(body, { ...DOCS_TIME, callbackSecret: SECRET })).field).to.equal("Data.Code");
         });
 
         it("another AppId, when appId is given", () => {
-            expect(rejection(() => verifyCallback(good(), { callbackSecret: SECRET, appId: 7 })).field).to.equal("AppId");
+            expect(rejection(() => verifyCallback(good(), { ...DOCS_TIME, callbackSecret: SECRET, appId: 7 })).field).to.equal("AppId");
+        });
+
+        it("by default, a Nonce's digits moved into the Timestamp (the same signature) are refused: the Timestamp is far off", () => {
+            const secret = "secretAbc";
+            const body = { ...good(), Timestamp: "17455023130007", Nonce: "450395512627324902" };
+            const orig = callbackSignature(secret, "1745502313000", "7450395512627324902");
+            expect(callbackSignature(secret, body.Timestamp, body.Nonce), "the concatenation is ambiguous").to.equal(orig);
+            const err = rejection(() => verifyCallback({ ...body, Signature: orig }, { ...DOCS_TIME, callbackSecret: secret }));
+            expect(err.field).to.equal("Timestamp");
+            expect(() => verifyCallback({ ...body, Signature: orig }, { callbackSecret: secret, maxAgeMs: Infinity })).to.not.throw();
+        });
+
+        it("a Timestamp not written as canonical digits, and a maxAgeMs that is not a positive number, are refused", () => {
+            const t = "01745502313000";
+            const forged = { ...good(), Timestamp: t, Signature: callbackSignature(SECRET, t, String(good().Nonce)) };
+            expect(rejection(() => verifyCallback(forged, { ...DOCS_TIME, callbackSecret: SECRET })).field).to.equal("Timestamp");
+            expect(() => verifyCallback(good(), { ...DOCS_TIME, callbackSecret: SECRET, maxAgeMs: NaN })).to.throw(TypeError, /maxAgeMs/);
+            expect(() => verifyCallback(good(), { ...DOCS_TIME, callbackSecret: SECRET, maxAgeMs: 0 })).to.throw(TypeError, /maxAgeMs/);
         });
 
         it("a Timestamp outside maxAgeMs, when given (both directions)", () => {
             const t = good().Timestamp as number;
-            const opts = (now: number) => ({ callbackSecret: SECRET, maxAgeMs: 70_000, now: () => now });
+            const opts = (now: number) => ({ ...DOCS_TIME, callbackSecret: SECRET, maxAgeMs: 70_000, now: () => now });
             expect(verifyCallback(good(), opts(t + 70_000)).kind).to.equal("AgentInstanceDeleted");
             expect(rejection(() => verifyCallback(good(), opts(t + 70_001))).field).to.equal("Timestamp");
             expect(rejection(() => verifyCallback(good(), opts(t - 70_001))).field).to.equal("Timestamp");
         });
 
         it("a body that is not a JSON object", () => {
-            expect(rejection(() => verifyCallback("not json%", { callbackSecret: SECRET })).field).to.equal("body");
-            expect(rejection(() => verifyCallback("[1]", { callbackSecret: SECRET })).field).to.equal("body");
+            expect(rejection(() => verifyCallback("not json%", { ...DOCS_TIME, callbackSecret: SECRET })).field).to.equal("body");
+            expect(rejection(() => verifyCallback("[1]", { ...DOCS_TIME, callbackSecret: SECRET })).field).to.equal("body");
         });
     });
 
@@ -172,7 +201,7 @@ describe("callbacks: verifyCallback", () => {
         // Pinned so that nobody reads more into a verified callback than the docs' algorithm gives.
         const body = signed(example("AgentInstanceDeleted"));
         body.Data = { Code: 1203, DeletedTimestamp: 1 };
-        const e = verifyCallback(body, { callbackSecret: SECRET });
+        const e = verifyCallback(body, { ...DOCS_TIME, callbackSecret: SECRET });
         expect(e.kind === "AgentInstanceDeleted" && e.reason).to.equal("kicked");
     });
 
