@@ -16,7 +16,6 @@ import { SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import type { AgentConfig } from "../schema/types";
 import { defaultContext, LifecycleContext } from "./context";
 import { classifyChanges, diffResult, refuseIfAny } from "./diff";
-import { HeldIdentityError } from "./identities";
 import { LifecycleProvider, pick, Props, withoutPlumbing } from "./provider";
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
 import { targetReplaces } from "./target";
@@ -93,11 +92,10 @@ export async function importAgent(
 }
 
 export function agentProvider(context: LifecycleContext = defaultContext): LifecycleProvider {
-    const { settings, clients, log, identities } = context;
+    const { settings, clients, log } = context;
     return {
-        async check(olds, news) {
+        async check(_olds, news) {
             settings.validate();
-            identities.noteExisting("Agent", userArgs("Agent", olds));
             return { inputs: news, failures: failuresForEngine(checkArgs("Agent", userArgs("Agent", news)), news) };
         },
 
@@ -111,8 +109,6 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
             const args = userArgs("Agent", inputs);
             const client = clients.forNew();
             const config = agentConfig(args);
-            const held = identities.held("Agent", args);
-            if (held.length > 0) throw new HeldIdentityError(`agent ${JSON.stringify(config.agentId)}`, held);
             let adopted = false;
             let kept: AgentConfigField[] = [];
             try {
@@ -127,7 +123,8 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
                 }
                 // Asked before the update, so a failed query changes nothing: what the update will not send stays.
                 const found = (await client.queryAgents([config.agentId])).find((a) => a.agentId === config.agentId);
-                kept = keptFields(found, (field) => config[field] !== undefined);
+                // What the update sends: `pick` leaves out null as well as undefined (declaredIn's rule).
+                kept = keptFields(found, (field) => config[field] !== undefined && config[field] !== null);
                 await client.updateAgent(config);
                 adopted = true;
                 log(`adopted existing agent ${config.agentId} and updated it to the declared configuration`);
@@ -182,7 +179,6 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
                 if ((e as { code?: unknown }).code !== Code.AgentNotFound) throw e;
                 log(`agent ${id} was already unregistered`);
             }
-            identities.release("Agent", userArgs("Agent", state));
         },
     };
 }

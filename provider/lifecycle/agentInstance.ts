@@ -14,7 +14,6 @@ import { joinSecrets, SECRETS_PROPERTY, withCredentialsSecret } from "../schema/
 import { defaultContext, LifecycleContext } from "./context";
 import { deleteAgentInstance } from "./deletion";
 import { classifyChanges, diffResult, instanceUpdateRequest } from "./diff";
-import { HeldIdentityError } from "./identities";
 import { LifecycleProvider, PartialCreateError, pick, Props, withoutPlumbing } from "./provider";
 import { OwnDeletionSettings } from "./settings";
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
@@ -78,9 +77,8 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
     const { settings, clients, clock, log, identities } = context;
 
     return {
-        async check(olds, news) {
+        async check(_olds, news) {
             settings.validate();
-            identities.noteExisting(kind, userArgs(kind, olds));
             const failures = failuresForEngine(checkArgs(kind, userArgs(kind, news)), news);
             return { inputs: news, failures };
         },
@@ -97,8 +95,6 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
             // Everything that can fail is worked out before the create: after it, only a PartialCreateError may be thrown.
             const deletion = settings.deletionSettingsWithoutEnv(ownDeletionSettings(args));
             const body = pick(args, API_FIELDS);
-            const held = identities.held(kind, args);
-            if (held.length > 0) throw new HeldIdentityError(`the ${label}`, held);
             const created = await streamInUseAdvice(() =>
                 kind === "AgentInstance"
                     ? client.createAgentInstance(body as unknown as CreateAgentInstanceRequest)
@@ -107,7 +103,7 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
                       : client.createLiveDigitalHumanAgentInstance(body as unknown as CreateLiveDigitalHumanAgentInstanceRequest),
             );
             const id = created.agentInstanceId;
-            identities.noteCreated(kind, args, id);
+            identities.noteCreated(args, id);
             const outs: Props = {
                 ...withoutPlumbing(inputs),
                 agentInstanceId: id,
@@ -191,15 +187,15 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
             const report = await clients.onExisting(state, `${label} ${id}`, (client) =>
                 deleteAgentInstance(client, id, { settings: deletion, marginSeconds, clock, log }),
             );
-            identities.release(kind, userArgs(kind, state));
             if (report.outcome === "already-gone") {
-                const taken = identities.takenBy(kind, userArgs(kind, state));
+                const taken = identities.takenBy(userArgs(kind, state));
                 if (taken)
                     log(
                         `warning: ${label} ${id} was ended by ZEGO when ${taken.agentInstanceId}, created in this update with the same ${taken.identity}, took its place ` +
                             `(ZEGO kicks the older instance, without a graceful shutdown). This happens when a resource is renamed or moved to another parent ` +
-                            `(give it \`aliases\` with its old name, so that Pulumi updates it in place), or replaced with the deleteBeforeReplace option off ` +
-                            `(leave it on: deleteBeforeReplace: true, the default of these resources).`,
+                            `(give it \`aliases\` with its old name, so that Pulumi updates it in place), when it is replaced with the deleteBeforeReplace option off ` +
+                            `(set deleteBeforeReplace: true: the TypeScript resources default to it, the plugin's resources need it set), ` +
+                            `or when two resources of the stack declare the same agentUserId (give each its own).`,
                     );
             }
         },

@@ -18,7 +18,7 @@ export interface LifecycleContext {
     /** Time for the delete wait and for the clients' retries and pacing. */
     readonly clock: Clock;
     readonly log: Logger;
-    /** RTC ids held by this deployment's instances (identities.ts): a create-first replace must not take them. */
+    /** RTC ids taken by this deployment's creates (identities.ts), to explain a delete that finds its instance kicked. */
     readonly identities: IdentityLedger;
 }
 

@@ -125,27 +125,30 @@ describe("e2e: sequences of operations keep the promises (issue 25)", function (
         });
     });
 
-    it("two resources of a stack with the same AgentUserId: the second is not created, the first is untouched", async () => {
-        let second = false;
+    it("a delete-first replace whose create fails: the next up creates the instance (the stack is not wedged)", async () => {
+        let agentId = AGENT_ID;
+        let room = "room_1";
         const program = async () => {
-            const first = await oneInstance("agent1")();
-            if (second) new AgentInstance("agent1-copy", { ...numberedInstanceArgs(1, AGENT_ID), userId: "user_copy" });
-            return first;
+            const base = numberedInstanceArgs(1, agentId);
+            const instance = new AgentInstance("agent1", { ...base, rtc: { ...base.rtc, roomId: room }, gracefulShutdownTimeout: 5 });
+            return { id: instance.agentInstanceId };
         };
         await withStack(program, emulatorConfig(a), async (run) => {
             const up = await run.stack.up({ onOutput: run.onOutput });
             const old = up.outputs.id!.value as string;
-            second = true;
-            const creates = () => a.requests().filter((r) => r.action === "CreateAgentInstance").length;
-            const before = creates();
-            const err = await run.stack.up({ onOutput: run.onOutput }).then(
+            // An agent that is not registered: the old instance is deleted (delete first), then the create fails (410001009).
+            agentId = "not_registered";
+            room = "room_2";
+            const failed = await run.stack.up({ onOutput: run.onOutput }).then(
                 () => undefined,
                 (e: Error) => e,
             );
-            expect(String(err)).to.contain('rtc.agentUserId "agent_user_1"').and.contain("Nothing was created");
-            expect(creates(), "nothing created").to.equal(before);
-            expect(a.instance(old)!.state, "the first instance is untouched").to.equal("live");
-            second = false;
+            expect(String(failed)).to.contain("410001009");
+            expect(a.instance(old)!.deletedReason, "the old instance got its graceful delete").to.equal("api");
+            agentId = AGENT_ID;
+            const again = await run.stack.up({ onOutput: run.onOutput });
+            expect(again.summary.result).to.equal("succeeded");
+            expect(a.liveInstances().map((i) => i.agentInstanceId)).to.deep.equal([again.outputs.id!.value]);
         });
     });
 

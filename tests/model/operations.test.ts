@@ -309,6 +309,28 @@ class FaultyEdit extends OnDecl {
     }
 }
 
+/** A room move (a delete-first replace) whose create fails at the gateway: once the fault is gone, an up creates the instance. */
+class FaultyMoveRoom extends OnDecl {
+    async act(m: Model, r: Real) {
+        const d = this.decl(m);
+        d.room = d.room.endsWith("_x") ? d.room.slice(0, -2) : `${d.room}_x`;
+        r.a.setFaults({ http5xxRate: 1, actions: ["CreateAgentInstance"], phase: "before" });
+        try {
+            await r.run.stack.up({ onOutput: r.run.onOutput });
+            throw new Error("the up succeeded although every create failed");
+        } catch (e) {
+            if (e instanceof InvariantError) throw e;
+            if ((e as Error).message.startsWith("the up succeeded")) throw e;
+        } finally {
+            r.a.setFaults({});
+        }
+        await up(r);
+    }
+    toString() {
+        return `FaultyMoveRoom(${this.i}) [replace whose create fails]`;
+    }
+}
+
 const commands = [
     fc.nat(5).map((i) => new EditModel(i)),
     fc.nat(5).map((i) => new MoveRoom(i)),
@@ -322,6 +344,7 @@ const commands = [
     fc.constant(new StrayEndpointRefresh()),
     fc.nat(5).map((i) => new ImmediateReplace(i)),
     fc.tuple(fc.nat(5), fc.nat(1000)).map(([i, seed]) => new FaultyEdit(i, seed)),
+    fc.nat(5).map((i) => new FaultyMoveRoom(i)),
 ];
 
 describe("model: sequences of user operations through the engine (issue 25)", function () {
@@ -391,6 +414,10 @@ describe("model: sequences of user operations through the engine (issue 25)", fu
         ["a rename with aliases of a speaking agent", () => [new Speak(0), new RenameWithAlias(0)]],
         ["a console delete, then an edit", () => [new ConsoleDelete(0), new EditModel(0)]],
         ["faults during an up, then a speaking agent moved to another room", () => [new FaultyEdit(0, 7), new Speak(0), new MoveRoom(0)]],
+        [
+            "a delete-first replace whose create fails, then an edit (was wedged: review of this session)",
+            () => [new FaultyMoveRoom(0), new EditModel(0)],
+        ],
     ];
     if (!FUZZ)
         for (const [name, steps] of named) {

@@ -145,6 +145,13 @@ describe("provider integration: Agent against the emulator", function () {
             expect(await agent.diff(id, props, resourceInputs(args))).to.deep.equal({ changes: false });
         });
 
+        it("a field declared as null is not sent either: adoption keeps it and says so", async () => {
+            await registerBehindPulumisBack({ ...agentArgs(), asr: OTHER_ASR });
+            const { outs } = await create(agentArgs({ adoptExisting: true, asr: null }));
+            expect(outs.keptFields).to.deep.equal(["asr"]);
+            expect(ctx.logs.join("\n")).to.contain(`agent ${AGENT_ID}: kept asr`);
+        });
+
         it("declared later, the kept field is updated and no longer kept", async () => {
             await registerBehindPulumisBack({ ...agentArgs(), asr: OTHER_ASR });
             const { id, outs } = await create(agentArgs({ adoptExisting: true, asr: undefined }));
