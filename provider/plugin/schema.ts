@@ -6,6 +6,7 @@ import { CONFIG_KEYS, DEFAULTS, ENV_VARS } from "../lifecycle/settings";
 import { Fields, FieldSpec, ObjectSpec } from "../schema/spec";
 import { OUTPUT_KEYS, OutputKey, RESOURCE_ARGS, RESOURCE_OUTPUTS, ResourceKind } from "../schema/resources";
 import { CONFIG_NAMES, SECRET_CONFIG } from "./config";
+import { PackageInfo, pluginDownloadURL } from "./packageInfo";
 import { PACKAGE } from "./server";
 
 type Json = Record<string, unknown>;
@@ -123,7 +124,7 @@ class Types {
     }
 }
 
-export function buildSchema(version: string): Json {
+export function buildSchema(info: PackageInfo): Json {
     const types = new Types();
     types.types[`${PACKAGE}:index:DeletionSettings`] = {
         type: "object",
@@ -160,10 +161,15 @@ export function buildSchema(version: string): Json {
     return {
         name: PACKAGE,
         displayName: "ZEGOCLOUD AI Agent",
-        version,
+        version: info.version,
         description: "Manage ZEGOCLOUD AI Agent agents and instances, with graceful teardown.",
         keywords: ["pulumi", "zegocloud", "zego", "ai-agent", "category/cloud", "kind/native"],
-        license: "Apache-2.0",
+        license: info.license,
+        // Where `pulumi plugin install resource zego` and the SDKs fetch the plugin: this repository's GitHub releases.
+        pluginDownloadURL: pluginDownloadURL(info),
+        publisher: info.repository.split("/")[0],
+        repository: `https://github.com/${info.repository}`,
+        homepage: `https://github.com/${info.repository}`,
         config: { variables: configVariables },
         provider: { description: "The zego provider.", inputProperties: configVariables },
         types: types.types,
