@@ -184,6 +184,19 @@ describe("e2e: the release artifacts alone (dist/release/ in an empty directory)
         expect(schema.pluginDownloadURL).to.match(/^github:\/\/api\.github\.com\/[\w.-]+\/[\w.-]+$/);
     });
 
+    it("publish.sh --dry-run accepts the release for tag v<version>, with CHANGELOG's section as notes, and refuses another tag", async () => {
+        const publish = path.join(repoRoot(), "scripts", "release", "publish.sh");
+        const { stdout, stderr } = await run("bash", [publish, `v${version}`, "--dry-run"], { cwd: repoRoot() });
+        expect(stderr).to.include(`would npm publish dist/release/pulumi-zego-aiagent-${version}.tgz`);
+        for (const t of TARGETS) expect(stderr).to.include(archiveName(version, t));
+        expect(stdout).to.include("### State migrations");
+        const wrong = await run("bash", [publish, "v0.0.1", "--dry-run"], { cwd: repoRoot() }).then(
+            () => "",
+            (e: { stderr: string }) => e.stderr,
+        );
+        expect(wrong).to.include(`tag v0.0.1 does not name package.json's version ${version}`);
+    });
+
     it("Pulumi YAML on the plugin installed from its archive: up, offline preview, destroy, nothing left, no plaintext secret", async () => {
         const project = path.join(tmp, "yaml");
         fs.mkdirSync(project);
