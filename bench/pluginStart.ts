@@ -13,6 +13,8 @@
  */
 import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
+import * as nodeModule from "module";
+import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import * as grpc from "@grpc/grpc-js";
@@ -179,7 +181,7 @@ async function main(): Promise<void> {
     };
     const sizes = { before: size(before), after: size(after) };
 
-    const compileCache = typeof (require("module") as { enableCompileCache?: unknown }).enableCompileCache === "function";
+    const compileCache = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === "function";
     const baseEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_DISABLE_COMPILE_CACHE: "1" };
     const cacheDir = path.join(work, "compile-cache");
     fs.rmSync(cacheDir, { recursive: true, force: true });
@@ -203,7 +205,7 @@ async function main(): Promise<void> {
         for (const [name, launcher, env] of variants) times.get(name)!.push(await start(launcher, env));
     }
     const nodeS = median(floor);
-    console.log(`# plugin start: ${RUNS} runs each, median; node ${process.version}, ${require("os").cpus().length} CPU(s)`);
+    console.log(`# plugin start: ${RUNS} runs each, median; node ${process.version}, ${os.cpus().length} CPU(s)`);
     console.log(`# node -e 0: ${nodeS.toFixed(3)} s`);
     console.log(
         compileCache
