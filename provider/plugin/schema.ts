@@ -179,8 +179,9 @@ export function buildSchema(info: PackageInfo): Json {
         meta: { supportPack: true },
         language: {
             nodejs: { packageName: "@pulumi-zego/zego", respectSchemaVersion: true },
-            go: { importBasePath: "github.com/pulumi-zego/zego/sdk/go/zego", respectSchemaVersion: true },
-            python: { packageName: "pulumi_zego", respectSchemaVersion: true },
+            // The Go module is github.com/<owner>/<repo>/sdk/go (a release serves it from its goproxy/ folder).
+            go: { importBasePath: `github.com/${info.repository}/sdk/go/zego`, respectSchemaVersion: true },
+            python: { packageName: "pulumi_zego", respectSchemaVersion: true, pyproject: { enabled: true } },
         },
     };
 }

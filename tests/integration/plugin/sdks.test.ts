@@ -53,6 +53,7 @@ describe("plugin: the generated Python and TypeScript SDKs", function () {
             resource: true,
             name: "zego",
             version,
+            server: JSON.parse(fs.readFileSync(path.join(repoRoot(), "provider", "plugin", "schema.json"), "utf8")).pluginDownloadURL,
         });
         // The provider marks the ServerSecret secret before it reaches the engine.
         expect(fs.readFileSync(path.join(pkg, "provider.py"), "utf8")).to.contain("pulumi.Output.secret(server_secret)");
