@@ -5,8 +5,12 @@
  *   - the plugin is installed with `pulumi plugin install resource zego <v> --file <archive>` into a
  *     fresh PULUMI_HOME and a Pulumi YAML program runs through the CLI;
  *   - the npm tarball is installed into a new TypeScript project (from the registry: @pulumi/pulumi,
- *     typescript) whose own script runs an inline Automation API program.
- * Each: up, offline preview (no API call, no change), destroy, nothing left, no plaintext secret.
+ *     typescript) whose own script runs an inline Automation API program;
+ *   - a Go program (examples/go-voice-agent's main.go, an inline Automation API program, in a module of
+ *     its own) gets the Go SDK by its module path through GOPROXY=file://…/goproxy,<the usual proxy>;
+ *   - the Python sdist: its pyproject.toml and package, byte-compiled by a venv's Python (pip cannot
+ *     build it here: no registry serves `wheel`; importing needs the Pulumi Python SDK, not served either).
+ * Each program: up, offline preview (no API call, no change), destroy, nothing left, no plaintext secret.
  * The emulator (the fake ZEGO) runs in this test process, from testing/emulator.
  */
 import { expect } from "chai";
@@ -95,6 +99,21 @@ main(process.argv[2] ?? "").catch((e: Error) => {
 });
 `;
 
+/** The Go SDK's module path: the only module in the release's goproxy/. */
+function goModulePath(): string {
+    const proxy = path.join(repoRoot(), "dist", "release", "goproxy");
+    const found: string[] = [];
+    const walk = (rel: string) => {
+        if (fs.existsSync(path.join(proxy, rel, "@v"))) found.push(rel);
+        else
+            for (const e of fs.readdirSync(path.join(proxy, rel), { withFileTypes: true }))
+                if (e.isDirectory()) walk(path.posix.join(rel, e.name));
+    };
+    walk("");
+    expect(found, "modules in goproxy/").to.have.length(1);
+    return must(found[0], "module");
+}
+
 function lastLine(out: string): string {
     const lines = out.trim().split("\n");
     return must(lines[lines.length - 1], "last line").trim();
@@ -148,9 +167,12 @@ describe("e2e: the release artifacts alone (dist/release/ in an empty directory)
         const names = sums.map((l) => l.split("  ")[1]);
         expect(names).to.include.members([
             `pulumi-zego-aiagent-${version}.tgz`,
+            `pulumi-zego-zego-${version}.tgz`,
+            `pulumi_zego-${version}.tar.gz`,
             "schema.json",
             ...TARGETS.map((t) => archiveName(version, t)),
         ]);
+        expect(names.filter((n) => n?.startsWith("goproxy/"))).to.have.length(4); // list, .info, .mod, .zip
         for (const line of sums) {
             const [hash, name] = line.split("  ");
             expect(
@@ -187,7 +209,10 @@ describe("e2e: the release artifacts alone (dist/release/ in an empty directory)
     it("publish.sh --dry-run accepts the release for tag v<version>, with CHANGELOG's section as notes, and refuses another tag", async () => {
         const publish = path.join(repoRoot(), "scripts", "release", "publish.sh");
         const { stdout, stderr } = await run("bash", [publish, `v${version}`, "--dry-run"], { cwd: repoRoot() });
-        expect(stderr).to.include(`would npm publish dist/release/pulumi-zego-aiagent-${version}.tgz`);
+        expect(stderr).to.include(
+            `would npm publish dist/release/pulumi-zego-aiagent-${version}.tgz dist/release/pulumi-zego-zego-${version}.tgz`,
+        );
+        expect(stderr).to.include(`pulumi-zego-go-sdk-v${version}-goproxy.tar.gz`);
         for (const t of TARGETS) expect(stderr).to.include(archiveName(version, t));
         expect(stdout).to.include("### State migrations");
         const wrong = await run("bash", [publish, "v0.0.1", "--dry-run"], { cwd: repoRoot() }).then(
@@ -241,6 +266,112 @@ describe("e2e: the release artifacts alone (dist/release/ in an empty directory)
         expect(JSON.parse(state).deployment.resources ?? []).to.deep.equal([]);
         const raw = fs.readFileSync(path.join(tmp, "yaml-state", ".pulumi", "stacks", "release-yaml", "test.json"), "utf8");
         assertNoSecrets([...printed, raw, fs.readFileSync(path.join(project, "Pulumi.test.yaml"), "utf8")], SECRETS);
+    });
+
+    it("Go: the SDK by its module path through the file proxy, no replace; up, offline preview, destroy, nothing left, no plaintext secret", async () => {
+        const project = path.join(tmp, "go");
+        fs.mkdirSync(project);
+        fs.copyFileSync(path.join(repoRoot(), "examples", "go-voice-agent", "main.go"), path.join(project, "main.go"));
+        const sdkModule = fs.readFileSync(path.join(artifacts, "goproxy", `${goModulePath()}`, "@v", `v${version}.mod`), "utf8");
+        expect(sdkModule).to.match(new RegExp(`^module ${goModulePath().replace(/\./g, "\\.")}$`, "m"));
+        const pulumiGo = /^\s*github\.com\/pulumi\/pulumi\/sdk\/v3 (v\S+)/m.exec(
+            fs.readFileSync(path.join(repoRoot(), "examples", "go-voice-agent", "go.mod"), "utf8"),
+        );
+        fs.writeFileSync(
+            path.join(project, "go.mod"),
+            `module example.com/release-go\n\ngo 1.25\n\nrequire (\n\t${goModulePath()} v${version}\n\tgithub.com/pulumi/pulumi/sdk/v3 ${must(pulumiGo?.[1], "the example's pulumi sdk version")}\n)\n`,
+        );
+        const env = {
+            ...baseEnv,
+            PATH: `${baseEnv.PATH}:${path.dirname(execFileSync("bash", ["-c", "command -v go"], { encoding: "utf8" }).trim())}`,
+            GOPROXY: `file://${path.join(artifacts, "goproxy")},${execFileSync("go", ["env", "GOPROXY"], { encoding: "utf8" }).trim()}`,
+            // Not in the public checksum database (a release serves it from goproxy/, not from a VCS tag).
+            GONOSUMDB: goModulePath(),
+            GOFLAGS: "-mod=mod -buildvcs=false",
+            GOMODCACHE: execFileSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" }).trim(),
+            GOCACHE: execFileSync("go", ["env", "GOCACHE"], { encoding: "utf8" }).trim(),
+            PULUMI_HOME: path.join(tmp, "go-home"),
+            PULUMI_BACKEND_URL: `file://${path.join(tmp, "go-state")}`,
+            ZEGO_SERVER_SECRET: SERVER_SECRET,
+            LLM_API_KEY: LLM_KEY,
+        };
+        fs.mkdirSync(path.join(tmp, "go-state"));
+        await run("go", ["mod", "tidy"], { cwd: project, env, maxBuffer: 1 << 26 });
+        await run("go", ["build", "-o", "program", "."], { cwd: project, env, maxBuffer: 1 << 26 });
+        await run(
+            "pulumi",
+            [
+                "plugin",
+                "install",
+                "resource",
+                "zego",
+                version,
+                "--file",
+                path.join(artifacts, archiveName(version, { os: "linux", arch: "amd64" })),
+            ],
+            {
+                cwd: project,
+                env,
+            },
+        );
+        const step = async (op: string) => {
+            const args = ["-app-id", String(APP_ID), "-endpoint", em.url, "-workdir", path.join(tmp, "go-work"), "-stack", "go", op];
+            const { stdout, stderr } = await run(path.join(project, "program"), args, { cwd: project, env, maxBuffer: 1 << 26 });
+            printed.push(stdout, stderr);
+            return JSON.parse(lastLine(stdout));
+        };
+        expect(await step("up")).to.deep.include({ result: "succeeded", changes: { create: 3 } });
+        expect(live()).to.have.length(1);
+        const before = em.requests().length;
+        expect((await step("preview")).changes).to.deep.equal({ same: 3 });
+        expect(em.requests().length, "API calls during preview").to.equal(before);
+        expect(await step("destroy")).to.deep.include({ result: "succeeded", changes: { delete: 3 } });
+        expect(live()).to.deep.equal([]);
+        const raw = fs.readFileSync(path.join(tmp, "go-state", ".pulumi", "stacks", "go-voice-agent", "go.json"), "utf8");
+        expect(JSON.parse(raw).checkpoint.latest.resources ?? []).to.deep.equal([]);
+        assertNoSecrets([...printed, raw], SECRETS);
+    });
+
+    it("Python: the sdist has pyproject.toml and the package; in a venv it byte-compiles (pip cannot build it here: see below)", async () => {
+        const sdist = path.join(artifacts, `pulumi_zego-${version}.tar.gz`);
+        const unpacked = path.join(tmp, "sdist");
+        fs.mkdirSync(unpacked);
+        execFileSync("tar", ["-xzf", sdist, "-C", unpacked]);
+        const root = path.join(unpacked, `pulumi_zego-${version}`);
+        expect(fs.existsSync(path.join(root, "setup.py")), "no setup.py").to.equal(false);
+        const info = fs.readFileSync(path.join(root, "PKG-INFO"), "utf8");
+        expect(info)
+            .to.match(/^Name: pulumi_zego$/m)
+            .and.match(new RegExp(`^Version: ${version.replace(/\./g, "\\.")}$`, "m"));
+        const venv = path.join(tmp, "venv");
+        await run("python3", ["-m", "venv", venv], { env: baseEnv });
+        const python = path.join(venv, "bin", "python");
+        // pyproject.toml as a build front end reads it (tomllib: Python >= 3.11).
+        const { stdout: project } = await run(
+            python,
+            [
+                "-c",
+                "import json, sys, tomllib; print(json.dumps(tomllib.load(open(sys.argv[1], 'rb'))))",
+                path.join(root, "pyproject.toml"),
+            ],
+            { env: baseEnv },
+        );
+        const pyproject = JSON.parse(project);
+        expect(pyproject.project).to.include({ name: "pulumi_zego", version });
+        expect(pyproject["build-system"]["build-backend"]).to.equal("setuptools.build_meta");
+        // `pip install --no-deps <sdist>` must build a wheel: this Python's setuptools (65) needs the `wheel`
+        // package for that, and no registry here serves it (setuptools >= 70.1 has it built in). So the
+        // package is byte-compiled by the venv's Python from the sdist as unpacked.
+        const pkg = path.join(root, "pulumi_zego");
+        await run(python, ["-m", "compileall", "-q", pkg], { env: baseEnv });
+        expect(fs.readdirSync(path.join(pkg, "__pycache__")).filter((f) => f.startsWith("agent_instance."))).to.have.length(1);
+        expect(JSON.parse(fs.readFileSync(path.join(pkg, "pulumi-plugin.json"), "utf8"))).to.include({ name: "zego", version });
+        // Importing needs the Pulumi Python SDK, which no registry here serves.
+        const imported = await run(python, ["-c", "import pulumi_zego"], { cwd: root, env: baseEnv }).then(
+            () => "",
+            (e: { stderr: string }) => e.stderr,
+        );
+        expect(imported).to.include("No module named 'pulumi'");
     });
 
     it("TypeScript on the npm tarball (installed from the registry into a new project): up, offline preview, destroy, nothing left, no plaintext secret", async () => {
