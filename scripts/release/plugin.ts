@@ -134,6 +134,8 @@ export async function bundlePlugin(pkg: PackageJson & { name: string }, repo = r
     const released = Object.fromEntries(INLINED.filter((k) => pkg[k] !== undefined).map((k) => [k, pkg[k]]));
     const result = await esbuild.build({
         entryPoints: [entry],
+        // Paths in the bundle's comments and the metafile are relative to the repository, whatever the cwd.
+        absWorkingDir: repo,
         bundle: true,
         platform: "node",
         target: `node${MIN_NODE_MAJOR}`,
