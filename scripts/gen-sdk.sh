@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Generate the zego provider's SDKs from provider/plugin/schema.json with scripts/sdkgen (Pulumi's own
 # code generators, pinned in scripts/sdkgen/go.mod) and print the output directory (LAST line of stdout):
-#   dist/sdk/go/        Go module github.com/pulumi-zego/zego/sdk/go (package .../zego)
-#   dist/sdk/python/    Python package pulumi_zego
+#   dist/sdk/go/        Go module github.com/<owner>/<repo>/sdk/go (package .../zego; package.json `repository`)
+#   dist/sdk/python/    Python package pulumi_zego (pyproject.toml)
 #   dist/sdk/nodejs/    TypeScript package @pulumi-zego/zego
 # Usage: scripts/gen-sdk.sh [go,python,nodejs]   (default: all three)
 # The SDKs are build outputs (dist/ is git-ignored): `npm test` regenerates them, so they always match the schema.
@@ -18,8 +18,9 @@ die() { log "ERROR: $*"; exit 1; }
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 SRC="$REPO/scripts/sdkgen"
 LANGS="${1:-go,python,nodejs}"
-SCHEMA="$REPO/provider/plugin/schema.json"
-OUT="$REPO/dist/sdk"
+# SDKGEN_SCHEMA / SDKGEN_OUT: another schema and output directory (npm run release: the released schema).
+SCHEMA="${SDKGEN_SCHEMA:-$REPO/provider/plugin/schema.json}"
+OUT="${SDKGEN_OUT:-$REPO/dist/sdk}"
 [[ -f "$SCHEMA" ]] || die "$SCHEMA is missing"
 
 # The cache key is the tool's source: an edit to it (or to the pinned codegen version) rebuilds.

@@ -3,7 +3,7 @@ module pulumi-zego-aiagent/examples/go-voice-agent
 go 1.25.11
 
 require (
-	github.com/pulumi-zego/zego/sdk/go v0.0.0
+	github.com/pulumi-zego/pulumi-zego-aiagent/sdk/go v0.0.0
 	github.com/pulumi/pulumi/sdk/v3 v3.248.0
 )
 
@@ -124,4 +124,4 @@ require (
 
 // The Go SDK is generated from the plugin's schema (`npm run sdk` writes dist/sdk/go); it is a build
 // output, not published, so the example builds against the generated copy.
-replace github.com/pulumi-zego/zego/sdk/go => ../../dist/sdk/go
+replace github.com/pulumi-zego/pulumi-zego-aiagent/sdk/go => ../../dist/sdk/go

@@ -2,16 +2,18 @@
  * The `pulumi-resource-zego` plugin process: serve the provider on a loopback port and print the
  * port on stdout (the engine's handshake). Logs go to stderr only.
  */
+import { packageInfo } from "./packageInfo";
 import { buildSchema } from "./schema";
 import { startServer } from "./server";
 
-// The package version is the plugin version (package.json sits two levels above dist/provider/plugin).
+// The package's version is the plugin's (package.json sits three levels above dist/provider/plugin/main.js;
+// the bundled plugin has it inlined by the bundler, as released).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const version: string = require("../../../package.json").version;
+const info = packageInfo(require("../../../package.json"));
 
 async function main(): Promise<void> {
-    const schema = JSON.stringify(buildSchema(version));
-    const { port } = await startServer({ version, schema: () => schema });
+    const schema = JSON.stringify(buildSchema(info));
+    const { port } = await startServer({ version: info.version, schema: () => schema });
     process.stdout.write(`${port}\n`);
 }
 

@@ -7,6 +7,7 @@ import { Fields, FieldSpec, ObjectSpec } from "../schema/spec";
 import { OUTPUT_KEYS, OutputKey, RESOURCE_ARGS, RESOURCE_OUTPUTS, ResourceKind } from "../schema/resources";
 import { FUNCTION_ARGS, FUNCTION_DESCRIPTIONS, FUNCTION_RESULTS, FunctionName } from "../schema/functions";
 import { CONFIG_NAMES, SECRET_CONFIG } from "./config";
+import { PackageInfo, pluginDownloadURL } from "./packageInfo";
 import { PACKAGE } from "./server";
 
 type Json = Record<string, unknown>;
@@ -130,7 +131,7 @@ class Types {
     }
 }
 
-export function buildSchema(version: string): Json {
+export function buildSchema(info: PackageInfo): Json {
     const types = new Types();
     types.types[`${PACKAGE}:index:DeletionSettings`] = {
         type: "object",
@@ -176,10 +177,15 @@ export function buildSchema(version: string): Json {
     return {
         name: PACKAGE,
         displayName: "ZEGOCLOUD AI Agent",
-        version,
+        version: info.version,
         description: "Manage ZEGOCLOUD AI Agent agents and instances, with graceful teardown.",
         keywords: ["pulumi", "zegocloud", "zego", "ai-agent", "category/cloud", "kind/native"],
-        license: "Apache-2.0",
+        license: info.license,
+        // Where `pulumi plugin install resource zego` and the SDKs fetch the plugin: this repository's GitHub releases.
+        pluginDownloadURL: pluginDownloadURL(info),
+        publisher: info.repository.split("/")[0],
+        repository: `https://github.com/${info.repository}`,
+        homepage: `https://github.com/${info.repository}`,
         config: { variables: configVariables },
         provider: { description: "The zego provider.", inputProperties: configVariables },
         types: types.types,
@@ -190,8 +196,9 @@ export function buildSchema(version: string): Json {
         meta: { supportPack: true },
         language: {
             nodejs: { packageName: "@pulumi-zego/zego", respectSchemaVersion: true },
-            go: { importBasePath: "github.com/pulumi-zego/zego/sdk/go/zego", respectSchemaVersion: true },
-            python: { packageName: "pulumi_zego", respectSchemaVersion: true },
+            // The Go module is github.com/<owner>/<repo>/sdk/go (a release serves it from its goproxy/ folder).
+            go: { importBasePath: `github.com/${info.repository}/sdk/go/zego`, respectSchemaVersion: true },
+            python: { packageName: "pulumi_zego", respectSchemaVersion: true, pyproject: { enabled: true } },
         },
     };
 }

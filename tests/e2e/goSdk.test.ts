@@ -119,9 +119,9 @@ describe("e2e: the generated Go SDK, from a Go Automation API program through th
         const provider = resources().find((r) => r.type === "pulumi:providers:zego")!;
         expect(provider.inputs).to.include({ appId: String(APP_ID), endpoint: em.url });
         expect(JSON.stringify(provider.inputs["serverSecret"])).to.contain("ciphertext");
-        // The SDK asked the engine for the plugin version it was generated from (the schema's): the default
-        // provider of an explicit version is named after it.
-        expect(provider.urn).to.match(new RegExp(`::default_${packageVersion().replace(/\./g, "_")}$`));
+        // The SDK asked the engine for the plugin version it was generated from (the schema's) and where to
+        // download it (the schema's pluginDownloadURL): the default provider is named after both.
+        expect(provider.urn).to.match(new RegExp(`::default_${packageVersion().replace(/\./g, "_")}_github_/api\\.github\\.com/`));
     });
 
     it("a second up changes nothing and sends no request to ZEGO", async () => {

@@ -54,6 +54,7 @@ describe("plugin: the generated Python and TypeScript SDKs", function () {
             resource: true,
             name: "zego",
             version,
+            server: JSON.parse(fs.readFileSync(path.join(repoRoot(), "provider", "plugin", "schema.json"), "utf8")).pluginDownloadURL,
         });
         // Each function, with its Output form.
         for (const name of FUNCTION_NAMES) {
