@@ -7,7 +7,7 @@
 import { ZegoClient } from "../client/client";
 import { Clock, systemClock } from "../client/clock";
 import { ClientFactory, ClientPool } from "./clients";
-import { Logger, stderrLogger } from "./log";
+import { Logger, processLogger } from "./log";
 import { IdentityLedger } from "./identities";
 import { processSettings, Settings } from "./settings";
 
@@ -36,7 +36,7 @@ export interface LifecycleContextOptions {
 export function createLifecycleContext(options: LifecycleContextOptions = {}): LifecycleContext {
     const settings = options.settings ?? new Settings();
     const clock = options.clock ?? systemClock;
-    const log = options.log ?? stderrLogger;
+    const log = options.log ?? processLogger;
     const createClient = options.createClient ?? ((o) => new ZegoClient(o));
     return { settings, clock, log, clients: new ClientPool({ settings, createClient, clock, log }), identities: new IdentityLedger() };
 }

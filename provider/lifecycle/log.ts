@@ -45,6 +45,17 @@ export function onStderrBroken(listener: (error: Error) => void): void {
     stderrBroken.push(listener);
 }
 
-export const stderrLogger: Logger = streamLogger(process.stderr, (error) => {
+const toStderr: Logger = streamLogger(process.stderr, (error) => {
     for (const listener of stderrBroken) listener(error);
 });
+
+/** Where the provider process's lines go: stderr, or what `routeProcessLog` set (the plugin: the engine). */
+let processLog: Logger = toStderr;
+
+/** The provider process's logger (the default context's): stderr unless routeProcessLog sent it elsewhere. */
+export const processLogger: Logger = (message) => processLog(message);
+
+/** Send the process's lines to `route(stderr)` from now on (the plugin's main: the engine's Log service). */
+export function routeProcessLog(route: (stderr: Logger) => Logger): void {
+    processLog = route(toStderr);
+}

@@ -143,6 +143,32 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
         assertNoSecrets(output, SECRETS);
     });
 
+    it("`pulumi up --replace` with the plugin: with options.deleteBeforeReplace the old instance is deleted gracefully; without, ZEGO kicks it and the log names the cause and the fix", async () => {
+        // The engine asks no provider about --replace and a schema cannot default resource options: README says to set it.
+        const urn = `urn:pulumi:${stackName}::yaml-voice-agent::zego:index:AgentInstance::instance`;
+        const file = path.join(env.workDir, "Pulumi.yaml");
+        const original = fs.readFileSync(file, "utf8");
+        const withOption = original.replace(
+            "      gracefulShutdownTimeout: 20\n",
+            "      gracefulShutdownTimeout: 20\n    options:\n      deleteBeforeReplace: true\n",
+        );
+        expect(withOption, "the option was added").to.not.equal(original);
+        try {
+            fs.writeFileSync(file, withOption);
+            const first = must(live()[0], "live()[0]").agentInstanceId;
+            await stack.up({ onOutput, replace: [urn] });
+            expect(em.instances().find((i) => i.agentInstanceId === first)!.deletedReason, "with the option").to.equal("api");
+        } finally {
+            fs.writeFileSync(file, original);
+        }
+        const second = must(live()[0], "live()[0]").agentInstanceId;
+        const replaced = await stack.up({ onOutput, replace: [urn] });
+        expect(em.instances().find((i) => i.agentInstanceId === second)!.deletedReason, "without the option").to.equal("kicked");
+        // The plugin logs through the engine (provider/plugin/engineLog.ts): the warning is in the CLI's output.
+        expect(replaced.stdout).to.contain("deleteBeforeReplace: true").and.contain("aliases");
+        expect(live()).to.have.length(1);
+    });
+
     it("pulumi import zego:index:Agent: an agent registered outside Pulumi comes into state whole, its LLM key encrypted", async () => {
         const client = new ZegoClient({ appId: APP_ID, serverSecret: SERVER_SECRET, endpoint: em.url });
         try {

@@ -45,10 +45,10 @@ describe("provider progress logger", () => {
     it("a process whose stderr pipe was closed by its reader keeps running and exits normally (no EPIPE crash or loop)", async () => {
         const logModule = path.join(__dirname, "..", "..", "..", "provider", "lifecycle", "log.js");
         const script = `
-            const { stderrLogger } = require(${JSON.stringify(logModule)});
+            const { processLogger } = require(${JSON.stringify(logModule)});
             let n = 0;
             const timer = setInterval(() => {
-                stderrLogger("line " + n);
+                processLogger("line " + n);
                 if (++n === 50) { clearInterval(timer); process.stdout.write("done\\n"); }
             }, 5);`;
         const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
