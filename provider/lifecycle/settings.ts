@@ -104,26 +104,35 @@ export interface Target {
 
 type Parser = (text: string, source: string) => unknown;
 
+/** The allowed range of each numeric setting; the parsers below enforce it and docs/ shows it (scripts/docs). */
+export const SETTING_BOUNDS = {
+    appId: { min: 1, max: 0xffffffff },
+    maxRequestsPerSecond: { min: 0, max: 10000 },
+    requestTimeoutMs: { min: 1, max: 600000 },
+    throttleDeadlineSeconds: { min: 1, max: 86400 },
+    gracefulShutdownTimeout: { min: 1, max: MAX_GRACEFUL_SHUTDOWN_SECONDS },
+    deleteWaitMargin: { min: 0, max: 600 },
+} as const satisfies Partial<Record<Key, { min: number; max: number }>>;
+
 /** How each setting is read: one rule per key, used by validateSettings and by every reader. */
 const PARSERS: Record<Key, Parser> = {
     appId: (text, source) => {
-        if (!/^\d+$/.test(text) || Number(text) <= 0 || Number(text) > 0xffffffff) {
-            throw new SettingsError(
-                `${source} must be a positive integer (your ZEGO AppID, up to 4294967295); got ${JSON.stringify(text)}.`,
-            );
+        const { min, max } = SETTING_BOUNDS.appId;
+        if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+            throw new SettingsError(`${source} must be a positive integer (your ZEGO AppID, up to ${max}); got ${JSON.stringify(text)}.`);
         }
         return Number(text);
     },
     serverSecret: (text) => text,
     region: (text) => text, // checked together with the endpoint in validateSettings
     endpoint: (text) => text,
-    maxRequestsPerSecond: (text, source) => parseNumber(source, text, 0, 10000),
-    requestTimeoutMs: (text, source) => parseNumber(source, text, 1, 600000),
-    throttleDeadlineSeconds: (text, source) => parseNumber(source, text, 1, 86400),
+    maxRequestsPerSecond: (text, source) => parseNumber(source, text, SETTING_BOUNDS.maxRequestsPerSecond),
+    requestTimeoutMs: (text, source) => parseNumber(source, text, SETTING_BOUNDS.requestTimeoutMs),
+    throttleDeadlineSeconds: (text, source) => parseNumber(source, text, SETTING_BOUNDS.throttleDeadlineSeconds),
     gracefulShutdown: (text, source) => parseBool(source, text),
     gracefulShutdownTimeout: (text, source) => parseTimeout(source, text),
     waitForDeletion: (text, source) => parseBool(source, text),
-    deleteWaitMargin: (text, source) => parseNumber(source, text, 0, 600),
+    deleteWaitMargin: (text, source) => parseNumber(source, text, SETTING_BOUNDS.deleteWaitMargin),
 };
 
 /** A client endpoint/region error, naming the stack config key and variable the user set (not the client option). */
@@ -337,15 +346,14 @@ function parseBool(source: string, text: string): boolean {
 
 function parseTimeout(source: string, text: string): number {
     const n = Number(text);
-    if (!/^\s*\d+\s*$/.test(text) || n < 1 || n > MAX_GRACEFUL_SHUTDOWN_SECONDS) {
-        throw new SettingsError(
-            `${source} must be an integer from 1 to ${MAX_GRACEFUL_SHUTDOWN_SECONDS} (seconds); got ${JSON.stringify(text)}.`,
-        );
+    const { min, max } = SETTING_BOUNDS.gracefulShutdownTimeout;
+    if (!/^\s*\d+\s*$/.test(text) || n < min || n > max) {
+        throw new SettingsError(`${source} must be an integer from ${min} to ${max} (seconds); got ${JSON.stringify(text)}.`);
     }
     return n;
 }
 
-function parseNumber(source: string, text: string, min: number, max: number): number {
+function parseNumber(source: string, text: string, { min, max }: { min: number; max: number }): number {
     const n = Number(text);
     if (text.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
         throw new SettingsError(`${source} must be a number from ${min} to ${max}; got ${JSON.stringify(text)}.`);
