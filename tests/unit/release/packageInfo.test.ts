@@ -57,8 +57,7 @@ describe("release: package.json is the one place for the version and the reposit
     });
 
     it("docs and examples name the current version wherever they name one (no stale install line)", () => {
-        // README.md is the lead's to edit; it is checked once it names the current version.
-        const files = ["examples/README.md", "examples/ephemeral-env/README.md", "examples/go-voice-agent/README.md"];
+        const files = ["README.md", "examples/README.md", "examples/ephemeral-env/README.md", "examples/go-voice-agent/README.md"];
         files.push("examples/yaml-voice-agent/Pulumi.yaml", "examples/voice-agent/package.json");
         for (const dir of ["docs", "provider/plugin"])
             if (fs.existsSync(path.join(repoRoot(), dir)))
