@@ -22,6 +22,9 @@ const ALLOWED = [
     /^package\.json$/,
     /^README\.md$/,
     /^LICENSE$/,
+    // The docs README links to, so its links work from the tarball too.
+    /^CHANGELOG\.md$/,
+    /^docs\/[^/]+\.md$/,
     /^dist\/(provider|emulator)\/.+\.(js|d\.ts)$/,
     // The public testing helpers only, not the repo's own harness beside them.
     /^dist\/testing\/(index|emulator)\.(js|d\.ts)$/,
