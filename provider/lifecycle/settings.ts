@@ -12,7 +12,7 @@
  * teardown without an `up`), the resource's own settings (from state), stack config, defaults.
  */
 
-import { resolveEndpoint } from "../client/regions";
+import { REGIONS, resolveEndpoint, UNIFIED_ENDPOINT } from "../client/regions";
 import { ZegoConfigError } from "../client/errors";
 import type { DeletionSettings, OwnDeletionSettings } from "../schema/resources";
 
@@ -24,36 +24,6 @@ export interface ConfigReader {
 /** The stack config namespace of the provider's settings (`zego:appId`). */
 export const CONFIG_NAMESPACE = "zego";
 
-export const CONFIG_KEYS = {
-    appId: `${CONFIG_NAMESPACE}:appId`,
-    serverSecret: `${CONFIG_NAMESPACE}:serverSecret`,
-    region: `${CONFIG_NAMESPACE}:region`,
-    endpoint: `${CONFIG_NAMESPACE}:endpoint`,
-    maxRequestsPerSecond: `${CONFIG_NAMESPACE}:maxRequestsPerSecond`,
-    requestTimeoutMs: `${CONFIG_NAMESPACE}:requestTimeoutMs`,
-    throttleDeadlineSeconds: `${CONFIG_NAMESPACE}:throttleDeadlineSeconds`,
-    gracefulShutdown: `${CONFIG_NAMESPACE}:gracefulShutdown`,
-    gracefulShutdownTimeout: `${CONFIG_NAMESPACE}:gracefulShutdownTimeout`,
-    waitForDeletion: `${CONFIG_NAMESPACE}:waitForDeletion`,
-    deleteWaitMargin: `${CONFIG_NAMESPACE}:deleteWaitMargin`,
-} as const;
-
-export const ENV_VARS = {
-    appId: "ZEGO_APP_ID",
-    serverSecret: "ZEGO_SERVER_SECRET",
-    region: "ZEGO_REGION",
-    endpoint: "ZEGO_ENDPOINT",
-    maxRequestsPerSecond: "ZEGO_MAX_REQUESTS_PER_SECOND",
-    requestTimeoutMs: "ZEGO_REQUEST_TIMEOUT_MS",
-    throttleDeadlineSeconds: "ZEGO_THROTTLE_DEADLINE_SECONDS",
-    gracefulShutdown: "ZEGO_GRACEFUL_SHUTDOWN",
-    gracefulShutdownTimeout: "ZEGO_GRACEFUL_SHUTDOWN_TIMEOUT",
-    waitForDeletion: "ZEGO_WAIT_FOR_DELETION",
-    deleteWaitMargin: "ZEGO_DELETE_WAIT_MARGIN",
-} as const;
-
-type Key = keyof typeof CONFIG_KEYS;
-
 /** ZEGO's documented maximum GracefulShutdownTimeout (DeleteAgentInstance), in seconds. */
 export const MAX_GRACEFUL_SHUTDOWN_SECONDS = 120;
 
@@ -64,6 +34,155 @@ export const DEFAULTS = {
     /** Seconds to keep polling after the graceful timeout before giving up. */
     deleteWaitMargin: 15,
 } as const;
+
+/** One provider setting: its variable, type and bounds (the parser enforces them) and its documentation. */
+export interface SettingSpec {
+    readonly env: string;
+    readonly type: "string" | "integer" | "number" | "boolean";
+    readonly min?: number;
+    readonly max?: number;
+    readonly unit?: string;
+    /** A closed set of values (the parser refuses others). */
+    readonly enum?: readonly string[];
+    readonly default?: boolean | number;
+    readonly secret?: boolean;
+    readonly description: string;
+    /** What a change does to resources that already exist. */
+    readonly onChange: string;
+    readonly example: string | number | boolean;
+    /** The variable is read at delete time and comes before stack config (an operator changes teardown without an `up`). */
+    readonly envFirst?: boolean;
+}
+
+const INSTANCE_DEFAULT = "Default for the instances that do not set their own";
+const AT_DELETE =
+    "A change applies to the next delete of every instance without updating it (the variable overrides the resource's own setting too).";
+const NEXT_CALLS = "Applies to the next calls; nothing is updated.";
+
+/**
+ * The provider's settings, the one table: the parsers below, the plugin schema's config (types,
+ * defaults, `defaultInfo.environment`, enums, descriptions), CONFIG_KEYS and ENV_VARS derive from it.
+ */
+export const SETTINGS = {
+    appId: {
+        env: "ZEGO_APP_ID",
+        type: "integer",
+        min: 1,
+        max: 0xffffffff,
+        description: "Your ZEGO AppID.",
+        onChange: "Objects stay in the app they were created in: a change replaces every resource.",
+        example: 1234567890,
+    },
+    serverSecret: {
+        env: "ZEGO_SERVER_SECRET",
+        type: "string",
+        secret: true,
+        description: "Your ZEGO ServerSecret (32 characters); it signs every API call and is never printed.",
+        onChange: NEXT_CALLS,
+        example: "0123456789abcdef0123456789abcdef",
+    },
+    region: {
+        env: "ZEGO_REGION",
+        type: "string",
+        enum: REGIONS,
+        description: `The ZEGO API region: selects the regional host (omit it for the unified host ${UNIFIED_ENDPOINT}). Case-insensitive.`,
+        onChange: "Objects stay at the endpoint they were created at: a change of the resolved endpoint replaces every resource.",
+        example: "sgp",
+    },
+    endpoint: {
+        env: "ZEGO_ENDPOINT",
+        type: "string",
+        description: "The ZEGO API base URL, overriding region: https://, or http:// for a loopback host only (the emulator).",
+        onChange: "Objects stay at the endpoint they were created at: a change replaces every resource.",
+        example: "http://127.0.0.1:8080",
+    },
+    maxRequestsPerSecond: {
+        env: "ZEGO_MAX_REQUESTS_PER_SECOND",
+        type: "number",
+        min: 0,
+        max: 10000,
+        unit: "requests per second",
+        description: "Client-side pacing of ZEGO API calls (0: none; ZEGO's throttling is retried either way).",
+        onChange: NEXT_CALLS,
+        example: 5,
+    },
+    requestTimeoutMs: {
+        env: "ZEGO_REQUEST_TIMEOUT_MS",
+        type: "integer",
+        min: 1,
+        max: 600000,
+        unit: "milliseconds",
+        description: "Timeout of each attempt of an API call.",
+        onChange: NEXT_CALLS,
+        example: 10000,
+    },
+    throttleDeadlineSeconds: {
+        env: "ZEGO_THROTTLE_DEADLINE_SECONDS",
+        type: "integer",
+        min: 1,
+        max: 86400,
+        unit: "seconds",
+        description: "How long a throttled call is retried before it fails.",
+        onChange: NEXT_CALLS,
+        example: 120,
+    },
+    gracefulShutdown: {
+        env: "ZEGO_GRACEFUL_SHUTDOWN",
+        type: "boolean",
+        default: DEFAULTS.gracefulShutdown,
+        description: `${INSTANCE_DEFAULT}: let the agent finish speaking before the instance is deleted (false: cut it off). Also 1/0, yes/no.`,
+        onChange: AT_DELETE,
+        example: false,
+        envFirst: true,
+    },
+    gracefulShutdownTimeout: {
+        env: "ZEGO_GRACEFUL_SHUTDOWN_TIMEOUT",
+        type: "integer",
+        min: 1,
+        max: MAX_GRACEFUL_SHUTDOWN_SECONDS,
+        unit: "seconds",
+        default: DEFAULTS.gracefulShutdownTimeout,
+        description: `${INSTANCE_DEFAULT}: how long a graceful shutdown may take (ZEGO's maximum is ${MAX_GRACEFUL_SHUTDOWN_SECONDS}).`,
+        onChange: AT_DELETE,
+        example: 60,
+        envFirst: true,
+    },
+    waitForDeletion: {
+        env: "ZEGO_WAIT_FOR_DELETION",
+        type: "boolean",
+        default: DEFAULTS.waitForDeletion,
+        description: `${INSTANCE_DEFAULT}: a delete succeeds only once ZEGO reports the instance gone. Also 1/0, yes/no.`,
+        onChange: AT_DELETE,
+        example: false,
+        envFirst: true,
+    },
+    deleteWaitMargin: {
+        env: "ZEGO_DELETE_WAIT_MARGIN",
+        type: "number",
+        min: 0,
+        max: 600,
+        unit: "seconds",
+        default: DEFAULTS.deleteWaitMargin,
+        description: "How long a delete keeps polling after the graceful shutdown timeout before it gives up.",
+        onChange: "Applies to the next delete; nothing is updated.",
+        example: 30,
+        envFirst: true,
+    },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingName = keyof typeof SETTINGS;
+type Key = SettingName;
+const NAMES = Object.keys(SETTINGS) as Key[];
+
+/** `zego:<name>` of each setting. */
+export const CONFIG_KEYS = Object.fromEntries(NAMES.map((n) => [n, `${CONFIG_NAMESPACE}:${n}`])) as {
+    readonly [K in Key]: `${typeof CONFIG_NAMESPACE}:${K}`;
+};
+
+/** The `ZEGO_*` variable of each setting. */
+export const ENV_VARS = Object.fromEntries(NAMES.map((n) => [n, SETTINGS[n].env])) as {
+    readonly [K in Key]: (typeof SETTINGS)[K]["env"];
+};
 
 /** The setting's name from a config key (`zego:appId` → `appId`); other keys as they are. */
 export function configName(key: string): string {
@@ -104,36 +223,31 @@ export interface Target {
 
 type Parser = (text: string, source: string) => unknown;
 
-/** The allowed range of each numeric setting; the parsers below enforce it and docs/ shows it (scripts/docs). */
-export const SETTING_BOUNDS = {
-    appId: { min: 1, max: 0xffffffff },
-    maxRequestsPerSecond: { min: 0, max: 10000 },
-    requestTimeoutMs: { min: 1, max: 600000 },
-    throttleDeadlineSeconds: { min: 1, max: 86400 },
-    gracefulShutdownTimeout: { min: 1, max: MAX_GRACEFUL_SHUTDOWN_SECONDS },
-    deleteWaitMargin: { min: 0, max: 600 },
-} as const satisfies Partial<Record<Key, { min: number; max: number }>>;
+/** How each setting is read: by its type and bounds in SETTINGS, used by validateSettings and by every reader. */
+function parserOf(spec: SettingSpec): Parser {
+    switch (spec.type) {
+        case "boolean":
+            return (text, source) => parseBool(source, text);
+        case "integer":
+        case "number":
+            return (text, source) => parseNumber(source, text, spec);
+        case "string":
+            // region is checked together with the endpoint in validateSettings (client/regions.ts)
+            return (text) => text;
+    }
+}
 
-/** How each setting is read: one rule per key, used by validateSettings and by every reader. */
-const PARSERS: Record<Key, Parser> = {
-    appId: (text, source) => {
-        const { min, max } = SETTING_BOUNDS.appId;
-        if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-            throw new SettingsError(`${source} must be a positive integer (your ZEGO AppID, up to ${max}); got ${JSON.stringify(text)}.`);
+const PARSERS = {
+    ...(Object.fromEntries(NAMES.map((n) => [n, parserOf(SETTINGS[n])])) as Record<Key, Parser>),
+    appId: (text: string, source: string) => {
+        if (!/^\d+$/.test(text) || Number(text) < SETTINGS.appId.min || Number(text) > SETTINGS.appId.max) {
+            throw new SettingsError(
+                `${source} must be a positive integer (your ZEGO AppID, up to ${SETTINGS.appId.max}); got ${JSON.stringify(text)}.`,
+            );
         }
         return Number(text);
     },
-    serverSecret: (text) => text,
-    region: (text) => text, // checked together with the endpoint in validateSettings
-    endpoint: (text) => text,
-    maxRequestsPerSecond: (text, source) => parseNumber(source, text, SETTING_BOUNDS.maxRequestsPerSecond),
-    requestTimeoutMs: (text, source) => parseNumber(source, text, SETTING_BOUNDS.requestTimeoutMs),
-    throttleDeadlineSeconds: (text, source) => parseNumber(source, text, SETTING_BOUNDS.throttleDeadlineSeconds),
-    gracefulShutdown: (text, source) => parseBool(source, text),
-    gracefulShutdownTimeout: (text, source) => parseTimeout(source, text),
-    waitForDeletion: (text, source) => parseBool(source, text),
-    deleteWaitMargin: (text, source) => parseNumber(source, text, SETTING_BOUNDS.deleteWaitMargin),
-};
+} satisfies Record<Key, Parser>;
 
 /** A client endpoint/region error, naming the stack config key and variable the user set (not the client option). */
 export function endpointProblem(e: ZegoConfigError): string {
@@ -344,19 +458,16 @@ function parseBool(source: string, text: string): boolean {
     throw new SettingsError(`${source} must be true or false (also 1/0, yes/no); got ${JSON.stringify(text)}.`);
 }
 
-function parseTimeout(source: string, text: string): number {
+function parseNumber(source: string, text: string, spec: SettingSpec): number {
     const n = Number(text);
-    const { min, max } = SETTING_BOUNDS.gracefulShutdownTimeout;
-    if (!/^\s*\d+\s*$/.test(text) || n < min || n > max) {
-        throw new SettingsError(`${source} must be an integer from ${min} to ${max} (seconds); got ${JSON.stringify(text)}.`);
-    }
-    return n;
-}
-
-function parseNumber(source: string, text: string, { min, max }: { min: number; max: number }): number {
-    const n = Number(text);
-    if (text.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
-        throw new SettingsError(`${source} must be a number from ${min} to ${max}; got ${JSON.stringify(text)}.`);
+    const integer = spec.type === "integer";
+    const min = spec.min ?? -Infinity;
+    const max = spec.max ?? Infinity;
+    if (text.trim() === "" || !Number.isFinite(n) || (integer && !/^\s*-?\d+\s*$/.test(text)) || n < min || n > max) {
+        const unit = spec.unit ? ` (${spec.unit})` : "";
+        throw new SettingsError(
+            `${source} must be ${integer ? "an integer" : "a number"} from ${min} to ${max}${unit}; got ${JSON.stringify(text)}.`,
+        );
     }
     return n;
 }

@@ -9,6 +9,7 @@ import {
     configName,
     ConfigReader,
     SettingsError,
+    SETTINGS,
     setStackConfig,
     validateSettings,
 } from "../lifecycle/settings";
@@ -19,12 +20,21 @@ import { Props } from "./values";
 export type ConfigName = keyof typeof CONFIG_KEYS;
 export const CONFIG_NAMES = Object.keys(CONFIG_KEYS) as ConfigName[];
 /** Config values that must be encrypted wherever the engine stores them. */
-export const SECRET_CONFIG: readonly ConfigName[] = ["serverSecret"];
+export const SECRET_CONFIG: readonly ConfigName[] = CONFIG_NAMES.filter((n) => "secret" in SETTINGS[n] && SETTINGS[n].secret);
 
-/** The engine hands provider args as strings or as JSON values (YAML numbers/booleans); settings parse text. */
-function asText(value: unknown): string | undefined {
+/**
+ * The engine hands provider args as strings (stack config, `variables`, a JSON-encoding SDK) or as
+ * typed values (the schema's booleans and numbers from an SDK or YAML); settings parse text.
+ */
+export function asText(value: unknown): string | undefined {
     if (value === undefined || value === null || isUnknown(value)) return undefined;
     return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** Whether a setting kept its value: "30" (stack config, state written by 0.2.0) and 30 (a typed SDK) are the same. */
+export function sameSetting(before: unknown, after: unknown): boolean {
+    if (isUnknown(before) || isUnknown(after)) return isUnknown(before) && isUnknown(after);
+    return asText(before) === asText(after);
 }
 
 /** A reader over unwrapped provider args (keys without the `zego:` prefix) and, as fallback, `zego:`-keyed variables. */

@@ -2,11 +2,11 @@
  * The Pulumi package schema of `zego`, derived from the field table (schema/api.ts through
  * schema/resources.ts) so names, constraints and secret flags live in one place.
  */
-import { CONFIG_KEYS, DEFAULTS, ENV_VARS } from "../lifecycle/settings";
+import { CONFIG_KEYS, SettingName, SETTINGS, SettingSpec } from "../lifecycle/settings";
 import { Fields, FieldSpec, ObjectSpec } from "../schema/spec";
 import { OUTPUT_KEYS, OutputKey, RESOURCE_ARGS, RESOURCE_OUTPUTS, ResourceKind } from "../schema/resources";
 import { FUNCTION_ARGS, FUNCTION_DESCRIPTIONS, FUNCTION_RESULTS, FunctionName } from "../schema/functions";
-import { CONFIG_NAMES, SECRET_CONFIG } from "./config";
+import { CONFIG_NAMES } from "./config";
 import { PackageInfo, pluginDownloadURL } from "./packageInfo";
 import { PACKAGE } from "./server";
 
@@ -21,19 +21,44 @@ const RESOURCE_DESCRIPTIONS: Record<ResourceKind, string> = {
         "A ZEGOCLOUD live digital human agent instance publishing to an RTC room or a CDN (CreateLiveDigitalHumanAgentInstance).",
 };
 
-const CONFIG_DESCRIPTIONS: Record<(typeof CONFIG_NAMES)[number], string> = {
-    appId: "Your ZEGO AppID (a positive integer).",
-    serverSecret: `Your ZEGO ServerSecret (32 characters). Set it with \`pulumi config set --secret ${CONFIG_KEYS.serverSecret} ...\`.`,
-    region: "The ZEGO API region (selects the endpoint).",
-    endpoint: "The ZEGO API base URL (overrides region).",
-    maxRequestsPerSecond: "Client-side pacing of ZEGO API calls (0 to 10000).",
-    requestTimeoutMs: "Per-attempt request timeout in milliseconds (1 to 600000).",
-    throttleDeadlineSeconds: "How long throttled requests are retried, in seconds (1 to 86400).",
-    gracefulShutdown: `Default for instances: wait for the agent to finish speaking before deleting (default ${DEFAULTS.gracefulShutdown}).`,
-    gracefulShutdownTimeout: `Default for instances: seconds to wait for a graceful shutdown, 1 to 120 (default ${DEFAULTS.gracefulShutdownTimeout}).`,
-    waitForDeletion: `Default for instances: wait until ZEGO reports the instance gone (default ${DEFAULTS.waitForDeletion}).`,
-    deleteWaitMargin: `Seconds to keep polling after the graceful timeout (0 to 600, default ${DEFAULTS.deleteWaitMargin}).`,
-};
+/**
+ * The Pulumi schema of a provider setting: type, enum, variable and description, all from SETTINGS.
+ * No schema `default`: the SDKs would send it as provider config and read the variable with `|| default`
+ * (Node, Python), so ZEGO_GRACEFUL_SHUTDOWN=false or ZEGO_DELETE_WAIT_MARGIN=0 became the default; the
+ * description states it and the provider applies it. `providerInput`: an enum there gets no `defaultInfo`
+ * (Go's codegen assigns the variable's string to the enum-typed argument, which does not compile); the
+ * provider reads the variable itself either way.
+ */
+function configVariable(name: SettingName, types: Record<string, Json>, providerInput: boolean): Json {
+    const spec: SettingSpec = SETTINGS[name];
+    const parts = [spec.description];
+    if (spec.enum) parts.push(`One of ${spec.enum.map((v) => `"${v}"`).join(", ")}.`);
+    if (spec.min !== undefined || spec.max !== undefined)
+        parts.push(
+            `${spec.type === "integer" ? "An integer" : "A number"} from ${spec.min ?? "-inf"} to ${spec.max ?? "inf"}${spec.unit ? ` ${spec.unit}` : ""}.`,
+        );
+    if (spec.default !== undefined) parts.push(`Default: ${spec.default}.`);
+    parts.push(`On change: ${spec.onChange}`);
+    const set = spec.secret ? "pulumi config set --secret" : "pulumi config set";
+    parts.push(`Example: \`${set} ${CONFIG_KEYS[name]} ${spec.example}\` or \`${spec.env}=${spec.example}\`.`);
+    parts.push(
+        spec.envFirst
+            ? `The environment variable ${spec.env}, read at delete time, comes before stack config \`${CONFIG_KEYS[name]}\`.`
+            : `Stack config \`${CONFIG_KEYS[name]}\` comes first, else the environment variable ${spec.env}.`,
+    );
+    let type: Json = { type: spec.type };
+    if (spec.enum) {
+        const token = `${PACKAGE}:index:${pascal(name)}`;
+        types[token] = { type: "string", enum: spec.enum.map((value) => ({ value })) };
+        type = { $ref: `#/types/${token}` };
+    }
+    return {
+        ...type,
+        description: parts.join(" "),
+        ...(providerInput && spec.enum ? {} : { defaultInfo: { environment: [spec.env] } }),
+        ...(spec.secret ? { secret: true } : {}),
+    };
+}
 
 const OUTPUT_TYPES: Record<OutputKey, Json> = {
     agentInstanceId: { type: "string", description: "The instance id ZEGO assigned." },
@@ -167,12 +192,10 @@ export function buildSchema(info: PackageInfo): Json {
         };
     }
     const configVariables: Json = {};
+    const providerInputs: Json = {};
     for (const name of CONFIG_NAMES) {
-        configVariables[name] = {
-            type: "string",
-            description: `${CONFIG_DESCRIPTIONS[name]} Config \`${CONFIG_KEYS[name]}\`, else env ${ENV_VARS[name]}.`,
-            ...(SECRET_CONFIG.includes(name) ? { secret: true } : {}),
-        };
+        configVariables[name] = configVariable(name, types.types, false);
+        providerInputs[name] = configVariable(name, types.types, true);
     }
     return {
         name: PACKAGE,
@@ -187,7 +210,7 @@ export function buildSchema(info: PackageInfo): Json {
         repository: `https://github.com/${info.repository}`,
         homepage: `https://github.com/${info.repository}`,
         config: { variables: configVariables },
-        provider: { description: "The zego provider.", inputProperties: configVariables },
+        provider: { description: "The zego provider.", inputProperties: providerInputs },
         types: types.types,
         resources,
         functions,

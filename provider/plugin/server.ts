@@ -24,7 +24,7 @@ import type { FunctionName } from "../schema/functions";
 import { OUTPUT_KEYS, PROVIDER_PROPERTY, ResourceKind } from "../schema/resources";
 import { joinSecrets, SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import { UNKNOWN } from "../schema/unknown";
-import { applyConfig, checkConfig, configReader, SECRET_CONFIG } from "./config";
+import { applyConfig, checkConfig, configReader, sameSetting, SECRET_CONFIG } from "./config";
 import { markSecrets, Path, Props, unwrapSecrets } from "./values";
 
 export const PACKAGE = "zego";
@@ -186,9 +186,7 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
         diffConfig: unary("DiffConfig", async (req: provproto.DiffRequest) => {
             const olds = plain(req.getOldInputs() ?? req.getOlds()).props;
             const news = plain(req.getNews()).props;
-            const changed = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter(
-                (k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]),
-            );
+            const changed = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((k) => !sameSetting(olds[k], news[k]));
             const res = new provproto.DiffResponse();
             // No replaces: a change of app or endpoint is a diff of each resource (lifecycle diff), not of the provider.
             // The engine also asks this when a resource moves here by an alias from the dynamic resources, with the

@@ -12,7 +12,7 @@ import * as prettier from "prettier";
 import { DEFAULT_MAX_REQUESTS_PER_SECOND, DEFAULT_TIMEOUT_MS } from "../../provider/client/options";
 import { REGIONS, UNIFIED_ENDPOINT } from "../../provider/client/regions";
 import { DEFAULT_RETRY_POLICY } from "../../provider/client/retry";
-import { CONFIG_KEYS, DEFAULTS, ENV_VARS, SETTING_BOUNDS } from "../../provider/lifecycle/settings";
+import { CONFIG_KEYS, DEFAULTS, ENV_VARS, SETTINGS } from "../../provider/lifecycle/settings";
 import { CONFIG_NAMES, ConfigName, SECRET_CONFIG } from "../../provider/plugin/config";
 import { repoRoot } from "../pulumi-env";
 
@@ -59,16 +59,16 @@ const DEFAULT_TEXT: Record<ConfigName, string> = {
     deleteWaitMargin: String(DEFAULTS.deleteWaitMargin),
 };
 
-const isBoolean = (name: ConfigName) => typeof (DEFAULTS as Record<string, unknown>)[name] === "boolean";
-const INTEGER_SETTINGS: readonly ConfigName[] = ["appId", "gracefulShutdownTimeout"];
+const isBoolean = (name: ConfigName) => SETTINGS[name].type === "boolean";
 
 /** What each setting accepts, from the bounds its parser enforces. */
 export function allowedText(name: ConfigName): string {
     if (isBoolean(name)) return "`true` or `false` (also `1`/`0`, `yes`/`no`)";
     if (name === "region") return REGIONS.map((r) => `\`${r}\``).join(", ");
     if (name === "endpoint") return "an HTTPS base URL (plain HTTP only on a loopback host, e.g. the emulator)";
-    const bounds = (SETTING_BOUNDS as Partial<Record<ConfigName, { min: number; max: number }>>)[name];
-    if (bounds) return `${INTEGER_SETTINGS.includes(name) ? "integer" : "number"} from ${bounds.min} to ${bounds.max}`;
+    const spec: { type: string; min?: number; max?: number; unit?: string } = SETTINGS[name];
+    if (spec.min !== undefined && spec.max !== undefined)
+        return `${spec.type === "integer" ? "integer" : "number"} from ${spec.min} to ${spec.max}${spec.unit ? ` (${spec.unit})` : ""}`;
     return "any string";
 }
 

@@ -107,6 +107,53 @@ describe("plugin: the zego provider over gRPC (test as the engine)", function ()
         expect(countOf("RegisterAgent")).to.equal(1);
     });
 
+    it('CheckConfig and Configure take the schema\'s typed values (true, 30) and strings ("true", "30") alike; bad ones still fail naming the key', async () => {
+        for (const [label, settings] of [
+            [
+                "typed",
+                { gracefulShutdown: false, gracefulShutdownTimeout: 30, deleteWaitMargin: 0, maxRequestsPerSecond: 2.5, appId: APP_ID },
+            ],
+            [
+                "strings",
+                {
+                    gracefulShutdown: "false",
+                    gracefulShutdownTimeout: "30",
+                    deleteWaitMargin: "0",
+                    maxRequestsPerSecond: "2.5",
+                    appId: String(APP_ID),
+                },
+            ],
+        ] as const) {
+            const res = await engine.checkConfig({ ...settings, serverSecret: SERVER_SECRET, endpoint: em.url, region: "sgp" });
+            expect(
+                res.getFailuresList().map((f) => f.getReason()),
+                label,
+            ).to.deep.equal([]);
+            await engine.configure({ ...settings, serverSecret: secret(SERVER_SECRET), endpoint: em.url });
+            const inputs = await checked("Agent", { agentId: `${AGENT_ID}_${label}`, name: "Typed config" });
+            await engine.create("Agent", inputs);
+        }
+        expect(countOf("RegisterAgent")).to.equal(2);
+        const bad = await engine.checkConfig({ gracefulShutdown: 2, gracefulShutdownTimeout: 121, requestTimeoutMs: 1.5, appId: -1 });
+        const failures = new Map(bad.getFailuresList().map((f) => [f.getProperty(), f.getReason()]));
+        expect([...failures.keys()].sort()).to.deep.equal(["appId", "gracefulShutdown", "gracefulShutdownTimeout", "requestTimeoutMs"]);
+        expect(failures.get("gracefulShutdown")).to.contain("zego:gracefulShutdown").and.contain("true or false").and.contain('"2"');
+        expect(failures.get("gracefulShutdownTimeout")).to.contain("1 to 120").and.contain('"121"');
+        expect(failures.get("requestTimeoutMs")).to.contain("an integer from 1 to 600000").and.contain('"1.5"');
+        expect(failures.get("appId")).to.contain("positive integer").and.contain('"-1"');
+    });
+
+    it("DiffConfig sees no change when a setting goes from its string form to its typed one (state from 0.2.0, a typed SDK now)", async () => {
+        const req = new provproto.DiffRequest();
+        req.setUrn("urn:pulumi:test::proj::pulumi:providers:zego::default");
+        const olds = { appId: String(APP_ID), gracefulShutdown: "false", gracefulShutdownTimeout: "30" };
+        req.setOldInputs(struct(olds));
+        req.setOlds(struct(olds));
+        req.setNews(struct({ appId: APP_ID, gracefulShutdown: false, gracefulShutdownTimeout: 45 }));
+        const res = await engine.call<provproto.DiffRequest, provproto.DiffResponse>("diffConfig", req);
+        expect(res.getDiffsList()).to.deep.equal(["gracefulShutdownTimeout"]);
+    });
+
     it("DiffConfig reports changed settings without replacing the provider", async () => {
         const req = new provproto.DiffRequest();
         req.setUrn("urn:pulumi:test::proj::pulumi:providers:zego::default");

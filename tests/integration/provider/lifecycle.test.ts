@@ -77,7 +77,7 @@ describe("provider integration: settings, moves and refusals (issue 9)", functio
                 "env ZEGO_DELETE_WAIT_MARGIN=soon",
                 {},
                 { ZEGO_DELETE_WAIT_MARGIN: "soon" },
-                ["env ZEGO_DELETE_WAIT_MARGIN", "a number from 0 to 600", 'got "soon"'],
+                ["env ZEGO_DELETE_WAIT_MARGIN", "a number from 0 to 600 (seconds)", 'got "soon"'],
             ],
             ["zego:region mars", { "zego:region": "mars", "zego:endpoint": "" }, {}, ["zego:region / ZEGO_REGION", "mars"]],
         ];

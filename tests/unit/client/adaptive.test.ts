@@ -288,7 +288,7 @@ describe("provider setting zego:throttleDeadlineSeconds", () => {
             settings.configure({ get: (key) => (key === "zego:throttleDeadlineSeconds" ? bad : undefined) });
             expect(() => requireConnection()).to.throw(
                 SettingsError,
-                `stack config "zego:throttleDeadlineSeconds" must be a number from 1 to 86400; got "${bad}"`,
+                `stack config "zego:throttleDeadlineSeconds" must be an integer from 1 to 86400 (seconds); got "${bad}"`,
             );
         }
     });
