@@ -128,7 +128,7 @@ export const STALE_CONFIG_ADVICE =
 const AUTH_CODES: ReadonlySet<number> = new Set([Code.SignatureError, 100000010, 410000005]);
 
 /** Where an existing resource lives, and the endpoint new resources would use now (for the advice). */
-export interface ExistingTarget {
+interface ExistingTarget {
     readonly what: string;
     /** The endpoint in state: where it was created, the only place it is acted on. */
     readonly storedEndpoint?: string;
@@ -141,7 +141,7 @@ export interface ExistingTarget {
  * credentials gets the stale-config advice; a failure to reach the endpoint names where the
  * resource lives and, when it differs, the endpoint configured now, since calls never go there.
  */
-export async function withExistingAdvice<T>(target: ExistingTarget, call: () => Promise<T>): Promise<T> {
+async function withExistingAdvice<T>(target: ExistingTarget, call: () => Promise<T>): Promise<T> {
     try {
         return await call();
     } catch (e) {

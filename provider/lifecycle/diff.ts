@@ -2,14 +2,13 @@
  * What a change to each argument means: update in place, replace, or state only. Pure and offline,
  * so `pulumi preview --diff` in a pull request is exact and needs no credentials.
  */
-import type * as pulumi from "@pulumi/pulumi";
 import { INSTANCE_UPDATE_WHOLE, RTC_UPDATABLE, TTS_FIXED_FIELDS } from "../schema/api";
 import { DELETION_KEYS, ResourceKind, userArgs } from "../schema/resources";
 import type { UpdateAgentInstanceRequest } from "../schema/types";
 import { containsUnknown, isUnknown } from "../schema/unknown";
 import { isPlainObject } from "../schema/validate";
 import { sameValue } from "./equality";
-import { pick } from "./provider";
+import { LifecycleDiff, pick } from "./provider";
 import { Props } from "./state";
 
 /** `refuse`: a change ZEGO cannot make and that no replacement would make safely (diff fails, naming what to do). */
@@ -38,11 +37,6 @@ export function classifyChanges(kind: ResourceKind, olds: Props, news: Props): C
         else changes.push(...instanceChange(key, a, b));
     }
     return changes;
-}
-
-/** The engine's diff result, with the changed top-level properties (the plugin reports them, so `replaceOnChanges` works there). */
-export interface LifecycleDiff extends pulumi.dynamic.DiffResult {
-    readonly diffs?: string[];
 }
 
 /**

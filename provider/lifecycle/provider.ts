@@ -17,10 +17,14 @@ export function pick(args: Props, keys: readonly string[]): Props {
     return out;
 }
 
+/** The engine's diff result, with the changed top-level properties (the dynamic host drops them; the plugin reports them, so `replaceOnChanges` works there). */
+export interface LifecycleDiff extends pulumi.dynamic.DiffResult {
+    readonly diffs?: string[];
+}
+
 export interface LifecycleProvider {
     check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult<Props>>;
-    /** `diffs`: the changed top-level properties (the dynamic host drops them; the plugin reports them). */
-    diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult & { diffs?: string[] }>;
+    diff(id: string, olds: Props, news: Props): Promise<LifecycleDiff>;
     create(inputs: Props): Promise<pulumi.dynamic.CreateResult<Props>>;
     read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult<Props>>;
     update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult<Props>>;
