@@ -20,7 +20,7 @@
  *                    config, then to the defaults (graceful, 30 s, wait until gone)
  *
  * Provider config (`zego:appId`, `zego:serverSecret`, `zego:region`, ...) is read by the provider itself,
- * not here: see the README.
+ * not here: see docs/installation-configuration.md.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Agent, AgentInstance, Asr } from "pulumi-zego-aiagent";
@@ -47,7 +47,7 @@ export function voiceAgentStack(config: pulumi.Config = new pulumi.Config()): Vo
     const users = config.getObject<string[]>("users") ?? ["alice", "bob"];
 
     // Secrets come from encrypted stack config: `pulumi config set --secret llmApiKey ...`. The provider
-    // keeps them encrypted in state (a separate secret `secrets` property) and out of the preview diff.
+    // keeps them encrypted in state, each at its own path, and out of the preview diff.
     const llm = {
         url: config.get("llmUrl") ?? DEFAULT_LLM_URL,
         apiKey: config.requireSecret("llmApiKey"),
@@ -97,7 +97,7 @@ export function voiceAgentStack(config: pulumi.Config = new pulumi.Config()): Vo
                 asr,
                 vad: { turnDetectConfig: { silenceSegmentation: 500 } },
                 messageHistory: { syncMode: 1, messages: [], windowSize: 10 },
-                // Deletion: DeleteAgentInstance lets the agent finish its sentence (see README "Destroying").
+                // Deletion: DeleteAgentInstance lets the agent finish its sentence (docs/guide.md, "Graceful shutdown").
                 gracefulShutdown: config.getBoolean("gracefulShutdown"),
                 gracefulShutdownTimeout: config.getNumber("gracefulShutdownTimeout"),
                 waitForDeletion: config.getBoolean("waitForDeletion"),

@@ -46,6 +46,41 @@ function must<T>(value: T | undefined): T {
     return value;
 }
 
+/** The relative links of a Markdown file (code blocks aside): the target as written and the repository file it names. */
+function links(doc: string): { target: string; file?: string; anchor?: string }[] {
+    const text = read(doc).replace(/```[\s\S]*?```/g, "");
+    const found: { target: string; file?: string; anchor?: string }[] = [];
+    for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        const target = must(m[1]);
+        if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // https:, mailto:
+        const [file, anchor] = target.split("#");
+        const resolved = file ? path.relative(root, path.resolve(root, path.dirname(doc), file)) : undefined;
+        found.push({ target, file: resolved, anchor });
+    }
+    return found;
+}
+
+/** Links of `doc` to a missing file, or to a missing heading of a Markdown file. */
+function brokenLinks(doc: string): string[] {
+    const broken: string[] = [];
+    for (const { target, file, anchor } of links(doc)) {
+        const resolved = path.join(root, file ?? doc);
+        if (!resolved.startsWith(root + path.sep) || !fs.existsSync(resolved)) broken.push(`${doc}: ${target} (no such file)`);
+        else if (anchor && resolved.endsWith(".md") && !anchors(fs.readFileSync(resolved, "utf8")).has(anchor))
+            broken.push(`${doc}: ${target} (no such heading)`);
+    }
+    return broken;
+}
+
+/** npm's `files` globs as used here: `*` within a folder, `**` across folders. */
+function globToRegExp(glob: string): RegExp {
+    const body = glob
+        .split(/(\*\*\/|\*)/)
+        .map((part) => (part === "**/" ? "(?:.*/)?" : part === "*" ? "[^/]*" : part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")))
+        .join("");
+    return new RegExp(`^${body}$`);
+}
+
 describe("docs/", () => {
     it("the generated parts (configuration table, API reference) are what scripts/docs/render.ts renders now", async () => {
         const expected = await expectedFiles(root);
@@ -80,27 +115,43 @@ describe("docs/", () => {
 
     it("every relative link in docs/*.md points at a file of the repository, and anchors into docs/ exist", () => {
         const broken: string[] = [];
-        for (const doc of docs()) {
-            const text = fs.readFileSync(path.join(docsDir, doc), "utf8").replace(/```[\s\S]*?```/g, "");
-            for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
-                const target = must(m[1]);
-                if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // https:, mailto:
-                const [file, anchor] = target.split("#");
-                const resolved = file ? path.resolve(docsDir, file) : path.join(docsDir, doc);
-                if (!resolved.startsWith(root + path.sep) || !fs.existsSync(resolved)) {
-                    broken.push(`${doc}: ${target} (no such file)`);
-                } else if (anchor && resolved.startsWith(docsDir + path.sep) && !anchors(fs.readFileSync(resolved, "utf8")).has(anchor)) {
-                    broken.push(`${doc}: ${target} (no such heading)`);
-                }
-            }
-        }
+        for (const doc of docs()) broken.push(...brokenLinks(path.join("docs", doc)));
         expect(broken).to.deep.equal([]);
+    });
+
+    it("README.md links only to files the npm tarball ships (package.json `files`) or to files of the repository on GitHub", () => {
+        const { files, repository } = JSON.parse(read("package.json")) as { files: string[]; repository: { url: string } };
+        const shipped = files.map(globToRegExp);
+        const outside: string[] = [];
+        for (const { target, file } of links("README.md")) {
+            if (file && !shipped.some((re) => re.test(file))) outside.push(target);
+        }
+        expect(outside, "relative links from the packed README to files not in the tarball").to.deep.equal([]);
+        expect(brokenLinks("README.md")).to.deep.equal([]);
+        // Absolute links into this repository (examples, benchmarks) point at files that exist.
+        const repo = must(/github\.com\/([^/]+\/[^/.]+)/.exec(repository.url)?.[1]);
+        const text = read("README.md");
+        let absolute = 0;
+        for (const m of text.matchAll(new RegExp(`https://github\\.com/${repo}/(?:blob|tree)/main/([^)#\\s]+)`, "g"))) {
+            absolute++;
+            expect(fs.existsSync(path.join(root, must(m[1]))), m[0]).to.equal(true);
+        }
+        expect(absolute).to.be.greaterThan(0);
+    });
+
+    it("the README link check notices a link out of the tarball and a missing anchor", () => {
+        const shipped = ["README.md", "docs/*.md", "dist/provider/**/*.js"].map(globToRegExp);
+        expect(shipped.some((re) => re.test("docs/guide.md"))).to.equal(true);
+        expect(shipped.some((re) => re.test("dist/provider/lifecycle/deletion.js"))).to.equal(true);
+        expect(shipped.some((re) => re.test("examples/README.md"))).to.equal(false);
+        expect(shipped.some((re) => re.test("docs/sub/x.md"))).to.equal(false);
+        expect(anchors("## Configuration in detail\n").has("configuration-in-detail")).to.equal(true);
     });
 
     it("a code block marked as an excerpt of an example has the example's lines, in order (`…` comments elide)", () => {
         let excerpts = 0;
-        for (const doc of docs()) {
-            const text = fs.readFileSync(path.join(docsDir, doc), "utf8");
+        for (const doc of [...docs().map((d) => path.join("docs", d)), "README.md"]) {
+            const text = read(doc);
             for (const m of text.matchAll(/<!-- excerpt: (\S+) -->\s*```\w*\n([\s\S]*?)```/g)) {
                 excerpts++;
                 const source = must(m[1]);
@@ -117,7 +168,7 @@ describe("docs/", () => {
                 }
             }
         }
-        expect(excerpts).to.equal(3); // TypeScript, YAML, Go
+        expect(excerpts).to.equal(4); // docs/_index.md: TypeScript, YAML, Go; README: TypeScript
     });
 
     it("the Python example (not run here) parses and uses only classes and arguments of the schema", () => {
