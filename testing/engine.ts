@@ -22,11 +22,6 @@ import * as path from "path";
 import { EmulatorHandle, DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../emulator";
 import { createPulumiEnv, getPulumiCommand, PulumiEnv } from "../scripts/pulumi-env";
 import { emulatorAt } from "./emulator";
-import { describeIncidents, SdkIncident, watchSdk } from "./sdkWatch";
-import { isolateSdkChannels } from "./sdkChannels";
-
-// Every inline program this process runs (the whole test suite, several stacks at once): see sdkChannels.ts.
-isolateSdkChannels();
 
 export { assertNoSecrets, emulatorConfig, startTestEmulator } from "./emulator";
 
@@ -170,8 +165,6 @@ type Destroy = Stack["destroy"];
  *   when this stack is alone there;
  * - before each up, a preview of the same program; when the up succeeds, the steps it did (from the
  *   engine's events: operation and URN of each) are the steps the preview planned (preview = up);
- *   an engine run in which the Pulumi SDK lost registrations (testing/sdkWatch.ts) is not taken
- *   for a plan: such a preview is run again, such an up fails saying what the SDK did;
  * - after each successful up: refresh, then preview with expectNoChanges (the stack converges).
  *   Skipped while the emulator injects faults: the extra requests would shift its seeded sequence.
  * Returns the original destroy, wrapped for the live-in-state check, for the cleanup.
@@ -208,9 +201,7 @@ function checkInvariants(run: EngineRun, emulatorNow: () => EmulatorHandle | und
             replace: opts?.replace,
             target: opts?.target,
         });
-        const { result, done, lost } = await afterEach("up", () => upSteps(original.up, opts));
-        if (lost.length > 0)
-            throw new InvariantError(`up succeeded, but the Pulumi SDK lost resource registrations in it:\n${describeIncidents(lost)}`);
+        const { result, done } = await afterEach("up", () => upSteps(original.up, opts));
         if (plan.result === undefined)
             throw new InvariantError(`preview failed, but up succeeded with ${JSON.stringify(changesOf(result.summary.resourceChanges))}`);
         const mismatch = compareSteps(plan.planned, done);
@@ -242,53 +233,34 @@ export interface Plan {
     readonly planned: readonly string[];
 }
 
-/**
- * Runs a preview and records its planned steps. A successful preview in which the Pulumi SDK lost a
- * registration (testing/sdkWatch.ts: the engine then plans deletes of resources the program
- * declares) is not a plan of this program: it is run again, once, saying so.
- */
+/** Runs a preview and records its planned steps (a failed preview too: its error and what it planned before). */
 export async function plannedSteps(preview: Stack["preview"], opts: PreviewOptions): Promise<Plan> {
-    for (let attempt = 1; ; attempt++) {
-        const planned: string[] = [];
-        const watch = watchSdk();
-        const outcome = await preview({ ...opts, onEvent: (e) => stepOf(e, planned) }).then(
-            (result) => ({ result, planned }),
-            (error: Error) => ({ error, planned }),
-        );
-        const lost = watch.stop();
-        // A failed preview stops the engine, which cancels registrations in flight: not a loss.
-        if (lost.length === 0 || "error" in outcome || attempt === 2) return outcome;
-        console.log(`      the Pulumi SDK lost resource registrations in a preview; running it again:\n${describeIncidents(lost)}`);
-    }
+    const planned: string[] = [];
+    return preview({ ...opts, onEvent: (e) => stepOf(e, planned) }).then(
+        (result) => ({ result, planned }),
+        (error: Error) => ({ error, planned }),
+    );
 }
 
 /**
- * The error message of a preview whose program fails. Once in CI such a preview (a program that
- * throws at once) succeeded; 27 runs here since did not reproduce it. The program cannot have
- * passed, so the engine or the SDK lost its failure: a preview that succeeds is run again, once,
- * printing what tells which one (the SDK's incidents, testing/sdkWatch.ts; the engine's output;
- * the engine's own log of the program's run: it logs at -v=7 into the stack's temp directory).
+ * The error message of a preview whose program or check must fail. A preview that succeeds instead
+ * fails the test, with what tells why: the engine's output and the engine's own log of the program's
+ * run (it logs at -v=7 into the stack's temp directory).
  */
 export async function previewFailure(run: EngineRun, opts: PreviewOptions = {}): Promise<string> {
     const ws = run.stack.workspace as LocalWorkspace;
-    for (let attempt = 1; ; attempt++) {
-        const logDir = fs.mkdtempSync(path.join(run.env.root, "log-"));
-        const tmpdir = ws.envVars.TMPDIR;
-        await run.setEnv("TMPDIR", logDir);
-        const watch = watchSdk();
-        const outcome = await run.stack
-            .preview({ onOutput: run.onOutput, ...opts, logVerbosity: 7 })
-            .catch((e: Error) => e)
-            .finally(() => run.setEnv("TMPDIR", tmpdir));
-        const incidents = watch.stop();
-        if (outcome instanceof Error) return outcome.message;
-        const report =
-            `preview succeeded although its program fails (attempt ${attempt});\n` +
-            `SDK incidents: ${incidents.length === 0 ? "none" : describeIncidents(incidents)}\n` +
-            `engine output:\n${tail(outcome.stdout)}\nengine log of the program's run:\n${programRunLog(logDir)}`;
-        if (attempt === 2) throw new Error(report);
-        console.log(`      ${report.replace(/\n/g, "\n      ")}\n      running it again`);
-    }
+    const logDir = fs.mkdtempSync(path.join(run.env.root, "log-"));
+    const tmpdir = ws.envVars.TMPDIR;
+    await run.setEnv("TMPDIR", logDir);
+    const outcome = await run.stack
+        .preview({ onOutput: run.onOutput, ...opts, logVerbosity: 7 })
+        .catch((e: Error) => e)
+        .finally(() => run.setEnv("TMPDIR", tmpdir));
+    if (outcome instanceof Error) return outcome.message;
+    throw new Error(
+        `preview succeeded although it must fail;\nengine output:\n${tail(outcome.stdout)}\n` +
+            `engine log of the program's run:\n${programRunLog(logDir)}`,
+    );
 }
 
 /** The engine log's lines about the language host's Run and the program's end (CLI and plugins log there at -v). */
@@ -314,21 +286,17 @@ function logMessage(line: string): string {
     return line;
 }
 
-/** Runs an up, recording the steps it did and the registrations the Pulumi SDK lost meanwhile (testing/sdkWatch.ts). */
-export async function upSteps(
-    up: Stack["up"],
-    opts?: UpOptions,
-): Promise<{ result: UpResult; done: string[]; lost: readonly SdkIncident[] }> {
+/** Runs an up, recording the steps it did. */
+export async function upSteps(up: Stack["up"], opts?: UpOptions): Promise<{ result: UpResult; done: string[] }> {
     const done: string[] = [];
-    const watch = watchSdk();
     const result = await up({
         ...opts,
         onEvent: (e) => {
             stepOf(e, done);
             opts?.onEvent?.(e);
         },
-    }).finally(() => watch.stop());
-    return { result, done, lost: watch.stop() };
+    });
+    return { result, done };
 }
 
 /**

@@ -38,11 +38,20 @@ const zero = (): Record<ProcessKind, number> => Object.fromEntries(PROCESS_KINDS
 /** Samples every process every `intervalMs` until stopped; `snapshot()` is the CPU-seconds each kind has used so far. */
 export class ProcessCpuSampler {
     private readonly hz = 100; // USER_HZ: /proc reports clock ticks of 1/100 s on Linux
-    /** By pid and start time (pids are reused): the kind, or null for a kernel thread. */
-    private readonly seen = new Map<string, { kind: ProcessKind; seconds: number } | null>();
+    /**
+     * By pid and start time (pids are reused): the kind, the CPU-seconds so far and those counted
+     * under "other" before it was classified again (`base`); null for a kernel thread.
+     */
+    private readonly seen = new Map<string, { kind: ProcessKind; seconds: number; base: number } | null>();
+    /** CPU-seconds counted under "other" by processes since classified as something else: each kind only grows. */
+    private retiredOther = 0;
     private readonly timer: NodeJS.Timeout;
 
-    constructor(intervalMs = 100) {
+    /** `procRoot`: /proc, or a folder laid out like it (tests). */
+    constructor(
+        intervalMs = 100,
+        private readonly procRoot = "/proc",
+    ) {
         this.timer = setInterval(() => this.sample(), intervalMs);
         this.timer.unref();
         this.sample();
@@ -51,20 +60,24 @@ export class ProcessCpuSampler {
     private sample(): void {
         let pids: string[];
         try {
-            pids = fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p));
+            pids = fs.readdirSync(this.procRoot).filter((p) => /^\d+$/.test(p));
         } catch {
             return;
         }
         for (const pid of pids) {
             try {
-                const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+                const stat = fs.readFileSync(path.join(this.procRoot, pid, "stat"), "utf8");
                 const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
                 const key = `${pid}:${f[19]}`; // starttime
                 let entry = this.seen.get(key);
                 // "other" is looked at again: a child seen between its fork and its exec still has its parent's command line.
                 if (entry === undefined || entry?.kind === "other") {
-                    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
-                    entry = argv.length === 0 ? null : { kind: processKind(argv, Number(pid)), seconds: entry?.seconds ?? 0 };
+                    const argv = fs.readFileSync(path.join(this.procRoot, pid, "cmdline"), "utf8").split("\0").filter(Boolean);
+                    const kind = argv.length === 0 ? undefined : processKind(argv, Number(pid));
+                    const before = entry?.seconds ?? 0;
+                    // What it used as "other" stays there; the new kind counts from now on.
+                    if (entry && kind !== "other") this.retiredOther += before;
+                    entry = kind === undefined ? null : { kind, seconds: before, base: kind === "other" ? 0 : before };
                     this.seen.set(key, entry);
                 }
                 if (entry) entry.seconds = (Number(f[11]) + Number(f[12])) / this.hz; // utime + stime
@@ -77,7 +90,8 @@ export class ProcessCpuSampler {
     snapshot(): CpuByKind {
         this.sample();
         const by = zero();
-        for (const entry of this.seen.values()) if (entry) by[entry.kind] += entry.seconds;
+        by.other = this.retiredOther;
+        for (const entry of this.seen.values()) if (entry) by[entry.kind] += entry.seconds - entry.base;
         return by;
     }
 

@@ -1,6 +1,9 @@
 /** The benchmarks' CPU accounting (testing/cpu.ts). */
 import { expect } from "chai";
 import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { cpuBetween, cpuTicks, sdkLoadCpuSeconds } from "../../testing/cpu";
 import { cpuByKindBetween, PROCESS_KINDS, processKind, ProcessCpuSampler } from "../../testing/processCpu";
 
@@ -78,6 +81,33 @@ describe("testing/processCpu: CPU time by kind of process", () => {
             for (const k of PROCESS_KINDS) expect(during[k], k).to.be.at.least(0);
         } finally {
             sampler.stop();
+        }
+    });
+
+    it("a process classified again (seen between fork and exec) moves no CPU time out of the kind it was counted under", () => {
+        // A folder laid out like /proc: one process, first with its parent's command line, then exec'd into a provider.
+        const proc = fs.mkdtempSync(path.join(os.tmpdir(), "fake-proc-"));
+        const write = (argv: string[], utimeTicks: number) => {
+            fs.mkdirSync(path.join(proc, "4242"), { recursive: true });
+            // Fields after "(comm) ": state, ppid, …; utime is the 12th, stime the 13th, starttime the 20th.
+            const fields = Array.from({ length: 22 }, (_, i) => (i === 11 ? utimeTicks : i === 19 ? 777 : 0));
+            fs.writeFileSync(path.join(proc, "4242", "stat"), `4242 (x) ${fields.join(" ")}`);
+            fs.writeFileSync(path.join(proc, "4242", "cmdline"), argv.join("\0"));
+        };
+        const sampler = new ProcessCpuSampler(60_000, proc);
+        try {
+            write(["/usr/bin/python3", "x.py"], 150); // 1.5 CPU-s as "other"
+            const before = sampler.snapshot();
+            expect(before.other).to.equal(1.5);
+            write(["node", "/r/node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js", "127.0.0.1:1"], 200);
+            const after = sampler.snapshot();
+            const during = cpuByKindBetween(before, after)!;
+            for (const k of PROCESS_KINDS) expect(during[k], k).to.be.at.least(0);
+            expect(during.provider).to.equal(0.5);
+            expect(after.other).to.equal(1.5);
+        } finally {
+            sampler.stop();
+            fs.rmSync(proc, { recursive: true, force: true });
         }
     });
 });
