@@ -72,7 +72,10 @@ export class ProcessCpuSampler {
                 let entry = this.seen.get(key);
                 // "other" is looked at again: a child seen between its fork and its exec still has its parent's command line.
                 if (entry === undefined || entry?.kind === "other") {
-                    const argv = fs.readFileSync(path.join(this.procRoot, pid, "cmdline"), "utf8").split("\0").filter(Boolean);
+                    const argv = fs
+                        .readFileSync(path.join(this.procRoot, pid, "cmdline"), "utf8")
+                        .split("\0")
+                        .filter(Boolean);
                     const kind = argv.length === 0 ? undefined : processKind(argv, Number(pid));
                     const before = entry?.seconds ?? 0;
                     // What it used as "other" stays there; the new kind counts from now on.
