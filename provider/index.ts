@@ -31,4 +31,5 @@ export type {
     VendorParams,
 } from "./schema/types";
 export { CONFIG_KEYS, ENV_VARS, DEFAULTS, DeletionSettings } from "./lifecycle/settings";
+export type { ZegoConnection } from "./schema/resources";
 export { UNKNOWN } from "./schema/unknown";

@@ -102,12 +102,12 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
         async diff(id, olds, news) {
             const state = migrate(olds);
             // A new endpoint: register there.
-            return diffResult("Agent", state, news, () => targetReplaces(settings, state, `agent ${id}`), `agent ${id}`);
+            return diffResult("Agent", state, news, () => targetReplaces(settings, state, news, `agent ${id}`), `agent ${id}`);
         },
 
         async create(inputs) {
             const args = userArgs("Agent", inputs);
-            const client = clients.forNew();
+            const client = clients.forNew(args);
             const config = agentConfig(args);
             let adopted = false;
             let kept: AgentConfigField[] = [];
@@ -157,7 +157,11 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
             refuseIfAny(changes, `agent ${id}`);
             const apiChange = changes.some((c) => c.kind === "update");
             // UpdateAgent replaces LLM, TTS and ASR whole, so always send the complete declared config.
-            if (apiChange) await clients.onExisting(state, `agent ${id}`, (client) => client.updateAgent(agentConfig(args)));
+            // The new connection: a rotated serverSecret is the one that works now (a move would have been a replace).
+            if (apiChange)
+                await clients.onExisting({ ...state, connection: args.connection }, `agent ${id}`, (client) =>
+                    client.updateAgent(agentConfig(args)),
+                );
             return {
                 outs: {
                     ...withoutPlumbing(news),

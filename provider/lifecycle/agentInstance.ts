@@ -86,12 +86,12 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
         async diff(id, olds, news) {
             const state = migrate(olds);
             // A change of endpoint moves the instance: it must be created anew there.
-            return diffResult(kind, state, news, () => targetReplaces(settings, state, `${label} ${id}`), `${label} ${id}`);
+            return diffResult(kind, state, news, () => targetReplaces(settings, state, news, `${label} ${id}`), `${label} ${id}`);
         },
 
         async create(inputs) {
             const args = userArgs(kind, inputs);
-            const client = clients.forNew();
+            const client = clients.forNew(args);
             // Everything that can fail is worked out before the create: after it, only a PartialCreateError may be thrown.
             const deletion = settings.deletionSettingsWithoutEnv(ownDeletionSettings(args));
             const body = pick(args, API_FIELDS);
@@ -161,7 +161,8 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
             // "UNKNOWN": the create's status query failed (a partial create); this update, which the engine
             // runs for such a resource, settles it.
             if (apiChange || status === "UNKNOWN") {
-                status = await clients.onExisting(state, `${label} ${id}`, async (client) => {
+                // The new connection: a rotated serverSecret is the one that works now (a move would have been a replace).
+                status = await clients.onExisting({ ...state, connection: args.connection }, `${label} ${id}`, async (client) => {
                     if (apiChange) await client.updateAgentInstance(request);
                     return statusOf(kind, () => client.queryAgentInstanceStatus(id));
                 });

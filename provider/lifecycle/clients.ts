@@ -12,6 +12,8 @@ import type { Logger } from "./log";
 import { ZegoApiError, ZegoConfigError } from "../client/errors";
 import { Code } from "../client/codes";
 import { CONFIG_KEYS, ENV_VARS, Connection, Settings, SettingsError, endpointProblem } from "./settings";
+import { ownConnectionOf } from "./target";
+import type { Props } from "./state";
 
 /** Makes a client (the lifecycle context's factory): `new ZegoClient(options)` in production. */
 export type ClientFactory = (options: ZegoClientOptions) => ZegoClient;
@@ -29,9 +31,15 @@ export class ClientPool {
 
     constructor(private readonly options: ClientPoolOptions) {}
 
-    /** The client for a new resource: current credentials and endpoint. */
-    forNew(): ZegoClient {
-        return this.clientFor(this.options.settings.requireConnection());
+    /** The client for a new resource: its own connection (the `connection` argument), else the current credentials and endpoint. */
+    forNew(args: Props = {}): ZegoClient {
+        return this.clientFor(this.connectionOf(args));
+    }
+
+    /** A resource's own connection, else the configured one. */
+    private connectionOf(props: Props): Connection {
+        const own = ownConnectionOf(props);
+        return own ? this.options.settings.ownConnection(own as unknown as Connection) : this.options.settings.requireConnection();
     }
 
     /**
@@ -40,9 +48,8 @@ export class ClientPool {
      * stray ZEGO_ENDPOINT or a second emulator cannot make a live instance look deleted (a changed
      * endpoint replaces resources instead: lifecycle/target.ts).
      */
-    private forExisting(state: { appId?: unknown; endpoint?: unknown }, what: string): ZegoClient {
-        const { settings } = this.options;
-        const connection = settings.requireConnection();
+    private forExisting(state: Props, what: string): ZegoClient {
+        const connection = this.connectionOf(state);
         if (typeof state.appId === "number" && state.appId !== connection.appId) {
             throw new SettingsError(
                 `${what} belongs to ZEGO app ${state.appId}, but the configured credentials are for app ${connection.appId}. ` +
@@ -53,13 +60,15 @@ export class ClientPool {
     }
 
     /** Run `call` with the client for an existing resource; its failure says where the resource lives and what to do. */
-    async onExisting<T>(
-        state: { appId?: unknown; endpoint?: unknown },
-        what: string,
-        call: (client: ZegoClient) => Promise<T>,
-    ): Promise<T> {
+    async onExisting<T>(state: Props, what: string, call: (client: ZegoClient) => Promise<T>): Promise<T> {
         const client = this.forExisting(state, what);
-        const target = { what, storedEndpoint: client.endpoint, configuredEndpoint: this.options.settings.configuredEndpoint().endpoint };
+        const own = ownConnectionOf(state) !== undefined;
+        const target = {
+            what,
+            own,
+            storedEndpoint: client.endpoint,
+            configuredEndpoint: own ? undefined : this.options.settings.configuredEndpoint().endpoint,
+        };
         return withExistingAdvice(target, () => call(client));
     }
 
@@ -124,12 +133,19 @@ export const STALE_CONFIG_ADVICE =
     `and ${ENV_VARS.appId} / ${ENV_VARS.serverSecret} apply only when the stack config has no value: ` +
     `after changing credentials run \`pulumi up\` first, or \`pulumi destroy --run-program\` (Automation API: destroy({ runProgram: true })).`;
 
+/** Where the credentials of a resource with its own connection come from: its state, updated by `pulumi up`. */
+const OWN_CONNECTION_ADVICE =
+    "The resource's connection (appId and serverSecret, kept in state) was refused: set the right serverSecret in its `connection` and run `pulumi up` " +
+    "(a new serverSecret only updates the state), then run the command again.";
+
 /** Codes that mean "these credentials are not accepted". */
 const AUTH_CODES: ReadonlySet<number> = new Set([Code.SignatureError, 100000010, 410000005]);
 
 /** Where an existing resource lives, and the endpoint new resources would use now (for the advice). */
 interface ExistingTarget {
     readonly what: string;
+    /** It has its own connection (state holds its credentials): stack config plays no part. */
+    readonly own: boolean;
     /** The endpoint in state: where it was created, the only place it is acted on. */
     readonly storedEndpoint?: string;
     /** The endpoint configured now (stack config or ZEGO_ENDPOINT / ZEGO_REGION), if any. */
@@ -147,7 +163,7 @@ async function withExistingAdvice<T>(target: ExistingTarget, call: () => Promise
     } catch (e) {
         const err = e as Error & { code?: unknown; networkCode?: unknown };
         if (typeof err.code === "number" && AUTH_CODES.has(err.code)) {
-            err.message = `${err.message}. ${STALE_CONFIG_ADVICE}`;
+            err.message = `${err.message}. ${target.own ? OWN_CONNECTION_ADVICE : STALE_CONFIG_ADVICE}`;
         } else if (err instanceof ZegoApiError && (err.networkCode !== undefined || err.code === undefined)) {
             err.message = `${err.message}. ${unreachableAdvice(target)}`;
         }

@@ -3,7 +3,7 @@
  * so `pulumi preview --diff` in a pull request is exact and needs no credentials.
  */
 import { INSTANCE_UPDATE_WHOLE, RTC_UPDATABLE, TTS_FIXED_FIELDS } from "../schema/api";
-import { DELETION_KEYS, ResourceKind, userArgs } from "../schema/resources";
+import { CONNECTION_KEY, DELETION_KEYS, ResourceKind, userArgs } from "../schema/resources";
 import type { UpdateAgentInstanceRequest } from "../schema/types";
 import { containsUnknown, isUnknown } from "../schema/unknown";
 import { isPlainObject } from "../schema/validate";
@@ -32,7 +32,9 @@ export function classifyChanges(kind: ResourceKind, olds: Props, news: Props): C
         const a = before[key];
         const b = after[key];
         if (!containsUnknown(b) && sameValue(a, b)) continue;
-        if (kind === "Agent") changes.push(...agentChange(key, a, b));
+        // The credentials alone (a rotated serverSecret) are state; a move to another app or endpoint is the target's replace (target.ts).
+        if (key === CONNECTION_KEY) changes.push({ path: key, kind: "state" });
+        else if (kind === "Agent") changes.push(...agentChange(key, a, b));
         else if (kind === "LiveDigitalHumanAgentInstance") changes.push(liveChange(key));
         else changes.push(...instanceChange(key, a, b));
     }

@@ -347,6 +347,23 @@ export class Settings {
         return this.setting("appId") !== undefined && this.setting("serverSecret") !== undefined;
     }
 
+    /**
+     * The credentials for a call of a resource with its own `connection` (checked by checkArgs): its
+     * app, secret and endpoint, whatever stack config and the environment say; their pacing and timeouts.
+     */
+    ownConnection(own: Pick<Connection, "appId" | "serverSecret" | "endpoint" | "region">): Connection {
+        this.validate();
+        return { ...this.pacing(), appId: own.appId, serverSecret: own.serverSecret, endpoint: own.endpoint, region: own.region };
+    }
+
+    private pacing(): Pick<Connection, "maxRequestsPerSecond" | "requestTimeoutMs" | "throttleDeadlineSeconds"> {
+        return {
+            maxRequestsPerSecond: this.parsed("maxRequestsPerSecond") as number | undefined,
+            requestTimeoutMs: this.parsed("requestTimeoutMs") as number | undefined,
+            throttleDeadlineSeconds: this.parsed("throttleDeadlineSeconds") as number | undefined,
+        };
+    }
+
     /** The credentials for a call. Fails, naming both the config keys and the variables, when absent. */
     requireConnection(): Connection {
         this.validate();
@@ -369,9 +386,7 @@ export class Settings {
             serverSecret: serverSecret!,
             endpoint: this.setting("endpoint"),
             region: this.setting("region"),
-            maxRequestsPerSecond: this.parsed("maxRequestsPerSecond") as number | undefined,
-            requestTimeoutMs: this.parsed("requestTimeoutMs") as number | undefined,
-            throttleDeadlineSeconds: this.parsed("throttleDeadlineSeconds") as number | undefined,
+            ...this.pacing(),
         };
     }
 

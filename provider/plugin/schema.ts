@@ -4,7 +4,7 @@
  */
 import { CONFIG_KEYS, SettingName, SETTINGS, SettingSpec } from "../lifecycle/settings";
 import { Fields, FieldSpec, ObjectSpec } from "../schema/spec";
-import { OUTPUT_KEYS, OutputKey, RESOURCE_ARGS, RESOURCE_OUTPUTS, ResourceKind } from "../schema/resources";
+import { OUTPUT_KEYS, OutputKey, PLUGIN_RESOURCE_ARGS, RESOURCE_OUTPUTS, ResourceKind } from "../schema/resources";
 import { FUNCTION_ARGS, FUNCTION_DESCRIPTIONS, FUNCTION_RESULTS, FunctionName } from "../schema/functions";
 import { CONFIG_NAMES } from "./config";
 import { PackageInfo, pluginDownloadURL } from "./packageInfo";
@@ -168,8 +168,8 @@ export function buildSchema(info: PackageInfo): Json {
         required: ["gracefulShutdown", "gracefulShutdownTimeout", "waitForDeletion"],
     };
     const resources: Json = {};
-    for (const kind of Object.keys(RESOURCE_ARGS) as ResourceKind[]) {
-        const inputs = types.object(kind, RESOURCE_ARGS[kind]);
+    for (const kind of Object.keys(PLUGIN_RESOURCE_ARGS) as ResourceKind[]) {
+        const inputs = types.object(kind, PLUGIN_RESOURCE_ARGS[kind]);
         const outputs: Json = { ...inputs.properties };
         const outputFields: Fields = RESOURCE_OUTPUTS[kind].fields;
         for (const key of OUTPUT_KEYS[kind])

@@ -21,7 +21,7 @@ import { pluginDebug } from "../lifecycle/settings";
 import { inputsFromState } from "../lifecycle/state";
 import { providers } from "../runtime";
 import type { FunctionName } from "../schema/functions";
-import { OUTPUT_KEYS, PROVIDER_PROPERTY, ResourceKind } from "../schema/resources";
+import { CONNECTION_KEY, OUTPUT_KEYS, PROVIDER_PROPERTY, ResourceKind } from "../schema/resources";
 import { joinSecrets, SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import { UNKNOWN } from "../schema/unknown";
 import { applyConfig, checkConfig, configReader, sameSetting, SECRET_CONFIG } from "./config";
@@ -213,7 +213,7 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
             const result = await providers[kind].check(olds, props);
             const res = new provproto.CheckResponse();
             res.setInputs(toStruct((result.inputs ?? props) as Props, secretPaths));
-            res.setFailuresList(failuresList(result.failures ?? []));
+            res.setFailuresList(failuresList([...(result.failures ?? []), ...pluginOnlyFailures(kind, props)]));
             return res;
         }),
         diff: unary("Diff", async (req: provproto.DiffRequest) => {
@@ -337,4 +337,21 @@ export async function startServer(options: ServiceOptions): Promise<{ server: gr
         server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
     );
     return { server, port };
+}
+
+/**
+ * `connection` is the TypeScript resources' way to another ZEGO app; the plugin's is an explicit
+ * provider per app (the engine runs one plugin process per provider, each with its own settings).
+ * No property named: the engine would print the value, secret included.
+ */
+function pluginOnlyFailures(kind: ResourceKind, props: Props): { property: string; reason: string }[] {
+    if (props[CONNECTION_KEY] === undefined) return [];
+    return [
+        {
+            property: "",
+            reason:
+                `${CONNECTION_KEY} is not an argument of zego:index:${kind} (it is the TypeScript resources' way to another ZEGO app); got one. ` +
+                `Declare a provider per app (type pulumi:providers:zego with appId, serverSecret and endpoint or region) and give the resource the provider option.`,
+        },
+    ];
 }

@@ -3,9 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Outputs } from "../schema/resources";
 import type * as t from "../schema/types";
 import { ZegoResourceBase } from "./base";
-import { DeepInput } from "./inputs";
+import { ConnectionArgs, DeepInput } from "./inputs";
 
-export interface AgentArgs {
+export interface AgentArgs extends ConnectionArgs {
     /** The AgentId (≤128 bytes). Replaces on change. */
     agentId: pulumi.Input<string>;
     /** Display name (≤256 bytes on register, ≤64 on update per the docs). */

@@ -5,9 +5,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
 import { InstanceResourceBase, InstanceStatus } from "./base";
-import { DeepInput } from "./inputs";
+import { ConnectionArgs, DeepInput } from "./inputs";
 
-export interface AgentInstanceArgs {
+export interface AgentInstanceArgs extends ConnectionArgs {
     /** The registered agent (RegisterAgent / the `Agent` resource) this instance runs. Replaces on change. */
     agentId: pulumi.Input<string>;
     /** The real user the agent talks to (≤32 bytes: letters, digits, '-', '_'). Replaces on change. */

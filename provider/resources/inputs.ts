@@ -1,6 +1,6 @@
 /** Helpers shared by the resource classes: Pulumi input types, credential marking, options. */
 import * as pulumi from "@pulumi/pulumi";
-import { OUTPUT_KEYS, ResourceKind } from "../schema/resources";
+import { OUTPUT_KEYS, ResourceKind, ZegoConnection } from "../schema/resources";
 import { isCredential } from "../schema/secrets";
 import { isPlainObject } from "../schema/validate";
 
@@ -10,6 +10,17 @@ export type DeepInput<T> = T extends (infer U)[]
     : T extends object
       ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
       : pulumi.Input<T>;
+
+/** The argument every resource has: another ZEGO app than the stack config's (schema/resources.ts CONNECTION_FIELDS). */
+export interface ConnectionArgs {
+    /**
+     * The ZEGO app this resource lives in, instead of the stack config's `zego:appId`, `zego:serverSecret`,
+     * `zego:endpoint`/`zego:region` (and `ZEGO_*`): appId and serverSecret required, endpoint or region
+     * optional (the unified host when both are omitted). Stored in state, `serverSecret` encrypted, so refresh
+     * and destroy need no config. A new serverSecret only updates the state; another app or endpoint replaces the resource.
+     */
+    connection?: DeepInput<ZegoConnection>;
+}
 
 /**
  * The props handed to the dynamic resource: the user's arguments unchanged in shape, with every

@@ -11,7 +11,7 @@ import { DeepInput } from "./inputs";
 
 export interface LiveDigitalHumanAgentInstanceArgs extends Pick<
     AgentInstanceArgs,
-    "gracefulShutdown" | "gracefulShutdownTimeout" | "waitForDeletion"
+    "gracefulShutdown" | "gracefulShutdownTimeout" | "waitForDeletion" | "connection"
 > {
     /** The registered agent whose TTS the digital human speaks with (unless `tts` is set). */
     agentId: pulumi.Input<string>;

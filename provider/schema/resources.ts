@@ -14,7 +14,9 @@ import { arr, bool, Fields, Infer, int, obj, ObjectSpec, required, str } from ".
 import { containsUnknown, isUnknown } from "./unknown";
 import { Failure, isPlainObject, validate } from "./validate";
 import { SECRETS_PROPERTY, joinSecrets } from "./secrets";
-import { MAX_GRACEFUL_SHUTDOWN_SECONDS } from "../lifecycle/settings";
+import { MAX_GRACEFUL_SHUTDOWN_SECONDS, SETTINGS } from "../lifecycle/settings";
+import { resolveEndpoint } from "../client/regions";
+import { ZegoConfigError } from "../client/errors";
 import { bodySizeFailures } from "./bodySize";
 
 export type ResourceKind = "AgentInstance" | "DigitalHumanAgentInstance" | "LiveDigitalHumanAgentInstance" | "Agent";
@@ -39,12 +41,36 @@ const DELETION_SETTINGS = obj(undefined, {
 });
 export type DeletionSettings = Infer<typeof DELETION_SETTINGS>;
 
+/**
+ * Provider-only, TypeScript resources only: the ZEGO app a resource lives in when not the stack
+ * config's (several apps in one program; the plugin has explicit providers instead). It replaces
+ * the stack config's and the environment's appId, serverSecret, endpoint and region for that
+ * resource, and is stored in state (the secret encrypted), so refresh and destroy need no config.
+ * Bounds from the settings table; endpoint and region are checked as the settings are (connectionRules).
+ */
+export const CONNECTION_FIELDS = {
+    connection: obj(undefined, {
+        appId: required(int(undefined, { min: SETTINGS.appId.min, max: SETTINGS.appId.max, note: "your ZEGO AppID" })),
+        serverSecret: required(str(undefined, { secret: true, minLength: 1 })),
+        endpoint: str(undefined),
+        region: str(undefined),
+    }),
+};
+export const CONNECTION_KEY = "connection";
+/** A resource's own ZEGO app and credentials (the `connection` argument). */
+export type ZegoConnection = Infer<(typeof CONNECTION_FIELDS)["connection"]>;
+
 export const RESOURCE_ARGS: Record<ResourceKind, ObjectSpec> = {
-    AgentInstance: obj(undefined, { ...CREATE_AGENT_INSTANCE.fields, ...DELETION_FIELDS }),
-    DigitalHumanAgentInstance: obj(undefined, { ...CREATE_DIGITAL_HUMAN_AGENT_INSTANCE.fields, ...DELETION_FIELDS }),
-    LiveDigitalHumanAgentInstance: obj(undefined, { ...CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE.fields, ...DELETION_FIELDS }),
+    AgentInstance: obj(undefined, { ...CREATE_AGENT_INSTANCE.fields, ...DELETION_FIELDS, ...CONNECTION_FIELDS }),
+    DigitalHumanAgentInstance: obj(undefined, { ...CREATE_DIGITAL_HUMAN_AGENT_INSTANCE.fields, ...DELETION_FIELDS, ...CONNECTION_FIELDS }),
+    LiveDigitalHumanAgentInstance: obj(undefined, {
+        ...CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE.fields,
+        ...DELETION_FIELDS,
+        ...CONNECTION_FIELDS,
+    }),
     // What both RegisterAgent and UpdateAgent accept: a name valid only for register would make every later update fail.
     Agent: obj(undefined, {
+        ...CONNECTION_FIELDS,
         ...ACTIONS.UpdateAgent.request.fields,
         name: {
             ...ACTIONS.UpdateAgent.request.fields.name,
@@ -127,6 +153,14 @@ export const RESOURCE_OUTPUTS = {
     }),
 } satisfies Record<ResourceKind, ObjectSpec>;
 
+/** The plugin's resources: RESOURCE_ARGS without `connection` (an explicit provider per app is the plugin's way). */
+export const PLUGIN_RESOURCE_ARGS = Object.fromEntries(
+    Object.entries(RESOURCE_ARGS).map(([kind, spec]) => {
+        const { [CONNECTION_KEY]: _dynamicOnly, ...fields } = spec.fields;
+        return [kind, obj(undefined, fields)];
+    }),
+) as Record<ResourceKind, ObjectSpec>;
+
 /** The outputs of a resource kind, as stored. */
 export type Outputs<K extends ResourceKind> = Infer<(typeof RESOURCE_OUTPUTS)[K]>;
 /** The name of an output of any kind. */
@@ -175,6 +209,7 @@ export function checkArgs(kind: ResourceKind, args: Record<string, unknown>): Fa
     const failures = validate(RESOURCE_ARGS[kind], args, { naming: "camel", rejectUnknownFields: true });
     if (kind !== "Agent") failures.push(...instanceRules(kind, args));
     failures.push(...llmRules(args.llm));
+    failures.push(...connectionRules(args.connection));
     failures.push(...bodySizeFailures(CREATE_ACTION[kind], args));
     return failures;
 }
@@ -247,6 +282,21 @@ function instanceRules(kind: ResourceKind, args: Record<string, unknown>): Failu
         conflict("rtc", "rtc or cdn is required for a live digital human (where its video goes); got neither.");
     }
     return failures;
+}
+
+/** A connection's endpoint and region, by the rule the settings use (client/regions.ts): https (http for loopback), a known region. */
+function connectionRules(connection: unknown): Failure[] {
+    if (!isPlainObject(connection) || containsUnknown(connection.endpoint) || containsUnknown(connection.region)) return [];
+    const { endpoint, region } = connection;
+    if ((endpoint !== undefined && typeof endpoint !== "string") || (region !== undefined && typeof region !== "string")) return [];
+    try {
+        resolveEndpoint({ endpoint, region });
+        return [];
+    } catch (e) {
+        if (!(e instanceof ZegoConfigError)) throw e;
+        const property = `${CONNECTION_KEY}.${e.option}`;
+        return [{ property, reason: e.message.replace(/^Invalid ZEGO client option "[^"]*": /, `${property} `) }];
+    }
 }
 
 function llmRules(llm: unknown): Failure[] {

@@ -84,6 +84,8 @@ const PUBLIC_TYPES = [
     "VendorParams",
     "ZegoApiErrorDetails",
     "ZegoClientOptions",
+    // A resource's own ZEGO app (the `connection` argument, issue 29).
+    "ZegoConnection",
 ];
 
 const ROOT = path.resolve(__dirname, "../../..");

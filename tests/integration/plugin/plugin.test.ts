@@ -206,6 +206,17 @@ describe("plugin: the zego provider over gRPC (test as the engine)", function ()
         expectNoPlaintextSecret(js(bad.getInputs()));
     });
 
+    it("check refuses the TypeScript resources' connection argument, pointing at an explicit provider per app, with no property (the engine would print the secret)", async () => {
+        const res = await engine.check("Agent", { agentId: AGENT_ID, connection: { appId: APP_ID, serverSecret: secret(SERVER_SECRET) } });
+        const failures = res.getFailuresList().map((x) => [x.getProperty(), x.getReason()]);
+        expect(failures).to.have.length(1);
+        expect(must(failures[0], "failures[0]")[0]).to.equal("");
+        expect(must(failures[0], "failures[0]")[1])
+            .to.contain("connection is not an argument of zego:index:Agent")
+            .and.contain("pulumi:providers:zego");
+        expect(JSON.stringify(failures)).not.to.contain(SERVER_SECRET);
+    });
+
     it("preview: unknown inputs pass check and diff; a preview create calls no API and leaves outputs unknown", async () => {
         await engine.configure(config());
         await registerAgent();

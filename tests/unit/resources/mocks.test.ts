@@ -293,6 +293,14 @@ describe("resource classes under pulumi.runtime.setMocks", function () {
         expect(reg.inputs).to.not.have.any.keys("llm", "tts", "asr", "secrets");
         expect(secretPaths(reg.wire)).to.deep.equal([]);
     });
+
+    it("a connection's serverSecret is registered secret even when given plain; appId and endpoint stay readable", async () => {
+        const connection = { appId: 1000000002, serverSecret: "PLAIN-SERVER-SECRET-7", endpoint: "http://127.0.0.1:9" };
+        const res = new Agent("agent-m7", { agentId: "other_app_agent", connection });
+        const reg = await registrationOf(res, "agent-m7");
+        expect(secretPaths(reg.wire)).to.deep.equal([["connection", "serverSecret"]]);
+        expect(publicPart(reg.wire.connection)).to.deep.equal({ ...connection, serverSecret: "[secret]" });
+    });
 });
 
 describe("withSecretOutputs", () => {
