@@ -15,6 +15,7 @@
 import { REGIONS, resolveEndpoint, UNIFIED_ENDPOINT } from "../client/regions";
 import { ZegoConfigError } from "../client/errors";
 import type { DeletionSettings, OwnDeletionSettings } from "../schema/resources";
+import { GRACEFUL_SHUTDOWN_TIMEOUT } from "../schema/api";
 
 /** The subset of the engine's config object we use (`pulumi.dynamic.Config`). */
 export interface ConfigReader {
@@ -25,7 +26,7 @@ export interface ConfigReader {
 export const CONFIG_NAMESPACE = "zego";
 
 /** ZEGO's documented maximum GracefulShutdownTimeout (DeleteAgentInstance), in seconds. */
-export const MAX_GRACEFUL_SHUTDOWN_SECONDS = 120;
+export const MAX_GRACEFUL_SHUTDOWN_SECONDS = GRACEFUL_SHUTDOWN_TIMEOUT.max;
 
 export const DEFAULTS = {
     gracefulShutdown: true,
@@ -138,8 +139,7 @@ export const SETTINGS = {
     gracefulShutdownTimeout: {
         env: "ZEGO_GRACEFUL_SHUTDOWN_TIMEOUT",
         type: "integer",
-        min: 1,
-        max: MAX_GRACEFUL_SHUTDOWN_SECONDS,
+        ...GRACEFUL_SHUTDOWN_TIMEOUT,
         unit: "seconds",
         default: DEFAULTS.gracefulShutdownTimeout,
         description: `${INSTANCE_DEFAULT}: how long a graceful shutdown may take (ZEGO's maximum is ${MAX_GRACEFUL_SHUTDOWN_SECONDS}).`,

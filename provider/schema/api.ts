@@ -18,6 +18,9 @@ const flag = (wire: string) => int(wire, { enum: [0, 1] });
 /** Vendor parameters, passed to the vendor untouched. */
 export type VendorParams = Record<string, unknown>;
 
+/** ZEGO's bounds of GracefulShutdownTimeout (DeleteAgentInstance), in seconds: the one statement of them. */
+export const GRACEFUL_SHUTDOWN_TIMEOUT = { min: 1, max: 120 } as const;
+
 export const agentIdField = required(str("AgentId", { minLength: 1, maxBytes: 128, charset: AGENT_ID_CHARSET }));
 export const agentInstanceIdField = required(str("AgentInstanceId", { minLength: 1 }));
 
@@ -295,8 +298,8 @@ export const ACTIONS = {
         request: obj(undefined, {
             agentInstanceId: agentInstanceIdField,
             gracefulShutdown: bool("GracefulShutdown"),
-            /** 1..120 seconds; only used with gracefulShutdown. */
-            gracefulShutdownTimeout: int("GracefulShutdownTimeout", { min: 1, max: 120, note: "seconds" }),
+            /** Only used with gracefulShutdown. */
+            gracefulShutdownTimeout: int("GracefulShutdownTimeout", { ...GRACEFUL_SHUTDOWN_TIMEOUT, note: "seconds" }),
         }),
         response: EMPTY,
     },

@@ -14,15 +14,18 @@ import { arr, bool, Fields, Infer, int, obj, ObjectSpec, required, str } from ".
 import { containsUnknown, isUnknown } from "./unknown";
 import { Failure, isPlainObject, validate } from "./validate";
 import { SECRETS_PROPERTY, joinSecrets } from "./secrets";
-import { MAX_GRACEFUL_SHUTDOWN_SECONDS } from "../lifecycle/settings";
 import { bodySizeFailures } from "./bodySize";
 
 export type ResourceKind = "AgentInstance" | "DigitalHumanAgentInstance" | "LiveDigitalHumanAgentInstance" | "Agent";
 
 /** Provider-only settings (never sent to ZEGO): how `pulumi destroy` tears the instance down. */
 export const DELETION_FIELDS = {
+    /** Let the agent finish speaking before it stops on delete. */
     gracefulShutdown: bool(undefined),
-    gracefulShutdownTimeout: int(undefined, { min: 1, max: MAX_GRACEFUL_SHUTDOWN_SECONDS, note: "seconds" }),
+    /** Seconds a graceful shutdown may take (DeleteAgentInstance's bounds). */
+    // DeleteAgentInstance's field, not sent as such: the provider sends it at delete time.
+    gracefulShutdownTimeout: { ...ACTIONS.DeleteAgentInstance.request.fields.gracefulShutdownTimeout, wire: undefined },
+    /** Make delete wait until ZEGO reports the instance gone. */
     waitForDeletion: bool(undefined),
 };
 export const DELETION_KEYS = Object.keys(DELETION_FIELDS) as (keyof typeof DELETION_FIELDS)[];
@@ -31,9 +34,8 @@ export const DELETION_KEYS = Object.keys(DELETION_FIELDS) as (keyof typeof DELET
 export type OwnDeletionSettings = Infer<ObjectSpec<typeof DELETION_FIELDS>>;
 
 /** The deletion settings in effect, each one known (stored in state as the `deletion` output). */
-const DELETION_SETTINGS = obj(undefined, {
+export const DELETION_SETTINGS = obj(undefined, {
     gracefulShutdown: required(DELETION_FIELDS.gracefulShutdown),
-    /** Seconds, 1..120. */
     gracefulShutdownTimeout: required(DELETION_FIELDS.gracefulShutdownTimeout),
     waitForDeletion: required(DELETION_FIELDS.waitForDeletion),
 });
