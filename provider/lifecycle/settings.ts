@@ -14,6 +14,7 @@
 
 import { REGIONS, resolveEndpoint, UNIFIED_ENDPOINT } from "../client/regions";
 import { ZegoConfigError } from "../client/errors";
+import { serverSecretProblem } from "../client/options";
 import type { DeletionSettings, OwnDeletionSettings } from "../schema/resources";
 import { GRACEFUL_SHUTDOWN_TIMEOUT } from "../schema/api";
 
@@ -246,6 +247,11 @@ const PARSERS = {
             );
         }
         return Number(text);
+    },
+    serverSecret: (text: string, source: string) => {
+        const problem = serverSecretProblem(text);
+        if (problem) throw new SettingsError(`${source} must be ${problem.allowed}; got ${problem.given}.`);
+        return text;
     },
 } satisfies Record<Key, Parser>;
 
