@@ -9,8 +9,8 @@ import { isPlainObject } from "../provider/schema/validate";
 export const REDACTED = "***";
 
 /** A deep copy of `value` with every credential replaced by "***". */
-export function redact(value: unknown): unknown {
-    return mapCredentials(value, () => REDACTED);
+export function redact(value: unknown, key?: string): unknown {
+    return mapCredentials(value, () => REDACTED, key);
 }
 
 /** JSON with object keys sorted, for comparing bodies regardless of key order. */
