@@ -82,7 +82,9 @@ const PACING_OPTION_NAMES = ["minRequestsPerSecond", "decrease", "increasePerSec
 const BUDGET_OPTION_NAMES = ["capacity", "retryCost", "timeoutCost"] as const;
 const THROTTLE_OPTION_NAMES = ["httpStatuses", "codes"] as const;
 
-const MAX_UINT32 = 0xffffffff;
+/** A ZEGO AppID: a positive 32-bit unsigned integer (the client, the settings and the `connection` argument check it by this). */
+export const APP_ID_RANGE = { min: 1, max: 0xffffffff } as const;
+const MAX_UINT32 = APP_ID_RANGE.max;
 /** Node timers and AbortSignal.timeout take at most this many milliseconds. */
 const MAX_TIMER_MS = 0x7fffffff;
 
@@ -153,18 +155,33 @@ function resolveAppId(given: unknown): number {
     return appId;
 }
 
-function resolveServerSecret(given: unknown): string {
-    const allowed = "a non-empty string (the ServerSecret in the ZEGOCLOUD console)";
-    if (typeof given !== "string") {
-        throw invalid("serverSecret", allowed, given === undefined || given === null ? describeValue(given) : `a ${typeof given}`);
-    }
-    if (given === "") throw invalid("serverSecret", allowed, "an empty string");
-    if (given.trim() === "") throw invalid("serverSecret", allowed, `a string of ${given.length} whitespace characters`);
+const SERVER_SECRET_ALLOWED = "a non-empty string (the ServerSecret in the ZEGOCLOUD console)";
+
+/**
+ * The ServerSecret rule, the client's and the provider settings' (checked at preview): what is wrong
+ * with a given secret, as what is allowed and what was given, without the value; `undefined` when fine.
+ */
+export function serverSecretProblem(given: string): { allowed: string; given: string } | undefined {
+    const allowed = SERVER_SECRET_ALLOWED;
+    if (given === "") return { allowed, given: "an empty string" };
+    if (given.trim() === "") return { allowed, given: `a string of ${given.length} whitespace characters` };
     // A pasted secret with a newline signs every request wrongly (100000005): say so up front.
     if (given.trim() !== given) {
-        const shown = `a ${given.length}-character string with leading or trailing whitespace (not shown)`;
-        throw invalid("serverSecret", `${allowed} without leading or trailing whitespace`, shown);
+        return {
+            allowed: `${allowed} without leading or trailing whitespace`,
+            given: `a ${given.length}-character string with leading or trailing whitespace (not shown)`,
+        };
     }
+    return undefined;
+}
+
+function resolveServerSecret(given: unknown): string {
+    if (typeof given !== "string") {
+        const shown = given === undefined || given === null ? describeValue(given) : `a ${typeof given}`;
+        throw invalid("serverSecret", SERVER_SECRET_ALLOWED, shown);
+    }
+    const problem = serverSecretProblem(given);
+    if (problem) throw invalid("serverSecret", problem.allowed, problem.given);
     return given;
 }
 

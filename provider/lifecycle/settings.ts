@@ -14,7 +14,9 @@
 
 import { REGIONS, resolveEndpoint, UNIFIED_ENDPOINT } from "../client/regions";
 import { ZegoConfigError } from "../client/errors";
+import { APP_ID_RANGE, serverSecretProblem } from "../client/options";
 import type { DeletionSettings, OwnDeletionSettings } from "../schema/resources";
+import { GRACEFUL_SHUTDOWN_TIMEOUT } from "../schema/api";
 
 /** The subset of the engine's config object we use (`pulumi.dynamic.Config`). */
 export interface ConfigReader {
@@ -25,7 +27,7 @@ export interface ConfigReader {
 export const CONFIG_NAMESPACE = "zego";
 
 /** ZEGO's documented maximum GracefulShutdownTimeout (DeleteAgentInstance), in seconds. */
-export const MAX_GRACEFUL_SHUTDOWN_SECONDS = 120;
+export const MAX_GRACEFUL_SHUTDOWN_SECONDS = GRACEFUL_SHUTDOWN_TIMEOUT.max;
 
 export const DEFAULTS = {
     gracefulShutdown: true,
@@ -67,8 +69,8 @@ export const SETTINGS = {
     appId: {
         env: "ZEGO_APP_ID",
         type: "integer",
-        min: 1,
-        max: 0xffffffff,
+        min: APP_ID_RANGE.min,
+        max: APP_ID_RANGE.max,
         description: "Your ZEGO AppID.",
         onChange: "Objects stay in the app they were created in: a change replaces every resource.",
         example: 1234567890,
@@ -138,8 +140,7 @@ export const SETTINGS = {
     gracefulShutdownTimeout: {
         env: "ZEGO_GRACEFUL_SHUTDOWN_TIMEOUT",
         type: "integer",
-        min: 1,
-        max: MAX_GRACEFUL_SHUTDOWN_SECONDS,
+        ...GRACEFUL_SHUTDOWN_TIMEOUT,
         unit: "seconds",
         default: DEFAULTS.gracefulShutdownTimeout,
         description: `${INSTANCE_DEFAULT}: how long a graceful shutdown may take (ZEGO's maximum is ${MAX_GRACEFUL_SHUTDOWN_SECONDS}).`,
@@ -246,6 +247,11 @@ const PARSERS = {
             );
         }
         return Number(text);
+    },
+    serverSecret: (text: string, source: string) => {
+        const problem = serverSecretProblem(text);
+        if (problem) throw new SettingsError(`${source} must be ${problem.allowed}; got ${problem.given}.`);
+        return text;
     },
 } satisfies Record<Key, Parser>;
 

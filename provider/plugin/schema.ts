@@ -3,9 +3,11 @@
  * schema/resources.ts) so names, constraints and secret flags live in one place.
  */
 import { CONFIG_KEYS, SettingName, SETTINGS, SettingSpec } from "../lifecycle/settings";
-import { Fields, FieldSpec, ObjectSpec } from "../schema/spec";
-import { OUTPUT_KEYS, OutputKey, PLUGIN_RESOURCE_ARGS, RESOURCE_OUTPUTS, ResourceKind } from "../schema/resources";
+import { FieldSpec, ObjectSpec } from "../schema/spec";
+import { AGENT_CONFIG_FIELDS, INSTANCE_STATUSES, PLUGIN_RESOURCE_ARGS, RESOURCE_OUTPUTS, ResourceKind } from "../schema/resources";
+import { AGENT_STATUSES } from "../schema/api";
 import { FUNCTION_ARGS, FUNCTION_DESCRIPTIONS, FUNCTION_RESULTS, FunctionName } from "../schema/functions";
+import { fieldDescription, onChange } from "./describe";
 import { CONFIG_NAMES } from "./config";
 import { PackageInfo, pluginDownloadURL } from "./packageInfo";
 import { PACKAGE } from "./server";
@@ -60,52 +62,33 @@ function configVariable(name: SettingName, types: Record<string, Json>, provider
     };
 }
 
-const OUTPUT_TYPES: Record<OutputKey, Json> = {
-    agentInstanceId: { type: "string", description: "The instance id ZEGO assigned." },
-    status: { type: "string", description: "The conversation status at the last create, update or refresh." },
-    appId: { type: "integer", description: "The ZEGO app the object lives in." },
-    endpoint: { type: "string", description: "The ZEGO API base URL the object was created at; delete and refresh go there." },
-    deletion: { $ref: "#/types/zego:index:DeletionSettings", description: "Deletion settings in effect at the last create or update." },
-    stateVersion: { type: "integer", description: "Version of the stored state shape." },
-    adopted: { type: "boolean", description: "Whether an existing agent was taken over (adoptExisting)." },
-    keptFields: {
-        type: "array",
-        items: { type: "string" },
-        description:
-            "Which of name, llm, tts and asr ZEGO holds that the program does not declare (found on adoption or by refresh): UpdateAgent keeps them as they are; declare one to manage it.",
-    },
-    digitalHumanConfig: { $ref: "pulumi.json#/Any", description: "The digital human's playback configuration ZEGO returned." },
-};
+/** An output's description: what it is, and its values when they are known. */
+function outputDescription(spec: FieldSpec): string {
+    const values = spec.kind === "string" ? (spec.enum ?? spec.suggestions) : undefined;
+    const parts = [spec.description ?? fieldDescription(spec)];
+    if (values) parts.push(`${spec.kind === "string" && spec.enum ? "One of" : "Known values"}: ${values.join(", ")}.`);
+    return parts.join(" ");
+}
 
 function pascal(name: string): string {
     return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-function describe(spec: FieldSpec): string {
-    const parts: string[] = [];
-    if (spec.wire) parts.push(`ZEGO \`${spec.wire}\`.`);
-    else parts.push("Provider setting (not sent to ZEGO).");
-    if (spec.kind === "string") {
-        if (spec.enum) parts.push(`One of ${spec.enum.map((v) => `"${v}"`).join(", ")}.`);
-        if (spec.minLength !== undefined || spec.maxBytes !== undefined)
-            parts.push(`Length ${spec.minLength ?? 0} to ${spec.maxBytes ?? "any"} bytes.`);
-        if (spec.maxChars !== undefined) parts.push(`At most ${spec.maxChars} characters.`);
-        if (spec.charset) parts.push(`Characters: ${spec.charset.description}.`);
-    }
-    if ((spec.kind === "integer" || spec.kind === "number") && spec.enum) parts.push(`One of ${spec.enum.join(", ")}.`);
-    if ((spec.kind === "integer" || spec.kind === "number") && spec.suggestions)
-        parts.push(`Documented: ${spec.suggestions.join(", ")}; a value ZEGO documents later is sent as given.`);
-    if ((spec.kind === "integer" || spec.kind === "number") && (spec.min !== undefined || spec.max !== undefined))
-        parts.push(`From ${spec.min ?? "-inf"} to ${spec.max ?? "inf"}.`);
-    if (spec.kind === "array" && spec.maxItems !== undefined) parts.push(`At most ${spec.maxItems} items.`);
-    if (spec.kind === "passthrough") parts.push("Passed to ZEGO as given (vendor parameters).");
-    if (spec.note) parts.push(`(${spec.note})`);
-    if (spec.secret) parts.push("Secret.");
-    return parts.join(" ");
-}
-
 /** Names of list items' types where `<field>Item` reads badly: listAgents' `agents` are RegisteredAgent. */
 const ITEM_NAMES: Readonly<Record<string, string>> = { agents: "registeredAgent" };
+/** Names of object types other than their field's: the `deletion` output is DeletionSettings. */
+const OBJECT_NAMES: Readonly<Record<string, string>> = { deletion: "deletionSettings" };
+
+/**
+ * The enum types of outputs, named after the set (an output's closed set, or the values ZEGO documents of
+ * one it passes on). Inputs get none: a program may send a value ZEGO documents later (README), and an
+ * input enum would make the Go SDK refuse a plain string.
+ */
+const ENUM_NAMES = new Map<readonly string[], string>([
+    [INSTANCE_STATUSES, "InstanceStatus"],
+    [AGENT_STATUSES, "AgentStatus"],
+    [AGENT_CONFIG_FIELDS, "AgentConfigField"],
+]);
 
 /** Object types are named by field name; the same name with different fields is prefixed with the resource. */
 class Types {
@@ -128,18 +111,43 @@ class Types {
         throw new Error(`schema: no unique type name for ${owner}.${name}`);
     }
 
-    object(owner: string, spec: ObjectSpec): { properties: Json; required?: string[] } {
+    object(owner: string, spec: ObjectSpec, render = this.property.bind(this)): { properties: Json; required?: string[] } {
         const properties: Json = {};
         const required: string[] = [];
         for (const [name, field] of Object.entries(spec.fields)) {
-            properties[name] = this.property(owner, name, field);
+            properties[name] = render(owner, name, field);
             if (field.required) required.push(name);
         }
         return required.length > 0 ? { properties, required } : { properties };
     }
 
+    /** A function's result: its top-level fields as outputs. */
+    outputs(owner: string, spec: ObjectSpec): { properties: Json; required?: string[] } {
+        return this.object(owner, spec, this.output.bind(this));
+    }
+
+    /** An output (a resource's own or a function's result): an enum type for a string with known values. */
+    output(owner: string, name: string, spec: FieldSpec): Json {
+        const values = spec.kind === "string" ? (spec.enum ?? spec.suggestions) : undefined;
+        const enumName = values && ENUM_NAMES.get(values);
+        if (spec.kind === "string" && values) {
+            if (!enumName) throw new Error(`schema: no enum type name for ${owner}.${name} (add its values to ENUM_NAMES)`);
+            const token = `${PACKAGE}:index:${enumName}`;
+            this.types[token] = { type: "string", enum: values.map((value) => ({ value })) };
+            return { $ref: `#/types/${token}`, description: outputDescription(spec), ...(spec.secret ? { secret: true } : {}) };
+        }
+        if (spec.kind === "array" && spec.items.kind === "string" && (spec.items.enum ?? spec.items.suggestions))
+            return {
+                type: "array",
+                items: { $ref: this.output(owner, `${name}Item`, spec.items).$ref },
+                description: outputDescription(spec),
+            };
+        if (spec.wire !== undefined) return this.property(owner, name, spec);
+        return { ...this.property(owner, name, spec), description: outputDescription(spec) };
+    }
+
     property(owner: string, name: string, spec: FieldSpec): Json {
-        const base: Json = { description: describe(spec), ...(spec.secret ? { secret: true } : {}) };
+        const base: Json = { description: fieldDescription(spec), ...(spec.secret ? { secret: true } : {}) };
         switch (spec.kind) {
             case "string":
             case "integer":
@@ -151,35 +159,30 @@ class Types {
             case "array":
                 return { type: "array", items: this.property(owner, ITEM_NAMES[name] ?? `${name}Item`, spec.items), ...base };
             case "object":
-                return { $ref: `#/types/${this.ref(owner, name, spec)}`, ...base };
+                return { $ref: `#/types/${this.ref(owner, OBJECT_NAMES[name] ?? name, spec)}`, ...base };
         }
     }
 }
 
 export function buildSchema(info: PackageInfo): Json {
     const types = new Types();
-    types.types[`${PACKAGE}:index:DeletionSettings`] = {
-        type: "object",
-        properties: {
-            gracefulShutdown: { type: "boolean" },
-            gracefulShutdownTimeout: { type: "integer" },
-            waitForDeletion: { type: "boolean" },
-        },
-        required: ["gracefulShutdown", "gracefulShutdownTimeout", "waitForDeletion"],
-    };
     const resources: Json = {};
     for (const kind of Object.keys(PLUGIN_RESOURCE_ARGS) as ResourceKind[]) {
         const inputs = types.object(kind, PLUGIN_RESOURCE_ARGS[kind]);
+        // Each argument says what a change of it does, as the diff rules say (the types they use are shared by kinds).
+        for (const [name, spec] of Object.entries(PLUGIN_RESOURCE_ARGS[kind].fields)) {
+            const property = inputs.properties[name] as Json;
+            property.description = `${property.description as string} ${onChange(kind, name, spec)}`;
+        }
         const outputs: Json = { ...inputs.properties };
-        const outputFields: Fields = RESOURCE_OUTPUTS[kind].fields;
-        for (const key of OUTPUT_KEYS[kind])
-            outputs[key] = { ...OUTPUT_TYPES[key as OutputKey], ...(outputFields[key]?.secret === true ? { secret: true } : {}) };
+        const outputFields = Object.entries(RESOURCE_OUTPUTS[kind].fields as Record<string, FieldSpec>);
+        for (const [key, spec] of outputFields) outputs[key] = types.output(kind, key, spec);
         resources[`${PACKAGE}:index:${kind}`] = {
             description: RESOURCE_DESCRIPTIONS[kind],
             inputProperties: inputs.properties,
             ...(inputs.required ? { requiredInputs: inputs.required } : {}),
             properties: outputs,
-            required: [...(inputs.required ?? []), ...OUTPUT_KEYS[kind].filter((k) => outputFields[k]?.required)],
+            required: [...(inputs.required ?? []), ...outputFields.filter(([, spec]) => spec.required).map(([key]) => key)],
         };
     }
     const functions: Json = {};
@@ -188,7 +191,7 @@ export function buildSchema(info: PackageInfo): Json {
         functions[`${PACKAGE}:index:${name}`] = {
             description: FUNCTION_DESCRIPTIONS[name],
             ...(Object.keys(inputs.properties).length > 0 ? { inputs } : {}),
-            outputs: types.object(name, FUNCTION_RESULTS[name]),
+            outputs: types.outputs(name, FUNCTION_RESULTS[name]),
         };
     }
     const configVariables: Json = {};

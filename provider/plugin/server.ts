@@ -21,7 +21,7 @@ import { pluginDebug } from "../lifecycle/settings";
 import { inputsFromState } from "../lifecycle/state";
 import { providers } from "../runtime";
 import type { FunctionName } from "../schema/functions";
-import { CONNECTION_KEY, OUTPUT_KEYS, PROVIDER_PROPERTY, ResourceKind } from "../schema/resources";
+import { CONNECTION_KEY, OUTPUT_KEYS, PROVIDER_PROPERTY, ResourceKind, secretOutputs } from "../schema/resources";
 import { joinSecrets, SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import { UNKNOWN } from "../schema/unknown";
 import { applyConfig, checkConfig, configReader, sameSetting, SECRET_CONFIG } from "./config";
@@ -79,8 +79,11 @@ function stored(struct: structproto.Struct | undefined): { props: Props; secretP
     return { props: pluginState(props), secretPaths, dynamic: isDynamicState(props) };
 }
 
-/** Outputs the dynamic resources declare secret (`additionalSecretOutputs` in provider/resources): the digital human's client config. */
-const SECRET_OUTPUTS: readonly Path[] = [["digitalHumanConfig"]];
+/**
+ * Outputs stored encrypted, of any kind (`secretOutputs`, which the dynamic resources' `additionalSecretOutputs`
+ * use too; an output absent from a kind's properties is not marked): the digital human's client config, 0.1.0's `secrets`.
+ */
+const SECRET_OUTPUTS: readonly Path[] = [...new Set(KINDS.flatMap(secretOutputs))].map((key) => [key]);
 
 /**
  * Outgoing properties, secret where the dynamic resources make them secret (provider/resources/inputs.ts):
@@ -92,12 +95,7 @@ function toStruct(props: Props, secretPaths: readonly Path[] = []): structproto.
     for (const [k, v] of Object.entries(props)) if (v !== undefined) clean[k] = v;
     // Values the lifecycle already marked (a read-back credential) are unwrapped first, so nothing is marked twice.
     const { value, secretPaths: markedPaths } = unwrapSecrets(clean);
-    const marked = markSecrets(withCredentialsSecret(value) as Props, [
-        ...secretPaths,
-        ...markedPaths,
-        ...SECRET_OUTPUTS,
-        [SECRETS_PROPERTY],
-    ]);
+    const marked = markSecrets(withCredentialsSecret(value) as Props, [...secretPaths, ...markedPaths, ...SECRET_OUTPUTS]);
     return structproto.Struct.fromJavaScript(marked as never);
 }
 

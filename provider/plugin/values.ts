@@ -6,38 +6,12 @@
  * re-marked on the way out.
  */
 import { isPlainObject } from "../schema/validate";
+import { isSecret, Path, secret } from "../schema/secrets";
 
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+// The wrapper and its walker are the provider's one declaration of them (schema/secrets.ts).
+export { isSecret, Path, SECRET_SIG, secret, SIG_KEY, unwrapSecrets } from "../schema/secrets";
 
 export type Props = Record<string, unknown>;
-export type Path = readonly (string | number)[];
-
-export function isSecret(value: unknown): value is { value: unknown } {
-    return isPlainObject(value) && value[SIG_KEY] === SECRET_SIG;
-}
-
-export function secret(value: unknown): Props {
-    return { [SIG_KEY]: SECRET_SIG, value };
-}
-
-/** The value without secret markers, and the paths at which a secret was found. */
-export function unwrapSecrets(value: unknown, at: Path = [], found: Path[] = []): { value: unknown; secretPaths: Path[] } {
-    const walk = (v: unknown, path: Path): unknown => {
-        if (isSecret(v)) {
-            found.push(path);
-            return walk(v.value, path);
-        }
-        if (Array.isArray(v)) return v.map((item, i) => walk(item, [...path, i]));
-        if (isPlainObject(v)) {
-            const out: Props = {};
-            for (const [k, item] of Object.entries(v)) out[k] = walk(item, [...path, k]);
-            return out;
-        }
-        return v;
-    };
-    return { value: walk(value, at), secretPaths: found };
-}
 
 /** Mark the values at `paths` secret (paths that do not exist in `value` are ignored). */
 export function markSecrets(value: Props, paths: readonly Path[]): Props {

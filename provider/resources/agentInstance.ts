@@ -5,9 +5,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
 import { InstanceResourceBase, InstanceStatus } from "./base";
+import type { OwnDeletionSettings } from "../schema/resources";
 import { ConnectionArgs, DeepInput } from "./inputs";
 
-export interface AgentInstanceArgs extends ConnectionArgs {
+/**
+ * How `pulumi destroy` stops the instance (the field table's DELETION_FIELDS: bounds, defaults and
+ * meaning there and in the plugin schema); stack config `zego:*` and the defaults fill in what is not set.
+ */
+export type DeletionArgs = { [K in keyof OwnDeletionSettings]?: pulumi.Input<NonNullable<OwnDeletionSettings[K]>> };
+
+export interface AgentInstanceArgs extends DeletionArgs, ConnectionArgs {
     /** The registered agent (RegisterAgent / the `Agent` resource) this instance runs. Replaces on change. */
     agentId: pulumi.Input<string>;
     /** The real user the agent talks to (≤32 bytes: letters, digits, '-', '_'). Replaces on change. */
@@ -28,12 +35,6 @@ export interface AgentInstanceArgs extends ConnectionArgs {
     callbackConfig?: DeepInput<t.CallbackConfig>;
     /** Advanced settings (MaxIdleTime, interrupt mode, ...). Replaces on change. */
     advancedConfig?: DeepInput<t.AdvancedConfig>;
-    /** Let the agent finish speaking before it stops on delete (default true, or stack config `zego:gracefulShutdown`). */
-    gracefulShutdown?: pulumi.Input<boolean>;
-    /** Seconds to wait for the agent to become idle on delete, 1..120 (default 30). */
-    gracefulShutdownTimeout?: pulumi.Input<number>;
-    /** Make delete wait until the instance is gone (default true). */
-    waitForDeletion?: pulumi.Input<boolean>;
 }
 
 export type { InstanceStatus };

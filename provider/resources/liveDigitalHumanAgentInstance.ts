@@ -5,14 +5,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as t from "../schema/types";
-import { AgentInstanceArgs } from "./agentInstance";
+import { DeletionArgs } from "./agentInstance";
 import { DigitalHumanResourceBase } from "./base";
-import { DeepInput } from "./inputs";
+import { ConnectionArgs, DeepInput } from "./inputs";
 
-export interface LiveDigitalHumanAgentInstanceArgs extends Pick<
-    AgentInstanceArgs,
-    "gracefulShutdown" | "gracefulShutdownTimeout" | "waitForDeletion" | "connection"
-> {
+export interface LiveDigitalHumanAgentInstanceArgs extends DeletionArgs, ConnectionArgs {
     /** The registered agent whose TTS the digital human speaks with (unless `tts` is set). */
     agentId: pulumi.Input<string>;
     /** The digital human (DigitalHumanId, ConfigId mobile|web, EncodeCode). */

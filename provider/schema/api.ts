@@ -18,28 +18,31 @@ const flag = (wire: string) => int(wire, { enum: [0, 1] });
 /** Vendor parameters, passed to the vendor untouched. */
 export type VendorParams = Record<string, unknown>;
 
-export const agentIdField = required(str("AgentId", { minLength: 1, maxBytes: 128, charset: AGENT_ID_CHARSET }));
-export const agentInstanceIdField = required(str("AgentInstanceId", { minLength: 1 }));
+/** ZEGO's bounds of GracefulShutdownTimeout (DeleteAgentInstance), in seconds: the one statement of them. */
+export const GRACEFUL_SHUTDOWN_TIMEOUT = { min: 1, max: 120 } as const;
+
+export const agentIdField = required(str("AgentId", { minLength: 1, maxBytes: 128, charset: AGENT_ID_CHARSET, example: "support-agent" }));
+export const agentInstanceIdField = required(str("AgentInstanceId", { minLength: 1, example: "1907755175297171456" }));
 
 export const RTC = obj("RTC", {
-    roomId: required(str("RoomId", { minLength: 1, maxBytes: 128, charset: RTC_ID_CHARSET })),
-    agentStreamId: required(str("AgentStreamId", { minLength: 1, maxBytes: 128, charset: RTC_ID_CHARSET })),
-    agentUserId: required(str("AgentUserId", { minLength: 1, maxBytes: 32, charset: RTC_ID_CHARSET })),
-    userStreamId: required(str("UserStreamId", { minLength: 1, maxBytes: 128, charset: RTC_ID_CHARSET })),
-    streamExtraInfo: str("StreamExtraInfo", { maxBytes: 1024 }),
+    roomId: required(str("RoomId", { minLength: 1, maxBytes: 128, charset: RTC_ID_CHARSET, example: "room-1" })),
+    agentStreamId: required(str("AgentStreamId", { minLength: 1, maxBytes: 128, charset: RTC_ID_CHARSET, example: "agent-stream-1" })),
+    agentUserId: required(str("AgentUserId", { minLength: 1, maxBytes: 32, charset: RTC_ID_CHARSET, example: "agent-1" })),
+    userStreamId: required(str("UserStreamId", { minLength: 1, maxBytes: 128, charset: RTC_ID_CHARSET, example: "user-stream-1" })),
+    streamExtraInfo: str("StreamExtraInfo", { maxBytes: 1024, example: "extra-info" }),
 });
 
 export const LLM = obj("LLM", {
     vendor: str("Vendor", { enum: ["OpenAIChat", "OpenAIResponses"] }),
-    url: required(str("Url", { minLength: 1 })),
-    apiKey: required(str("ApiKey", { minLength: 1, secret: true })),
-    model: required(str("Model", { minLength: 1 })),
-    systemPrompt: str("SystemPrompt"),
+    url: required(str("Url", { minLength: 1, example: "https://api.openai.com/v1/chat/completions" })),
+    apiKey: required(str("ApiKey", { minLength: 1, secret: true, example: "sk-..." })),
+    model: required(str("Model", { minLength: 1, example: "gpt-4o-mini" })),
+    systemPrompt: str("SystemPrompt", { example: "You are a friendly support agent." }),
     temperature: num("Temperature", { min: 0, max: 2 }),
     topP: num("TopP", { min: 0, max: 1 }),
-    params: passthrough("Params"),
+    params: passthrough("Params", { example: { max_tokens: 512 } }),
     addAgentInfo: bool("AddAgentInfo"),
-    agentExtraInfo: passthrough("AgentExtraInfo"),
+    agentExtraInfo: passthrough("AgentExtraInfo", { example: { company: "Example Inc." } }),
 });
 
 /**
@@ -50,18 +53,23 @@ export const LLM = obj("LLM", {
 export const TTS_VENDORS = ["Aliyun", "ByteDanceV3", "ByteDanceFlowing", "MiniMax", "CosyVoice"] as const;
 export const TTS = obj("TTS", {
     vendor: required(str("Vendor", { minLength: 1, suggestions: TTS_VENDORS, note: `for example ${TTS_VENDORS.join(", ")}` })),
-    url: str("Url"),
+    url: str("Url", { example: "wss://tts.example.com/v1" }),
     /** Vendor parameters; `app` holds the vendor credentials (docs: "vendor auth") and is treated as a secret. */
-    params: required(passthrough<VendorParams & { app: Record<string, unknown> }>("Params", { requiredKeys: ["app"] })),
+    params: required(
+        passthrough<VendorParams & { app: Record<string, unknown> }>("Params", {
+            requiredKeys: ["app"],
+            example: { app: { api_key: "..." }, voice: "longxiaochun" },
+        }),
+    ),
     filterText: arr(
         "FilterText",
         obj(undefined, {
-            beginCharacters: required(str("BeginCharacters")),
-            endCharacters: required(str("EndCharacters")),
+            beginCharacters: required(str("BeginCharacters", { example: "(" })),
+            endCharacters: required(str("EndCharacters", { example: ")" })),
         }),
     ),
-    terminatorText: str("TerminatorText", { maxChars: 4 }),
-    characterFilter: arr("CharacterFilter", str(undefined, { maxChars: 2 })),
+    terminatorText: str("TerminatorText", { maxChars: 4, example: "#" }),
+    characterFilter: arr("CharacterFilter", str(undefined, { maxChars: 2, example: "*" })),
 });
 
 /** TTS fields fixed at creation: the YAML names FilterText/TerminatorText, the TTS guide Vendor/CharacterFilter. */
@@ -70,7 +78,7 @@ export const TTS_FIXED_FIELDS = ["vendor", "filterText", "terminatorText", "char
 export const ASR_VENDORS = ["Tencent", "AliyunParaformer", "Microsoft", "AliyunFunASR", "AliyunQwenASR", "VolcSeedASR"] as const;
 export const ASR = obj("ASR", {
     vendor: str("Vendor", { enum: ASR_VENDORS }),
-    params: passthrough("Params"),
+    params: passthrough("Params", { example: { hotwords: "ZEGO|10" } }),
     // The VAD fields are deprecated since server 2.12.0 in favour of VAD; still accepted.
     /** @deprecated since ZEGO server 2.12.0: use `vad.turnDetectConfig.silenceSegmentation`. */
     vadSilenceSegmentation: int("VADSilenceSegmentation", { min: 200, max: 2000, note: "milliseconds" }),
@@ -83,7 +91,7 @@ export const ASR = obj("ASR", {
     /** @deprecated use `vad.voiceDetectConfig.sensitiveConfig.energyThreshold`. */
     vadEnergyThreshold: num("VADEnergyThreshold", { min: 0, max: 1 }),
     /** @deprecated */
-    hotWord: str("HotWord", { note: "deprecated" }),
+    hotWord: str("HotWord", { note: "deprecated", example: "ZEGO|10" }),
 });
 
 export const VAD = obj("VAD", {
@@ -102,7 +110,7 @@ export const VAD = obj("VAD", {
 
 export const MESSAGE = obj(undefined, {
     role: required(str("Role", { enum: ["user", "assistant"] })),
-    content: required(str("Content")),
+    content: required(str("Content", { example: "Hello!" })),
 });
 
 export const MESSAGE_HISTORY = obj("MessageHistory", {
@@ -111,7 +119,7 @@ export const MESSAGE_HISTORY = obj("MessageHistory", {
     // 500 per the YAML and release notes 2.7.0 (one guide still says 100).
     windowSize: int("WindowSize", { min: 0, max: 500 }),
     zim: obj("ZIM", {
-        robotId: str("RobotId"),
+        robotId: str("RobotId", { example: "robot-1" }),
         loadMessageCount: int("LoadMessageCount", { min: 0, max: 500 }),
     }),
 });
@@ -123,27 +131,27 @@ export const CALLBACK_CONFIG = obj("CallbackConfig", {
     userSpeakAction: flag("UserSpeakAction"),
     agentInstanceStatus: flag("AgentInstanceStatus"),
     userAudioData: flag("UserAudioData"),
-    hostTag: str("HostTag"),
+    hostTag: str("HostTag", { example: "staging" }),
 });
 
 export const ADVANCED_CONFIG = obj("AdvancedConfig", {
     interruptMode: int("InterruptMode", { enum: [0, 1] }),
-    maxIdleTime: int("MaxIdleTime", { min: 10, max: 1800, note: "seconds" }),
+    maxIdleTime: int("MaxIdleTime", { min: 10, max: 1800, note: "seconds", example: 120 }),
     disableTts: bool("DisableTTS"),
     // Open (FORWARD COMPATIBILITY in emulator/README.md): the provider only passes it through, and ZEGO
     // adds modes (docs_all PR 1503: 1, listen-only). 0: full duplex, 2: walkie-talkie (shared-components.yaml).
     communicationMode: int("CommunicationMode", { min: 0, suggestions: [0, 2] }),
     llmMetaInfo: obj("LLMMetaInfo", {
-        beginCharacters: str("BeginCharacters"),
-        endCharacters: str("EndCharacters"),
-        sendMetaKeys: arr("SendMetaKeys", str(undefined)),
+        beginCharacters: str("BeginCharacters", { example: "[" }),
+        endCharacters: str("EndCharacters", { example: "]" }),
+        sendMetaKeys: arr("SendMetaKeys", str(undefined, { example: "emotion" })),
     }),
     addAsrInfo: bool("AddASRInfo"),
-    ttsParamPaths: passthrough<Record<string, string>>("TTSParamPaths"),
+    ttsParamPaths: passthrough<Record<string, string>>("TTSParamPaths", { example: { emotion: "audio.emotion" } }),
 });
 
 export const DIGITAL_HUMAN = obj("DigitalHuman", {
-    digitalHumanId: required(str("DigitalHumanId", { minLength: 1 })),
+    digitalHumanId: required(str("DigitalHumanId", { minLength: 1, example: "digital-human-1" })),
     configId: str("ConfigId", { enum: ["mobile", "web"] }),
     encodeCode: str("EncodeCode", { enum: ["H264"] }),
 });
@@ -152,7 +160,7 @@ const AGENT_CONFIG_FIELDS = { llm: LLM, tts: TTS, asr: ASR };
 
 export const CREATE_AGENT_INSTANCE = obj(undefined, {
     agentId: agentIdField,
-    userId: required(str("UserId", { minLength: 1, maxBytes: 32, charset: ID_CHARSET })),
+    userId: required(str("UserId", { minLength: 1, maxBytes: 32, charset: ID_CHARSET, example: "user-1" })),
     rtc: required(RTC),
     ...AGENT_CONFIG_FIELDS,
     vad: VAD,
@@ -168,7 +176,7 @@ export const CREATE_DIGITAL_HUMAN_AGENT_INSTANCE = obj(undefined, {
 
 export const AGENT = obj(undefined, {
     agentId: agentIdField,
-    name: str("Name", { maxBytes: 256 }),
+    name: str("Name", { maxBytes: 256, example: "Support agent" }),
     ...AGENT_CONFIG_FIELDS,
 });
 
@@ -190,7 +198,7 @@ export const CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE = obj(undefined, {
     // RTC and CDN are mutually exclusive (CDN wins); the docs require neither on its own.
     rtc: RTC_LIVE,
     /** Push the video to a CDN (RTMP URL) instead of an RTC room. */
-    cdn: obj("CDN", { url: required(str("Url", { minLength: 1 })) }),
+    cdn: obj("CDN", { url: required(str("Url", { minLength: 1, example: "rtmp://live.example.com/app/stream" })) }),
     tts: TTS,
     callbackConfig: obj("CallbackConfig", {
         interrupted: CALLBACK_CONFIG.fields.interrupted,
@@ -199,7 +207,12 @@ export const CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE = obj(undefined, {
     }),
     /** `maxIdleTime` 30..86400 s (default 900): ended when not driven by SendAgentInstanceTTS for that long. */
     advancedConfig: obj("AdvancedConfig", {
-        maxIdleTime: int("MaxIdleTime", { min: LIVE_MAX_IDLE_TIME.min, max: LIVE_MAX_IDLE_TIME.max, note: "seconds" }),
+        maxIdleTime: int("MaxIdleTime", {
+            min: LIVE_MAX_IDLE_TIME.min,
+            max: LIVE_MAX_IDLE_TIME.max,
+            note: "seconds",
+            example: LIVE_MAX_IDLE_TIME.default,
+        }),
         disableTts: ADVANCED_CONFIG.fields.disableTts,
         ttsParamPaths: ADVANCED_CONFIG.fields.ttsParamPaths,
     }),
@@ -260,7 +273,7 @@ export function unsafeToRepeat(spec: ActionSpec): boolean {
 export const ACTIONS = {
     RegisterAgent: { request: AGENT, response: EMPTY, creates: true },
     UpdateAgent: {
-        request: obj(undefined, { ...AGENT.fields, name: str("Name", { maxBytes: 64 }) }),
+        request: obj(undefined, { ...AGENT.fields, name: { ...AGENT.fields.name, maxBytes: 64 } }),
         response: EMPTY,
     },
     UnregisterAgent: { request: obj(undefined, { agentId: agentIdField }), response: EMPTY },
@@ -295,8 +308,8 @@ export const ACTIONS = {
         request: obj(undefined, {
             agentInstanceId: agentInstanceIdField,
             gracefulShutdown: bool("GracefulShutdown"),
-            /** 1..120 seconds; only used with gracefulShutdown. */
-            gracefulShutdownTimeout: int("GracefulShutdownTimeout", { min: 1, max: 120, note: "seconds" }),
+            /** Only used with gracefulShutdown. */
+            gracefulShutdownTimeout: int("GracefulShutdownTimeout", { ...GRACEFUL_SHUTDOWN_TIMEOUT, note: "seconds", example: 60 }),
         }),
         response: EMPTY,
     },

@@ -21,8 +21,8 @@ export const FUNCTION_RESULTS = {
     listAgents: obj(undefined, { agents: required(arr("Agents", AGENT)) }),
     getAgentInstanceStatus: obj(undefined, {
         agentInstanceId: agentInstanceIdField,
-        // Not an enum: a status ZEGO adds later is passed on, as the client does.
-        status: required(str("Status", { note: `${AGENT_STATUSES.join(", ")} today` })),
+        // Known values, not a closed set: a status ZEGO adds later is passed on, as the client does.
+        status: required(str("Status", { suggestions: AGENT_STATUSES, description: "The agent's conversation status ZEGO reports now." })),
     }),
 } satisfies Record<FunctionName, ObjectSpec>;
 

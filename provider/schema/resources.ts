@@ -14,18 +14,28 @@ import { arr, bool, Fields, Infer, int, obj, ObjectSpec, required, str } from ".
 import { containsUnknown, isUnknown } from "./unknown";
 import { Failure, isPlainObject, validate } from "./validate";
 import { SECRETS_PROPERTY, joinSecrets } from "./secrets";
-import { MAX_GRACEFUL_SHUTDOWN_SECONDS, SETTINGS } from "../lifecycle/settings";
 import { resolveEndpoint } from "../client/regions";
 import { ZegoConfigError } from "../client/errors";
+import { APP_ID_RANGE } from "../client/options";
 import { bodySizeFailures } from "./bodySize";
 
 export type ResourceKind = "AgentInstance" | "DigitalHumanAgentInstance" | "LiveDigitalHumanAgentInstance" | "Agent";
 
 /** Provider-only settings (never sent to ZEGO): how `pulumi destroy` tears the instance down. */
 export const DELETION_FIELDS = {
-    gracefulShutdown: bool(undefined),
-    gracefulShutdownTimeout: int(undefined, { min: 1, max: MAX_GRACEFUL_SHUTDOWN_SECONDS, note: "seconds" }),
-    waitForDeletion: bool(undefined),
+    gracefulShutdown: bool(undefined, {
+        description:
+            "Let the agent finish speaking before the instance is deleted (default true, or stack config `zego:gracefulShutdown`).",
+    }),
+    // DeleteAgentInstance's field (its bounds), sent at delete time.
+    gracefulShutdownTimeout: {
+        ...ACTIONS.DeleteAgentInstance.request.fields.gracefulShutdownTimeout,
+        wire: undefined,
+        description: "How long a graceful shutdown may take (default 30, or stack config `zego:gracefulShutdownTimeout`).",
+    },
+    waitForDeletion: bool(undefined, {
+        description: "Make delete wait until ZEGO reports the instance gone (default true, or stack config `zego:waitForDeletion`).",
+    }),
 };
 export const DELETION_KEYS = Object.keys(DELETION_FIELDS) as (keyof typeof DELETION_FIELDS)[];
 
@@ -33,9 +43,8 @@ export const DELETION_KEYS = Object.keys(DELETION_FIELDS) as (keyof typeof DELET
 export type OwnDeletionSettings = Infer<ObjectSpec<typeof DELETION_FIELDS>>;
 
 /** The deletion settings in effect, each one known (stored in state as the `deletion` output). */
-const DELETION_SETTINGS = obj(undefined, {
+export const DELETION_SETTINGS = obj(undefined, {
     gracefulShutdown: required(DELETION_FIELDS.gracefulShutdown),
-    /** Seconds, 1..120. */
     gracefulShutdownTimeout: required(DELETION_FIELDS.gracefulShutdownTimeout),
     waitForDeletion: required(DELETION_FIELDS.waitForDeletion),
 });
@@ -50,7 +59,7 @@ export type DeletionSettings = Infer<typeof DELETION_SETTINGS>;
  */
 export const CONNECTION_FIELDS = {
     connection: obj(undefined, {
-        appId: required(int(undefined, { min: SETTINGS.appId.min, max: SETTINGS.appId.max, note: "your ZEGO AppID" })),
+        appId: required(int(undefined, { min: APP_ID_RANGE.min, max: APP_ID_RANGE.max, note: "your ZEGO AppID" })),
         serverSecret: required(str(undefined, { secret: true, minLength: 1 })),
         endpoint: str(undefined),
         region: str(undefined),
@@ -76,7 +85,10 @@ export const RESOURCE_ARGS: Record<ResourceKind, ObjectSpec> = {
             ...ACTIONS.UpdateAgent.request.fields.name,
             note: "UpdateAgent's limit; RegisterAgent would take up to 256, but every later update would then fail",
         },
-        adoptExisting: bool(undefined),
+        adoptExisting: bool(undefined, {
+            description:
+                "Take over an agent already registered under agentId instead of failing (its configuration is then updated to this one).",
+        }),
     }),
 };
 
@@ -105,28 +117,35 @@ export function userArgs(kind: ResourceKind, props: Record<string, unknown>): Re
 export const INSTANCE_STATUSES = [...AGENT_STATUSES, "SHUTTING_DOWN", "UNKNOWN"] as const;
 
 // Where the object lives and the state shape, stored by every resource.
-/** The ZEGO app the object lives in. */
-const appId = required(int(undefined));
-/** The ZEGO API base URL it was created at; delete and refresh go there. */
-const endpoint = required(str(undefined));
-/** Version of the stored state shape (lifecycle/state.ts). */
-const stateVersion = required(int(undefined));
+const appId = required(int(undefined, { description: "The ZEGO app the object lives in." }));
+const endpoint = required(str(undefined, { description: "The ZEGO API base URL the object was created at; delete and refresh go there." }));
+/** See lifecycle/state.ts. */
+const stateVersion = required(int(undefined, { description: "Version of the stored state shape." }));
 
 const INSTANCE_OUTPUT_FIELDS = {
-    /** ZEGO's AgentInstanceId (also the resource id). */
-    agentInstanceId: required(str(undefined)),
-    status: required(str(undefined, { enum: INSTANCE_STATUSES })),
+    agentInstanceId: required(str(undefined, { description: "The instance id ZEGO assigned (also the resource id)." })),
+    status: required(
+        str(undefined, {
+            enum: INSTANCE_STATUSES,
+            description:
+                "The conversation status at the last create, update or refresh: ZEGO's, SHUTTING_DOWN while a graceful delete runs, UNKNOWN after a create whose status query failed.",
+        }),
+    ),
     appId,
     endpoint,
-    /** Deletion settings in effect at the last create/update (environment overrides apply at delete time). */
-    deletion: required(DELETION_SETTINGS),
+    deletion: required({
+        ...DELETION_SETTINGS,
+        description: "Deletion settings in effect at the last create or update (environment overrides apply at delete time).",
+    }),
     stateVersion,
 };
 
 const DIGITAL_HUMAN_OUTPUT_FIELDS = {
     ...INSTANCE_OUTPUT_FIELDS,
-    /** Base64 configuration for the digital-human client SDK (stored as a secret; ZEGO may return none). */
-    digitalHumanConfig: str(undefined, { secret: true }),
+    digitalHumanConfig: str(undefined, {
+        secret: true,
+        description: "Base64 configuration for the digital-human client SDK (stored as a secret; ZEGO may return none).",
+    }),
 };
 
 /**
@@ -141,14 +160,12 @@ export const RESOURCE_OUTPUTS = {
     Agent: obj(undefined, {
         appId,
         endpoint,
-        /** True when the agent existed and was adopted rather than registered. */
-        adopted: required(bool(undefined)),
-        /**
-         * What ZEGO holds of name, llm, tts and asr that the program does not declare (found on adoption or
-         * by refresh): kept as it is and not managed; names only, the values stay out of state. Absent in
-         * state written before it existed, until the next refresh or update.
-         */
-        keptFields: arr(undefined, str(undefined, { enum: AGENT_CONFIG_FIELDS })),
+        adopted: required(bool(undefined, { description: "Whether an existing agent was taken over (adoptExisting)." })),
+        // Names only, the values stay out of state. Absent in state written before it existed, until the next refresh or update.
+        keptFields: arr(undefined, str(undefined, { enum: AGENT_CONFIG_FIELDS }), {
+            description:
+                "Which of name, llm, tts and asr ZEGO holds that the program does not declare (found on adoption or by refresh): UpdateAgent keeps them as they are; declare one to manage it.",
+        }),
         stateVersion,
     }),
 } satisfies Record<ResourceKind, ObjectSpec>;

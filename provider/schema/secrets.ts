@@ -111,27 +111,60 @@ function setPath(target: Obj, parents: string[], key: string, value: unknown): v
     node[key] = value;
 }
 
-/** The engine's secret wrapper (@pulumi/pulumi runtime/rpc.ts `specialSigKey`/`specialSecretSig`). */
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/** The engine's secret wrapper (@pulumi/pulumi runtime/rpc.ts `specialSigKey`/`specialSecretSig`), declared once. */
+export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Whether `value` is the engine's secret wrapper. */
+export function isSecret(value: unknown): value is { value: unknown } {
+    return isPlainObject(value) && value[SIG_KEY] === SECRET_SIG;
+}
+
+/** `value` wrapped as an engine secret. */
+export function secret(value: unknown): Obj {
+    return { [SIG_KEY]: SECRET_SIG, value };
+}
+
+/**
+ * The credential walker: `value` with every credential in it (`isCredential`), at any depth, replaced
+ * by `replace(credential)`. (The resource classes' markCredentials walks Outputs too, so it has its own.)
+ */
+export function mapCredentials(value: unknown, replace: (credential: unknown) => unknown, key?: string): unknown {
+    if (isCredential(key, value)) return replace(value);
+    if (Array.isArray(value)) return value.map((item) => mapCredentials(item, replace, key));
+    if (!isPlainObject(value)) return value;
+    const out: Obj = {};
+    for (const [k, v] of Object.entries(value)) out[k] = mapCredentials(v, replace, k);
+    return out;
+}
 
 /**
  * `value` with every credential in it, at any depth, wrapped as an engine secret. For values the
  * provider returns that the program never declared (what `read` finds at ZEGO): the dynamic host
  * passes the wrapper through and the engine stores the value encrypted.
  */
-export function withCredentialsSecret(value: unknown, key?: string): unknown {
-    if (isCredential(key, value)) return { [SIG_KEY]: SECRET_SIG, value };
-    if (Array.isArray(value)) return value.map((item) => withCredentialsSecret(item, key));
-    if (!isPlainObject(value)) return value;
-    const out: Obj = {};
-    for (const [k, v] of Object.entries(value)) out[k] = withCredentialsSecret(v, k);
-    return out;
+export function withCredentialsSecret(value: unknown): unknown {
+    return mapCredentials(value, secret);
 }
 
-/** Whether `value` is the engine's secret wrapper. */
-function isSecretWrapper(value: unknown): value is { value: unknown } {
-    return isPlainObject(value) && value[SIG_KEY] === SECRET_SIG;
+export type Path = readonly (string | number)[];
+
+/** The value without secret wrappers, and the paths at which one was found. */
+export function unwrapSecrets(value: unknown, at: Path = [], found: Path[] = []): { value: unknown; secretPaths: Path[] } {
+    const walk = (v: unknown, path: Path): unknown => {
+        if (isSecret(v)) {
+            found.push(path);
+            return walk(v.value, path);
+        }
+        if (Array.isArray(v)) return v.map((item, i) => walk(item, [...path, i]));
+        if (isPlainObject(v)) {
+            const out: Obj = {};
+            for (const [k, item] of Object.entries(v)) out[k] = walk(item, [...path, k]);
+            return out;
+        }
+        return v;
+    };
+    return { value: walk(value, at), secretPaths: found };
 }
 
 /**
@@ -140,10 +173,5 @@ function isSecretWrapper(value: unknown): value is { value: unknown } {
  * no secrets).
  */
 export function withoutSecretWrappers(value: unknown): unknown {
-    if (isSecretWrapper(value)) return withoutSecretWrappers(value.value);
-    if (Array.isArray(value)) return value.map(withoutSecretWrappers);
-    if (!isPlainObject(value)) return value;
-    const out: Obj = {};
-    for (const [k, v] of Object.entries(value)) out[k] = withoutSecretWrappers(v);
-    return out;
+    return unwrapSecrets(value).value;
 }

@@ -16,6 +16,13 @@ interface Base {
     readonly secret?: boolean;
     /** One line for error messages and the README ("seconds", "see TTS vendor docs"). */
     readonly note?: string;
+    /** What the field is, for the plugin schema and docs/api.md (the wire name and the constraints are said already). */
+    readonly description?: string;
+    /**
+     * A value the field accepts, shown in the plugin schema and docs/api.md (tests check the spec accepts it).
+     * Absent: derived from the constraints (plugin/describe.ts exampleOf).
+     */
+    readonly example?: unknown;
 }
 
 export interface StringSpec<E extends string = string, S extends string = string> extends Base {

@@ -77,7 +77,8 @@ describe("testing/processCpu: CPU time by kind of process", () => {
             await new Promise((resolve) => child.once("exit", resolve));
             // `node -e` is the host wrapper's shape; /proc counts in 1/100 s.
             expect(reported).to.be.greaterThan(0.02);
-            expect(during["host wrapper"]).to.be.closeTo(reported, 0.05);
+            // At least the child's own time: other `node -e` processes on the machine (other test files' engines) may add theirs.
+            expect(during["host wrapper"]).to.be.at.least(reported - 0.05);
             for (const k of PROCESS_KINDS) expect(during[k], k).to.be.at.least(0);
         } finally {
             sampler.stop();

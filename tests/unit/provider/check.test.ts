@@ -102,3 +102,29 @@ describe("Agent check", () => {
         expect(failures.some((f) => isAbout(f, "nmae"))).to.equal(true);
     });
 });
+
+describe("server secret check", () => {
+    // A pasted secret with a newline signs every call wrongly: the client refuses it, so preview must too.
+    const pasted = "0123456789abcdef0123456789abcdef\n";
+
+    for (const [where, settings] of [
+        ["env ZEGO_SERVER_SECRET", new Settings({ ZEGO_APP_ID: "1", ZEGO_SERVER_SECRET: pasted })],
+        [
+            'stack config "zego:serverSecret"',
+            (() => {
+                const s = new Settings({});
+                s.configure({ get: (key) => ({ "zego:appId": "1", "zego:serverSecret": ` ${pasted.trim()}` })[key] });
+                return s;
+            })(),
+        ],
+    ] as const) {
+        it(`fails check, naming ${where}, when the secret has surrounding whitespace (never printing it)`, async () => {
+            const own = lifecycleProviders(createLifecycleContext({ settings })).AgentInstance;
+            let message = "";
+            await own.check({}, asProps(validInstanceArgs())).catch((e: Error) => (message = e.message));
+            expect(message).to.include(where);
+            expect(message).to.include("leading or trailing whitespace");
+            expect(message).to.not.include(pasted.trim());
+        });
+    }
+});
