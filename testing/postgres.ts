@@ -35,7 +35,8 @@ export function ensurePostgres(): string {
         stdio: ["ignore", "pipe", "inherit"],
     });
     const dir = out.trim().split("\n").pop()!.trim();
-    if (!fs.existsSync(path.join(dir, "initdb"))) throw new Error(`ensure-postgres.sh printed no PostgreSQL directory: ${JSON.stringify(out)}`);
+    if (!fs.existsSync(path.join(dir, "initdb")))
+        throw new Error(`ensure-postgres.sh printed no PostgreSQL directory: ${JSON.stringify(out)}`);
     return dir;
 }
 
@@ -78,7 +79,9 @@ export async function startPostgres(): Promise<PostgresServer> {
     if (account) for (const p of [root, socketDir, pwfile]) fs.chownSync(p, account.uid, account.gid);
     // As root, every server program runs as the account; its output goes into the error if it fails.
     const run = (program: string, args: string[], env: NodeJS.ProcessEnv = process.env): string => {
-        const [file, argv] = account ? ["runuser", ["-u", account.name, "--", path.join(bin, program), ...args]] : [path.join(bin, program), args];
+        const [file, argv] = account
+            ? ["runuser", ["-u", account.name, "--", path.join(bin, program), ...args]]
+            : [path.join(bin, program), args];
         try {
             return execFileSync(file, argv, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env, cwd: root });
         } catch (e) {
@@ -100,7 +103,18 @@ export async function startPostgres(): Promise<PostgresServer> {
     };
     try {
         // Local (socket) connections trust the account, TCP ones need the password, as on a team's server.
-        run("initdb", ["-D", data, "-U", USER, `--pwfile=${pwfile}`, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync"]);
+        run("initdb", [
+            "-D",
+            data,
+            "-U",
+            USER,
+            `--pwfile=${pwfile}`,
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ]);
         // A free port can be taken by another process before the server binds it: try a few.
         for (let attempt = 1; !started; attempt++) {
             port = await freePort();

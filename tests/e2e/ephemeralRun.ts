@@ -16,7 +16,11 @@ export const LLM_KEY = "sk-example-LLMKEY-5e1f0a";
 export const TTS_TOKEN = "tts-example-TOKEN-77c2";
 
 /** An onStart hook: `act` on the child once the emulator saw its first `action` request. */
-export function onFirstRequest(emulator: EmulatorHandle, action: string, act: (child: ChildProcess) => void): (child: ChildProcess) => void {
+export function onFirstRequest(
+    emulator: EmulatorHandle,
+    action: string,
+    act: (child: ChildProcess) => void,
+): (child: ChildProcess) => void {
     return (child) => {
         const timer = setInterval(() => {
             if (emulator.requests().some((r) => r.action === action)) {

@@ -84,7 +84,10 @@ describe("e2e: ephemeral-env on many CI machines sharing one PostgreSQL state ba
         const seconds = (Date.now() - started) / 1000;
 
         // The lock is a row in PostgreSQL, written by ci-pg-1's CLI: the backend really is shared.
-        expect(locksAtDuplicate.some((key) => key.includes("/zego-ephemeral-env/ci-pg-1/")), locksAtDuplicate.join("\n")).to.equal(true);
+        expect(
+            locksAtDuplicate.some((key) => key.includes("/zego-ephemeral-env/ci-pg-1/")),
+            locksAtDuplicate.join("\n"),
+        ).to.equal(true);
 
         for (const [i, run] of done.entries()) {
             expect(run.code, run.stdout).to.equal(0);
@@ -101,10 +104,12 @@ describe("e2e: ephemeral-env on many CI machines sharing one PostgreSQL state ba
         );
         expect(refused.report.error).to.contain("locked by another run");
         expect(refused.report.destroyed).to.deep.equal([]);
-        expect(createdAgentUserIds(zego).filter((id) => id.startsWith("ci-pg-1-")).sort(), "the refused run created nothing").to.deep.equal([
-            "ci-pg-1-agent_alice",
-            "ci-pg-1-agent_bob",
-        ]);
+        expect(
+            createdAgentUserIds(zego)
+                .filter((id) => id.startsWith("ci-pg-1-"))
+                .sort(),
+            "the refused run created nothing",
+        ).to.deep.equal(["ci-pg-1-agent_alice", "ci-pg-1-agent_bob"]);
 
         // The backend URL holds the database password: no run prints it.
         for (const run of [...done, refused]) expect(run.stdout).to.not.contain(backend.password);
