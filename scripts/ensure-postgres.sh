@@ -6,7 +6,8 @@
 # Resolution order:
 #   1. Debian's layout: the newest /usr/lib/postgresql/<version>/bin with initdb (not on PATH there);
 #   2. an initdb on PATH whose directory also has pg_ctl, postgres and psql (other distributions, Homebrew);
-#   3. otherwise, as root on Debian/Ubuntu: `apt-get install postgresql` (noninteractive, quiet), then 1.;
+#   3. otherwise, as root (or with passwordless sudo) on Debian/Ubuntu: `apt-get install postgresql`
+#      (noninteractive, quiet), then 1.;
 #   4. otherwise: fail loudly (exit 1). Nothing is skipped.
 # Installs no service and starts no server. Safe to run concurrently (flock). Progress goes to stderr.
 set -euo pipefail
@@ -29,7 +30,7 @@ find_bin() {
   return 1
 }
 
-exec 9>"${TMPDIR:-/tmp}/ensure-postgres.lock"
+exec 9>"${TMPDIR:-/tmp}/ensure-postgres.$(id -u).lock"
 flock 9
 
 if dir="$(find_bin)"; then
@@ -39,14 +40,21 @@ if dir="$(find_bin)"; then
 fi
 
 command -v apt-get >/dev/null 2>&1 || die "no PostgreSQL server (initdb) found and no apt-get to install it: install PostgreSQL >= 12 (server and client), then re-run $0"
-[[ "$(id -u)" -eq 0 ]] || die "no PostgreSQL server (initdb) found; installing it needs root: run 'sudo apt-get install postgresql', then re-run $0"
+# Root, or a passwordless sudo (CI runners): never a password prompt.
+if [[ "$(id -u)" -eq 0 ]]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  as_root=(sudo -n env DEBIAN_FRONTEND=noninteractive)
+else
+  die "no PostgreSQL server (initdb) found; installing it needs root: run 'sudo apt-get install postgresql', then re-run $0"
+fi
 
 log "no initdb found: installing Debian's postgresql with apt-get"
 export DEBIAN_FRONTEND=noninteractive
-apt_install() { apt-get install -y -qq --no-install-recommends postgresql >&2; }
+apt_install() { "${as_root[@]}" apt-get install -y -qq --no-install-recommends postgresql >&2; }
 if ! apt_install; then
   log "apt-get install failed; updating the package lists and trying again"
-  apt-get update -qq >&2 || die "apt-get update failed (see above)"
+  "${as_root[@]}" apt-get update -qq >&2 || die "apt-get update failed (see above)"
   apt_install || die "apt-get install postgresql failed (see above)"
 fi
 dir="$(find_bin)" || die "apt-get installed postgresql, but no /usr/lib/postgresql/*/bin has initdb, pg_ctl, postgres and psql"

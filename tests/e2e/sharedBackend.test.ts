@@ -23,6 +23,11 @@ function createdAgentUserIds(emulator: EmulatorHandle): string[] {
         .map((r) => (r.body as { RTC: { AgentUserId: string } }).RTC.AgentUserId);
 }
 
+/** A ZEGO request of the run of `stackName` arrived: its `up` runs (every id carries the stack name). */
+function upRunning(emulator: EmulatorHandle, stackName: string): boolean {
+    return emulator.requests().some((r) => JSON.stringify(r.body ?? {}).includes(`"${stackName}-`));
+}
+
 /** Every row the runs left in the backend's table (the CLI created it): all but the backend's own meta.yaml. */
 function leftRows(pg: PostgresServer): string[] {
     return pg.query("SELECT key FROM pulumi_state WHERE key NOT LIKE '%/.pulumi/meta.yaml' ORDER BY key");
@@ -46,8 +51,11 @@ describe("e2e: ephemeral-env on many CI machines sharing one PostgreSQL state ba
     it("3 runs at once as separate processes all pass; a 4th run of one's stack name is refused by the backend's lock; nothing is left", async () => {
         const zego = must(emulator, "the emulator");
         const backend = must(pg, "the PostgreSQL server");
-        // Slow creates keep ci-pg-1's `up`, and so its lock in the backend, going while the duplicate starts.
-        zego.setFaults({ latencyMs: 3000, actions: ["CreateAgentInstance"] });
+        // Slow creates keep ci-pg-1's `up`, and so its lock in the backend, for 8 s after its first ZEGO
+        // request, when the duplicate starts: time for a loaded machine to start node, load the Automation
+        // API and reach `pulumi stack init` (after the up, the duplicate would find the stack unlocked but
+        // existing, and be refused as "already exists" instead).
+        zego.setFaults({ latencyMs: 8000, actions: ["CreateAgentInstance"] });
         const names = ["ci-pg-1", "ci-pg-2", "ci-pg-3"];
         let duplicate: Promise<EphemeralRun> | undefined;
         let locksAtDuplicate: string[] = [];
@@ -62,7 +70,7 @@ describe("e2e: ephemeral-env on many CI machines sharing one PostgreSQL state ba
                     ? undefined
                     : (child) => {
                           const timer = setInterval(() => {
-                              if (!createdAgentUserIds(zego).some((id) => id.startsWith(`${name}-`))) return;
+                              if (!upRunning(zego, name)) return;
                               clearInterval(timer);
                               locksAtDuplicate = backend.query("SELECT key FROM pulumi_state WHERE key LIKE '%/.pulumi/locks/%'");
                               // A CI job retried while the first attempt still runs: same stack name, another machine.
@@ -99,7 +107,7 @@ describe("e2e: ephemeral-env on many CI machines sharing one PostgreSQL state ba
 
         // Refused cleanly: exit 1, classified as locked, nothing created or destroyed, ci-pg-1 left alone.
         expect(refused.code, refused.stdout).to.equal(1);
-        expect(refused.stdout).to.contain(
+        expect(refused.stdout, refused.stdout).to.contain(
             "FAILED before creating anything: the stack ci-pg-1 is locked by another run (another pulumi operation on it is in progress)",
         );
         expect(refused.report.error).to.contain("locked by another run");
