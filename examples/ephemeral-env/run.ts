@@ -31,6 +31,7 @@ import * as local from "@pulumi/command/local";
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { promisify } from "util";
 import { voiceAgentStack } from "../voice-agent/stack";
 import { classifyFailure, stackInUseLine } from "./failures";
 import { readSettings, Settings, SettingsError, SmokeStep } from "./settings";
@@ -230,7 +231,7 @@ async function tearDown(stack: Stack, report: EphemeralReport): Promise<void> {
                 await stack.cancel();
                 await stack.destroy({ onOutput: engineOutput, onEvent: collect, color: "never" });
             });
-            await stack.workspace.removeStack(report.stackName);
+            await removeStackAndBackups(stack);
             fs.rmSync(path.join(stack.workspace.workDir, `Pulumi.${report.stackName}.yaml`), { force: true });
             report.cleanedUp = report.mayBeLeft.length === 0;
             return;
@@ -243,6 +244,20 @@ async function tearDown(stack: Stack, report: EphemeralReport): Promise<void> {
         `!!! the stack ${report.stackName} could NOT be destroyed and was kept so that its resources are not forgotten. ` +
             `Run \`pulumi destroy --stack ${report.stackName} && pulumi stack rm ${report.stackName}\` in ${stack.workspace.workDir}.`,
     );
+}
+
+/**
+ * `pulumi stack rm --remove-backups`: a DIY backend (file://, s3://, postgres://) otherwise keeps the
+ * stack's last checkpoint (`<stack>.json.bak`) and a backup per update, rows that pile up in a backend
+ * shared by every CI run. The Automation API's removeStack has no such option. Other backends ignore it.
+ */
+async function removeStackAndBackups(stack: Stack): Promise<void> {
+    const ws = stack.workspace as LocalWorkspace;
+    const env = { ...(ws.pulumiHome ? { PULUMI_HOME: ws.pulumiHome } : {}), ...ws.envVars };
+    await promisify(execFile)(ws.pulumiCommand.command, ["stack", "rm", "--yes", "--remove-backups", stack.name], {
+        cwd: ws.workDir,
+        env: { ...process.env, ...env },
+    });
 }
 
 function firstLine(e: unknown): string {

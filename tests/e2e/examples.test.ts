@@ -20,7 +20,7 @@
  *   the command provider). Only the command provider launching smoke.js is then untested.
  */
 import { expect } from "chai";
-import { ChildProcess, execFileSync, spawn } from "child_process";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigMap, LocalWorkspace, PreviewResult, PulumiFn, Stack } from "@pulumi/pulumi/automation";
@@ -28,13 +28,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { EmulatorHandle } from "../../emulator";
 import { createPulumiEnv, ensurePulumiCli, getPulumiCommand, PulumiEnv, repoRoot, stackOutput } from "../../scripts/pulumi-env";
 import { voiceAgentStack } from "../../examples/voice-agent/stack";
-import { APP_ID, assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator } from "../../testing/engine";
+import { assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator } from "../../testing/engine";
 import { createsSettled } from "../../testing/wait";
 import { must } from "../must";
+import { EphemeralRun, expectAllCleanedUp, LLM_KEY, onFirstRequest, runEphemeral, TTS_TOKEN } from "./ephemeralRun";
 
 const PROJECT = "zego-voice-agent";
-const LLM_KEY = "sk-example-LLMKEY-5e1f0a";
-const TTS_TOKEN = "tts-example-TOKEN-77c2";
 const EXPECTED_PREVIEW = path.join(repoRoot(), "examples", "pr-preview", "expected-preview.txt");
 
 /** The voice-agent example's own stack config, as `pulumi config set` would write it. */
@@ -552,111 +551,6 @@ function structure(text: string): string[][] {
 }
 
 // ---- ephemeral-env helpers ---------------------------------------------------------------------
-
-/** An onStart hook: `act` on the child once the emulator saw its first `action` request. */
-function onFirstRequest(emulator: EmulatorHandle, action: string, act: (child: ChildProcess) => void): (child: ChildProcess) => void {
-    return (child) => {
-        const timer = setInterval(() => {
-            if (emulator.requests().some((r) => r.action === action)) {
-                clearInterval(timer);
-                act(child);
-            }
-        }, 20);
-        child.on("exit", () => clearInterval(timer));
-    };
-}
-
-interface EphemeralRun {
-    code: number | null;
-    stdout: string;
-    report: {
-        result: string;
-        signal?: string;
-        upAttempts: number;
-        smoke?: string;
-        destroyed: { type: string; name: string; id?: string }[];
-        swept?: { agentUserId: string; urn: string; outcome: string }[];
-        mayBeLeft?: { agentUserId: string; error: string }[];
-        error?: string;
-        cleanedUp: boolean;
-    };
-    /** Stacks left in the backend afterwards. */
-    stacks: string[];
-}
-
-interface RunOptions {
-    /** Share one backend between runs (a killed run, then its recovery); the caller cleans it up. */
-    engine?: PulumiEnv;
-    /** The killed run leaves its stack config file; its recovery removes it. */
-    allowLeftovers?: boolean;
-    /** Its own process group, so that the test can signal the group as CI does. */
-    detached?: boolean;
-}
-
-async function runEphemeral(
-    emulator: EmulatorHandle,
-    env: Record<string, string>,
-    commandPluginDir?: string,
-    onStart?: (child: ChildProcess) => void,
-    options: RunOptions = {},
-): Promise<EphemeralRun> {
-    const engine = options.engine ?? createPulumiEnv();
-    const reportFile = path.join(engine.root, "report.json");
-    const childEnv: NodeJS.ProcessEnv = {
-        ...process.env,
-        ...engine.envVars,
-        ZEGO_APP_ID: String(APP_ID),
-        ZEGO_SERVER_SECRET: SERVER_SECRET,
-        ZEGO_ENDPOINT: emulator.url,
-        LLM_API_KEY: LLM_KEY,
-        TTS_APP_ID: "tts-app-1",
-        TTS_TOKEN,
-        GRACEFUL_SHUTDOWN_TIMEOUT: "5",
-        EPHEMERAL_REPORT: reportFile,
-        ...env,
-    };
-    if (commandPluginDir) childEnv.PATH = `${commandPluginDir}${path.delimiter}${childEnv.PATH}`;
-    try {
-        const child = spawn(process.execPath, [path.join(repoRoot(), "dist", "examples", "ephemeral-env", "run.js")], {
-            cwd: engine.workDir,
-            env: childEnv,
-            stdio: ["ignore", "pipe", "pipe"],
-            detached: options.detached,
-        });
-        let stdout = "";
-        child.stdout!.on("data", (d) => (stdout += d));
-        child.stderr!.on("data", (d) => (stdout += d));
-        onStart?.(child);
-        const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
-        if (process.env.SHOW_EPHEMERAL_OUTPUT === "1") process.stdout.write(stdout);
-        const reportText = fs.existsSync(reportFile) ? fs.readFileSync(reportFile, "utf8") : "";
-        if (reportText) fs.rmSync(reportFile);
-        const report = reportText ? JSON.parse(reportText) : { destroyed: [], cleanedUp: false, upAttempts: 0, result: "none" };
-        const stacksDir = path.join(engine.backendDir, ".pulumi", "stacks");
-        const stacks = fs.existsSync(stacksDir)
-            ? fs
-                  .readdirSync(stacksDir, { recursive: true })
-                  .map(String)
-                  .filter((f) => f.endsWith(".json"))
-            : [];
-        const leftovers = fs.readdirSync(engine.workDir).filter((f) => /^Pulumi\..+\.yaml$/.test(f));
-        if (!options.allowLeftovers) expect(leftovers, "stack config files left in the work dir").to.deep.equal([]);
-        return { code, stdout, report, stacks };
-    } finally {
-        if (!options.engine) await engine.cleanup();
-    }
-}
-
-function expectAllCleanedUp(run: EphemeralRun, destroyedTypes?: string[]): void {
-    expect(run.report.cleanedUp, run.stdout).to.equal(true);
-    expect(run.stacks, "stacks left in the backend").to.deep.equal([]);
-    if (destroyedTypes) {
-        expect(run.report.destroyed.map((r) => r.type.replace("pulumi-nodejs:dynamic/", "")).sort()).to.deep.equal(
-            [...destroyedTypes].sort(),
-        );
-    }
-    for (const r of run.report.destroyed) expect(run.stdout).to.contain(`- ${r.type} ${r.name}`);
-}
 
 /** The command plugin, if scripts/ensure-command-plugin.sh can provide it (it prints the dir holding it). */
 function findCommandPlugin(): string | undefined {
