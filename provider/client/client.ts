@@ -388,41 +388,47 @@ export class ZegoClient {
         const wireBody = objectToWire(spec.request, body);
         const closer = this.#closer.signal;
         const signal = request.signal ? AbortSignal.any([request.signal, closer]) : closer;
+        // stopSending ends the waits and keeps further requests from going out, never the one in flight.
+        const waits = request.stopSending ? AbortSignal.any([signal, request.stopSending]) : signal;
         const progress: CallProgress = { phase: "before sending", attempts: 0, sentAt: 0, signedWithOffsetMs: 0, throttledAnswers: 0 };
         try {
-            signal.throwIfAborted();
-            const result = await runWithRetries((attempt) => this.#attempt(action, wireBody, attempt, spec, request, signal, progress), {
-                action,
-                unsafeToRepeat: unsafeToRepeat(spec),
-                policy: this.#retry,
-                throttle: this.#throttle,
-                clock: this.#clock,
-                budget: this.#budget,
-                pacedByAdaptiveRate: this.#pacer.enabled,
-                signal,
-                correctClock: (failure) => this.#correctClock(action, failure, progress.signedWithOffsetMs),
-                onThrottled: (attempt, failure, verdict) => {
-                    this.#stats.throttled++;
-                    progress.throttledAnswers++;
-                    this.#pacer.for(action)?.onThrottled(progress.sentAt);
-                    const { httpStatus, code, retryAfterMs } = failure;
-                    this.#emit({ type: "throttled", action, attempt, reason: verdict.reason, httpStatus, code, delayMs: retryAfterMs });
+            waits.throwIfAborted();
+            const result = await runWithRetries(
+                (attempt) => this.#attempt(action, wireBody, attempt, spec, request, signal, waits, progress),
+                {
+                    action,
+                    unsafeToRepeat: unsafeToRepeat(spec),
+                    policy: this.#retry,
+                    throttle: this.#throttle,
+                    clock: this.#clock,
+                    budget: this.#budget,
+                    pacedByAdaptiveRate: this.#pacer.enabled,
+                    signal: waits,
+                    correctClock: (failure) => this.#correctClock(action, failure, progress.signedWithOffsetMs),
+                    onThrottled: (attempt, failure, verdict) => {
+                        this.#stats.throttled++;
+                        progress.throttledAnswers++;
+                        this.#pacer.for(action)?.onThrottled(progress.sentAt);
+                        const { httpStatus, code, retryAfterMs } = failure;
+                        this.#emit({ type: "throttled", action, attempt, reason: verdict.reason, httpStatus, code, delayMs: retryAfterMs });
+                    },
+                    onRetry: (attempt, delayMs, verdict) => {
+                        this.#stats.retries++;
+                        progress.phase = "waiting to retry";
+                        progress.lastFailure = verdict.reason;
+                        const rate = this.#pacer.rateOf(action);
+                        const paced = rate < this.#pacer.maxRate ? { pacedAtPerSecond: rate } : {};
+                        this.#emit({ type: "retry", action, attempt, delayMs, reason: verdict.reason, ...paced });
+                    },
                 },
-                onRetry: (attempt, delayMs, verdict) => {
-                    this.#stats.retries++;
-                    progress.phase = "waiting to retry";
-                    progress.lastFailure = verdict.reason;
-                    const rate = this.#pacer.rateOf(action);
-                    const paced = rate < this.#pacer.maxRate ? { pacedAtPerSecond: rate } : {};
-                    this.#emit({ type: "retry", action, attempt, delayMs, reason: verdict.reason, ...paced });
-                },
-            });
+            );
             const data = fromWire(spec.response, result.data);
             return { data: (data ?? {}) as WireRecord, requestId: result.requestId };
         } catch (err) {
-            if (!signal.aborted) throw err;
+            // Stopped by stopSending only if that is what threw: an in-flight attempt's own failure stays itself.
+            if (!signal.aborted && !(waits.aborted && err === waits.reason)) throw err;
             const closed = closer.aborted && !request.signal?.aborted;
-            const reason = closed ? "client closed" : request.signal?.reason;
+            const reason = closed ? "client closed" : request.signal?.aborted ? request.signal.reason : request.stopSending?.reason;
             throw new ZegoAbortError(action, progress.phase, progress.attempts, reason, closed, progress);
         }
     }
@@ -434,12 +440,14 @@ export class ZegoClient {
         spec: (typeof ACTIONS)[ActionName],
         request: ResolvedRequestOptions,
         signal: AbortSignal,
+        waits: AbortSignal,
         progress: CallProgress,
     ): Promise<AttemptResult<Answer>> {
         progress.phase = "waiting for pacing";
         const adaptive = this.#pacer.for(action);
-        await adaptive?.acquire(signal);
-        await this.#limiter.acquire(action, signal);
+        await adaptive?.acquire(waits);
+        await this.#limiter.acquire(action, waits);
+        waits.throwIfAborted();
         // Signed per attempt: a fresh nonce and the current time, corrected by the offset learned
         // from a 100000004 answer (retry.ts).
         progress.signedWithOffsetMs = this.#clockOffsetMs;
