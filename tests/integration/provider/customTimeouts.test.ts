@@ -25,6 +25,7 @@ describe("provider integration: customTimeouts.create and .update (real time)", 
     const settings = new Settings({});
     const context = createLifecycleContext({ settings, log: () => undefined });
     const instance = lifecycleProviders(context).AgentInstance;
+    const agent = lifecycleProviders(context).Agent;
 
     beforeEach(async () => {
         em = await startEmulator({ appId: APP_ID, serverSecret: SERVER_SECRET, rateLimitPerSecond: 0 });
@@ -100,6 +101,32 @@ describe("provider integration: customTimeouts.create and .update (real time)", 
         em.setFaults({ latencyMs: 700, actions: ["CreateAgentInstance"] });
         const { id } = await instance.create(await inputs(), { timeoutSeconds: 0 });
         expect(em.instance(id)).to.not.equal(undefined);
+    });
+
+    it("Agent: a slow RegisterAgent is not cut off in flight; answered after customTimeouts.create it is kept in state, and delete unregisters it", async () => {
+        const checked = await agent.check({}, resourceInputs({ agentId: "bounded_agent", name: "Bounded" }));
+        em.setFaults({ latencyMs: 1500, actions: ["RegisterAgent"] });
+        const { err } = await timed(agent.create(checked.inputs as Props, { timeoutSeconds: BOUND_S }));
+        expect(err, String(err)).to.be.instanceOf(PartialCreateError);
+        const partial = err as PartialCreateError;
+        expect(partial.id).to.equal("bounded_agent");
+        expect(partial.message).to.contain("ZEGO answered RegisterAgent after the bound").and.contain("customTimeouts.create of 0.5 s");
+        expect(em.agents().map((a) => a.AgentId)).to.include("bounded_agent");
+        em.setFaults({});
+        await agent.delete(partial.id, partial.properties);
+        expect(em.agents().map((a) => a.AgentId)).not.to.include("bounded_agent");
+    });
+
+    it("Agent: an UnregisterAgent that hangs is cut off at customTimeouts.delete", async () => {
+        const checked = await agent.check({}, resourceInputs({ agentId: "bounded_agent", name: "Bounded" }));
+        const { id, outs } = await agent.create(checked.inputs as Props);
+        em.setFaults({ hangNext: 1000, actions: ["UnregisterAgent"] });
+        const { err, ms } = await timed(agent.delete(id, outs as Props, { timeoutSeconds: BOUND_S }));
+        expect(err, String(err)).to.be.instanceOf(CustomTimeoutError);
+        expect(ms).to.be.within(BOUND_S * 1000, BOUND_S * 1000 + SLACK_MS);
+        expect(err.message)
+            .to.contain("the delete of agent bounded_agent was cut off by the resource's customTimeouts.delete of 0.5 s")
+            .and.contain("run `pulumi destroy` again");
     });
 
     it("an UpdateAgentInstance that hangs is cut off at customTimeouts.update, saying the state keeps its previous inputs", async () => {
