@@ -128,11 +128,12 @@ export async function deleteAgentInstance(
             ? `deleting agent instance ${agentInstanceId} gracefully: GracefulShutdown=true, GracefulShutdownTimeout=${timeout} s`
             : `deleting agent instance ${agentInstanceId} now (GracefulShutdown=false)`,
     );
-    if (custom !== undefined && settings.waitForDeletion && graceful && custom < timeout + margin)
+    // Shorter than the graceful timeout: allowed (the user's hard bound), but likely to end before ZEGO does.
+    if (custom !== undefined && settings.waitForDeletion && graceful && custom < timeout)
         log(
-            `warning: the customTimeouts.delete of ${seconds(custom)} of agent instance ${agentInstanceId} is shorter than its graceful timeout of ${timeout} s ` +
-                `plus the margin of ${margin} s: destroy may stop waiting while the agent is still finishing speaking, and the instance then stays in the state ` +
-                `(a later destroy finishes it). Raise customTimeouts.delete, or lower deletion.gracefulShutdownTimeout.`,
+            `warning: the customTimeouts.delete of ${seconds(custom)} of agent instance ${agentInstanceId} is shorter than its graceful shutdown timeout of ${timeout} s: ` +
+                `destroy may stop waiting while the agent is still finishing speaking, and the instance then stays in the state (a later destroy finishes it). ` +
+                `Raise customTimeouts.delete above ${timeout} s, or lower gracefulShutdownTimeout.`,
         );
     const deleteRequest = graceful
         ? { agentInstanceId, gracefulShutdown: true, gracefulShutdownTimeout: timeout }
@@ -162,7 +163,9 @@ export async function deleteAgentInstance(
     if (resumed) {
         log(
             `agent instance ${agentInstanceId} is already shutting down (ZEGO ${Code.ShuttingDown}); waiting for it up to ${boundSeconds()} s ` +
-                `(an earlier delete started it with a timeout of up to ${MAX_GRACEFUL_SHUTDOWN_SECONDS} s, ZEGO's maximum, whatever today's settings; plus the margin of ${margin} s)`,
+                (custom !== undefined
+                    ? `(the resource's customTimeouts.delete)`
+                    : `(an earlier delete started it with a timeout of up to ${MAX_GRACEFUL_SHUTDOWN_SECONDS} s, ZEGO's maximum, whatever today's settings; plus the margin of ${margin} s)`),
         );
     }
     const pollInterval = options.pollIntervalMs ?? 500;

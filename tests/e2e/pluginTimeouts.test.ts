@@ -114,7 +114,7 @@ describe("e2e: customTimeouts on the zego plugin (YAML, real engine)", function 
         const text = output.join("\n");
         expect(text)
             .to.contain(`delete is bounded by 3 s (the resource's customTimeouts.delete; without it, 35 s)`)
-            .and.contain(`the customTimeouts.delete of 3 s of agent instance ${id} is shorter than its graceful timeout of 20 s`);
+            .and.contain(`the customTimeouts.delete of 3 s of agent instance ${id} is shorter than its graceful shutdown timeout of 20 s`);
         expect(live().map((i) => i.agentInstanceId)).to.deep.equal([id]);
 
         em.setBusy(id, { status: "SPEAKING", seconds: 0 });

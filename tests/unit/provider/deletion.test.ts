@@ -260,7 +260,7 @@ describe("deleteAgentInstance: the resource's customTimeouts.delete is the bound
             .and.contain("still exists 3.0 s after DeleteAgentInstance")
             .and.contain("run `pulumi destroy` again");
         expect(z.logs.join("\n")).to.contain(
-            "warning: the customTimeouts.delete of 3 s of agent instance i1 is shorter than its graceful timeout of 30 s plus the margin of 15 s",
+            "warning: the customTimeouts.delete of 3 s of agent instance i1 is shorter than its graceful shutdown timeout of 30 s",
         );
     });
 
