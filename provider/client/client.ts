@@ -391,37 +391,35 @@ export class ZegoClient {
         // stopSending ends the waits and keeps further requests from going out, never the one in flight.
         const waits = request.stopSending ? AbortSignal.any([signal, request.stopSending]) : signal;
         const progress: CallProgress = { phase: "before sending", attempts: 0, sentAt: 0, signedWithOffsetMs: 0, throttledAnswers: 0 };
+        const attemptOnce = (attempt: number) => this.#attempt(action, wireBody, attempt, spec, request, signal, waits, progress);
         try {
             waits.throwIfAborted();
-            const result = await runWithRetries(
-                (attempt) => this.#attempt(action, wireBody, attempt, spec, request, signal, waits, progress),
-                {
-                    action,
-                    unsafeToRepeat: unsafeToRepeat(spec),
-                    policy: this.#retry,
-                    throttle: this.#throttle,
-                    clock: this.#clock,
-                    budget: this.#budget,
-                    pacedByAdaptiveRate: this.#pacer.enabled,
-                    signal: waits,
-                    correctClock: (failure) => this.#correctClock(action, failure, progress.signedWithOffsetMs),
-                    onThrottled: (attempt, failure, verdict) => {
-                        this.#stats.throttled++;
-                        progress.throttledAnswers++;
-                        this.#pacer.for(action)?.onThrottled(progress.sentAt);
-                        const { httpStatus, code, retryAfterMs } = failure;
-                        this.#emit({ type: "throttled", action, attempt, reason: verdict.reason, httpStatus, code, delayMs: retryAfterMs });
-                    },
-                    onRetry: (attempt, delayMs, verdict) => {
-                        this.#stats.retries++;
-                        progress.phase = "waiting to retry";
-                        progress.lastFailure = verdict.reason;
-                        const rate = this.#pacer.rateOf(action);
-                        const paced = rate < this.#pacer.maxRate ? { pacedAtPerSecond: rate } : {};
-                        this.#emit({ type: "retry", action, attempt, delayMs, reason: verdict.reason, ...paced });
-                    },
+            const result = await runWithRetries(attemptOnce, {
+                action,
+                unsafeToRepeat: unsafeToRepeat(spec),
+                policy: this.#retry,
+                throttle: this.#throttle,
+                clock: this.#clock,
+                budget: this.#budget,
+                pacedByAdaptiveRate: this.#pacer.enabled,
+                signal: waits,
+                correctClock: (failure) => this.#correctClock(action, failure, progress.signedWithOffsetMs),
+                onThrottled: (attempt, failure, verdict) => {
+                    this.#stats.throttled++;
+                    progress.throttledAnswers++;
+                    this.#pacer.for(action)?.onThrottled(progress.sentAt);
+                    const { httpStatus, code, retryAfterMs } = failure;
+                    this.#emit({ type: "throttled", action, attempt, reason: verdict.reason, httpStatus, code, delayMs: retryAfterMs });
                 },
-            );
+                onRetry: (attempt, delayMs, verdict) => {
+                    this.#stats.retries++;
+                    progress.phase = "waiting to retry";
+                    progress.lastFailure = verdict.reason;
+                    const rate = this.#pacer.rateOf(action);
+                    const paced = rate < this.#pacer.maxRate ? { pacedAtPerSecond: rate } : {};
+                    this.#emit({ type: "retry", action, attempt, delayMs, reason: verdict.reason, ...paced });
+                },
+            });
             const data = fromWire(spec.response, result.data);
             return { data: (data ?? {}) as WireRecord, requestId: result.requestId };
         } catch (err) {
