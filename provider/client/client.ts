@@ -388,10 +388,13 @@ export class ZegoClient {
         const wireBody = objectToWire(spec.request, body);
         const closer = this.#closer.signal;
         const signal = request.signal ? AbortSignal.any([request.signal, closer]) : closer;
+        // stopSending ends the waits and keeps further requests from going out, never the one in flight.
+        const waits = request.stopSending ? AbortSignal.any([signal, request.stopSending]) : signal;
         const progress: CallProgress = { phase: "before sending", attempts: 0, sentAt: 0, signedWithOffsetMs: 0, throttledAnswers: 0 };
+        const attemptOnce = (attempt: number) => this.#attempt(action, wireBody, attempt, spec, request, signal, waits, progress);
         try {
-            signal.throwIfAborted();
-            const result = await runWithRetries((attempt) => this.#attempt(action, wireBody, attempt, spec, request, signal, progress), {
+            waits.throwIfAborted();
+            const result = await runWithRetries(attemptOnce, {
                 action,
                 unsafeToRepeat: unsafeToRepeat(spec),
                 policy: this.#retry,
@@ -399,7 +402,7 @@ export class ZegoClient {
                 clock: this.#clock,
                 budget: this.#budget,
                 pacedByAdaptiveRate: this.#pacer.enabled,
-                signal,
+                signal: waits,
                 correctClock: (failure) => this.#correctClock(action, failure, progress.signedWithOffsetMs),
                 onThrottled: (attempt, failure, verdict) => {
                     this.#stats.throttled++;
@@ -420,9 +423,10 @@ export class ZegoClient {
             const data = fromWire(spec.response, result.data);
             return { data: (data ?? {}) as WireRecord, requestId: result.requestId };
         } catch (err) {
-            if (!signal.aborted) throw err;
+            // Stopped by stopSending only if that is what threw: an in-flight attempt's own failure stays itself.
+            if (!signal.aborted && !(waits.aborted && err === waits.reason)) throw err;
             const closed = closer.aborted && !request.signal?.aborted;
-            const reason = closed ? "client closed" : request.signal?.reason;
+            const reason = closed ? "client closed" : request.signal?.aborted ? request.signal.reason : request.stopSending?.reason;
             throw new ZegoAbortError(action, progress.phase, progress.attempts, reason, closed, progress);
         }
     }
@@ -434,12 +438,14 @@ export class ZegoClient {
         spec: (typeof ACTIONS)[ActionName],
         request: ResolvedRequestOptions,
         signal: AbortSignal,
+        waits: AbortSignal,
         progress: CallProgress,
     ): Promise<AttemptResult<Answer>> {
         progress.phase = "waiting for pacing";
         const adaptive = this.#pacer.for(action);
-        await adaptive?.acquire(signal);
-        await this.#limiter.acquire(action, signal);
+        await adaptive?.acquire(waits);
+        await this.#limiter.acquire(action, waits);
+        waits.throwIfAborted();
         // Signed per attempt: a fresh nonce and the current time, corrected by the offset learned
         // from a 100000004 answer (retry.ts).
         progress.signedWithOffsetMs = this.#clockOffsetMs;

@@ -94,26 +94,39 @@ export interface RequestOptions {
     readonly signal?: AbortSignal;
     /** Per attempt, in milliseconds, for this call (overrides the client's timeoutMs). */
     readonly timeoutMs?: number;
+    /**
+     * Once aborted, the call sends no (further) request and its pacing and retry waits end
+     * (ZegoAbortError, not ambiguous); unlike `signal` it leaves a request in flight to its answer,
+     * so a create that may have taken effect still returns its id (a bounded create, which must not leak).
+     */
+    readonly stopSending?: AbortSignal;
 }
 
 export type ResolvedRequestOptions = RequestOptions;
 
-const REQUEST_OPTION_NAMES = ["signal", "timeoutMs"] as const;
+const REQUEST_OPTION_NAMES = ["signal", "timeoutMs", "stopSending"] as const;
 
 /** Checks a call's options; a bad one is a ZegoValidationError naming it (nothing is sent). */
 export function resolveRequestOptions(action: string, given: unknown): ResolvedRequestOptions {
     const bad = (property: string, reason: string) => new ZegoValidationError(action, [{ property, reason }]);
     if (given === undefined) return {};
     if (!isRecord(given))
-        throw bad("options", `The request options must be an object with signal and/or timeoutMs; got ${describeValue(given)}.`);
+        throw bad(
+            "options",
+            `The request options must be an object with signal, timeoutMs and/or stopSending; got ${describeValue(given)}.`,
+        );
     for (const key of Object.keys(given)) {
         if (!(REQUEST_OPTION_NAMES as readonly string[]).includes(key)) {
             throw bad(`options.${key}`, `options.${key} is not a request option; the options are ${REQUEST_OPTION_NAMES.join(", ")}.`);
         }
     }
-    const { signal, timeoutMs } = given;
-    if (signal !== undefined && !(signal instanceof AbortSignal)) {
-        throw bad("options.signal", `options.signal must be an AbortSignal (from an AbortController); got ${describeValue(signal)}.`);
+    const { signal, timeoutMs, stopSending } = given;
+    for (const [name, value] of [
+        ["signal", signal],
+        ["stopSending", stopSending],
+    ] as const) {
+        if (value !== undefined && !(value instanceof AbortSignal))
+            throw bad(`options.${name}`, `options.${name} must be an AbortSignal (from an AbortController); got ${describeValue(value)}.`);
     }
     if (
         timeoutMs !== undefined &&
@@ -124,7 +137,11 @@ export function resolveRequestOptions(action: string, given: unknown): ResolvedR
             `options.timeoutMs must be a number of milliseconds from 1 to ${MAX_TIMER_MS}; got ${describeValue(timeoutMs)}.`,
         );
     }
-    return { signal: signal as AbortSignal | undefined, timeoutMs: timeoutMs as number | undefined };
+    return {
+        signal: signal as AbortSignal | undefined,
+        timeoutMs: timeoutMs as number | undefined,
+        stopSending: stopSending as AbortSignal | undefined,
+    };
 }
 
 export function resolveClientOptions(options: ZegoClientOptions): ResolvedClientOptions {

@@ -11,14 +11,15 @@
  */
 import { Code } from "../client/codes";
 import { AGENT } from "../schema/api";
-import { AGENT_CONFIG_FIELDS, AgentConfigField, checkArgs, failuresForEngine, userArgs } from "../schema/resources";
+import { AGENT_CONFIG_FIELDS, AgentConfigField, checkArgs, failuresForEngine, PROVIDER_PROPERTY, userArgs } from "../schema/resources";
 import { SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import type { AgentConfig } from "../schema/types";
 import { defaultContext, LifecycleContext } from "./context";
 import { classifyChanges, diffResult, refuseIfAny } from "./diff";
-import { LifecycleProvider, pick, Props, withoutPlumbing } from "./provider";
+import { LifecycleProvider, PartialCreateError, pick, Props, withoutPlumbing } from "./provider";
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
 import { targetReplaces } from "./target";
+import { OperationBound, operationBound } from "./timeouts";
 
 const API_FIELDS = Object.keys(AGENT.fields);
 
@@ -92,7 +93,60 @@ export async function importAgent(
 }
 
 export function agentProvider(context: LifecycleContext = defaultContext): LifecycleProvider {
-    const { settings, clients, log } = context;
+    const { settings, clients, log, clock } = context;
+    /**
+     * Register (or, with adoptExisting, take over) within customTimeouts.create: RegisterAgent is
+     * stopped before it is sent, never cut off in flight; answered after the bound, the agent is kept
+     * in state (PartialCreateError) so destroy unregisters it. Taking over is cut off at the bound.
+     */
+    async function create(inputs: Props, bound: OperationBound): Promise<{ id: string; outs: Props }> {
+        const args = userArgs("Agent", inputs);
+        const client = clients.forNew(args);
+        const config = agentConfig(args);
+        let adopted = false;
+        let kept: AgentConfigField[] = [];
+        const outs = (): Props => ({
+            ...withoutPlumbing(inputs),
+            appId: client.appId,
+            endpoint: client.endpoint,
+            adopted,
+            keptFields: kept,
+            stateVersion: STATE_VERSION,
+        });
+        const what = `the create of agent ${config.agentId}`;
+        try {
+            await client.registerAgent(config, { stopSending: bound.signal });
+        } catch (e) {
+            if (bound.reached) throw bound.error(what, "This create registered nothing; run `pulumi up` again.", e);
+            if ((e as { code?: unknown }).code !== Code.AgentAlreadyExists) throw e;
+            if (args.adoptExisting !== true) {
+                throw new Error(
+                    `agent ${JSON.stringify(config.agentId)} is already registered with this ZEGO app (410001008). ` +
+                        `Set adoptExisting: true to take it over (it is then updated to this configuration), or choose another agentId.`,
+                );
+            }
+            const call = { signal: bound.signal };
+            try {
+                // Asked before the update, so a failed query changes nothing: what the update will not send stays.
+                const found = (await client.queryAgents([config.agentId], call)).find((a) => a.agentId === config.agentId);
+                // What the update sends: `pick` leaves out null as well as undefined (declaredIn's rule).
+                kept = keptFields(found, (field) => config[field] !== undefined && config[field] !== null);
+                await client.updateAgent(config, call);
+            } catch (e) {
+                if (bound.reached) throw bound.error(`${what} (taking over the existing agent)`, "Run `pulumi up` again.", e);
+                throw e;
+            }
+            adopted = true;
+            log(`adopted existing agent ${config.agentId} and updated it to the declared configuration`);
+            if (kept.length > 0) log(keptMessage(config.agentId, kept));
+        }
+        if (bound.reached) {
+            const cause = bound.error(`${what} (ZEGO answered RegisterAgent after the bound)`, "A later `pulumi up` settles it.");
+            throw new PartialCreateError(config.agentId, { ...outs(), [PROVIDER_PROPERTY]: inputs[PROVIDER_PROPERTY] }, cause);
+        }
+        return { id: config.agentId, outs: outs() };
+    }
+
     return {
         async check(_olds, news) {
             settings.validate();
@@ -105,40 +159,13 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
             return diffResult("Agent", state, news, () => targetReplaces(settings, state, news, `agent ${id}`), `agent ${id}`);
         },
 
-        async create(inputs) {
-            const args = userArgs("Agent", inputs);
-            const client = clients.forNew(args);
-            const config = agentConfig(args);
-            let adopted = false;
-            let kept: AgentConfigField[] = [];
+        async create(inputs, options) {
+            const bound = operationBound(clock, "create", options);
             try {
-                await client.registerAgent(config);
-            } catch (e) {
-                if ((e as { code?: unknown }).code !== Code.AgentAlreadyExists) throw e;
-                if (args.adoptExisting !== true) {
-                    throw new Error(
-                        `agent ${JSON.stringify(config.agentId)} is already registered with this ZEGO app (410001008). ` +
-                            `Set adoptExisting: true to take it over (it is then updated to this configuration), or choose another agentId.`,
-                    );
-                }
-                // Asked before the update, so a failed query changes nothing: what the update will not send stays.
-                const found = (await client.queryAgents([config.agentId])).find((a) => a.agentId === config.agentId);
-                // What the update sends: `pick` leaves out null as well as undefined (declaredIn's rule).
-                kept = keptFields(found, (field) => config[field] !== undefined && config[field] !== null);
-                await client.updateAgent(config);
-                adopted = true;
-                log(`adopted existing agent ${config.agentId} and updated it to the declared configuration`);
-                if (kept.length > 0) log(keptMessage(config.agentId, kept));
+                return await create(inputs, bound);
+            } finally {
+                bound.dispose();
             }
-            const outs: Props = {
-                ...withoutPlumbing(inputs),
-                appId: client.appId,
-                endpoint: client.endpoint,
-                adopted,
-                keptFields: kept,
-                stateVersion: STATE_VERSION,
-            };
-            return { id: config.agentId, outs };
         },
 
         async read(id, props) {
@@ -150,18 +177,29 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
             return refreshed(id, state, found, declaredIn(state));
         },
 
-        async update(id, olds, news) {
+        async update(id, olds, news, options) {
             const state = migrate(olds);
             const args = userArgs("Agent", news);
             const changes = classifyChanges("Agent", state, news);
             refuseIfAny(changes, `agent ${id}`);
             const apiChange = changes.some((c) => c.kind === "update");
             // UpdateAgent replaces LLM, TTS and ASR whole, so always send the complete declared config.
-            // The new connection: a rotated serverSecret is the one that works now (a move would have been a replace).
-            if (apiChange)
-                await clients.onExisting({ ...state, connection: args.connection }, `agent ${id}`, (client) =>
-                    client.updateAgent(agentConfig(args)),
-                );
+            if (apiChange) {
+                const bound = operationBound(clock, "update", options);
+                try {
+                    // The new connection: a rotated serverSecret is the one that works now (a move would have been a replace).
+                    await clients.onExisting({ ...state, connection: args.connection }, `agent ${id}`, (client) =>
+                        client.updateAgent(agentConfig(args), { signal: bound.signal }),
+                    );
+                } catch (e) {
+                    // Repeating UpdateAgent is safe: the state keeps the old inputs, so the next `pulumi up` sends it again.
+                    if (bound.reached)
+                        throw bound.error(`the update of agent ${id}`, "The state keeps its previous inputs; run `pulumi up` again.", e);
+                    throw e;
+                } finally {
+                    bound.dispose();
+                }
+            }
             return {
                 outs: {
                     ...withoutPlumbing(news),
@@ -175,13 +213,19 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
             };
         },
 
-        async delete(id, props) {
+        async delete(id, props, options) {
             const state = migrate(props);
+            const bound = operationBound(clock, "delete", options);
             try {
-                await clients.onExisting(state, `agent ${id}`, (client) => client.unregisterAgent(id));
+                await clients.onExisting(state, `agent ${id}`, (client) => client.unregisterAgent(id, { signal: bound.signal }));
             } catch (e) {
+                // Repeating UnregisterAgent is safe (not found counts as gone).
+                if (bound.reached)
+                    throw bound.error(`the delete of agent ${id}`, "It stays in the Pulumi state: run `pulumi destroy` again.", e);
                 if ((e as { code?: unknown }).code !== Code.AgentNotFound) throw e;
                 log(`agent ${id} was already unregistered`);
+            } finally {
+                bound.dispose();
             }
         },
     };

@@ -18,6 +18,8 @@ import { LifecycleProvider, PartialCreateError, pick, Props, withoutPlumbing } f
 import { OwnDeletionSettings } from "./settings";
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
 import { targetReplaces } from "./target";
+import { customTimeoutSeconds, OperationBound, operationBound } from "./timeouts";
+import { ZegoAbortError } from "../client/errors";
 
 type InstanceKind = Extract<ResourceKind, "AgentInstance" | "DigitalHumanAgentInstance" | "LiveDigitalHumanAgentInstance">;
 
@@ -76,6 +78,59 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
     const label = LABELS[kind];
     const { settings, clients, clock, log, identities } = context;
 
+    /**
+     * Create, within the customTimeouts.create bound: the create request is stopped before it is sent
+     * (nothing was created), never cut off in flight (its id would be lost and the instance leak);
+     * answered past the bound, or with the status query cut off, it is kept in state for destroy.
+     */
+    async function create(inputs: Props, bound: OperationBound): Promise<{ id: string; outs: Props }> {
+        const args = userArgs(kind, inputs);
+        const client = clients.forNew(args);
+        // Everything that can fail is worked out before the create: after it, only a PartialCreateError may be thrown.
+        const deletion = settings.deletionSettingsWithoutEnv(ownDeletionSettings(args));
+        const body = pick(args, API_FIELDS);
+        const sending = { stopSending: bound.signal };
+        let created: { agentInstanceId: string; digitalHumanConfig?: string };
+        try {
+            created = await streamInUseAdvice(() =>
+                kind === "AgentInstance"
+                    ? client.createAgentInstance(body as unknown as CreateAgentInstanceRequest, sending)
+                    : kind === "DigitalHumanAgentInstance"
+                      ? client.createDigitalHumanAgentInstance(body as unknown as CreateDigitalHumanAgentInstanceRequest, sending)
+                      : client.createLiveDigitalHumanAgentInstance(body as unknown as CreateLiveDigitalHumanAgentInstanceRequest, sending),
+            );
+        } catch (e) {
+            if (bound.reached && e instanceof ZegoAbortError && !e.ambiguous)
+                throw bound.error(`the create of the ${label} (${e.message})`, "Nothing was created; run `pulumi up` again.");
+            throw e;
+        }
+        const id = created.agentInstanceId;
+        identities.noteCreated(args, id);
+        const outs: Props = {
+            ...withoutPlumbing(inputs),
+            agentInstanceId: id,
+            status: "UNKNOWN",
+            appId: client.appId,
+            endpoint: client.endpoint,
+            deletion,
+            stateVersion: STATE_VERSION,
+            ...(created.digitalHumanConfig !== undefined ? { digitalHumanConfig: created.digitalHumanConfig } : {}),
+        };
+        const kept = (e: Error) => new PartialCreateError(id, { ...outs, [PROVIDER_PROPERTY]: inputs[PROVIDER_PROPERTY] }, e);
+        const keptThen = "A later `pulumi up` settles it.";
+        if (bound.reached)
+            throw kept(bound.error(`the create of ${label} ${id} (ZEGO answered the create request after the bound)`, keptThen));
+        try {
+            outs.status = await statusOf(kind, () => client.queryAgentInstanceStatus(id, { signal: bound.signal }));
+        } catch (e) {
+            throw kept(bound.reached ? bound.error(`the status query after the create of ${label} ${id}`, keptThen, e) : (e as Error));
+        }
+        // A live digital human may push to a CDN instead of a room (CDN wins when both are set).
+        const where = args.cdn !== undefined ? "pushing to a CDN" : `in room ${String((args.rtc as Props | undefined)?.roomId)}`;
+        log(`created ${label} ${id} (${String(args.agentId)} ${where})`);
+        return { id, outs };
+    }
+
     return {
         async check(_olds, news) {
             settings.validate();
@@ -89,40 +144,13 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
             return diffResult(kind, state, news, () => targetReplaces(settings, state, news, `${label} ${id}`), `${label} ${id}`);
         },
 
-        async create(inputs) {
-            const args = userArgs(kind, inputs);
-            const client = clients.forNew(args);
-            // Everything that can fail is worked out before the create: after it, only a PartialCreateError may be thrown.
-            const deletion = settings.deletionSettingsWithoutEnv(ownDeletionSettings(args));
-            const body = pick(args, API_FIELDS);
-            const created = await streamInUseAdvice(() =>
-                kind === "AgentInstance"
-                    ? client.createAgentInstance(body as unknown as CreateAgentInstanceRequest)
-                    : kind === "DigitalHumanAgentInstance"
-                      ? client.createDigitalHumanAgentInstance(body as unknown as CreateDigitalHumanAgentInstanceRequest)
-                      : client.createLiveDigitalHumanAgentInstance(body as unknown as CreateLiveDigitalHumanAgentInstanceRequest),
-            );
-            const id = created.agentInstanceId;
-            identities.noteCreated(args, id);
-            const outs: Props = {
-                ...withoutPlumbing(inputs),
-                agentInstanceId: id,
-                status: "UNKNOWN",
-                appId: client.appId,
-                endpoint: client.endpoint,
-                deletion,
-                stateVersion: STATE_VERSION,
-                ...("digitalHumanConfig" in created ? { digitalHumanConfig: created.digitalHumanConfig } : {}),
-            };
+        async create(inputs, options) {
+            const bound = operationBound(clock, "create", options);
             try {
-                outs.status = await statusOf(kind, () => client.queryAgentInstanceStatus(id));
-            } catch (e) {
-                throw new PartialCreateError(id, { ...outs, [PROVIDER_PROPERTY]: inputs[PROVIDER_PROPERTY] }, e as Error);
+                return await create(inputs, bound);
+            } finally {
+                bound.dispose();
             }
-            // A live digital human may push to a CDN instead of a room (CDN wins when both are set).
-            const where = args.cdn !== undefined ? "pushing to a CDN" : `in room ${String((args.rtc as Props | undefined)?.roomId)}`;
-            log(`created ${label} ${id} (${String(args.agentId)} ${where})`);
-            return { id, outs };
         },
 
         async read(id, props) {
@@ -150,7 +178,7 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
             return { id, props: outs, inputs: inputsFromState(kind, outs) };
         },
 
-        async update(id, olds, news) {
+        async update(id, olds, news, options) {
             const state = migrate(olds);
             const args = userArgs(kind, news);
             const changes = classifyChanges(kind, state, news);
@@ -161,11 +189,21 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
             // "UNKNOWN": the create's status query failed (a partial create); this update, which the engine
             // runs for such a resource, settles it.
             if (apiChange || status === "UNKNOWN") {
-                // The new connection: a rotated serverSecret is the one that works now (a move would have been a replace).
-                status = await clients.onExisting({ ...state, connection: args.connection }, `${label} ${id}`, async (client) => {
-                    if (apiChange) await client.updateAgentInstance(request);
-                    return statusOf(kind, () => client.queryAgentInstanceStatus(id));
-                });
+                const bound = operationBound(clock, "update", options);
+                const call = { signal: bound.signal };
+                try {
+                    // The new connection: a rotated serverSecret is the one that works now (a move would have been a replace).
+                    status = await clients.onExisting({ ...state, connection: args.connection }, `${label} ${id}`, async (client) => {
+                        if (apiChange) await client.updateAgentInstance(request, call);
+                        return statusOf(kind, () => client.queryAgentInstanceStatus(id, call));
+                    });
+                } catch (e) {
+                    if (!bound.reached) throw e;
+                    // Repeating an update is safe: the state keeps the old inputs, so the next `pulumi up` sends it again.
+                    throw bound.error(`the update of ${label} ${id}`, "The state keeps its previous inputs; run `pulumi up` again.", e);
+                } finally {
+                    bound.dispose();
+                }
             }
             const outs: Props = {
                 ...withoutPlumbing(news),
@@ -180,13 +218,19 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
             return { outs };
         },
 
-        async delete(id, props) {
+        async delete(id, props, options) {
             const state = migrate(props);
             const own = ownDeletionSettings(userArgs(kind, state));
             const deletion = settings.effectiveDeletionSettings(own);
             const marginSeconds = settings.deleteWaitMarginSeconds();
             const report = await clients.onExisting(state, `${label} ${id}`, (client) =>
-                deleteAgentInstance(client, id, { settings: deletion, marginSeconds, clock, log }),
+                deleteAgentInstance(client, id, {
+                    settings: deletion,
+                    marginSeconds,
+                    clock,
+                    log,
+                    customTimeoutSeconds: customTimeoutSeconds(options),
+                }),
             );
             if (report.outcome === "already-gone") {
                 const taken = identities.takenBy(userArgs(kind, state));

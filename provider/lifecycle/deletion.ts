@@ -11,12 +11,14 @@
  * Bounded: the whole delete ends by one deadline, started + graceful timeout (ZEGO's maximum when
  * resuming a shutdown) + margin. Every call inside it gets an AbortSignal that fires at the
  * deadline, so no single call (a throttled status poll retrying for minutes, a hung request) can
- * carry it past; the timeout error then says what was cut off, not what was waited for.
+ * carry it past; the timeout error then says what was cut off, not what was waited for. A resource's
+ * customTimeouts.delete replaces that bound, shorter or longer: it is the user's hard bound.
  */
 import { alarm, Clock } from "../client/clock";
 import { Code } from "../client/codes";
 import type { RequestOptions } from "../client/options";
 import { DeletionSettings, MAX_GRACEFUL_SHUTDOWN_SECONDS } from "./settings";
+import { seconds } from "./timeouts";
 import type { LifecycleContext } from "./context";
 
 /**
@@ -41,6 +43,8 @@ export interface DeletionOptions extends Pick<LifecycleContext, "clock" | "log">
     pollIntervalMs?: number;
     /** Milliseconds between progress lines. */
     progressIntervalMs?: number;
+    /** The resource's customTimeouts.delete in seconds: the bound instead of graceful timeout + margin. */
+    customTimeoutSeconds?: number;
 }
 
 export type DeletionOutcome = "deleted" | "already-gone" | "requested";
@@ -92,7 +96,9 @@ export async function deleteAgentInstance(
     let resumed = false;
     // A resumed shutdown may have been sent with any timeout up to ZEGO's maximum: wait for that.
     const graceSeconds = () => (resumed ? MAX_GRACEFUL_SHUTDOWN_SECONDS : graceful ? timeout : 0);
-    const boundSeconds = () => Math.max(MIN_BOUND_SECONDS, graceSeconds() + margin);
+    const custom = options.customTimeoutSeconds;
+    const ownBoundSeconds = () => Math.max(MIN_BOUND_SECONDS, graceSeconds() + margin);
+    const boundSeconds = () => custom ?? ownBoundSeconds();
     const deadline = () => started + boundSeconds() * 1000;
     const polls = { answered: 0, failed: 0, lastStatus: undefined as string | undefined, lastError: undefined as Error | undefined };
     const fail = (cause: string, lastPollAnswered: boolean) =>
@@ -101,12 +107,15 @@ export async function deleteAgentInstance(
                 agentInstanceId,
                 elapsedMs: now() - started,
                 boundSeconds: boundSeconds(),
-                boundMadeOf: resumed
-                    ? `ZEGO's maximum graceful timeout of ${MAX_GRACEFUL_SHUTDOWN_SECONDS} s plus a margin of ${margin} s, as an earlier delete's shutdown was running`
-                    : graceful
-                      ? `the graceful timeout of ${timeout} s plus a margin of ${margin} s`
-                      : `no graceful timeout (GracefulShutdown=false) plus a margin of ${margin} s` +
-                        (margin < MIN_BOUND_SECONDS ? `, at least ${MIN_BOUND_SECONDS} s` : ""),
+                boundMadeOf:
+                    custom !== undefined
+                        ? `the resource's customTimeouts.delete; without it, ${ownBoundSeconds()} s`
+                        : resumed
+                          ? `ZEGO's maximum graceful timeout of ${MAX_GRACEFUL_SHUTDOWN_SECONDS} s plus a margin of ${margin} s, as an earlier delete's shutdown was running`
+                          : graceful
+                            ? `the graceful timeout of ${timeout} s plus a margin of ${margin} s`
+                            : `no graceful timeout (GracefulShutdown=false) plus a margin of ${margin} s` +
+                              (margin < MIN_BOUND_SECONDS ? `, at least ${MIN_BOUND_SECONDS} s` : ""),
                 polls,
                 waited: settings.waitForDeletion,
                 cause,
@@ -119,6 +128,13 @@ export async function deleteAgentInstance(
             ? `deleting agent instance ${agentInstanceId} gracefully: GracefulShutdown=true, GracefulShutdownTimeout=${timeout} s`
             : `deleting agent instance ${agentInstanceId} now (GracefulShutdown=false)`,
     );
+    // Shorter than the graceful timeout: allowed (the user's hard bound), but likely to end before ZEGO does.
+    if (custom !== undefined && settings.waitForDeletion && graceful && custom < timeout)
+        log(
+            `warning: the customTimeouts.delete of ${seconds(custom)} of agent instance ${agentInstanceId} is shorter than its graceful shutdown timeout of ${timeout} s: ` +
+                `destroy may stop waiting while the agent is still finishing speaking, and the instance then stays in the state (a later destroy finishes it). ` +
+                `Raise customTimeouts.delete above ${timeout} s, or lower gracefulShutdownTimeout.`,
+        );
     const deleteRequest = graceful
         ? { agentInstanceId, gracefulShutdown: true, gracefulShutdownTimeout: timeout }
         : { agentInstanceId, gracefulShutdown: false };
@@ -147,7 +163,9 @@ export async function deleteAgentInstance(
     if (resumed) {
         log(
             `agent instance ${agentInstanceId} is already shutting down (ZEGO ${Code.ShuttingDown}); waiting for it up to ${boundSeconds()} s ` +
-                `(an earlier delete started it with a timeout of up to ${MAX_GRACEFUL_SHUTDOWN_SECONDS} s, ZEGO's maximum, whatever today's settings; plus the margin of ${margin} s)`,
+                (custom !== undefined
+                    ? `(the resource's customTimeouts.delete)`
+                    : `(an earlier delete started it with a timeout of up to ${MAX_GRACEFUL_SHUTDOWN_SECONDS} s, ZEGO's maximum, whatever today's settings; plus the margin of ${margin} s)`),
         );
     }
     const pollInterval = options.pollIntervalMs ?? 500;

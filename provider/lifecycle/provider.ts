@@ -1,6 +1,7 @@
 /** The provider-method signatures our lifecycle modules implement (the dynamic host's contract). */
 import type * as pulumi from "@pulumi/pulumi";
 import { PROVIDER_PROPERTY } from "../schema/resources";
+import type { OperationOptions } from "./timeouts";
 
 export type Props = Record<string, unknown>;
 
@@ -22,13 +23,14 @@ export interface LifecycleDiff extends pulumi.dynamic.DiffResult {
     readonly diffs?: string[];
 }
 
+/** `options`: the resource's customTimeouts for the operation (the plugin passes them; the dynamic host has none). */
 export interface LifecycleProvider {
     check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult<Props>>;
     diff(id: string, olds: Props, news: Props): Promise<LifecycleDiff>;
-    create(inputs: Props): Promise<pulumi.dynamic.CreateResult<Props>>;
+    create(inputs: Props, options?: OperationOptions): Promise<pulumi.dynamic.CreateResult<Props>>;
     read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult<Props>>;
-    update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult<Props>>;
-    delete(id: string, props: Props): Promise<void>;
+    update(id: string, olds: Props, news: Props, options?: OperationOptions): Promise<pulumi.dynamic.UpdateResult<Props>>;
+    delete(id: string, props: Props, options?: OperationOptions): Promise<void>;
 }
 
 /**

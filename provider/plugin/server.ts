@@ -241,7 +241,7 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
                 return res;
             }
             if (cancelled) throw new Error("the zego provider was cancelled; not creating");
-            const result = await providers[kind].create(props);
+            const result = await providers[kind].create(props, { timeoutSeconds: req.getTimeout() });
             res.setId(result.id);
             res.setProperties(toStruct(result.outs ?? {}, secretPaths));
             return res;
@@ -269,13 +269,14 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
                 res.setProperties(toStruct({ ...olds, ...news }, secretPaths));
                 return res;
             }
-            const result = await providers[kind].update(req.getId(), olds, news);
+            const result = await providers[kind].update(req.getId(), olds, news, { timeoutSeconds: req.getTimeout() });
             res.setProperties(toStruct((result.outs ?? news) as Props, secretPaths));
             return res;
         }),
         delete: unary("Delete", async (req: provproto.DeleteRequest) => {
             const kind = kindOfUrn(req.getUrn());
-            await providers[kind].delete(req.getId(), stored(req.getProperties()).props);
+            // The resource's customTimeouts (seconds, 0: none) bound each operation (lifecycle/timeouts.ts).
+            await providers[kind].delete(req.getId(), stored(req.getProperties()).props, { timeoutSeconds: req.getTimeout() });
             return new emptyproto.Empty();
         }),
         cancel: unary("Cancel", async () => {

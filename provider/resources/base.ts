@@ -8,6 +8,7 @@ import type * as t from "../schema/types";
 import { Outputs, ResourceKind, secretOutputs } from "../schema/resources";
 import { ZegoResource } from "../shim";
 import { refuseImport, resourceProps, withReplaceRules, withSecretOutputs } from "./inputs";
+import { ignoredTimeoutsWarning } from "./timeouts";
 
 /** A resource of `kind`: refuses `import`, deletes before it replaces (withReplaceRules), registers the arguments and every output, marks the secret outputs. */
 export abstract class ZegoResourceBase extends ZegoResource {
@@ -21,6 +22,8 @@ export abstract class ZegoResourceBase extends ZegoResource {
     protected constructor(kind: ResourceKind, name: string, args: object, opts: pulumi.CustomResourceOptions | undefined) {
         refuseImport(kind, opts);
         super(kind, name, resourceProps(kind, args), withSecretOutputs(withReplaceRules(kind, opts), secretOutputs(kind)));
+        const ignored = ignoredTimeoutsWarning(kind, name, opts);
+        if (ignored) void pulumi.log.warn(ignored, this);
     }
 }
 

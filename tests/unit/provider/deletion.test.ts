@@ -122,8 +122,8 @@ function fakeZego(o: FakeZego) {
     // The lifecycle context deletes run with (agentInstance.ts passes its clock and logger on): the system clock, on fake timers.
     const { clock, log } = createLifecycleContext({ log: (line: string) => void logs.push(line) });
     const options = { clock, log };
-    const remove = (settings: DeletionOptions["settings"], marginSeconds: number) =>
-        settle(deleteAgentInstance(client, "i1", { ...options, settings, marginSeconds }));
+    const remove = (settings: DeletionOptions["settings"], marginSeconds: number, customTimeoutSeconds?: number) =>
+        settle(deleteAgentInstance(client, "i1", { ...options, settings, marginSeconds, customTimeoutSeconds }));
     return { calls, client, logs, options, remove };
 }
 
@@ -243,6 +243,42 @@ describe("deleteAgentInstance: no call carries it past its deadline", () => {
         const error = await timeoutOf(z);
         expect(elapsed()).to.be.within(DEADLINE_MS, DEADLINE_MS + POLL_MS);
         expect(error.message).to.contain("the status poll under way was cut off at the bound. 4 status polls answered");
+    });
+});
+
+describe("deleteAgentInstance: the resource's customTimeouts.delete is the bound", () => {
+    onFakeTime();
+    const settings = { gracefulShutdown: true, gracefulShutdownTimeout: 30, waitForDeletion: true };
+
+    it("shorter than graceful timeout + margin: the delete ends at it, the error names it, and a warning says so up front", async () => {
+        const z = fakeZego({ goneAt: Infinity });
+        const error = await z.remove(settings, 15, 3).catch((e: Error) => e);
+        expect(error).to.be.instanceOf(DeletionTimeoutError);
+        expect(elapsed(), "ended at customTimeouts.delete, not at 45 s").to.be.within(3_000, 3_500);
+        expect((error as Error).message)
+            .to.contain("delete is bounded by 3 s (the resource's customTimeouts.delete; without it, 45 s)")
+            .and.contain("still exists 3.0 s after DeleteAgentInstance")
+            .and.contain("run `pulumi destroy` again");
+        expect(z.logs.join("\n")).to.contain(
+            "warning: the customTimeouts.delete of 3 s of agent instance i1 is shorter than its graceful shutdown timeout of 30 s",
+        );
+    });
+
+    it("longer than graceful timeout + margin: the delete waits for it (20 s would have given up)", async () => {
+        const z = fakeZego({ goneAt: 30_000 });
+        const report = await z.remove({ ...settings, gracefulShutdownTimeout: 5 }, 15, 60);
+        expect(report.outcome).to.equal("deleted");
+        expect(elapsed()).to.be.within(30_000, 30_500);
+        expect(z.logs.join("\n")).not.to.contain("warning");
+    });
+
+    it("cuts off a DeleteAgentInstance that gets no answer", async () => {
+        const z = fakeZego({ goneAt: Infinity, deleteStuck: true, stuckForMs: 60_000 });
+        const error = await z.remove(settings, 15, 2).catch((e: Error) => e);
+        expect(elapsed()).to.be.within(2_000, 2_500);
+        expect((error as Error).message)
+            .to.contain("bounded by 2 s (the resource's customTimeouts.delete")
+            .and.contain("may or may not have started");
     });
 });
 

@@ -287,6 +287,25 @@ describe("resource classes under pulumi.runtime.setMocks", function () {
         await expectOutputs(res, "Agent", "agent-m5");
     });
 
+    it("customTimeouts, which the dynamic provider host drops, is not ignored silently: a warning says what bounds the operations instead", async () => {
+        const warned: string[] = [];
+        const original = console.warn;
+        // Under mocks there is no engine: pulumi.log.warn writes to console.warn.
+        console.warn = (line: string) => void warned.push(line);
+        try {
+            const res = new AgentInstance("inst-t1", validInstanceArgs("t1") as never, { customTimeouts: { delete: "3s" } });
+            await registrationOf(res, "inst-t1");
+            new AgentInstance("inst-t2", validInstanceArgs("t2") as never);
+        } finally {
+            console.warn = original;
+        }
+        expect(warned).to.have.length(1);
+        expect(warned[0])
+            .to.contain('AgentInstance "inst-t1": customTimeouts (delete: 3s) is not honoured')
+            .and.contain("gracefulShutdownTimeout plus zego:deleteWaitMargin")
+            .and.contain("use the zego provider plugin");
+    });
+
     it("an Agent without llm/tts/asr registers no secret at all", async () => {
         const res = new Agent("agent-m6", { agentId: "bare_agent" });
         const reg = await registrationOf(res, "agent-m6");
