@@ -302,8 +302,10 @@ describe("e2e: examples", function () {
         it("a second run of the same stack name while the first runs: refused at once, saying the stack is locked by another run", async () => {
             const engine = createPulumiEnv();
             try {
-                // Slow creates keep the first run's `up` (and its lock) going while the second starts.
-                emulator.setFaults({ latencyMs: 4000, actions: ["CreateAgentInstance"] });
+                // Slow creates keep the first run's `up` (and its lock) going while the second starts. 4 s once
+                // was not enough on a loaded CI machine: the second run reached the stack after the first's up
+                // and was refused as "already exists" instead (the same refusal, for another reason).
+                emulator.setFaults({ latencyMs: 12000, actions: ["CreateAgentInstance"] });
                 let second: Promise<EphemeralRun> | undefined;
                 const first = await runEphemeral(
                     emulator,
