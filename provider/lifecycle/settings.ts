@@ -72,7 +72,8 @@ export const SETTINGS = {
         min: APP_ID_RANGE.min,
         max: APP_ID_RANGE.max,
         description: "Your ZEGO AppID.",
-        onChange: "Objects stay in the app they were created in: a change replaces every resource.",
+        onChange:
+            "Objects stay in the app they were created in: a change is refused at preview while resources of the old app exist (destroy them first, or give them their own `connection`).",
         example: 1234567890,
     },
     serverSecret: {
