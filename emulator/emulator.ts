@@ -57,6 +57,9 @@ export const DEFAULTS = {
     retryAfterSeconds: 1,
 };
 
+/** The defaults of the settings (options fixed at start, and the throttle response's parts, aside). */
+const { port: _port, throttleHttpStatus: _status, retryAfterSeconds: _retryAfter, ...SETTING_DEFAULTS } = DEFAULTS;
+
 type Settings = Required<Omit<MutableOptions, "now" | "log" | "faults" | "throttleResponse">> & {
     throttleResponse: ThrottleResponse;
     now?: () => number;
@@ -195,29 +198,16 @@ export class Emulator implements EmulatorInspector {
         checkOptions(options, false);
         this.appId = options.appId;
         this.serverSecret = options.serverSecret;
+        // Every mutable option given, over its default (faults and the throttle response are kept apart).
+        const given = Object.fromEntries(
+            MUTABLE_KEYS.filter((k) => k !== "faults" && options[k] !== undefined).map((k) => [k, options[k]]),
+        );
         this.settings = {
-            concurrencyLimit: options.concurrencyLimit ?? DEFAULTS.concurrencyLimit,
-            digitalHumanConcurrencyLimit: options.digitalHumanConcurrencyLimit ?? DEFAULTS.digitalHumanConcurrencyLimit,
-            rateLimitPerSecond: options.rateLimitPerSecond ?? DEFAULTS.rateLimitPerSecond,
+            ...SETTING_DEFAULTS,
+            ...given,
             throttleResponse: { ...options.throttleResponse },
-            deleteMode: options.deleteMode ?? DEFAULTS.deleteMode,
-            timestampWindowSeconds: options.timestampWindowSeconds ?? DEFAULTS.timestampWindowSeconds,
-            latencyMs: options.latencyMs ?? DEFAULTS.latencyMs,
-            maxIdleTime: options.maxIdleTime ?? DEFAULTS.maxIdleTime,
-            strictUniqueness: options.strictUniqueness ?? DEFAULTS.strictUniqueness,
-            speakingSeconds: options.speakingSeconds ?? DEFAULTS.speakingSeconds,
-            thinkingSeconds: options.thinkingSeconds ?? DEFAULTS.thinkingSeconds,
-            requestLogLimit: options.requestLogLimit ?? DEFAULTS.requestLogLimit,
-            requestLogMaxBytes: options.requestLogMaxBytes ?? DEFAULTS.requestLogMaxBytes,
-            deletedHistoryLimit: options.deletedHistoryLimit ?? DEFAULTS.deletedHistoryLimit,
-            abandonedRequests: options.abandonedRequests ?? DEFAULTS.abandonedRequests,
-            callbackUrl: options.callbackUrl ?? DEFAULTS.callbackUrl,
             callbackRetryDelaysMs: [...(options.callbackRetryDelaysMs ?? DEFAULTS.callbackRetryDelaysMs)],
-            streamFailure: options.streamFailure ?? DEFAULTS.streamFailure,
-            liveStatusQueries: options.liveStatusQueries ?? DEFAULTS.liveStatusQueries,
-            now: options.now,
-            log: options.log,
-        };
+        } as Settings;
         this.faults = new FaultInjector(options.faults ?? {});
         this.callbacks = new CallbackSender({
             appId: this.appId,
