@@ -19,7 +19,7 @@ import { classifyChanges, diffResult, refuseIfAny } from "./diff";
 import { LifecycleProvider, PartialCreateError, pick, Props, withoutPlumbing } from "./provider";
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
 import { targetReplaces } from "./target";
-import { OperationBound, operationBound } from "./timeouts";
+import { OperationBound, repeatableWithinBound, UPDATE_AGAIN, withinBound } from "./timeouts";
 
 const API_FIELDS = Object.keys(AGENT.fields);
 
@@ -160,12 +160,7 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
         },
 
         async create(inputs, options) {
-            const bound = operationBound(clock, "create", options);
-            try {
-                return await create(inputs, bound);
-            } finally {
-                bound.dispose();
-            }
+            return withinBound(clock, "create", options, (bound) => create(inputs, bound));
         },
 
         async read(id, props) {
@@ -184,22 +179,13 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
             refuseIfAny(changes, `agent ${id}`);
             const apiChange = changes.some((c) => c.kind === "update");
             // UpdateAgent replaces LLM, TTS and ASR whole, so always send the complete declared config.
-            if (apiChange) {
-                const bound = operationBound(clock, "update", options);
-                try {
+            if (apiChange)
+                await repeatableWithinBound(clock, "update", options, { what: `the update of agent ${id}`, then: UPDATE_AGAIN }, (signal) =>
                     // The new connection: a rotated serverSecret is the one that works now (a move would have been a replace).
-                    await clients.onExisting({ ...state, connection: args.connection }, `agent ${id}`, (client) =>
-                        client.updateAgent(agentConfig(args), { signal: bound.signal }),
-                    );
-                } catch (e) {
-                    // Repeating UpdateAgent is safe: the state keeps the old inputs, so the next `pulumi up` sends it again.
-                    if (bound.reached)
-                        throw bound.error(`the update of agent ${id}`, "The state keeps its previous inputs; run `pulumi up` again.", e);
-                    throw e;
-                } finally {
-                    bound.dispose();
-                }
-            }
+                    clients.onExisting({ ...state, connection: args.connection }, `agent ${id}`, (client) =>
+                        client.updateAgent(agentConfig(args), { signal }),
+                    ),
+                );
             return {
                 outs: {
                     ...withoutPlumbing(news),
@@ -215,18 +201,16 @@ export function agentProvider(context: LifecycleContext = defaultContext): Lifec
 
         async delete(id, props, options) {
             const state = migrate(props);
-            const bound = operationBound(clock, "delete", options);
-            try {
-                await clients.onExisting(state, `agent ${id}`, (client) => client.unregisterAgent(id, { signal: bound.signal }));
-            } catch (e) {
-                // Repeating UnregisterAgent is safe (not found counts as gone).
-                if (bound.reached)
-                    throw bound.error(`the delete of agent ${id}`, "It stays in the Pulumi state: run `pulumi destroy` again.", e);
-                if ((e as { code?: unknown }).code !== Code.AgentNotFound) throw e;
-                log(`agent ${id} was already unregistered`);
-            } finally {
-                bound.dispose();
-            }
+            // Repeating UnregisterAgent is safe (not found counts as gone).
+            const cutOff = { what: `the delete of agent ${id}`, then: "It stays in the Pulumi state: run `pulumi destroy` again." };
+            await repeatableWithinBound(clock, "delete", options, cutOff, async (signal) => {
+                try {
+                    await clients.onExisting(state, `agent ${id}`, (client) => client.unregisterAgent(id, { signal }));
+                } catch (e) {
+                    if ((e as { code?: unknown }).code !== Code.AgentNotFound || signal.aborted) throw e;
+                    log(`agent ${id} was already unregistered`);
+                }
+            });
         },
     };
 }

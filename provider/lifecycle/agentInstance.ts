@@ -18,7 +18,7 @@ import { LifecycleProvider, PartialCreateError, pick, Props, withoutPlumbing } f
 import { OwnDeletionSettings } from "./settings";
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
 import { targetReplaces } from "./target";
-import { customTimeoutSeconds, OperationBound, operationBound } from "./timeouts";
+import { customTimeoutSeconds, OperationBound, repeatableWithinBound, UPDATE_AGAIN, withinBound } from "./timeouts";
 import { ZegoAbortError } from "../client/errors";
 
 type InstanceKind = Extract<ResourceKind, "AgentInstance" | "DigitalHumanAgentInstance" | "LiveDigitalHumanAgentInstance">;
@@ -145,12 +145,7 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
         },
 
         async create(inputs, options) {
-            const bound = operationBound(clock, "create", options);
-            try {
-                return await create(inputs, bound);
-            } finally {
-                bound.dispose();
-            }
+            return withinBound(clock, "create", options, (bound) => create(inputs, bound));
         },
 
         async read(id, props) {
@@ -189,21 +184,14 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
             // "UNKNOWN": the create's status query failed (a partial create); this update, which the engine
             // runs for such a resource, settles it.
             if (apiChange || status === "UNKNOWN") {
-                const bound = operationBound(clock, "update", options);
-                const call = { signal: bound.signal };
-                try {
+                const cutOff = { what: `the update of ${label} ${id}`, then: UPDATE_AGAIN };
+                status = await repeatableWithinBound(clock, "update", options, cutOff, (signal) =>
                     // The new connection: a rotated serverSecret is the one that works now (a move would have been a replace).
-                    status = await clients.onExisting({ ...state, connection: args.connection }, `${label} ${id}`, async (client) => {
-                        if (apiChange) await client.updateAgentInstance(request, call);
-                        return statusOf(kind, () => client.queryAgentInstanceStatus(id, call));
-                    });
-                } catch (e) {
-                    if (!bound.reached) throw e;
-                    // Repeating an update is safe: the state keeps the old inputs, so the next `pulumi up` sends it again.
-                    throw bound.error(`the update of ${label} ${id}`, "The state keeps its previous inputs; run `pulumi up` again.", e);
-                } finally {
-                    bound.dispose();
-                }
+                    clients.onExisting({ ...state, connection: args.connection }, `${label} ${id}`, async (client) => {
+                        if (apiChange) await client.updateAgentInstance(request, { signal });
+                        return statusOf(kind, () => client.queryAgentInstanceStatus(id, { signal }));
+                    }),
+                );
             }
             const outs: Props = {
                 ...withoutPlumbing(news),

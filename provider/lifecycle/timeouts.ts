@@ -80,3 +80,42 @@ export function operationBound(clock: Clock, operation: Operation, options: Oper
         dispose: () => finished.abort(),
     };
 }
+
+/** Runs `work` within the operation's bound, which is disposed of when it ends. */
+export async function withinBound<T>(
+    clock: Clock,
+    operation: Operation,
+    options: OperationOptions | undefined,
+    work: (bound: OperationBound) => Promise<T>,
+): Promise<T> {
+    const bound = operationBound(clock, operation, options);
+    try {
+        return await work(bound);
+    } finally {
+        bound.dispose();
+    }
+}
+
+/** What an update cut off at its bound leaves: repeating it is safe, and the state keeps the old inputs. */
+export const UPDATE_AGAIN = "The state keeps its previous inputs; run `pulumi up` again.";
+
+/**
+ * A call that is safe to repeat, cut off at the operation's bound: it then fails naming the timeout,
+ * `what` was cut off and `then` (what it leaves behind).
+ */
+export function repeatableWithinBound<T>(
+    clock: Clock,
+    operation: Operation,
+    options: OperationOptions | undefined,
+    cutOff: { what: string; then: string },
+    call: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+    return withinBound(clock, operation, options, async (bound) => {
+        try {
+            return await call(bound.signal);
+        } catch (e) {
+            if (bound.reached) throw bound.error(cutOff.what, cutOff.then, e);
+            throw e;
+        }
+    });
+}
