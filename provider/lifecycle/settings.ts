@@ -20,7 +20,7 @@
 import { REGIONS, resolveEndpoint, UNIFIED_ENDPOINT } from "../client/regions";
 import { ZegoConfigError } from "../client/errors";
 import { APP_ID_RANGE, serverSecretProblem } from "../client/options";
-import type { DeletionSettings, OwnDeletionSettings } from "../schema/resources";
+import { DELETION_KEYS, type DeletionSettings, type OwnDeletionSettings } from "../schema/resources";
 import { GRACEFUL_SHUTDOWN_TIMEOUT } from "../schema/api";
 
 /** The subset of the engine's config object we use (`pulumi.dynamic.Config`). */
@@ -281,6 +281,7 @@ export type SettingSource = "stackConfig" | "env" | "own" | "default";
 
 /** Where text is given (and parsed): the sources a user types into. */
 type TextSource = "stackConfig" | "env";
+const isText = (source: SettingSource): source is TextSource => source === "stackConfig" || source === "env";
 
 /** A setting's sources, highest first, by its row in SETTINGS: `envFirst` ones are read at delete time, environment first. */
 export const ORDER: { readonly [K in Key]: readonly SettingSource[] } = Object.fromEntries(
@@ -377,7 +378,8 @@ export function resolveSettings(sources: SettingsSources): SettingsSnapshot {
                 failures.push({ key, source, message: e.message });
             }
         }
-        const source = ORDER[key].find((s) => (s === "stackConfig" || s === "env" ? texts[s] !== undefined : parsed[s] !== undefined));
+        // A text given is in effect even when refused (its value is then absent, and a failure says why).
+        const source = ORDER[key].find((s) => (isText(s) ? texts[s] !== undefined : parsed[s] !== undefined));
         if (source === undefined) continue;
         from[key] = source;
         if (parsed[source] !== undefined) values[key] = parsed[source];
@@ -403,9 +405,15 @@ export function checked(snapshot: SettingsSnapshot): SettingsSnapshot {
     return snapshot;
 }
 
-/** The text in effect (stack config, then the environment), whether valid or not: what `diff` compares, never failing. */
-function textOf(snapshot: SettingsSnapshot, key: "appId" | "serverSecret" | "endpoint" | "region"): string | undefined {
-    return snapshot.given[key].stackConfig ?? snapshot.given[key].env;
+/** The text in effect by the key's order, valid or not: what `diff` compares and `hasCredentials` looks for, never failing. */
+function textOf(snapshot: SettingsSnapshot, key: Key): string | undefined {
+    const source = ORDER[key].filter(isText).find((s) => snapshot.given[key][s] !== undefined);
+    return source === undefined ? undefined : snapshot.given[key][source];
+}
+
+/** Whether both the app id and the server secret are given; says nothing of their validity. */
+export function hasCredentials(snapshot: SettingsSnapshot): boolean {
+    return textOf(snapshot, "appId") !== undefined && textOf(snapshot, "serverSecret") !== undefined;
 }
 
 /** The app and endpoint configured, if any; used by `diff` (no error when absent: previews need no credentials). */
@@ -464,8 +472,6 @@ export function ownConnection(
     return { ...pacing(snapshot), appId: own.appId, serverSecret: own.serverSecret, endpoint: own.endpoint, region: own.region };
 }
 
-const DELETION_NAMES = ["gracefulShutdown", "gracefulShutdownTimeout", "waitForDeletion"] as const satisfies readonly Key[];
-
 /** The deletion settings in effect in a snapshot resolved with the resource's own (`own`), and whether the environment set any. */
 export function deletionSettings(snapshot: SettingsSnapshot): DeletionSettings & { source: string } {
     const { values, sources } = checked(snapshot);
@@ -473,7 +479,7 @@ export function deletionSettings(snapshot: SettingsSnapshot): DeletionSettings &
         gracefulShutdown: values.gracefulShutdown!,
         gracefulShutdownTimeout: values.gracefulShutdownTimeout!,
         waitForDeletion: values.waitForDeletion!,
-        source: DELETION_NAMES.some((n) => sources[n] === "env") ? "environment override" : "resource/stack settings",
+        source: DELETION_KEYS.some((n) => sources[n] === "env") ? "environment override" : "resource/stack settings",
     };
 }
 
@@ -511,13 +517,8 @@ export class Settings {
         return configuredEndpoint(this.snapshot());
     }
 
-    /** Whether both the app id and the server secret are set (stack config or environment); says nothing of their validity. */
     hasCredentials(): boolean {
-        const target = this.snapshot().given;
-        return (
-            (target.appId.stackConfig ?? target.appId.env) !== undefined &&
-            (target.serverSecret.stackConfig ?? target.serverSecret.env) !== undefined
-        );
+        return hasCredentials(this.snapshot());
     }
 
     ownConnection(own: Pick<Connection, "appId" | "serverSecret" | "endpoint" | "region">): Connection {
