@@ -47,7 +47,10 @@ describe("serialized provider (__provider)", () => {
         const revived = requireFromString(providerText("AgentInstance")).handler();
         const values: Record<string, string> = { "zego:appId": "42", "zego:endpoint": "http://127.0.0.1:1" };
         await revived.configure!({ config: { get: (k: string) => values[k], require: (k: string) => values[k] } as pulumi.dynamic.Config });
-        expect(defaultContext.settings.configuredTarget(), "the provider process's settings (the default lifecycle context)").to.deep.include({
+        expect(
+            defaultContext.settings.configuredTarget(),
+            "the provider process's settings (the default lifecycle context)",
+        ).to.deep.include({
             appId: 42,
             endpoint: "http://127.0.0.1:1",
         });
