@@ -8,13 +8,20 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import "./lifecycle/engineWatch"; // exits the provider process when its engine is gone
-import { defaultContext } from "./lifecycle/context";
+import { createLifecycleContext, LifecycleContext } from "./lifecycle/context";
 import { LifecycleProvider } from "./lifecycle/provider";
 import { lifecycleProviders } from "./lifecycle/providers";
 import { ConfigReader } from "./lifecycle/settings";
 import { ResourceKind } from "./schema/resources";
 
-/** Over the provider process's context (stack config and process.env, stderr, the system clock). */
+/**
+ * The provider process's context: stack config (set once, by the engine's `configure`) and
+ * process.env, real clients, stderr, the system clock. The plugin process serves these providers
+ * too and configures it from its Configure call.
+ */
+export const defaultContext: LifecycleContext = createLifecycleContext();
+
+/** Over the provider process's context. */
 export const providers: Record<ResourceKind, LifecycleProvider> = lifecycleProviders(defaultContext);
 
 /** Called by the engine once per provider process with the whole stack config. */

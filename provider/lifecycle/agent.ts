@@ -14,7 +14,7 @@ import { AGENT } from "../schema/api";
 import { AGENT_CONFIG_FIELDS, AgentConfigField, checkArgs, failuresForEngine, PROVIDER_PROPERTY, userArgs } from "../schema/resources";
 import { SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import type { AgentConfig } from "../schema/types";
-import { defaultContext, LifecycleContext } from "./context";
+import { LifecycleContext } from "./context";
 import { classifyChanges, diffResult, refuseIfAny } from "./diff";
 import { LifecycleProvider, PartialCreateError, pick, Props, withoutPlumbing } from "./provider";
 import { inputsFromState, migrate, STATE_VERSION } from "./state";
@@ -92,7 +92,7 @@ export async function importAgent(
     return found ? refreshed(id, { ...base, stateVersion: STATE_VERSION }, found, () => true) : {};
 }
 
-export function agentProvider(context: LifecycleContext = defaultContext): LifecycleProvider {
+export function agentProvider(context: LifecycleContext): LifecycleProvider {
     const { settings, clients, log, clock } = context;
     /**
      * Register (or, with adoptExisting, take over) within customTimeouts.create: RegisterAgent is

@@ -11,7 +11,7 @@ import type {
     CreateLiveDigitalHumanAgentInstanceRequest,
 } from "../schema/types";
 import { joinSecrets, SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
-import { defaultContext, LifecycleContext } from "./context";
+import { LifecycleContext } from "./context";
 import { deleteAgentInstance } from "./deletion";
 import { classifyChanges, diffResult, instanceUpdateRequest } from "./diff";
 import { LifecycleProvider, PartialCreateError, pick, Props, withoutPlumbing } from "./provider";
@@ -74,7 +74,7 @@ async function streamInUseAdvice<T>(create: () => Promise<T>): Promise<T> {
     }
 }
 
-export function agentInstanceProvider(kind: InstanceKind, context: LifecycleContext = defaultContext): LifecycleProvider {
+export function agentInstanceProvider(kind: InstanceKind, context: LifecycleContext): LifecycleProvider {
     const label = LABELS[kind];
     const { settings, clients, clock, log, identities } = context;
 

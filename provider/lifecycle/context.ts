@@ -1,15 +1,15 @@
 /**
  * Everything the lifecycle takes from the world, in one object: where settings come from, how
- * clients are made, the clock it waits on and where progress lines go. The provider process uses
- * `defaultContext` (stack config and process.env, real clients, the system clock, stderr); tests
- * pass their own, so nothing needs patching.
+ * clients are made, the clock it waits on and where progress lines go. The provider process makes
+ * one (provider/runtime.ts: stack config and process.env, real clients, the system clock, stderr);
+ * tests make their own, so nothing needs patching.
  */
 import { ZegoClient } from "../client/client";
 import { Clock, systemClock } from "../client/clock";
 import { ClientFactory, ClientPool } from "./clients";
 import { Logger, processLogger } from "./log";
 import { IdentityLedger } from "./identities";
-import { processSettings, Settings } from "./settings";
+import { Settings } from "./settings";
 
 export interface LifecycleContext {
     readonly settings: Settings;
@@ -23,7 +23,7 @@ export interface LifecycleContext {
 }
 
 export interface LifecycleContextOptions {
-    /** Default: a Settings over process.env. */
+    /** Default: a Settings over process.env, configured by the provider's `configure`. */
     settings?: Settings;
     /** Default: `new ZegoClient(options)`. */
     createClient?: ClientFactory;
@@ -40,6 +40,3 @@ export function createLifecycleContext(options: LifecycleContextOptions = {}): L
     const createClient = options.createClient ?? ((o) => new ZegoClient(o));
     return { settings, clock, log, clients: new ClientPool({ settings, createClient, clock, log }), identities: new IdentityLedger() };
 }
-
-/** The provider process's context: the one `runtime.ts` (the dynamic provider) and the plugin use. */
-export const defaultContext: LifecycleContext = createLifecycleContext({ settings: processSettings });

@@ -1,21 +1,26 @@
 /**
  * Where the provider's settings come from, in one place.
  *
- * Credentials and endpoint: stack config (`zego:*`, handed to `configure()` by the engine), then the
- * environment (`ZEGO_*`, read when a call is made). `pulumi destroy` does not run the program, so
- * the stack config it sees is the one stored at the last `up`; environment variables are current.
+ * Every setting resolves by one rule, its row in SETTINGS: a parser (type and bounds) and an order
+ * of sources. `resolveSettings` is a pure function of the sources (stack config, the environment,
+ * a resource's own deletion settings) into a frozen snapshot: the values and every refused value.
  *
- * Every value is parsed by one rule per key (PARSERS); `validateSettings` applies them all before
- * any API call and in `check`, so a bad value fails `pulumi preview`, never after a create.
+ * Credentials, endpoint and pacing: stack config (`zego:*`, handed to `configure()` by the engine),
+ * then the environment (`ZEGO_*`). `pulumi destroy` does not run the program, so the stack config
+ * it sees is the one stored at the last `up`; environment variables are current.
  *
- * Deletion behaviour, highest first: environment (read at delete time, so an operator can change
- * teardown without an `up`), the resource's own settings (from state), stack config, defaults.
+ * Deletion behaviour (`envFirst`), highest first: environment (read at delete time, so an operator
+ * can change teardown without an `up`), the resource's own settings (from state), stack config, defaults.
+ *
+ * Validation is "resolve and look at the failures": `check` and every API call refuse a snapshot
+ * with failures, so a bad value fails `pulumi preview`, never after a create; the plugin's
+ * CheckConfig resolves the candidate config alone (plugin/config.ts).
  */
 
 import { REGIONS, resolveEndpoint, UNIFIED_ENDPOINT } from "../client/regions";
 import { ZegoConfigError } from "../client/errors";
 import { APP_ID_RANGE, serverSecretProblem } from "../client/options";
-import type { DeletionSettings, OwnDeletionSettings } from "../schema/resources";
+import { DELETION_KEYS, type DeletionSettings, type OwnDeletionSettings } from "../schema/resources";
 import { GRACEFUL_SHUTDOWN_TIMEOUT } from "../schema/api";
 
 /** The subset of the engine's config object we use (`pulumi.dynamic.Config`). */
@@ -225,7 +230,7 @@ export interface Target {
 
 type Parser = (text: string, source: string) => unknown;
 
-/** How each setting is read: by its type and bounds in SETTINGS, used by validateSettings and by every reader. */
+/** How each setting is read: by its type and bounds in SETTINGS. */
 function parserOf(spec: SettingSpec): Parser {
     switch (spec.type) {
         case "boolean":
@@ -234,7 +239,7 @@ function parserOf(spec: SettingSpec): Parser {
         case "number":
             return (text, source) => parseNumber(source, text, spec);
         case "string":
-            // region is checked together with the endpoint in validateSettings (client/regions.ts)
+            // region is checked together with the endpoint in resolveSettings (client/regions.ts)
             return (text) => text;
     }
 }
@@ -269,24 +274,230 @@ export type { DeletionSettings, OwnDeletionSettings } from "../schema/resources"
 /** Where `ZEGO_*` variables are read: `process.env` in the provider process, a plain object in tests. */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
+/** Stack config as captured: each setting's text by name (`appId`, not `zego:appId`), empty values left out. */
+export type StackConfig = Readonly<Partial<Record<Key, string>>>;
+
+/** Where a setting's value comes from; `own` is a resource's own deletion setting (from state). */
+export type SettingSource = "stackConfig" | "env" | "own" | "default";
+
+/** Where text is given (and parsed): the sources a user types into. */
+type TextSource = "stackConfig" | "env";
+const isText = (source: SettingSource): source is TextSource => source === "stackConfig" || source === "env";
+
+/** A setting's sources, highest first, by its row in SETTINGS: `envFirst` ones are read at delete time, environment first. */
+export const ORDER: { readonly [K in Key]: readonly SettingSource[] } = Object.fromEntries(
+    NAMES.map((n): [Key, readonly SettingSource[]] => {
+        const spec: SettingSpec = SETTINGS[n];
+        return [n, spec.envFirst ? ["env", "own", "stackConfig", "default"] : ["stackConfig", "env", "default"]];
+    }),
+) as Record<Key, readonly SettingSource[]>;
+
+/** What resolves the settings: the configured stack config, the environment and, for a delete, the resource's own settings. */
+export interface SettingsSources {
+    /** The engine's reader (`zego:<name>` keys) or the text by name (`StackConfig`). */
+    readonly stackConfig: ConfigReader | StackConfig;
+    readonly env: Environment;
+    /** A resource's own deletion settings: between the environment and stack config. */
+    readonly own?: OwnDeletionSettings;
+}
+
+type ValueOf<T extends SettingSpec["type"]> = T extends "boolean" ? boolean : T extends "string" ? string : number;
+
+/** Each setting's value in effect, parsed (absent: no source gives it, or the value in effect was refused). */
+export type SettingValues = { readonly [K in Key]?: ValueOf<(typeof SETTINGS)[K]["type"]> };
+
+/** A refused value. */
+export interface SettingFailure {
+    readonly key: Key;
+    /** Where the refused text was given. */
+    readonly source: TextSource;
+    /** Names the config key or variable, the values allowed and the value given (never a secret). */
+    readonly message: string;
+}
+
+/** The settings of one moment, frozen. */
+export interface SettingsSnapshot {
+    /** The text each source gives, per setting (an empty value counts as absent). */
+    readonly given: { readonly [K in Key]: Readonly<Partial<Record<TextSource, string>>> };
+    readonly values: SettingValues;
+    /** Where each value in `values` comes from. */
+    readonly sources: { readonly [K in Key]?: SettingSource };
+    /** Every refused value, in effect or not (stack config's and the environment's), and a refused endpoint/region. */
+    readonly failures: readonly SettingFailure[];
+}
+
+const SOURCE_NAMES: { readonly [S in TextSource]: (key: Key) => string } = {
+    stackConfig: (key) => `stack config "${CONFIG_KEYS[key]}"`,
+    env: (key) => `env ${ENV_VARS[key]}`,
+};
+
+const present = (text: string | undefined): string | undefined => (text === undefined || text === "" ? undefined : text);
+
+function isReader(config: ConfigReader | StackConfig): config is ConfigReader {
+    return typeof (config as ConfigReader).get === "function";
+}
+
+/** The stack config's text of each setting, as `configure()` captures it. */
+export function stackConfigOf(config: ConfigReader | StackConfig): StackConfig {
+    const captured: Partial<Record<Key, string>> = {};
+    for (const key of NAMES) {
+        const text = present(isReader(config) ? config.get(CONFIG_KEYS[key]) : config[key]);
+        if (text !== undefined) captured[key] = text;
+    }
+    return captured;
+}
+
+/**
+ * The settings of `sources`: every text given parsed by its setting's parser (a refusal is a
+ * failure, in effect or not), each value taken from the first source of its ORDER that gives it,
+ * and the endpoint and region in effect checked together. A pure function: no global is read.
+ */
+export function resolveSettings(sources: SettingsSources): SettingsSnapshot {
+    const config = stackConfigOf(sources.stackConfig);
+    const own = (sources.own ?? {}) as Readonly<Partial<Record<Key, unknown>>>;
+    const given: Partial<Record<Key, Partial<Record<TextSource, string>>>> = {};
+    const values: Partial<Record<Key, unknown>> = {};
+    const from: Partial<Record<Key, SettingSource>> = {};
+    const failures: SettingFailure[] = [];
+    for (const key of NAMES) {
+        const texts: Partial<Record<TextSource, string>> = {};
+        if (config[key] !== undefined) texts.stackConfig = config[key];
+        const envText = present(sources.env[ENV_VARS[key]]);
+        if (envText !== undefined) texts.env = envText;
+        given[key] = Object.freeze(texts);
+        const parsed: Partial<Record<SettingSource, unknown>> = {
+            own: own[key] ?? undefined,
+            default: (SETTINGS[key] as SettingSpec).default,
+        };
+        for (const source of ["stackConfig", "env"] as const) {
+            const text = texts[source];
+            if (text === undefined) continue;
+            try {
+                parsed[source] = PARSERS[key](text, SOURCE_NAMES[source](key));
+            } catch (e) {
+                if (!(e instanceof SettingsError)) throw e;
+                failures.push({ key, source, message: e.message });
+            }
+        }
+        // A text given is in effect even when refused (its value is then absent, and a failure says why).
+        const source = ORDER[key].find((s) => (isText(s) ? texts[s] !== undefined : parsed[s] !== undefined));
+        if (source === undefined) continue;
+        from[key] = source;
+        if (parsed[source] !== undefined) values[key] = parsed[source];
+    }
+    try {
+        resolveEndpoint({ endpoint: values.endpoint as string | undefined, region: values.region as string | undefined });
+    } catch (e) {
+        if (!(e instanceof ZegoConfigError)) throw e;
+        const key = e.option as "endpoint" | "region";
+        failures.push({ key, source: from[key] === "env" ? "env" : "stackConfig", message: endpointProblem(e) });
+    }
+    return Object.freeze({
+        given: Object.freeze(given) as SettingsSnapshot["given"],
+        values: Object.freeze(values) as SettingValues,
+        sources: Object.freeze(from),
+        failures: Object.freeze(failures.map((f) => Object.freeze(f))),
+    });
+}
+
+/** The snapshot if nothing was refused; else one SettingsError naming each refused value. */
+export function checked(snapshot: SettingsSnapshot): SettingsSnapshot {
+    if (snapshot.failures.length > 0) throw new SettingsError(snapshot.failures.map((f) => f.message).join("\n"));
+    return snapshot;
+}
+
+/** The text in effect by the key's order, valid or not: what `diff` compares and `hasCredentials` looks for, never failing. */
+function textOf(snapshot: SettingsSnapshot, key: Key): string | undefined {
+    const source = ORDER[key].filter(isText).find((s) => snapshot.given[key][s] !== undefined);
+    return source === undefined ? undefined : snapshot.given[key][source];
+}
+
+/** Whether both the app id and the server secret are given; says nothing of their validity. */
+export function hasCredentials(snapshot: SettingsSnapshot): boolean {
+    return textOf(snapshot, "appId") !== undefined && textOf(snapshot, "serverSecret") !== undefined;
+}
+
+/** The app and endpoint configured, if any; used by `diff` (no error when absent: previews need no credentials). */
+export function configuredTarget(snapshot: SettingsSnapshot): Target {
+    const appId = textOf(snapshot, "appId");
+    return {
+        appId: appId !== undefined && /^\d+$/.test(appId) ? Number(appId) : undefined,
+        endpoint: textOf(snapshot, "endpoint"),
+        region: textOf(snapshot, "region"),
+    };
+}
+
+/** The endpoint new resources would use, if credentials are configured (diff uses it; never throws). */
+export function configuredEndpoint(snapshot: SettingsSnapshot): { appId?: number; endpoint?: string } {
+    const target = configuredTarget(snapshot);
+    // Without configured credentials (a PR preview from a fork) there is nothing to compare with.
+    if (target.appId === undefined) return {};
+    try {
+        return { appId: target.appId, endpoint: resolveEndpoint({ endpoint: target.endpoint, region: target.region }) };
+    } catch {
+        return { appId: target.appId };
+    }
+}
+
+function pacing(snapshot: SettingsSnapshot): Pick<Connection, "maxRequestsPerSecond" | "requestTimeoutMs" | "throttleDeadlineSeconds"> {
+    const { maxRequestsPerSecond, requestTimeoutMs, throttleDeadlineSeconds } = checked(snapshot).values;
+    return { maxRequestsPerSecond, requestTimeoutMs, throttleDeadlineSeconds };
+}
+
+/** The credentials for a call. Fails, naming both the config keys and the variables, when absent. */
+export function requireConnection(snapshot: SettingsSnapshot): Connection {
+    const { appId, serverSecret, endpoint, region } = checked(snapshot).values;
+    const missing: string[] = [];
+    if (appId === undefined) missing.push(`the app id (stack config "${CONFIG_KEYS.appId}" or env ${ENV_VARS.appId})`);
+    if (serverSecret === undefined) {
+        missing.push(
+            `the server secret (stack config "${CONFIG_KEYS.serverSecret}", set with \`pulumi config set --secret ${CONFIG_KEYS.serverSecret} ...\`, or env ${ENV_VARS.serverSecret})`,
+        );
+    }
+    if (appId === undefined || serverSecret === undefined) {
+        throw new SettingsError(
+            `ZEGO credentials are missing: ${missing.join(" and ")}. They are needed to call the ZEGO API (not for \`pulumi preview\`).`,
+        );
+    }
+    return { appId, serverSecret, endpoint, region, ...pacing(snapshot) };
+}
+
+/**
+ * The credentials for a call of a resource with its own `connection` (checked by checkArgs): its
+ * app, secret and endpoint, whatever stack config and the environment say; their pacing and timeouts.
+ */
+export function ownConnection(
+    snapshot: SettingsSnapshot,
+    own: Pick<Connection, "appId" | "serverSecret" | "endpoint" | "region">,
+): Connection {
+    return { ...pacing(snapshot), appId: own.appId, serverSecret: own.serverSecret, endpoint: own.endpoint, region: own.region };
+}
+
+/** The deletion settings in effect in a snapshot resolved with the resource's own (`own`), and whether the environment set any. */
+export function deletionSettings(snapshot: SettingsSnapshot): DeletionSettings & { source: string } {
+    const { values, sources } = checked(snapshot);
+    return {
+        gracefulShutdown: values.gracefulShutdown!,
+        gracefulShutdownTimeout: values.gracefulShutdownTimeout!,
+        waitForDeletion: values.waitForDeletion!,
+        source: DELETION_KEYS.some((n) => sources[n] === "env") ? "environment override" : "resource/stack settings",
+    };
+}
+
 /**
  * The settings of one provider: the stack config captured by `configure()` (it lives only in the
- * provider process, never in state) and the environment, read at every call (so an operator can
- * change teardown without an `up`). The lifecycle reads settings only through this.
+ * provider process, never in state) and the environment, read anew at every call (so an operator
+ * can change teardown without an `up`). Each reader resolves a fresh snapshot of both; the
+ * lifecycle reads settings only through this.
  */
 export class Settings {
-    #stackConfig: Partial<Record<Key, string>> = {};
+    #stackConfig: StackConfig = {};
 
     constructor(private readonly env: Environment = process.env) {}
 
     /** Called once per provider process with the whole stack config (replaces what was captured). */
     configure(config: ConfigReader): void {
-        const captured: Partial<Record<Key, string>> = {};
-        for (const key of Object.keys(CONFIG_KEYS) as Key[]) {
-            const value = config.get(CONFIG_KEYS[key]);
-            if (value !== undefined && value !== "") captured[key] = value;
-        }
-        this.#stackConfig = captured;
+        this.#stackConfig = stackConfigOf(config);
     }
 
     /** Forget the captured stack config. */
@@ -294,183 +505,54 @@ export class Settings {
         this.#stackConfig = {};
     }
 
-    private fromConfig(key: Key): string | undefined {
-        return this.#stackConfig[key];
+    /** The settings now: the captured stack config and the environment as it is (and a resource's own deletion settings). */
+    snapshot(own?: OwnDeletionSettings): SettingsSnapshot {
+        return resolveSettings({ stackConfig: this.#stackConfig, env: this.env, own });
     }
 
-    private fromEnv(key: Key): string | undefined {
-        const value = this.env[ENV_VARS[key]];
-        return value === undefined || value === "" ? undefined : value;
-    }
-
-    /** Which value of a setting applies: stack config first, then the environment. */
-    private setting(key: Key): string | undefined {
-        return this.fromConfig(key) ?? this.fromEnv(key);
-    }
-
-    private sourceOf(key: Key): string {
-        return this.fromConfig(key) !== undefined ? `stack config "${CONFIG_KEYS[key]}"` : `env ${ENV_VARS[key]}`;
-    }
-
-    private parsed(key: Key): unknown {
-        const text = this.setting(key);
-        return text === undefined ? undefined : PARSERS[key](text, this.sourceOf(key));
-    }
-
-    private configValue(key: Key): unknown {
-        const text = this.fromConfig(key);
-        return text === undefined ? undefined : PARSERS[key](text, `stack config "${CONFIG_KEYS[key]}"`);
-    }
-
-    private envValue(key: Key): unknown {
-        const text = this.fromEnv(key);
-        return text === undefined ? undefined : PARSERS[key](text, `env ${ENV_VARS[key]}`);
-    }
-
-    /** The app and endpoint configured now, if any; used by `diff` (no error when absent: previews need no credentials). */
     configuredTarget(): Target {
-        const appId = this.setting("appId");
-        return {
-            appId: appId !== undefined && /^\d+$/.test(appId) ? Number(appId) : undefined,
-            endpoint: this.setting("endpoint"),
-            region: this.setting("region"),
-        };
+        return configuredTarget(this.snapshot());
     }
 
-    /** The endpoint new resources would use now, if credentials are configured (diff uses it; never throws). */
     configuredEndpoint(): { appId?: number; endpoint?: string } {
-        const target = this.configuredTarget();
-        // Without configured credentials (a PR preview from a fork) there is nothing to compare with.
-        if (target.appId === undefined) return {};
-        try {
-            return { appId: target.appId, endpoint: resolveEndpoint({ endpoint: target.endpoint, region: target.region }) };
-        } catch {
-            return { appId: target.appId };
-        }
+        return configuredEndpoint(this.snapshot());
     }
 
-    /** Whether both the app id and the server secret are set (stack config or environment); says nothing of their validity. */
     hasCredentials(): boolean {
-        return this.setting("appId") !== undefined && this.setting("serverSecret") !== undefined;
+        return hasCredentials(this.snapshot());
     }
 
-    /**
-     * The credentials for a call of a resource with its own `connection` (checked by checkArgs): its
-     * app, secret and endpoint, whatever stack config and the environment say; their pacing and timeouts.
-     */
     ownConnection(own: Pick<Connection, "appId" | "serverSecret" | "endpoint" | "region">): Connection {
-        this.validate();
-        return { ...this.pacing(), appId: own.appId, serverSecret: own.serverSecret, endpoint: own.endpoint, region: own.region };
+        return ownConnection(this.snapshot(), own);
     }
 
-    private pacing(): Pick<Connection, "maxRequestsPerSecond" | "requestTimeoutMs" | "throttleDeadlineSeconds"> {
-        return {
-            maxRequestsPerSecond: this.parsed("maxRequestsPerSecond") as number | undefined,
-            requestTimeoutMs: this.parsed("requestTimeoutMs") as number | undefined,
-            throttleDeadlineSeconds: this.parsed("throttleDeadlineSeconds") as number | undefined,
-        };
-    }
-
-    /** The credentials for a call. Fails, naming both the config keys and the variables, when absent. */
     requireConnection(): Connection {
-        this.validate();
-        const appIdText = this.setting("appId");
-        const serverSecret = this.setting("serverSecret");
-        const missing: string[] = [];
-        if (appIdText === undefined) missing.push(`the app id (stack config "${CONFIG_KEYS.appId}" or env ${ENV_VARS.appId})`);
-        if (serverSecret === undefined) {
-            missing.push(
-                `the server secret (stack config "${CONFIG_KEYS.serverSecret}", set with \`pulumi config set --secret ${CONFIG_KEYS.serverSecret} ...\`, or env ${ENV_VARS.serverSecret})`,
-            );
-        }
-        if (missing.length > 0) {
-            throw new SettingsError(
-                `ZEGO credentials are missing: ${missing.join(" and ")}. They are needed to call the ZEGO API (not for \`pulumi preview\`).`,
-            );
-        }
-        return {
-            appId: this.parsed("appId") as number,
-            serverSecret: serverSecret!,
-            endpoint: this.setting("endpoint"),
-            region: this.setting("region"),
-            ...this.pacing(),
-        };
+        return requireConnection(this.snapshot());
     }
 
     /**
-     * Parse every setting given, in stack config and in the environment, and throw one SettingsError
-     * naming each bad one (key, allowed values, what was given; never a secret). Called by `check`
-     * (so `pulumi preview` fails before anything is created) and before every API call.
+     * Throw one SettingsError naming each bad setting, in stack config and in the environment (key,
+     * allowed values, what was given; never a secret). Called by `check` (so `pulumi preview` fails
+     * before anything is created); every API call checks its snapshot too.
      */
     validate(): void {
-        const problems: string[] = [];
-        for (const key of Object.keys(CONFIG_KEYS) as Key[]) {
-            for (const [text, source] of [
-                [this.fromConfig(key), `stack config "${CONFIG_KEYS[key]}"`],
-                [this.fromEnv(key), `env ${ENV_VARS[key]}`],
-            ] as const) {
-                if (text === undefined) continue;
-                try {
-                    PARSERS[key](text, source);
-                } catch (e) {
-                    problems.push((e as Error).message);
-                }
-            }
-        }
-        try {
-            resolveEndpoint({ endpoint: this.setting("endpoint"), region: this.setting("region") });
-        } catch (e) {
-            if (!(e instanceof ZegoConfigError)) throw e;
-            problems.push(endpointProblem(e));
-        }
-        if (problems.length > 0) throw new SettingsError(problems.join("\n"));
+        checked(this.snapshot());
     }
 
-    /** The resource's settings over stack config over defaults; what state records at create/update. */
+    /** The resource's settings over stack config over defaults: what state records at create/update (the environment applies at delete). */
     deletionSettingsWithoutEnv(own: OwnDeletionSettings): DeletionSettings {
-        return {
-            gracefulShutdown:
-                own.gracefulShutdown ?? (this.configValue("gracefulShutdown") as boolean | undefined) ?? DEFAULTS.gracefulShutdown,
-            gracefulShutdownTimeout:
-                own.gracefulShutdownTimeout ??
-                (this.configValue("gracefulShutdownTimeout") as number | undefined) ??
-                DEFAULTS.gracefulShutdownTimeout,
-            waitForDeletion:
-                own.waitForDeletion ?? (this.configValue("waitForDeletion") as boolean | undefined) ?? DEFAULTS.waitForDeletion,
-        };
+        const { source: _source, ...recorded } = deletionSettings(resolveSettings({ stackConfig: this.#stackConfig, env: {}, own }));
+        return recorded;
     }
 
     /** What delete actually does: the environment over everything else. */
     effectiveDeletionSettings(own: OwnDeletionSettings): DeletionSettings & { source: string } {
-        const base = this.deletionSettingsWithoutEnv(own);
-        const envGraceful = this.envValue("gracefulShutdown") as boolean | undefined;
-        const envTimeout = this.envValue("gracefulShutdownTimeout") as number | undefined;
-        const envWait = this.envValue("waitForDeletion") as boolean | undefined;
-        const overridden = [envGraceful, envTimeout, envWait].some((v) => v !== undefined);
-        return {
-            gracefulShutdown: envGraceful ?? base.gracefulShutdown,
-            gracefulShutdownTimeout: envTimeout ?? base.gracefulShutdownTimeout,
-            waitForDeletion: envWait ?? base.waitForDeletion,
-            source: overridden ? "environment override" : "resource/stack settings",
-        };
+        return deletionSettings(this.snapshot(own));
     }
 
     deleteWaitMarginSeconds(): number {
-        return (this.envValue("deleteWaitMargin") ?? this.configValue("deleteWaitMargin") ?? DEFAULTS.deleteWaitMargin) as number;
+        return checked(this.snapshot()).values.deleteWaitMargin!;
     }
-}
-
-/** The provider process's settings: its stack config and process.env (the default lifecycle context's). */
-export const processSettings = new Settings();
-
-/** `processSettings.configure` (the plugin's Configure and CheckConfig). */
-export function setStackConfig(config: ConfigReader): void {
-    processSettings.configure(config);
-}
-
-/** `processSettings.validate` (the plugin's CheckConfig). */
-export function validateSettings(): void {
-    processSettings.validate();
 }
 
 function parseBool(source: string, text: string): boolean {

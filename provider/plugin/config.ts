@@ -3,16 +3,7 @@
  * the settings module, so the plugin has the same settings and precedence as the dynamic resources:
  * stack config, then the `ZEGO_*` environment (settings.ts).
  */
-import {
-    CONFIG_KEYS,
-    CONFIG_NAMESPACE,
-    configName,
-    ConfigReader,
-    SettingsError,
-    SETTINGS,
-    setStackConfig,
-    validateSettings,
-} from "../lifecycle/settings";
+import { CONFIG_KEYS, CONFIG_NAMESPACE, configName, ConfigReader, resolveSettings, SETTINGS } from "../lifecycle/settings";
 import { isUnknown } from "../schema/unknown";
 import { Failure } from "../schema/validate";
 import { Props } from "./values";
@@ -47,14 +38,6 @@ export function configReader(args: Props, variables: Record<string, string> = {}
     };
 }
 
-/** What Configure applied last: CheckConfig validates through the settings module and then puts it back. */
-let applied: ConfigReader = configReader({});
-
-export function applyConfig(reader: ConfigReader): void {
-    applied = reader;
-    setStackConfig(reader);
-}
-
 /** Offline validation of provider config: unknown keys and values the settings module would refuse. */
 export function checkConfig(args: Props): Failure[] {
     const failures: Failure[] = [];
@@ -70,23 +53,10 @@ export function checkConfig(args: Props): Failure[] {
 }
 
 /**
- * The settings in `args`, parsed by the settings module's own table (validateSettings), each problem
- * attributed to the setting it names. Problems of `ZEGO_*` variables alone are not config failures.
+ * The settings in `args`, resolved alone by the settings module's own table, each failure
+ * attributed to the setting it names. The `ZEGO_*` environment plays no part: its values are not
+ * the config's, and the process's settings are not touched.
  */
 function settingsFailures(args: Props): Failure[] {
-    setStackConfig(configReader(args));
-    try {
-        validateSettings();
-        return [];
-    } catch (e) {
-        if (!(e instanceof SettingsError)) throw e;
-        return e.message.split("\n").flatMap((reason) => {
-            const name = CONFIG_NAMES.find(
-                (n) => reason.startsWith(`stack config "${CONFIG_KEYS[n]}"`) || reason.startsWith(`Invalid ${CONFIG_KEYS[n]} /`),
-            );
-            return name !== undefined && asText(args[name]) !== undefined ? [{ property: name, reason }] : [];
-        });
-    } finally {
-        setStackConfig(applied);
-    }
+    return resolveSettings({ stackConfig: configReader(args), env: {} }).failures.map((f) => ({ property: f.key, reason: f.message }));
 }

@@ -14,17 +14,16 @@ import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { importAgent } from "../lifecycle/agent";
-import { defaultContext } from "../lifecycle/context";
 import { FUNCTION_NAMES, isFunctionName, runFunction } from "../lifecycle/functions";
 import { PartialCreateError, withoutPlumbing } from "../lifecycle/provider";
 import { pluginDebug } from "../lifecycle/settings";
 import { inputsFromState } from "../lifecycle/state";
-import { providers } from "../runtime";
+import { defaultContext, providers } from "../runtime";
 import type { FunctionName } from "../schema/functions";
 import { CONNECTION_KEY, OUTPUT_KEYS, PROVIDER_PROPERTY, ResourceKind, secretOutputs } from "../schema/resources";
 import { joinSecrets, SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import { UNKNOWN } from "../schema/unknown";
-import { applyConfig, checkConfig, configReader, sameSetting, SECRET_CONFIG } from "./config";
+import { checkConfig, configReader, sameSetting, SECRET_CONFIG } from "./config";
 import { markSecrets, Path, Props, unwrapSecrets } from "./values";
 
 export const PACKAGE = "zego";
@@ -197,7 +196,7 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
         configure: unary("Configure", async (req: provproto.ConfigureRequest) => {
             const variables: Record<string, string> = {};
             req.getVariablesMap().forEach((v, k) => (variables[k] = v));
-            applyConfig(configReader(plain(req.getArgs()).props, variables));
+            defaultContext.settings.configure(configReader(plain(req.getArgs()).props, variables));
             const res = new provproto.ConfigureResponse();
             res.setAcceptsecrets(true);
             res.setSupportspreview(true);

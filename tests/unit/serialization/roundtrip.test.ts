@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { providerText } from "../../../provider/shim";
 import { ResourceKind } from "../../../provider/schema/resources";
-import { processSettings } from "../../../provider/lifecycle/settings";
+import { defaultContext } from "../../../provider/runtime";
 import { isAbout } from "../../fixtures/badInputs";
 type RequireFromString = (code: string, filename?: string) => { handler: () => pulumi.dynamic.ResourceProvider };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -26,7 +26,7 @@ const PINNED: Record<ResourceKind, string> = {
 };
 
 describe("serialized provider (__provider)", () => {
-    afterEach(() => processSettings.reset());
+    afterEach(() => defaultContext.settings.reset());
 
     for (const kind of KINDS) {
         it(`${kind}: is the pinned text of at most 300 bytes, and revives into a working provider`, async () => {
@@ -47,7 +47,10 @@ describe("serialized provider (__provider)", () => {
         const revived = requireFromString(providerText("AgentInstance")).handler();
         const values: Record<string, string> = { "zego:appId": "42", "zego:endpoint": "http://127.0.0.1:1" };
         await revived.configure!({ config: { get: (k: string) => values[k], require: (k: string) => values[k] } as pulumi.dynamic.Config });
-        expect(processSettings.configuredTarget(), "the provider process's settings (the default lifecycle context)").to.deep.include({
+        expect(
+            defaultContext.settings.configuredTarget(),
+            "the provider process's settings (the default lifecycle context)",
+        ).to.deep.include({
             appId: 42,
             endpoint: "http://127.0.0.1:1",
         });
