@@ -17,7 +17,7 @@ import type { AgentConfig } from "../schema/types";
 import { LifecycleContext } from "./context";
 import { classifyChanges, diffResult, refuseIfAny } from "./diff";
 import { LifecycleProvider, PartialCreateError, pick, Props, withoutPlumbing } from "./provider";
-import { inputsFromState, migrate, STATE_VERSION } from "./state";
+import { inputsFromState, migrate, previewOutputs, STATE_VERSION } from "./state";
 import { targetReplaces } from "./target";
 import { OperationBound, repeatableWithinBound, UPDATE_AGAIN, withinBound } from "./timeouts";
 
@@ -78,18 +78,6 @@ function refreshed(id: string, state: Props, found: AgentConfig, declares: (fiel
 function declaredIn(state: Props): (field: AgentConfigField) => boolean {
     const kept = keptOf(state);
     return (field) => state[field] !== undefined && state[field] !== null && !kept.includes(field);
-}
-
-/** `pulumi import` of an agent (plugin/server.ts): everything ZEGO holds becomes the declared config. */
-export async function importAgent(
-    context: LifecycleContext,
-    id: string,
-    base: Props,
-): Promise<{ id?: string; props?: Props; inputs?: Props }> {
-    const found = (await context.clients.onExisting(base, `agent ${id}`, (client) => client.queryAgents([id]))).find(
-        (a) => a.agentId === id,
-    );
-    return found ? refreshed(id, { ...base, stateVersion: STATE_VERSION }, found, () => true) : {};
 }
 
 export function agentProvider(context: LifecycleContext): LifecycleProvider {
@@ -159,6 +147,8 @@ export function agentProvider(context: LifecycleContext): LifecycleProvider {
             return diffResult("Agent", state, news, () => targetReplaces(settings, state, news, `agent ${id}`), `agent ${id}`);
         },
 
+        preview: (news, olds) => previewOutputs("Agent", news, olds),
+
         async create(inputs, options) {
             return withinBound(clock, "create", options, (bound) => create(inputs, bound));
         },
@@ -170,6 +160,20 @@ export function agentProvider(context: LifecycleContext): LifecycleProvider {
             );
             if (!found) return {};
             return refreshed(id, state, found, declaredIn(state));
+        },
+
+        /** Everything ZEGO holds becomes the declared config: the inputs the engine compares with the program's. */
+        async import(id) {
+            const target = settings.configuredEndpoint();
+            const base: Props = { agentId: id, appId: target.appId, endpoint: target.endpoint, adopted: true };
+            const found = (await clients.onExisting(base, `agent ${id}`, (client) => client.queryAgents([id]))).find(
+                (a) => a.agentId === id,
+            );
+            if (!found)
+                throw new Error(
+                    `agent ${JSON.stringify(id)} is not registered with ZEGO app ${target.appId ?? "(not configured)"}; nothing to import`,
+                );
+            return refreshed(id, { ...base, stateVersion: STATE_VERSION }, found, () => true);
         },
 
         async update(id, olds, news, options) {

@@ -16,7 +16,7 @@ import { deleteAgentInstance } from "./deletion";
 import { classifyChanges, diffResult, instanceUpdateRequest } from "./diff";
 import { LifecycleProvider, PartialCreateError, pick, Props, withoutPlumbing } from "./provider";
 import { OwnDeletionSettings } from "./settings";
-import { inputsFromState, migrate, STATE_VERSION } from "./state";
+import { inputsFromState, migrate, previewOutputs, STATE_VERSION } from "./state";
 import { targetReplaces } from "./target";
 import { customTimeoutSeconds, OperationBound, repeatableWithinBound, UPDATE_AGAIN, withinBound } from "./timeouts";
 import { ZegoAbortError } from "../client/errors";
@@ -144,6 +144,8 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
             return diffResult(kind, state, news, () => targetReplaces(settings, state, news, `${label} ${id}`), `${label} ${id}`);
         },
 
+        preview: (news, olds) => previewOutputs(kind, news, olds),
+
         async create(inputs, options) {
             return withinBound(clock, "create", options, (bound) => create(inputs, bound));
         },
@@ -171,6 +173,13 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
                     : (withCredentialsSecret(joinSecrets(state, state[SECRETS_PROPERTY])) as Props);
             const outs = { ...current, status };
             return { id, props: outs, inputs: inputsFromState(kind, outs) };
+        },
+
+        /** ZEGO returns only an instance's status, not the configuration it was created with. */
+        async import(id) {
+            throw new Error(
+                `zego:index:${kind} cannot be imported: ZEGO returns only an instance's status (QueryAgentInstanceStatus), not the LLM, TTS, ASR and RTC settings it was created with, so Pulumi could not know its inputs. Create the instance with Pulumi instead (instances are short-lived), or delete ${id} and let Pulumi create it.`,
+            );
         },
 
         async update(id, olds, news, options) {

@@ -23,12 +23,23 @@ export interface LifecycleDiff extends pulumi.dynamic.DiffResult {
     readonly diffs?: string[];
 }
 
-/** `options`: the resource's customTimeouts for the operation (the plugin passes them; the dynamic host has none). */
+/**
+ * One resource kind's lifecycle, as both hosts drive it (the dynamic host through runtime.ts, the plugin
+ * through plugin/server.ts, which only translate calls). `options`: the resource's customTimeouts for the
+ * operation (the plugin passes them; the dynamic host has none).
+ */
 export interface LifecycleProvider {
     check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult<Props>>;
     diff(id: string, olds: Props, news: Props): Promise<LifecycleDiff>;
+    /**
+     * The outputs at preview, with no call made: of a create (no `olds`), the inputs and the outputs the
+     * service assigns unknown; of an update, the stored outputs with the new inputs over them.
+     */
+    preview(news: Props, olds?: Props): Props;
     create(inputs: Props, options?: OperationOptions): Promise<pulumi.dynamic.CreateResult<Props>>;
     read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult<Props>>;
+    /** `pulumi import`: the resource read from ZEGO by its id alone, its inputs all it holds (or a refusal saying why not). */
+    import(id: string): Promise<pulumi.dynamic.ReadResult<Props>>;
     update(id: string, olds: Props, news: Props, options?: OperationOptions): Promise<pulumi.dynamic.UpdateResult<Props>>;
     delete(id: string, props: Props, options?: OperationOptions): Promise<void>;
 }

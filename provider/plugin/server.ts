@@ -1,9 +1,11 @@
 /**
  * The `zego` resource-provider gRPC service over the lifecycle of the dynamic resources
- * (provider/runtime.ts `providers`), modelled on Pulumi's dynamic-provider host
- * (@pulumi/pulumi cmd/dynamic-provider). Differences that make it a native provider: it serves a
- * schema, takes provider config through CheckConfig/DiffConfig/Configure, accepts secrets (and
- * re-marks them, and every credential, on outputs at their own paths, so state is encrypted) and supports preview (DryRun) creates.
+ * (provider/runtime.ts `providers`, as lifecycle/pluginHost.ts serves them to the plugin), modelled on
+ * Pulumi's dynamic-provider host (@pulumi/pulumi cmd/dynamic-provider). It only translates: protobuf to
+ * lifecycle calls and back, secrets unwrapped on the way in and marked on the way out. Differences that
+ * make it a native provider: it serves a schema, takes provider config through
+ * CheckConfig/DiffConfig/Configure, accepts secrets (and re-marks them, and every credential, on outputs
+ * at their own paths, so state is encrypted) and supports preview (DryRun) creates and updates.
  */
 import * as grpc from "@grpc/grpc-js";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
@@ -13,21 +15,21 @@ import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
-import { importAgent } from "../lifecycle/agent";
 import { FUNCTION_NAMES, isFunctionName, runFunction } from "../lifecycle/functions";
-import { PartialCreateError, withoutPlumbing } from "../lifecycle/provider";
+import { pluginLifecycles } from "../lifecycle/pluginHost";
+import { PartialCreateError } from "../lifecycle/provider";
 import { pluginDebug } from "../lifecycle/settings";
-import { inputsFromState } from "../lifecycle/state";
-import { defaultContext, providers } from "../runtime";
+import { configure, defaultContext, providers } from "../runtime";
 import type { FunctionName } from "../schema/functions";
-import { CONNECTION_KEY, OUTPUT_KEYS, PROVIDER_PROPERTY, ResourceKind, secretOutputs } from "../schema/resources";
-import { joinSecrets, SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
-import { UNKNOWN } from "../schema/unknown";
+import { ResourceKind, secretOutputs } from "../schema/resources";
+import { withCredentialsSecret } from "../schema/secrets";
 import { checkConfig, configReader, sameSetting, SECRET_CONFIG } from "./config";
 import { markSecrets, Path, Props, unwrapSecrets } from "./values";
 
 export const PACKAGE = "zego";
-const KINDS = Object.keys(providers) as ResourceKind[];
+/** Every kind's lifecycle as the plugin serves it: this module only translates gRPC requests to its calls. */
+const lifecycle = pluginLifecycles(providers);
+const KINDS = Object.keys(lifecycle) as ResourceKind[];
 
 /** `urn:pulumi:stack::project::[parent$]zego:index:Agent::name` → "Agent". */
 export function kindOfUrn(urn: string): ResourceKind {
@@ -53,29 +55,6 @@ export function functionOfToken(token: string): FunctionName {
 function plain(struct: structproto.Struct | undefined): { props: Props; secretPaths: Path[] } {
     const { value, secretPaths } = unwrapSecrets(struct ? struct.toJavaScript() : {});
     return { props: value as Props, secretPaths };
-}
-
-/**
- * State as the dynamic resources wrote it (`pulumi-nodejs:dynamic/zego:<Kind>`), which the engine
- * hands this provider once a program moves a resource here with an alias: it carries the dynamic
- * host's `__provider` text and, written by 0.1.0, the credentials in a top-level `secrets`.
- */
-export function isDynamicState(props: Props): boolean {
-    return props[PROVIDER_PROPERTY] !== undefined || props[SECRETS_PROPERTY] !== undefined;
-}
-
-/**
- * Stored state in this provider's shape: without `__provider`, a 0.1.0 `secrets` put back in place
- * (joinSecrets, as the dynamic read does; toStruct marks the credentials secret again on the way out).
- */
-export function pluginState(props: Props): Props {
-    return isDynamicState(props) ? withoutPlumbing(joinSecrets(props, props[SECRETS_PROPERTY])) : props;
-}
-
-/** Stored properties of a request (olds, a read's or delete's properties), in this provider's shape. */
-function stored(struct: structproto.Struct | undefined): { props: Props; secretPaths: Path[]; dynamic: boolean } {
-    const { props, secretPaths } = plain(struct);
-    return { props: pluginState(props), secretPaths, dynamic: isDynamicState(props) };
 }
 
 /**
@@ -196,7 +175,7 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
         configure: unary("Configure", async (req: provproto.ConfigureRequest) => {
             const variables: Record<string, string> = {};
             req.getVariablesMap().forEach((v, k) => (variables[k] = v));
-            defaultContext.settings.configure(configReader(plain(req.getArgs()).props, variables));
+            configure(configReader(plain(req.getArgs()).props, variables));
             const res = new provproto.ConfigureResponse();
             res.setAcceptsecrets(true);
             res.setSupportspreview(true);
@@ -207,20 +186,17 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
             const kind = kindOfUrn(req.getUrn());
             const olds = plain(req.getOlds()).props;
             const { props, secretPaths } = plain(req.getNews());
-            const result = await providers[kind].check(olds, props);
+            const result = await lifecycle[kind].check(olds, props);
             const res = new provproto.CheckResponse();
             res.setInputs(toStruct((result.inputs ?? props) as Props, secretPaths));
-            res.setFailuresList(failuresList([...(result.failures ?? []), ...pluginOnlyFailures(kind, props)]));
+            res.setFailuresList(failuresList(result.failures ?? []));
             return res;
         }),
         diff: unary("Diff", async (req: provproto.DiffRequest) => {
             const kind = kindOfUrn(req.getUrn());
-            const olds = stored(req.getOlds());
-            const result = await providers[kind].diff(req.getId(), olds.props, plain(req.getNews()).props);
+            const result = await lifecycle[kind].diff(req.getId(), plain(req.getOlds()).props, plain(req.getNews()).props);
             const res = new provproto.DiffResponse();
-            // Moved here from the dynamic resources: an update (no API call when nothing else changed, see update)
-            // writes the state in this provider's shape at once; "no change" would keep the dynamic outputs as they are.
-            res.setChanges(diffChanges(olds.dynamic ? true : result.changes));
+            res.setChanges(diffChanges(result.changes));
             res.setReplacesList(result.replaces ?? []);
             // The changed properties: the engine needs them to apply a replaceOnChanges option.
             res.setDiffsList(result.diffs ?? []);
@@ -232,26 +208,20 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
             const { props, secretPaths } = plain(req.getProperties());
             const res = new provproto.CreateResponse();
             if (req.getPreview()) {
-                // Preview: nothing is created; the outputs the service assigns are not known yet.
-                const outs: Props = { ...props };
-                for (const key of OUTPUT_KEYS[kind]) outs[key] = UNKNOWN;
                 res.setId("");
-                res.setProperties(toStruct(outs, secretPaths));
+                res.setProperties(toStruct(lifecycle[kind].preview(props), secretPaths));
                 return res;
             }
             if (cancelled) throw new Error("the zego provider was cancelled; not creating");
-            const result = await providers[kind].create(props, { timeoutSeconds: req.getTimeout() });
+            const result = await lifecycle[kind].create(props, { timeoutSeconds: req.getTimeout() });
             res.setId(result.id);
             res.setProperties(toStruct(result.outs ?? {}, secretPaths));
             return res;
         }),
         read: unary("Read", async (req: provproto.ReadRequest) => {
             const kind = kindOfUrn(req.getUrn());
-            const { props, secretPaths } = stored(req.getProperties());
-            // State written by create always has a stateVersion; `pulumi import` sends none (v3.248.0 sends
-            // no usable properties), so read everything from ZEGO.
-            const importing = props.stateVersion === undefined;
-            const result = importing ? await importRead(kind, req.getId()) : await providers[kind].read(req.getId(), props);
+            const { props, secretPaths } = plain(req.getProperties());
+            const result = await lifecycle[kind].read(req.getId(), props);
             const res = new provproto.ReadResponse();
             // An empty result means the object is gone: the engine then drops it from state.
             res.setId(result.id ?? "");
@@ -261,21 +231,21 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
         }),
         update: unary("Update", async (req: provproto.UpdateRequest) => {
             const kind = kindOfUrn(req.getUrn());
-            const olds = stored(req.getOlds()).props;
+            const olds = plain(req.getOlds()).props;
             const { props: news, secretPaths } = plain(req.getNews());
             const res = new provproto.UpdateResponse();
             if (req.getPreview()) {
-                res.setProperties(toStruct({ ...olds, ...news }, secretPaths));
+                res.setProperties(toStruct(lifecycle[kind].preview(news, olds), secretPaths));
                 return res;
             }
-            const result = await providers[kind].update(req.getId(), olds, news, { timeoutSeconds: req.getTimeout() });
+            const result = await lifecycle[kind].update(req.getId(), olds, news, { timeoutSeconds: req.getTimeout() });
             res.setProperties(toStruct((result.outs ?? news) as Props, secretPaths));
             return res;
         }),
         delete: unary("Delete", async (req: provproto.DeleteRequest) => {
             const kind = kindOfUrn(req.getUrn());
             // The resource's customTimeouts (seconds, 0: none) bound each operation (lifecycle/timeouts.ts).
-            await providers[kind].delete(req.getId(), stored(req.getProperties()).props, { timeoutSeconds: req.getTimeout() });
+            await lifecycle[kind].delete(req.getId(), plain(req.getProperties()).props, { timeoutSeconds: req.getTimeout() });
             return new emptyproto.Empty();
         }),
         cancel: unary("Cancel", async () => {
@@ -305,28 +275,6 @@ export function providerService(options: ServiceOptions): grpc.UntypedServiceImp
     };
 }
 
-/**
- * `pulumi import`: the engine sends only the id. An Agent is read back whole with QueryAgents;
- * an instance cannot be: ZEGO returns only its status, not the configuration it was created with.
- */
-async function importRead(kind: ResourceKind, id: string): Promise<{ id?: string; props?: Props; inputs?: Props }> {
-    if (kind !== "Agent") {
-        throw new Error(
-            `zego:index:${kind} cannot be imported: ZEGO returns only an instance's status (QueryAgentInstanceStatus), not the LLM, TTS, ASR and RTC settings it was created with, so Pulumi could not know its inputs. Create the instance with Pulumi instead (instances are short-lived), or delete ${id} and let Pulumi create it.`,
-        );
-    }
-    const target = defaultContext.settings.configuredEndpoint();
-    const base: Props = { agentId: id, appId: target.appId, endpoint: target.endpoint, adopted: true };
-    // Everything ZEGO holds is declared: the inputs the engine compares with the program's.
-    const result = await importAgent(defaultContext, id, base);
-    if (!result.props)
-        throw new Error(
-            `agent ${JSON.stringify(id)} is not registered with ZEGO app ${target.appId ?? "(not configured)"}; nothing to import`,
-        );
-    const props = { ...base, ...(result.props as Props) };
-    return { id, props, inputs: inputsFromState("Agent", props) };
-}
-
 /** Start the service on a loopback port; resolves to the server and its port. */
 export async function startServer(options: ServiceOptions): Promise<{ server: grpc.Server; port: number }> {
     const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
@@ -335,21 +283,4 @@ export async function startServer(options: ServiceOptions): Promise<{ server: gr
         server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
     );
     return { server, port };
-}
-
-/**
- * `connection` is the TypeScript resources' way to another ZEGO app; the plugin's is an explicit
- * provider per app (the engine runs one plugin process per provider, each with its own settings).
- * No property named: the engine would print the value, secret included.
- */
-function pluginOnlyFailures(kind: ResourceKind, props: Props): { property: string; reason: string }[] {
-    if (props[CONNECTION_KEY] === undefined) return [];
-    return [
-        {
-            property: "",
-            reason:
-                `${CONNECTION_KEY} is not an argument of zego:index:${kind} (it is the TypeScript resources' way to another ZEGO app); got one. ` +
-                `Declare a provider per app (type pulumi:providers:zego with appId, serverSecret and endpoint or region) and give the resource the provider option.`,
-        },
-    ];
 }
