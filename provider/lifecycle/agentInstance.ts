@@ -217,7 +217,8 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
 
         async delete(id, props, options) {
             const state = migrate(props);
-            const own = ownDeletionSettings(userArgs(kind, state));
+            // Read from state as stored (the outputs echo the inputs; 0.1.0 never moved these into `secrets`).
+            const own = ownDeletionSettings(state);
             const deletion = settings.effectiveDeletionSettings(own);
             const marginSeconds = settings.deleteWaitMarginSeconds();
             const report = await clients.onExisting(state, `${label} ${id}`, (client) =>
