@@ -304,12 +304,13 @@ describe("e2e: examples", function () {
             try {
                 // Slow creates keep the first run's `up` (and its lock) going while the second starts. 4 s once
                 // was not enough on a loaded CI machine: the second run reached the stack after the first's up
-                // and was refused as "already exists" instead (the same refusal, for another reason).
+                // and was refused as "already exists" instead (the same refusal, for another reason). The first
+                // run's request timeout is raised above the delay (a create answered late is not a failure here).
                 emulator.setFaults({ latencyMs: 12000, actions: ["CreateAgentInstance"] });
                 let second: Promise<EphemeralRun> | undefined;
                 const first = await runEphemeral(
                     emulator,
-                    { SMOKE_STEP: "none", STACK_NAME: "ci-lock-1" },
+                    { SMOKE_STEP: "none", STACK_NAME: "ci-lock-1", ZEGO_REQUEST_TIMEOUT_MS: "30000" },
                     undefined,
                     onFirstRequest(emulator, "CreateAgentInstance", () => {
                         second = runEphemeral(emulator, { SMOKE_STEP: "none", STACK_NAME: "ci-lock-1" }, undefined, undefined, {
