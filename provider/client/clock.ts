@@ -18,11 +18,21 @@ export interface Clock {
     alarm?(at: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** Node's longest timer: a setTimeout beyond it fires after 1 ms (customTimeouts of `840h` would end at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
     now: () => Date.now(),
     sleep: (ms, signal) =>
         new Promise<void>((resolve, reject) => {
-            const timer = setTimeout(done, Math.max(0, ms));
+            // A longer sleep waits in steps of the longest timer.
+            let left = Math.max(0, ms);
+            let timer = step();
+            function step(): ReturnType<typeof setTimeout> {
+                const now = Math.min(left, MAX_TIMER_MS);
+                left -= now;
+                return setTimeout(left > 0 ? () => (timer = step()) : done, now);
+            }
             function done(): void {
                 signal?.removeEventListener("abort", aborted);
                 resolve();
