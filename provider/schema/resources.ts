@@ -58,12 +58,17 @@ export type DeletionSettings = Infer<typeof DELETION_SETTINGS>;
  * Bounds from the settings table; endpoint and region are checked as the settings are (connectionRules).
  */
 export const CONNECTION_FIELDS = {
-    connection: obj(undefined, {
-        appId: required(int(undefined, { min: APP_ID_RANGE.min, max: APP_ID_RANGE.max, note: "your ZEGO AppID" })),
-        serverSecret: required(str(undefined, { secret: true, minLength: 1 })),
-        endpoint: str(undefined),
-        region: str(undefined),
-    }),
+    connection: obj(
+        undefined,
+        {
+            appId: required(int(undefined, { min: APP_ID_RANGE.min, max: APP_ID_RANGE.max, note: "your ZEGO AppID" })),
+            serverSecret: required(str(undefined, { secret: true, minLength: 1 })),
+            endpoint: str(undefined),
+            region: str(undefined),
+        },
+        // Holds the serverSecret: a value of the wrong type given in its place (the secret itself) is never shown.
+        { secret: true },
+    ),
 };
 export const CONNECTION_KEY = "connection";
 /** A resource's own ZEGO app and credentials (the `connection` argument). */
