@@ -4,6 +4,7 @@
  */
 import { expect } from "chai";
 import { LifecycleProvider, Props } from "../../../provider/lifecycle/provider";
+import { validInstanceArgs } from "../../../testing/fixtures";
 import { APP_ID, SERVER_SECRET, useProviderEnvironment } from "./helpers";
 
 describe("lifecycle: a resource's own connection, edges", function () {
@@ -36,5 +37,36 @@ describe("lifecycle: a resource's own connection, edges", function () {
         // Before the fix: the update succeeded (state only) and this failed, "ZEGO credentials are missing".
         await p.delete(id, after.outs);
         expect(t.em.agents()).to.deep.equal([]);
+    });
+
+    it("docs: a new serverSecret only updates the state (no API call), and the next calls use it", async () => {
+        const p = t.providers.Agent;
+        const { id, outs } = await p.create({ agentId: "own_agent", name: "Own", connection: connection() });
+        const before = t.sent.length;
+        const rotated = { ...connection(), serverSecret: "ffffffffffffffffffffffffffffffff" };
+        const after = await up(p, id, outs!, { agentId: "own_agent", name: "Own", connection: rotated });
+        expect(after.refusal).to.equal(undefined);
+        expect(t.sent.length, "no API call").to.equal(before);
+        // The emulator knows only the old secret: a refresh with the new one is refused, so it was the one used.
+        let refused = "";
+        await p.read(id, after.outs).catch((e: Error) => (refused = e.message));
+        expect(refused).to.contain("connection");
+        await p.delete(id, outs!);
+    });
+
+    it("docs: with a connection, the deletion settings still come from stack config", async () => {
+        // The stack's app, secret and endpoint are elsewhere (a closed port): only its deletion settings may be used.
+        t.configureStack(
+            { "zego:appId": "987654321", "zego:serverSecret": "x".repeat(32), "zego:gracefulShutdownTimeout": "7" },
+            "http://127.0.0.1:1",
+        );
+        const agent = await t.providers.Agent.create({ agentId: "own_agent", connection: connection() });
+        const { gracefulShutdownTimeout: _own, ...args } = validInstanceArgs("1");
+        const { id, outs } = await t.providers.AgentInstance.create({ ...args, agentId: "own_agent", connection: connection() });
+        expect(outs!.deletion).to.include({ gracefulShutdownTimeout: 7 });
+        expect(outs!.appId).to.equal(APP_ID);
+        await t.providers.AgentInstance.delete(id, outs!);
+        expect(t.em.liveInstances()).to.deep.equal([]);
+        await t.providers.Agent.delete(agent.id, agent.outs!);
     });
 });
