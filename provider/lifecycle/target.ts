@@ -3,13 +3,14 @@
  * resource kind alike: a new endpoint replaces it there (same credentials reach both); a new app
  * from stack config is refused, because deleting the old resource needs the old app's credentials,
  * which the provider no longer has, so the move could never complete. A resource with its own
- * `connection` keeps its credentials in state, so a move of it (to another app too) is a replace.
+ * `connection` keeps its credentials in state, so a move of it (to another app too) is a replace;
+ * removing that connection needs stack credentials to take over, or it is refused.
  */
 import { resolveEndpoint } from "../client/regions";
 import { CONNECTION_KEY } from "../schema/resources";
 import { containsUnknown } from "../schema/unknown";
 import { isPlainObject } from "../schema/validate";
-import { CONFIG_KEYS, Settings } from "./settings";
+import { CONFIG_KEYS, ENV_VARS, Settings } from "./settings";
 import { Props } from "./state";
 
 /** A props object's own connection (inputs or state), if it has one: plain, as checkArgs passed it. */
@@ -22,6 +23,14 @@ export function ownConnectionOf(props: Props): Props | undefined {
 export function targetReplaces(settings: Settings, state: Props, news: Props, what: string): string[] {
     const own = news[CONNECTION_KEY];
     if (own !== undefined && own !== null) return connectionMoves(state, own) ? [CONNECTION_KEY] : [];
+    // Its own connection removed: the stack's credentials must take over, or nothing could delete it later.
+    if (ownConnectionOf(state) !== undefined && !settings.hasCredentials())
+        throw new Error(
+            `${what} was created with its own \`${CONNECTION_KEY}\` (ZEGO app ${String(state.appId)}), which the program no longer sets, ` +
+                `and no stack credentials are configured to take over (${CONFIG_KEYS.appId} and ${CONFIG_KEYS.serverSecret}, ` +
+                `or ${ENV_VARS.appId} and ${ENV_VARS.serverSecret}): its state would keep no credentials that can delete it. ` +
+                `Keep the \`${CONNECTION_KEY}\`, or configure the stack's credentials (app ${String(state.appId)} keeps it where it is; another app replaces it).`,
+        );
     const target = settings.configuredEndpoint();
     if (target.appId !== undefined && typeof state.appId === "number" && target.appId !== state.appId) {
         // Its own connection, stored in state, deletes it where it is: the move to the stack's app is a replace.

@@ -24,18 +24,15 @@ describe("lifecycle: a resource's own connection, edges", function () {
         }
     }
 
-    it("removing the connection while the stack config names no app is refused, or leaves a state that destroy can still delete (never drops the only credentials)", async () => {
+    it("removing the connection while no stack credentials are configured is refused at diff, naming the connection (never the secret); the state keeps it, so destroy still deletes", async () => {
         // Only resources with their own connection: no zego:appId / zego:serverSecret anywhere.
         const p = t.providers.Agent;
         const { id, outs } = await p.create({ agentId: "own_agent", name: "Own", connection: connection() });
         const after = await up(p, id, outs!, { agentId: "own_agent", name: "Own" });
-        if (after.refusal) {
-            expect(after.refusal.message).to.contain("connection").and.not.contain(SERVER_SECRET);
-        } else {
-            expect(after.outs.appId).to.equal(APP_ID);
-        }
-        // Before the fix: the update succeeded (state only) and this failed, "ZEGO credentials are missing".
-        await p.delete(id, after.outs);
+        // Before the fix: the update succeeded (state only), and the delete then failed, "ZEGO credentials are missing".
+        expect(after.refusal, "refused").to.not.equal(undefined);
+        expect(after.refusal!.message).to.contain("`connection`").and.contain("zego:appId").and.not.contain(SERVER_SECRET);
+        await p.delete(id, outs!);
         expect(t.em.agents()).to.deep.equal([]);
     });
 
