@@ -124,6 +124,7 @@ describe("e2e: two ZEGO apps from one YAML program (explicit zego providers)", f
     it("up creates each instance in its own app; preview shows no changes, offline; refresh keeps both; destroy deletes each gracefully in its app", async () => {
         const up = await stack.up({ onOutput });
         expect(up.summary.result).to.equal("succeeded");
+        expect(stack.checked, "the up's plan was compared and it converged").to.include({ previewEqualsUp: 1, converged: 1 });
         const [a, b] = [must(live(emA)[0], "app A's instance"), must(live(emB)[0], "app B's instance")];
         expect(live(emA)).to.have.length(1);
         expect(live(emB)).to.have.length(1);

@@ -134,6 +134,7 @@ describe("e2e: the plugin's functions from Pulumi YAML (fn::invoke) through the 
         }
         const up = await stack.up({ onOutput });
         expect(up.summary.result).to.equal("succeeded");
+        expect(stack.checked, "the up's plan was compared and it converged").to.include({ previewEqualsUp: 1, converged: 1 });
         expect(up.outputs.agentName?.value).to.equal("Read from YAML");
         expect(up.outputs.agentLlm?.secret, "the LLM config holds the key").to.equal(true);
         expect(up.outputs.agentLlm?.value).to.deep.include({ apiKey: LLM_KEY, model: "model-a" });
