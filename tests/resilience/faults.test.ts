@@ -76,9 +76,7 @@ describe("resilience: up and destroy under injected faults (real engine)", funct
 
             emulator.setFaults(DESTROY_FAULTS);
             const destroyStart = emulator.requests().length;
-            const destroy = await retried(MAX_RUNS, () =>
-                run.destroy({ onOutput: run.onOutput, parallel: 1, continueOnError: true }),
-            );
+            const destroy = await retried(MAX_RUNS, () => run.destroy({ onOutput: run.onOutput, parallel: 1, continueOnError: true }));
             const destroyLog = emulator.requests().slice(destroyStart);
             emulator.setFaults({});
 
