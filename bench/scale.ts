@@ -101,14 +101,14 @@ async function measure(emulator: EmulatorHandle, kind: Kind, n: number): Promise
     const run: Run = { kind, n, preview: 0, up: 0, destroy: 0, stateBytes: 0, failures: 0 };
     const config = { ...emulatorConfig(emulator), "zego:maxRequestsPerSecond": { value: "0" } };
     await withStack(program(kind, n), config, async (engine) => {
-        // Each operation is timed alone (engine.unchecked); the harness's invariants are checked
+        // Each operation is timed alone, unchecked (engine.stack); the harness's invariants are checked
         // after it, outside the timed part: preview = up, then refresh + preview show no changes.
         let t0 = performance.now();
-        const plan = await engine.unchecked.preview({ onOutput: engine.onOutput });
+        const plan = await engine.stack.preview({ onOutput: engine.onOutput });
         run.preview = secondsSince(t0);
 
         t0 = performance.now();
-        const up = await engine.unchecked.up({ onOutput: engine.onOutput }).catch((e: Error) => {
+        const up = await engine.stack.up({ onOutput: engine.onOutput }).catch((e: Error) => {
             console.error(`up of ${n} ${kind}: ${e.message.slice(-1500)}`);
             return undefined;
         });
@@ -129,7 +129,7 @@ async function measure(emulator: EmulatorHandle, kind: Kind, n: number): Promise
         });
 
         t0 = performance.now();
-        await engine.unchecked.destroy({ onOutput: engine.onOutput }).catch((e: Error) => {
+        await engine.stack.destroy({ onOutput: engine.onOutput }).catch((e: Error) => {
             console.error(`destroy of ${n} ${kind}: ${e.message.slice(-1500)}`);
             run.failures++;
         });

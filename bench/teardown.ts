@@ -114,10 +114,10 @@ async function main(): Promise<void> {
             async () => {},
             emulatorConfig(emulator),
             async (run) => {
-                await run.stack.up({ onOutput: run.onOutput });
+                await run.up({ onOutput: run.onOutput });
                 for (let i = 0; i < 2; i++) {
                     const t0 = performance.now();
-                    await run.stack.destroy({ onOutput: run.onOutput });
+                    await run.destroy({ onOutput: run.onOutput });
                     empty.push(secondsSince(t0));
                 }
             },
@@ -254,7 +254,7 @@ async function teardown(
 ): Promise<Teardown> {
     let result: Teardown | undefined;
     await withStack(program(n, graceful, busy?.gracefulTimeout), emulatorConfig(emulator), async (run) => {
-        const up = await run.stack.up({ onOutput: run.onOutput, parallel: Math.max(n, 8) });
+        const up = await run.up({ onOutput: run.onOutput, parallel: Math.max(n, 8) });
         if (up.summary.result !== "succeeded") throw new Error(`up of ${n} instances: ${up.summary.result}`);
         if (emulator.liveInstances().length !== n) throw new Error(`up of ${n}: ${emulator.liveInstances().length} live instances`);
         await afterUp(run);
@@ -270,7 +270,7 @@ async function teardown(
         let failures = 0;
         const t0 = performance.now();
         try {
-            await run.stack.destroy({ onOutput: run.onOutput, ...(parallel !== undefined ? { parallel } : {}) });
+            await run.destroy({ onOutput: run.onOutput, ...(parallel !== undefined ? { parallel } : {}) });
         } catch (e) {
             failures++;
             console.error(`destroy of ${n} failed: ${(e as Error).message.slice(-2000)}`);
@@ -317,7 +317,7 @@ function measureState(state: string, n: number): { providerBytes: number; stateB
 async function measurePreview(run: EngineRun, emulator: EmulatorHandle): Promise<{ seconds: number; apiCalls: number; steps: string }> {
     const before = emulator.stats().requests;
     const t0 = performance.now();
-    const result = await run.stack.preview({ onOutput: run.onOutput });
+    const result = await run.preview({ onOutput: run.onOutput });
     const seconds = secondsSince(t0);
     const steps = Object.entries(result.changeSummary)
         .map(([op, count]) => `${op} ${count}`)

@@ -20,7 +20,7 @@ async function main(fileName = "upgrade-v2.json"): Promise<void> {
             () => upgradeProgram(),
             emulatorConfig(emulator),
             async (run) => {
-                const up = await run.stack.up();
+                const up = await run.up();
                 const instanceId = stackOutput(up.outputs, "instanceId") as string;
                 const checkpoint = JSON.parse(await run.exportState());
                 const deployment = { version: 3, deployment: checkpoint.checkpoint.latest };

@@ -152,7 +152,7 @@ async function contend(
     let leftInState = 0;
     const firstSeq = emulator.requests().at(-1)?.seq ?? -1;
 
-    // Only the ups and the destroys are timed (run.unchecked); the harness's invariants are checked
+    // Only the ups and the destroys are timed, unchecked (run.stack); the harness's invariants are checked
     // around them, untimed: each stack's preview before the ups are released must equal what its up
     // did, and once every up is done each stack converges (refresh, then preview with no changes).
     await Promise.all(
@@ -168,12 +168,12 @@ async function contend(
                         lastLine = performance.now();
                         run.onOutput(line);
                     };
-                    const plan = await plannedSteps(run.unchecked.preview, { onOutput: run.onOutput });
+                    const plan = await plannedSteps((o) => run.stack.preview(o), { onOutput: run.onOutput });
                     if (plan.error) errors.push(`stack ${k + 1} preview: ${plan.error.message.slice(-2000)}`);
                     await upGate();
                     released.up ??= moment();
                     try {
-                        const { done } = await upSteps(run.unchecked.up, { onOutput });
+                        const { done } = await upSteps((o) => run.stack.up(o), { onOutput });
                         const mismatch = compareSteps(plan.planned, done);
                         if (mismatch !== undefined) errors.push(`stack ${k + 1}: preview's plan is not what up did: ${mismatch}`);
                         else upSucceeded++;
@@ -188,7 +188,7 @@ async function contend(
                     await destroyGate();
                     released.destroy ??= moment();
                     try {
-                        await run.unchecked.destroy({ onOutput });
+                        await run.stack.destroy({ onOutput });
                         destroySucceeded++;
                     } catch (e) {
                         errors.push(`stack ${k + 1} destroy: ${(e as Error).message.slice(-2000)}`);

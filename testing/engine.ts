@@ -1,8 +1,11 @@
 /**
  * Drives the real Pulumi engine (the CLI built by scripts/ensure-pulumi.sh) through the Automation
  * API against the bundled emulator, for the e2e and resilience tests, the benchmarks and scripts
- * (repo tooling, not public: it checks issue 9's invariants after every operation). Every stack is fresh, hermetic (temp backend and PULUMI_HOME)
- * and removed afterwards.
+ * (repo tooling, not public). Issue 9's invariants are plain functions a test can call on any
+ * Automation API stack (`expectNothingLeaked`, `expectPlanMatched`, `expectConverged`); `run.up`/
+ * `preview`/`refresh`/`destroy` (and `checkedStack(stack)` for a stack made elsewhere) run an
+ * operation and check them after it, success or failure, while `run.stack` is the plain stack.
+ * Every stack is fresh, hermetic (temp backend and PULUMI_HOME) and removed afterwards.
  */
 import {
     ConfigMap,
@@ -28,17 +31,22 @@ export { assertNoSecrets, emulatorConfig, startTestEmulator } from "./emulator";
 export const APP_ID = DEFAULT_APP_ID;
 export const SERVER_SECRET = DEFAULT_SERVER_SECRET;
 
-export interface EngineRun {
-    stack: Stack;
-    env: PulumiEnv;
-    /** Everything the engine printed, for secret scans. */
-    output: string[];
+/** The engine operations run with issue 9's invariants checked after each (see `checkedOperations`). */
+export interface CheckedOperations {
+    up: Stack["up"];
+    preview: Stack["preview"];
+    refresh: Stack["refresh"];
+    destroy: Stack["destroy"];
+    /** Refresh, then preview with expectNoChanges (`expectConverged`), each followed by the live-in-state check. */
+    checkConverged(): Promise<void>;
+}
+
+/** A stack whose operations are checked: the plain `stack` beside them runs an operation unchecked. */
+export interface CheckedStack extends CheckedOperations {
+    /** The plain Automation API stack: an operation through it checks nothing (say why where a test does that). */
+    readonly stack: Stack;
+    /** Where the checked operations send the engine's output when the caller passes none. */
     onOutput: (line: string) => void;
-    /** Set (or with undefined, unset) an environment variable the CLI and the provider see from now on. */
-    setEnv(name: string, value: string | undefined): Promise<void>;
-    /** The stack's state file as stored by the backend (secrets encrypted; `stack.exportStack()` would decrypt them). */
-    exportState(): Promise<string>;
-    outputs(): Promise<OutputMap>;
     /** What the invariants checked so far (for the harness's own tests). */
     readonly checked: InvariantLog;
     /**
@@ -46,14 +54,17 @@ export interface EngineRun {
      * sets this, then calls checkConverged() after counting).
      */
     convergeAfterUp: boolean;
-    /** Refresh, then preview with expectNoChanges: the stack has converged. */
-    checkConverged(): Promise<void>;
-    /**
-     * The engine operations alone, without the invariant checks `stack`'s run around them (a preview
-     * before each up, refresh + preview after it): for benchmarks that time one operation and check
-     * the invariants outside the timed part.
-     */
-    unchecked: Pick<Stack, "up" | "preview" | "refresh" | "destroy">;
+}
+
+export interface EngineRun extends CheckedStack {
+    env: PulumiEnv;
+    /** Everything the engine printed, for secret scans. */
+    output: string[];
+    /** Set (or with undefined, unset) an environment variable the CLI and the provider see from now on. */
+    setEnv(name: string, value: string | undefined): Promise<void>;
+    /** The stack's state file as stored by the backend (secrets encrypted; `stack.exportStack()` would decrypt them). */
+    exportState(): Promise<string>;
+    outputs(): Promise<OutputMap>;
 }
 
 export interface InvariantLog {
@@ -76,6 +87,11 @@ export interface StackOptions {
     secretsProvider?: string;
 }
 
+/** The raw state file a file backend (`PulumiEnv.backendDir`) keeps for a project's stack. */
+export function stateFileOf(env: Pick<PulumiEnv, "backendDir">, projectName: string, stackName: string): string {
+    return path.join(env.backendDir, ".pulumi", "stacks", projectName, `${stackName}.json`);
+}
+
 export async function withStack(
     program: PulumiFn,
     config: ConfigMap,
@@ -95,7 +111,8 @@ export async function withStack(
         },
     );
     const output: string[] = [];
-    const run: EngineRun = {
+    const stateFile = stateFileOf(env, projectName, stackName);
+    const base: Omit<EngineRun, keyof CheckedOperations> = {
         stack,
         env,
         output,
@@ -107,21 +124,21 @@ export async function withStack(
             else ws.envVars[name] = value;
         },
         async exportState() {
-            const file = path.join(env.backendDir, ".pulumi", "stacks", projectName, `${stackName}.json`);
-            return fs.readFileSync(file, "utf8");
+            return fs.readFileSync(stateFile, "utf8");
         },
         outputs: () => stack.outputs(),
         checked: { liveInState: 0, previewEqualsUp: 0, converged: 0 },
         convergeAfterUp: true,
-        checkConverged: async () => undefined,
-        unchecked: stack,
     };
     // Looked up at each check: a test may replace the emulator at the same URL.
     const url = String(config["zego:endpoint"]?.value ?? "");
-    const destroy = checkInvariants(
-        run,
-        () => emulatorAt(url),
-        () => (activeRuns.get(url) ?? 0) > 1,
+    const run: EngineRun = Object.assign(
+        base,
+        checkedOperations(base, {
+            stateFile,
+            emulators: () => [emulatorAt(url)].filter((e) => e !== undefined),
+            shared: () => (activeRuns.get(url) ?? 0) > 1,
+        }),
     );
     activeRuns.set(url, (activeRuns.get(url) ?? 0) + 1);
     let leftBehind: InvariantError | undefined;
@@ -130,13 +147,13 @@ export async function withStack(
         if (Object.keys(config).length > 0) await stack.setAllConfig(config);
         await body(run);
         // A passing test must also leave nothing behind.
-        await destroy({ onOutput: run.onOutput }).catch((e) => {
+        await run.destroy({ onOutput: run.onOutput }).catch((e) => {
             if (e instanceof InvariantError) leftBehind = e;
         });
         cleaned = leftBehind === undefined;
     } finally {
         try {
-            if (!cleaned) await destroy({ onOutput: run.onOutput });
+            if (!cleaned) await run.destroy({ onOutput: run.onOutput });
         } catch {
             // The test already failed or cleaned up; leave the engine's error to the assertion that matters.
         }
@@ -154,76 +171,131 @@ export class InvariantError extends Error {
     }
 }
 
-type Up = Stack["up"];
-type Destroy = Stack["destroy"];
+/**
+ * Invariant: every instance live at the emulators is in the stack's state (nothing leaked), read
+ * from the backend's raw state file (`stateFile`; none yet: an empty state). Returns how many
+ * emulators it checked.
+ */
+export function expectNothingLeaked(stateFile: string, emulators: readonly EmulatorHandle[], after = "the operation"): number {
+    if (emulators.length === 0) return 0;
+    const ids = checkpointOf(readIfThere(stateFile)).resources.map((r) => r.id ?? "");
+    const missing = emulators.flatMap((e) => e.liveInstances().map((i) => i.agentInstanceId)).filter((id) => !ids.includes(id));
+    if (missing.length > 0)
+        throw new InvariantError(`after ${after}, instances live at the emulator but not in state: ${missing.join(", ")}`);
+    return emulators.length;
+}
 
 /**
- * Issue 9's invariants, checked after every engine operation a test runs through `run.stack`
- * (up, preview, refresh, destroy), success or failure:
- * - every instance live in the emulator is in the stack's state (nothing left behind); while other
- *   stacks run on the same emulator at once their instances are live too, so it is checked only
- *   when this stack is alone there;
- * - before each up, a preview of the same program; when the up succeeds, the steps it did (from the
- *   engine's events: operation and URN of each) are the steps the preview planned (preview = up);
- * - after each successful up: refresh, then preview with expectNoChanges (the stack converges).
- *   Skipped while the emulator injects faults: the extra requests would shift its seeded sequence.
- * Returns the original destroy, wrapped for the live-in-state check, for the cleanup.
+ * Invariant: a successful up did the steps its preview planned, resource by resource (`compareSteps`);
+ * a preview that failed before an up that succeeded is a violation too.
  */
-function checkInvariants(run: EngineRun, emulatorNow: () => EmulatorHandle | undefined, shared: () => boolean): Destroy {
-    const stack = run.stack;
-    const original = {
-        up: stack.up.bind(stack),
-        preview: stack.preview.bind(stack),
-        refresh: stack.refresh.bind(stack),
-        destroy: stack.destroy.bind(stack),
+export function expectPlanMatched(plan: Plan, up: { result: UpResult; done: readonly string[] }): void {
+    if (plan.result === undefined)
+        throw new InvariantError(`preview failed, but up succeeded with ${JSON.stringify(changesOf(up.result.summary.resourceChanges))}`);
+    const mismatch = compareSteps(plan.planned, up.done);
+    if (mismatch !== undefined)
+        // With what the engine printed for both: a mismatch seen once in CI must be diagnosable from its log.
+        throw new InvariantError(
+            `preview's plan is not what up did: ${mismatch}\n--- preview ${JSON.stringify(plan.result.changeSummary)}:\n` +
+                `${tail(plan.result.stdout)}\n--- up:\n${tail(up.result.stdout)}`,
+        );
+}
+
+/**
+ * Invariant: the stack has converged: a refresh, then a preview with expectNoChanges. `stack` is any
+ * Automation API stack (or checked operations, to check the other invariants after each of the two).
+ */
+export async function expectConverged(
+    stack: Pick<Stack, "refresh" | "preview">,
+    onOutput: (line: string) => void = () => undefined,
+): Promise<void> {
+    await stack.refresh({ onOutput });
+    await stack.preview({ onOutput, expectNoChanges: true }).catch((e: Error) => {
+        if (e instanceof InvariantError) throw e;
+        throw new InvariantError(`after up and refresh, preview still wants changes:\n${e.message.slice(-3000)}`);
+    });
+}
+
+/** Where a stack's invariants look: its raw state file and the emulators its instances live at. */
+export interface InvariantScope {
+    /** The backend's raw state file of the stack (`stateFileOf`). */
+    stateFile: string;
+    /** The emulators to check, looked up at each check (a test may replace one at the same URL). */
+    emulators: () => readonly EmulatorHandle[];
+    /** True while other stacks run on the same emulator: their instances are live too, so live-in-state is not checked. */
+    shared?: () => boolean;
+}
+
+/**
+ * Any Automation API stack (an inline program or a local project such as a Pulumi YAML one) with
+ * checked operations beside it: `checked.up(...)` where a test would call `stack.up(...)`.
+ */
+export function checkedStack(stack: Stack, scope: InvariantScope, onOutput: (line: string) => void = () => undefined): CheckedStack {
+    const base = { stack, onOutput, checked: { liveInState: 0, previewEqualsUp: 0, converged: 0 }, convergeAfterUp: true };
+    return Object.assign(base, checkedOperations(base, scope));
+}
+
+/**
+ * Issue 9's invariants, checked after every engine operation run through the returned operations
+ * (up, preview, refresh, destroy), success or failure:
+ * - every instance live at the emulators is in the stack's state (`expectNothingLeaked`); while
+ *   other stacks run on the same emulator at once their instances are live too, so it is checked
+ *   only when this stack is alone there;
+ * - before each up, a preview of the same program; when the up succeeds, the steps it did (from the
+ *   engine's events: operation and URN of each) are the steps the preview planned (`expectPlanMatched`);
+ * - after each successful up: refresh, then preview with expectNoChanges (`expectConverged`), unless
+ *   `target.convergeAfterUp` is false. Skipped while an emulator injects faults: the extra requests
+ *   would shift its seeded sequence.
+ * `target` is read at each call (a test may switch convergeAfterUp between operations).
+ */
+export function checkedOperations(target: Omit<CheckedStack, keyof CheckedOperations>, scope: InvariantScope): CheckedOperations {
+    const { stack } = target;
+    const liveInState = (operation: string) => {
+        if (scope.shared?.()) return;
+        if (expectNothingLeaked(scope.stateFile, scope.emulators(), operation) > 0) target.checked.liveInState++;
     };
-    run.unchecked = original;
     const afterEach = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
         let result: T;
         try {
             result = await call();
         } catch (e) {
-            if (!shared()) await liveInState(run, emulatorNow(), `${operation} (failed)`);
+            liveInState(`${operation} (failed)`);
             throw e;
         }
-        if (!shared()) await liveInState(run, emulatorNow(), operation);
+        liveInState(operation);
         return result;
     };
-    const quiet = { onOutput: run.onOutput };
-    stack.preview = (opts) => afterEach("preview", () => original.preview(opts));
-    stack.refresh = (opts) => afterEach("refresh", () => original.refresh(opts));
-    stack.destroy = (opts) => afterEach("destroy", () => original.destroy(opts));
-    stack.up = (async (opts) => {
-        // The preview gets the options that change the plan (`--replace`, `--target`), as a user's `preview` would.
-        const plan = await plannedSteps(original.preview, {
-            ...quiet,
-            parallel: opts?.parallel,
-            replace: opts?.replace,
-            target: opts?.target,
-        });
-        const { result, done } = await afterEach("up", () => upSteps(original.up, opts));
-        if (plan.result === undefined)
-            throw new InvariantError(`preview failed, but up succeeded with ${JSON.stringify(changesOf(result.summary.resourceChanges))}`);
-        const mismatch = compareSteps(plan.planned, done);
-        if (mismatch !== undefined)
-            // With what the engine printed for both: a mismatch seen once in CI must be diagnosable from its log.
-            throw new InvariantError(
-                `preview's plan is not what up did: ${mismatch}\n--- preview ${JSON.stringify(plan.result.changeSummary)}:\n` +
-                    `${tail(plan.result.stdout)}\n--- up:\n${tail(result.stdout)}`,
-            );
-        run.checked.previewEqualsUp++;
-        const emulator = emulatorNow();
-        if (run.convergeAfterUp && (emulator === undefined || !faultsActive(emulator))) await run.checkConverged();
-        return result;
-    }) as Up;
-    run.checkConverged = async () => {
-        await afterEach("refresh after up", () => original.refresh(quiet));
-        await afterEach("preview after refresh", () => original.preview({ ...quiet, expectNoChanges: true })).catch((e: Error) => {
-            throw new InvariantError(`after up and refresh, preview still wants changes:\n${e.message.slice(-3000)}`);
-        });
-        run.checked.converged++;
+    const quiet = () => ({ onOutput: target.onOutput });
+    const checkConverged = async () => {
+        await expectConverged(
+            {
+                refresh: (opts) => afterEach("refresh after up", () => stack.refresh(opts)),
+                preview: (opts) => afterEach("preview after refresh", () => stack.preview(opts)),
+            },
+            target.onOutput,
+        );
+        target.checked.converged++;
     };
-    return stack.destroy;
+    return {
+        preview: (opts) => afterEach("preview", () => stack.preview(opts)),
+        refresh: (opts) => afterEach("refresh", () => stack.refresh(opts)),
+        destroy: (opts) => afterEach("destroy", () => stack.destroy(opts)),
+        async up(opts) {
+            // The preview gets the options that change the plan (`--replace`, `--target`), as a user's `preview` would.
+            const plan = await plannedSteps((o) => stack.preview(o), {
+                ...quiet(),
+                parallel: opts?.parallel,
+                replace: opts?.replace,
+                target: opts?.target,
+            });
+            const up = await afterEach("up", () => upSteps((o) => stack.up(o), opts));
+            expectPlanMatched(plan, up);
+            target.checked.previewEqualsUp++;
+            if (target.convergeAfterUp && !scope.emulators().some(faultsActive)) await checkConverged();
+            return up.result;
+        },
+        checkConverged,
+    };
 }
 
 /** A preview's result (undefined if it failed) and the steps it planned. */
@@ -252,7 +324,7 @@ export async function previewFailure(run: EngineRun, opts: PreviewOptions = {}):
     const logDir = fs.mkdtempSync(path.join(run.env.root, "log-"));
     const tmpdir = ws.envVars.TMPDIR;
     await run.setEnv("TMPDIR", logDir);
-    const outcome = await run.stack
+    const outcome = await run
         .preview({ onOutput: run.onOutput, ...opts, logVerbosity: 7 })
         .catch((e: Error) => e)
         .finally(() => run.setEnv("TMPDIR", tmpdir));
@@ -352,18 +424,6 @@ function faultsActive(emulator: EmulatorHandle): boolean {
     );
 }
 
-async function liveInState(run: EngineRun, emulator: EmulatorHandle | undefined, operation: string): Promise<void> {
-    if (emulator === undefined) return;
-    const ids = (await latestCheckpoint(run)).resources.map((r) => r.id ?? "");
-    const missing = emulator
-        .liveInstances()
-        .map((i) => i.agentInstanceId)
-        .filter((id) => !ids.includes(id));
-    run.checked.liveInState++;
-    if (missing.length > 0)
-        throw new InvariantError(`after ${operation}, instances live at the emulator but not in state: ${missing.join(", ")}`);
-}
-
 export interface StateResource {
     urn: string;
     type: string;
@@ -379,12 +439,33 @@ export interface PendingOperation {
 }
 
 /** The latest checkpoint as the backend stores it (secrets stay encrypted); empty before the first operation. */
-export async function latestCheckpoint(run: EngineRun): Promise<{ resources: StateResource[]; pendingOperations: PendingOperation[] }> {
-    let latest: { resources?: StateResource[]; pending_operations?: PendingOperation[] } = {};
+export async function latestCheckpoint(run: Pick<EngineRun, "exportState">): Promise<Checkpoint> {
     try {
-        latest = JSON.parse(await run.exportState()).checkpoint?.latest ?? {};
+        return checkpointOf(await run.exportState());
     } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+        return checkpointOf("");
     }
+}
+
+export interface Checkpoint {
+    resources: StateResource[];
+    pendingOperations: PendingOperation[];
+}
+
+/** The latest checkpoint in a raw state file's text (empty text: no state yet). */
+export function checkpointOf(raw: string): Checkpoint {
+    const latest: { resources?: StateResource[]; pending_operations?: PendingOperation[] } =
+        raw === "" ? {} : (JSON.parse(raw).checkpoint?.latest ?? {});
     return { resources: latest.resources ?? [], pendingOperations: latest.pending_operations ?? [] };
+}
+
+/** A file's text, or "" when there is none (a stack's state file before its first operation). */
+function readIfThere(file: string): string {
+    try {
+        return fs.readFileSync(file, "utf8");
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return "";
+        throw e;
+    }
 }

@@ -74,7 +74,7 @@ describe("e2e: two ZEGO apps from one TypeScript program (the connection argumen
             "zego-e2e:endpointB": { value: emB.url },
         };
         await withStack(program(appB), config, async (run) => {
-            const up = await run.stack.up({ onOutput: run.onOutput });
+            const up = await run.up({ onOutput: run.onOutput });
             expect(up.summary.result).to.equal("succeeded");
             const [a, b] = [must(emA.liveInstances()[0], "app A's instance"), must(emB.liveInstances()[0], "app B's instance")];
             expect(emA.liveInstances()).to.have.length(1);
@@ -104,14 +104,14 @@ describe("e2e: two ZEGO apps from one TypeScript program (the connection argumen
             const calls = () => emA.requests().length + emB.requests().length;
             const before = calls();
             await run.stack.setConfig("zego-e2e:secretB", { value: "rotated-secret-of-app-b-987654321", secret: true });
-            const rotated = await run.stack.preview({ onOutput: run.onOutput });
+            const rotated = await run.preview({ onOutput: run.onOutput });
             expect(rotated.changeSummary, "a new secret updates the state only").to.deep.include({ update: 2 });
             expect(rotated.changeSummary.replace ?? 0).to.equal(0);
             await run.stack.setConfig("zego-e2e:secretB", { value: SECRET_B, secret: true });
             expect(calls(), "preview calls no API").to.equal(before);
 
             emB.setBusy(b.agentInstanceId, { status: "SPEAKING", seconds: 2 });
-            await run.stack.destroy({ onOutput: run.onOutput });
+            await run.destroy({ onOutput: run.onOutput });
             for (const [em, instance] of [
                 [emA, a],
                 [emB, b],

@@ -42,7 +42,7 @@ describe("e2e: the TypeScript functions through the real engine", function () {
             };
         };
         await withStack(program, emulatorConfig(emulator), async (run) => {
-            const up = await run.stack.up({ onOutput: run.onOutput });
+            const up = await run.up({ onOutput: run.onOutput });
             expect(up.summary.result).to.equal("succeeded");
             expect(up.outputs.agent?.secret, "the agent holds an LLM key: the whole result is secret").to.equal(true);
             expect(up.outputs.agent?.value).to.deep.include({ agentId: "fn_agent", name: "Read by a function" });
@@ -57,7 +57,7 @@ describe("e2e: the TypeScript functions through the real engine", function () {
             await run.stack.removeConfig("zego:appId");
             await run.stack.removeConfig("zego:serverSecret");
             const before = emulator.requests().length;
-            const preview = await run.stack.preview({ onOutput: run.onOutput });
+            const preview = await run.preview({ onOutput: run.onOutput });
             expect(preview.changeSummary).to.deep.equal({ same: 3 });
             expect(
                 emulator

@@ -73,7 +73,7 @@ describe("e2e: the provider through the real Pulumi engine", function () {
 
     it("up creates an agent and two instances with the documented wire bodies; state and output hold no secret", async () => {
         await withStack(program(), emulatorConfig(emulator), async (run) => {
-            const up = await run.stack.up({ onOutput: run.onOutput });
+            const up = await run.up({ onOutput: run.onOutput });
             expect(up.summary.result).to.equal("succeeded");
             const live = emulator.liveInstances();
             expect(live).to.have.length(2);
@@ -96,7 +96,7 @@ describe("e2e: the provider through the real Pulumi engine", function () {
 
     it("preview shows an update for llm.model, a delete-first replace for rtc.roomId, and calls no API", async () => {
         await withStack(program(), emulatorConfig(emulator), async (run) => {
-            await run.stack.up({ onOutput: run.onOutput });
+            await run.up({ onOutput: run.onOutput });
             const before = emulator.stats().requests;
 
             const update = await previewWith(run, program({ model: "model-b" }));
@@ -117,7 +117,7 @@ describe("e2e: the provider through the real Pulumi engine", function () {
             const oldIds = emulator.liveInstances().map((i) => i.agentInstanceId);
             const seqBefore = emulator.requests().length;
             (run.stack.workspace as LocalWorkspace).program = program({ roomId: "room_2" });
-            await run.stack.up({ onOutput: run.onOutput });
+            await run.up({ onOutput: run.onOutput });
             const log = emulator.requests().slice(seqBefore);
             const firstCreate = log.findIndex((r) => r.action === "CreateAgentInstance");
             const deletes = log
@@ -133,7 +133,7 @@ describe("e2e: the provider through the real Pulumi engine", function () {
 
     it("preview works with no credentials configured at all", async () => {
         await withStack(program(), {}, async (run) => {
-            const preview = await run.stack.preview({ onOutput: run.onOutput });
+            const preview = await run.preview({ onOutput: run.onOutput });
             expect(preview.changeSummary.create).to.equal(4); // the stack, the agent and two instances
             expect(emulator.stats().requests).to.equal(0);
         });
@@ -141,10 +141,10 @@ describe("e2e: the provider through the real Pulumi engine", function () {
 
     it("refresh drops an instance deleted behind Pulumi's back", async () => {
         await withStack(program(), emulatorConfig(emulator), async (run) => {
-            const up = await run.stack.up({ onOutput: run.onOutput });
+            const up = await run.up({ onOutput: run.onOutput });
             const gone = stackOutput(up.outputs, "instance1") as string;
             await signedDelete(emulator, gone);
-            await run.stack.refresh({ onOutput: run.onOutput });
+            await run.refresh({ onOutput: run.onOutput });
             const resources = JSON.parse(await run.exportState()).checkpoint.latest.resources as { id?: string; type: string }[];
             const ids = resources.filter((r) => r.type === "pulumi-nodejs:dynamic/zego:AgentInstance").map((r) => r.id);
             expect(ids).to.not.include(gone);
@@ -154,14 +154,14 @@ describe("e2e: the provider through the real Pulumi engine", function () {
 
     it("destroy waits for a busy agent to finish (graceful, timeout 10) and it is gone", async () => {
         await withStack(program({ instances: 1, timeout: 10 }), emulatorConfig(emulator), async (run) => {
-            const up = await run.stack.up({ onOutput: run.onOutput });
+            const up = await run.up({ onOutput: run.onOutput });
             const id = stackOutput(up.outputs, "instance1") as string;
             // Speaking for longer than the whole test; it stops only once the provider is seen waiting
             // (two status polls after the delete), so the outcome does not depend on the engine's speed.
             emulator.setBusy(id, { status: "SPEAKING", seconds: 600 });
             const before = emulator.requests().at(-1)?.seq ?? -1;
             let returned: number | undefined;
-            const destroy = run.stack.destroy({ onOutput: run.onOutput }).then(() => (returned = Date.now()));
+            const destroy = run.destroy({ onOutput: run.onOutput }).then(() => (returned = Date.now()));
             const pollsAfterDelete = () => {
                 const log = emulator.requests().filter((r) => r.seq > before);
                 const deleted = log.find((r) => r.action === "DeleteAgentInstance");
@@ -186,11 +186,11 @@ describe("e2e: the provider through the real Pulumi engine", function () {
 
     it("destroy of an agent busy for 60 s with a 3 s timeout returns after about 3 s plus the margin", async () => {
         await withStack(program({ instances: 1, timeout: 3 }), emulatorConfig(emulator), async (run) => {
-            const up = await run.stack.up({ onOutput: run.onOutput });
+            const up = await run.up({ onOutput: run.onOutput });
             const id = stackOutput(up.outputs, "instance1") as string;
             emulator.setBusy(id, { status: "SPEAKING", seconds: 60 });
             const started = Date.now();
-            await run.stack.destroy({ onOutput: run.onOutput });
+            await run.destroy({ onOutput: run.onOutput });
             const elapsed = (Date.now() - started) / 1000;
             const instance = emulator.instances().find((i) => i.agentInstanceId === id)!;
             expect(instance.deleteRequest).to.deep.include({ GracefulShutdown: true, GracefulShutdownTimeout: 3 });
@@ -201,11 +201,11 @@ describe("e2e: the provider through the real Pulumi engine", function () {
 
     it("ZEGO_GRACEFUL_SHUTDOWN=false at destroy time deletes at once", async () => {
         await withStack(program({ instances: 1 }), emulatorConfig(emulator), async (run) => {
-            const up = await run.stack.up({ onOutput: run.onOutput });
+            const up = await run.up({ onOutput: run.onOutput });
             const id = stackOutput(up.outputs, "instance1") as string;
             emulator.setBusy(id, { status: "SPEAKING", seconds: 60 });
             await run.setEnv("ZEGO_GRACEFUL_SHUTDOWN", "false");
-            await run.stack.destroy({ onOutput: run.onOutput });
+            await run.destroy({ onOutput: run.onOutput });
             const instance = emulator.instances().find((i) => i.agentInstanceId === id)!;
             expect(instance.deleteRequest!.GracefulShutdown).to.equal(false);
             expect(instance.deletedReason).to.equal("api");
@@ -244,7 +244,7 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
 
     it("the harness checks every operation: counts, and a live instance missing from state fails the next operation", async () => {
         await withStack(ttsProgram(), emulatorConfig(emulator), async (run) => {
-            await run.stack.up({ onOutput: run.onOutput });
+            await run.up({ onOutput: run.onOutput });
             // up, then refresh and preview (the plan preview before the up changes nothing)
             expect(run.checked).to.deep.equal({ liveInState: 3, previewEqualsUp: 1, converged: 1 });
             const client = new (await import("../../provider")).ZegoClient({
@@ -257,7 +257,7 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
                 userId: "user_9",
                 rtc: { roomId: "room_9", agentStreamId: "s_9", agentUserId: "au_9", userStreamId: "us_9" },
             });
-            const error = await run.stack.preview({ onOutput: run.onOutput }).then(
+            const error = await run.preview({ onOutput: run.onOutput }).then(
                 () => undefined,
                 (e: Error) => e,
             );
@@ -283,7 +283,7 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
             return ids;
         };
         await withStack(sneaky, emulatorConfig(emulator), async (run) => {
-            const error = await run.stack.up({ onOutput: run.onOutput }).then(
+            const error = await run.up({ onOutput: run.onOutput }).then(
                 () => undefined,
                 (e: Error) => e,
             );
@@ -297,13 +297,13 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
 
     it("a TTS vendor change while a TTS credential is unknown at preview previews as the replace up does", async () => {
         await withStack(ttsProgram(), emulatorConfig(emulator), async (run) => {
-            await run.stack.up({ onOutput: run.onOutput });
+            await run.up({ onOutput: run.onOutput });
             const before = emulator.liveInstances().map((i) => i.agentInstanceId);
             (run.stack.workspace as LocalWorkspace).program = ttsProgram({ vendor: "MiniMax", unknownToken: true });
-            const preview = await run.stack.preview({ onOutput: run.onOutput });
+            const preview = await run.preview({ onOutput: run.onOutput });
             expect(preview.changeSummary).to.deep.include({ replace: 1, create: 1 });
             // The harness compares this up with its own preview: the same replace.
-            const up = await run.stack.up({ onOutput: run.onOutput });
+            const up = await run.up({ onOutput: run.onOutput });
             expect(up.summary.resourceChanges).to.deep.include({ replace: 1 });
             expect(emulator.liveInstances().map((i) => i.agentInstanceId)).to.not.include(before[0]);
         });
@@ -311,11 +311,11 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
 
     it("giving tts to an instance that had none previews a replacement (TTS.Vendor cannot be updated)", async () => {
         await withStack(ttsProgram({ tts: false }), emulatorConfig(emulator), async (run) => {
-            await run.stack.up({ onOutput: run.onOutput });
+            await run.up({ onOutput: run.onOutput });
             const preview = await previewWith(run, ttsProgram());
             expect(preview.changeSummary).to.deep.include({ replace: 1 });
             expect(preview.changeSummary.update ?? 0).to.equal(0);
-            await run.stack.up({ onOutput: run.onOutput });
+            await run.up({ onOutput: run.onOutput });
             expect(emulator.requests().filter((r) => r.action === "UpdateAgentInstance")).to.deep.equal([]);
         });
     });
@@ -333,7 +333,7 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
                 return { id: agent.agentId };
             };
         await withStack(agentProgram(true), emulatorConfig(emulator), async (run) => {
-            await run.stack.up({ onOutput: run.onOutput });
+            await run.up({ onOutput: run.onOutput });
             const error = await previewWith(run, agentProgram(false)).then(
                 () => undefined,
                 (e: Error) => e,
@@ -378,16 +378,16 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
 
         /** refresh, preview with no changes, up with no changes: each succeeds. */
         async function allSucceed(run: EngineRun): Promise<void> {
-            await run.stack.refresh({ onOutput: run.onOutput });
-            await run.stack.preview({ onOutput: run.onOutput, expectNoChanges: true });
-            const up = await run.stack.up({ onOutput: run.onOutput });
+            await run.refresh({ onOutput: run.onOutput });
+            await run.preview({ onOutput: run.onOutput, expectNoChanges: true });
+            const up = await run.up({ onOutput: run.onOutput });
             expect(changesOf(up.summary.resourceChanges)).to.deep.equal({});
         }
 
         it("adopting an agent with an asr the program does not declare: up says it kept asr; refresh, preview and up succeed; declaring asr later updates it", async () => {
             await outOfBand((c) => c.registerAgent({ agentId: AGENT, name: "Elsewhere", llm: llm("model-z"), asr: ASR }));
             await withStack(agentProgram({ adopt: true }), emulatorConfig(emulator), async (run) => {
-                const up = await run.stack.up({ onOutput: run.onOutput });
+                const up = await run.up({ onOutput: run.onOutput });
                 expect(up.stdout + run.output.join("\n")).to.contain(`agent ${AGENT}: kept asr, which the program does not declare`);
                 expect(stackOutput(up.outputs, "kept")).to.deep.equal(["asr"]);
                 await allSucceed(run);
@@ -395,7 +395,7 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
                 assertNoSecrets([await run.exportState(), run.output.join("\n")], SECRETS);
 
                 (run.stack.workspace as LocalWorkspace).program = agentProgram({ adopt: true, asr: true });
-                const declared = await run.stack.up({ onOutput: run.onOutput });
+                const declared = await run.up({ onOutput: run.onOutput });
                 expect(changesOf(declared.summary.resourceChanges)).to.deep.equal({ update: 1 });
                 expect(stackOutput(declared.outputs, "kept")).to.deep.equal([]);
                 expect(
@@ -409,7 +409,7 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
 
         it("an asr added in the console to a managed agent: refresh, preview and up succeed with no changes", async () => {
             await withStack(agentProgram(), emulatorConfig(emulator), async (run) => {
-                await run.stack.up({ onOutput: run.onOutput });
+                await run.up({ onOutput: run.onOutput });
                 await outOfBand((c) => c.updateAgent({ agentId: AGENT, asr: ASR }));
                 await allSucceed(run);
                 expect(stackOutput(await run.outputs(), "kept")).to.deep.equal(["asr"]);
@@ -418,13 +418,13 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
 
         it("a declared value changed in the console: refresh reads it, preview shows an update back, up converges", async () => {
             await withStack(agentProgram(), emulatorConfig(emulator), async (run) => {
-                await run.stack.up({ onOutput: run.onOutput });
+                await run.up({ onOutput: run.onOutput });
                 await outOfBand((c) => c.updateAgent({ agentId: AGENT, llm: llm("model-console") }));
-                await run.stack.refresh({ onOutput: run.onOutput });
-                const preview = await run.stack.preview({ onOutput: run.onOutput, diff: true });
+                await run.refresh({ onOutput: run.onOutput });
+                const preview = await run.preview({ onOutput: run.onOutput, diff: true });
                 expect(preview.changeSummary).to.deep.include({ update: 1 });
                 expect(preview.stdout).to.match(/model\s*: "model-console" => "model-a"/);
-                await run.stack.up({ onOutput: run.onOutput });
+                await run.up({ onOutput: run.onOutput });
                 expect((emulator.agents()[0]!.LLM as { Model: string }).Model).to.equal("model-a");
             });
         });
@@ -432,7 +432,7 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
 
     it("zego:gracefulShutdownTimeout 999 fails preview and up naming the key, allowed values and the value; nothing is created", async () => {
         await withStack(ttsProgram(), { ...emulatorConfig(emulator), "zego:gracefulShutdownTimeout": { value: "999" } }, async (run) => {
-            for (const op of [() => run.stack.preview({ onOutput: run.onOutput }), () => run.stack.up({ onOutput: run.onOutput })]) {
+            for (const op of [() => run.preview({ onOutput: run.onOutput }), () => run.up({ onOutput: run.onOutput })]) {
                 const error = await op().then(
                     () => undefined,
                     (e: Error) => e,
@@ -448,15 +448,15 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
 
     it("a change of zego:appId is refused at preview with what to do; reverting shows no changes; destroy works", async () => {
         await withStack(ttsProgram(), emulatorConfig(emulator), async (run) => {
-            await run.stack.up({ onOutput: run.onOutput });
+            await run.up({ onOutput: run.onOutput });
             await run.stack.setConfig("zego:appId", { value: "987654321" });
             expect(await previewFailure(run))
                 .to.contain("is now configured for app 987654321")
                 .and.contain("not supported")
                 .and.contain("pulumi destroy");
             await run.stack.setConfig("zego:appId", { value: String(emulator.appId) });
-            await run.stack.preview({ onOutput: run.onOutput, expectNoChanges: true });
-            await run.stack.destroy({ onOutput: run.onOutput });
+            await run.preview({ onOutput: run.onOutput, expectNoChanges: true });
+            await run.destroy({ onOutput: run.onOutput });
             expect(emulator.liveInstances()).to.deep.equal([]);
         });
     });
@@ -466,7 +466,7 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
         let rotated: EmulatorHandle | undefined;
         try {
             await withStack(ttsProgram(), emulatorConfig(emulator), async (run) => {
-                await run.stack.up({ onOutput: run.onOutput });
+                await run.up({ onOutput: run.onOutput });
                 const [id] = emulator.liveInstances().map((i) => i.agentInstanceId);
                 // ZEGO rotates the secret: the same endpoint now only accepts NEW_SECRET (its state is gone, but the calls tell).
                 const port = emulator.port;
@@ -474,7 +474,7 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
                 rotated = await startTestEmulator({ port, serverSecret: NEW_SECRET });
                 await run.stack.setConfig("zego:serverSecret", { value: NEW_SECRET, secret: true });
                 await run.setEnv("ZEGO_SERVER_SECRET", NEW_SECRET);
-                const error = await run.stack.destroy({ onOutput: run.onOutput }).then(
+                const error = await run.destroy({ onOutput: run.onOutput }).then(
                     () => undefined,
                     (e: Error) => e,
                 );
@@ -483,7 +483,7 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
                     .and.contain("stack config of the last `pulumi up`")
                     .and.contain("pulumi destroy --run-program");
                 expect(id).to.be.a("string");
-                await run.stack.destroy({ onOutput: run.onOutput, runProgram: true });
+                await run.destroy({ onOutput: run.onOutput, runProgram: true });
                 expect(JSON.parse(await run.exportState()).checkpoint.latest.resources ?? []).to.deep.equal([]);
                 assertNoSecrets([run.output.join("\n"), error!.message], [NEW_SECRET, SERVER_SECRET]);
             });
@@ -494,7 +494,7 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
     });
 });
 
-async function previewWith(run: Pick<EngineRun, "stack" | "onOutput">, fn: PulumiFn) {
+async function previewWith(run: Pick<EngineRun, "stack" | "onOutput" | "preview">, fn: PulumiFn) {
     (run.stack.workspace as LocalWorkspace).program = fn;
-    return run.stack.preview({ diff: true, onOutput: run.onOutput });
+    return run.preview({ diff: true, onOutput: run.onOutput });
 }

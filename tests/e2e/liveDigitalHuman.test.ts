@@ -37,7 +37,7 @@ describe("e2e: LiveDigitalHumanAgentInstance through the real Pulumi engine", fu
 
     it("up, preview (replace, delete first, no API call), up, graceful destroy; no secret in state or output", async () => {
         await withStack(program(), emulatorConfig(emulator), async (run) => {
-            const up = await run.stack.up({ onOutput: run.onOutput });
+            const up = await run.up({ onOutput: run.onOutput });
             expect(up.summary.result).to.equal("succeeded");
             const first = stackOutput(up.outputs, "id") as string;
             expect(emulator.instance(first)).to.include({ action: "CreateLiveDigitalHumanAgentInstance", state: "live" });
@@ -48,13 +48,13 @@ describe("e2e: LiveDigitalHumanAgentInstance through the real Pulumi engine", fu
 
             const before = emulator.stats().requests;
             (run.stack.workspace as LocalWorkspace).program = program("xiaoyu");
-            const preview = await run.stack.preview({ diff: true, onOutput: run.onOutput });
+            const preview = await run.preview({ diff: true, onOutput: run.onOutput });
             expect(preview.changeSummary.replace).to.equal(1);
             expect(preview.stdout).to.match(/~ digitalHumanId\s*: "xiaozhi" => "xiaoyu"/);
             expect(emulator.stats().requests, "API calls during preview").to.equal(before);
 
             const seq = emulator.requests().length;
-            const replaced = await run.stack.up({ onOutput: run.onOutput });
+            const replaced = await run.up({ onOutput: run.onOutput });
             const log = emulator
                 .requests()
                 .slice(seq)
@@ -68,7 +68,7 @@ describe("e2e: LiveDigitalHumanAgentInstance through the real Pulumi engine", fu
 
             const busyFrom = Date.now();
             emulator.setBusy(second, { status: "SPEAKING", seconds: 6 });
-            await run.stack.destroy({ onOutput: run.onOutput });
+            await run.destroy({ onOutput: run.onOutput });
             const gone = emulator.instance(second)!;
             expect(gone).to.include({ state: "deleted", deletedReason: "api" });
             expect(gone.deleteRequest).to.include({ GracefulShutdown: true, GracefulShutdownTimeout: 10 });

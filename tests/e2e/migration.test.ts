@@ -101,10 +101,10 @@ describe("e2e: moving a stack from the dynamic resources to the zego plugin (ali
 
         run.convergeAfterUp = false; // its refresh would count as calls of this up; checked below
         const seq = calls();
-        const preview = await run.stack.preview({ diff: true, onOutput: run.onOutput });
+        const preview = await run.preview({ diff: true, onOutput: run.onOutput });
         expect(preview.changeSummary).to.deep.equal({ same: 1, update: moved });
         expect(calls() - seq, "API calls of the preview").to.equal(0);
-        const up = await run.stack.up({ diff: true, onOutput: run.onOutput });
+        const up = await run.up({ diff: true, onOutput: run.onOutput });
         expect(up.summary.resourceChanges).to.deep.equal({ same: 1, update: moved });
         expect(actions(seq), "API calls of the preview and up").to.deep.equal([]);
         await run.checkConverged();
@@ -132,7 +132,7 @@ describe("e2e: moving a stack from the dynamic resources to the zego plugin (ali
     async function destroyGracefully(run: EngineRun, agentInstanceId: string, timeout: number): Promise<void> {
         emulator.setBusy(agentInstanceId, { status: "SPEAKING", seconds: 120 });
         const seq = calls();
-        const destroy = await run.stack.destroy({ onOutput: run.onOutput });
+        const destroy = await run.destroy({ onOutput: run.onOutput });
         expect(destroy.summary.result).to.equal("succeeded");
         const gone = emulator.instance(agentInstanceId)!;
         expect(gone.state).to.equal("deleted");
@@ -145,7 +145,7 @@ describe("e2e: moving a stack from the dynamic resources to the zego plugin (ali
 
     it("Agent, AgentInstance and DigitalHumanAgentInstance: no replacement, the same instances, state in the plugin's shape, graceful destroy; no secret in state or output", async () => {
         await withStack(dynamicProgram, emulatorConfig(emulator), async (run) => {
-            const up = await run.stack.up({ onOutput: run.onOutput });
+            const up = await run.up({ onOutput: run.onOutput });
             const instanceId = stackOutput(up.outputs, "instance") as string;
             const presenterId = stackOutput(up.outputs, "presenter") as string;
             const config = stackOutput(up.outputs, "config") as string;

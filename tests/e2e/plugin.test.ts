@@ -7,11 +7,20 @@ import { expect } from "chai";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { EmulatorHandle } from "../../emulator";
 import { ZegoClient } from "../../provider/client/client";
 import { createPulumiEnv, getPulumiCommand, PulumiEnv, repoRoot, stackOutput } from "../../scripts/pulumi-env";
-import { APP_ID, assertNoSecrets, SERVER_SECRET, startTestEmulator } from "../../testing/engine";
+import {
+    APP_ID,
+    assertNoSecrets,
+    CheckedStack,
+    checkedStack,
+    expectNothingLeaked,
+    SERVER_SECRET,
+    startTestEmulator,
+    stateFileOf,
+} from "../../testing/engine";
 import { installPlugin } from "../../testing/plugin";
 import { must } from "../must";
 
@@ -28,7 +37,8 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
     this.timeout(240000);
     let em: EmulatorHandle;
     let env: PulumiEnv;
-    let stack: Stack;
+    /** The stack's operations, each followed by the harness's invariants; `stack.stack` is the plain stack. */
+    let stack: CheckedStack;
     const output: string[] = [];
     const onOutput = (line: string) => output.push(line);
     const stackName = "yaml";
@@ -45,11 +55,15 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
         env.envVars.PATH = [yamlDir, env.envVars.PATH].join(path.delimiter);
         fs.copyFileSync(path.join(repoRoot(), "examples", "yaml-voice-agent", "Pulumi.yaml"), path.join(env.workDir, "Pulumi.yaml"));
         await installPlugin(env);
-        stack = await LocalWorkspace.createOrSelectStack(
-            { stackName, workDir: env.workDir },
-            { envVars: env.envVars, pulumiCommand: await getPulumiCommand() },
+        stack = checkedStack(
+            await LocalWorkspace.createOrSelectStack(
+                { stackName, workDir: env.workDir },
+                { envVars: env.envVars, pulumiCommand: await getPulumiCommand() },
+            ),
+            { stateFile: stateFile(), emulators: () => [em] },
+            onOutput,
         );
-        await stack.setAllConfig({
+        await stack.stack.setAllConfig({
             "zego:appId": { value: String(APP_ID) },
             "zego:serverSecret": { value: SERVER_SECRET, secret: true },
             "zego:endpoint": { value: em.url },
@@ -61,14 +75,15 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
     after(async () => {
         try {
             await stack?.destroy({ onOutput });
-            await stack?.workspace.removeStack(stackName);
+            await stack?.stack.workspace.removeStack(stackName);
         } finally {
             await env?.cleanup();
             await em?.close();
         }
     });
 
-    const rawState = () => fs.readFileSync(path.join(env.backendDir, ".pulumi", "stacks", "yaml-voice-agent", `${stackName}.json`), "utf8");
+    const stateFile = () => stateFileOf(env, "yaml-voice-agent", stackName);
+    const rawState = () => fs.readFileSync(stateFile(), "utf8");
     const live = () => em.instances().filter((i) => i.state !== "deleted");
 
     it("up creates the agent and its instance; the backend's raw state holds no secret in plaintext", async () => {
@@ -102,17 +117,17 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
 
     it("preview --diff: a prompt change is an update, a room change a replace, with 0 API calls", async () => {
         const before = em.requests().length;
-        await stack.setConfig("systemPrompt", { value: "Be brief." });
+        await stack.stack.setConfig("systemPrompt", { value: "Be brief." });
         const upd = await stack.preview({ diff: true, onOutput });
         expect(upd.changeSummary).to.include({ update: 1 });
         expect(upd.changeSummary.replace ?? 0).to.equal(0);
-        await stack.setConfig("roomId", { value: "room_2" });
+        await stack.stack.setConfig("roomId", { value: "room_2" });
         const rep = await stack.preview({ diff: true, onOutput });
         expect(rep.changeSummary).to.include({ replace: 1 });
         expect(em.requests().length, "preview calls no API").to.equal(before);
         assertNoSecrets(output, SECRETS);
-        await stack.removeConfig("roomId");
-        await stack.removeConfig("systemPrompt");
+        await stack.stack.removeConfig("roomId");
+        await stack.stack.removeConfig("systemPrompt");
     });
 
     it("replaceOnChanges works with the plugin: a prompt change replaces, deleting the old instance gracefully first", async () => {
@@ -126,7 +141,7 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
         fs.writeFileSync(file, withOption);
         try {
             const old = must(live()[0], "live()[0]").agentInstanceId;
-            await stack.setConfig("systemPrompt", { value: "Be brief." });
+            await stack.stack.setConfig("systemPrompt", { value: "Be brief." });
             const preview = await stack.preview({ onOutput });
             expect(preview.changeSummary).to.include({ replace: 1 });
             const up = await stack.up({ onOutput });
@@ -137,7 +152,7 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
             expect(live()).to.have.length(1);
         } finally {
             fs.writeFileSync(file, original);
-            await stack.removeConfig("systemPrompt");
+            await stack.stack.removeConfig("systemPrompt");
         }
         await stack.up({ onOutput });
         assertNoSecrets(output, SECRETS);
@@ -180,13 +195,15 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
         } finally {
             client.close();
         }
-        const res = await stack.import({
+        // Not one of the checked operations: the invariant is checked explicitly after it.
+        const res = await stack.stack.import({
             resources: [{ type: "zego:index:Agent", name: "imported", id: "imported_agent" }],
             protect: false,
             generateCode: false,
             onOutput,
         });
         expect(res.summary.result).to.equal("succeeded");
+        expectNothingLeaked(stateFile(), [em], "import");
         const state = JSON.parse(rawState());
         const imported = state.checkpoint.latest.resources.find((r: { id?: string }) => r.id === "imported_agent");
         expect(imported, "the imported agent is in state").to.not.equal(undefined);

@@ -8,10 +8,10 @@ import { expect } from "chai";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { EmulatorHandle } from "../../emulator";
 import { createPulumiEnv, getPulumiCommand, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
-import { assertNoSecrets, startTestEmulator } from "../../testing/engine";
+import { assertNoSecrets, CheckedStack, checkedStack, startTestEmulator, stateFileOf } from "../../testing/engine";
 import { installPlugin } from "../../testing/plugin";
 import { must } from "../must";
 
@@ -70,7 +70,8 @@ describe("e2e: two ZEGO apps from one YAML program (explicit zego providers)", f
     let emA: EmulatorHandle;
     let emB: EmulatorHandle;
     let env: PulumiEnv;
-    let stack: Stack;
+    /** The stack's operations, each followed by the harness's invariants (at both emulators); `stack.stack` is the plain stack. */
+    let stack: CheckedStack;
     const output: string[] = [];
     const onOutput = (line: string) => output.push(line);
     const stackName = "apps";
@@ -88,11 +89,15 @@ describe("e2e: two ZEGO apps from one YAML program (explicit zego providers)", f
         env.envVars.PATH = [yamlDir, env.envVars.PATH].join(path.delimiter);
         fs.writeFileSync(path.join(env.workDir, "Pulumi.yaml"), PROGRAM);
         await installPlugin(env);
-        stack = await LocalWorkspace.createOrSelectStack(
-            { stackName, workDir: env.workDir },
-            { envVars: env.envVars, pulumiCommand: await getPulumiCommand() },
+        stack = checkedStack(
+            await LocalWorkspace.createOrSelectStack(
+                { stackName, workDir: env.workDir },
+                { envVars: env.envVars, pulumiCommand: await getPulumiCommand() },
+            ),
+            { stateFile: stateFile(), emulators: () => [emA, emB] },
+            onOutput,
         );
-        await stack.setAllConfig({
+        await stack.stack.setAllConfig({
             appA: { value: String(APP_A) },
             secretA: { value: SECRET_A, secret: true },
             endpointA: { value: emA.url },
@@ -104,7 +109,7 @@ describe("e2e: two ZEGO apps from one YAML program (explicit zego providers)", f
 
     after(async () => {
         try {
-            await stack?.workspace.removeStack(stackName, { force: true });
+            await stack?.stack.workspace.removeStack(stackName, { force: true });
         } finally {
             await env?.cleanup();
             await emA?.close();
@@ -112,12 +117,14 @@ describe("e2e: two ZEGO apps from one YAML program (explicit zego providers)", f
         }
     });
 
-    const rawState = () => fs.readFileSync(path.join(env.backendDir, ".pulumi", "stacks", "zego-two-apps", `${stackName}.json`), "utf8");
+    const stateFile = () => stateFileOf(env, "zego-two-apps", stackName);
+    const rawState = () => fs.readFileSync(stateFile(), "utf8");
     const live = (em: EmulatorHandle) => em.instances().filter((i) => i.state !== "deleted");
 
     it("up creates each instance in its own app; preview shows no changes, offline; refresh keeps both; destroy deletes each gracefully in its app", async () => {
         const up = await stack.up({ onOutput });
         expect(up.summary.result).to.equal("succeeded");
+        expect(stack.checked, "the up's plan was compared and it converged").to.include({ previewEqualsUp: 1, converged: 1 });
         const [a, b] = [must(live(emA)[0], "app A's instance"), must(live(emB)[0], "app B's instance")];
         expect(live(emA)).to.have.length(1);
         expect(live(emB)).to.have.length(1);

@@ -7,12 +7,12 @@ import { expect } from "chai";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { EmulatorHandle } from "../../emulator";
 import { ZegoClient } from "../../provider/client/client";
 import { AGENT_STATUSES } from "../../provider/schema/api";
 import { createPulumiEnv, getPulumiCommand, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
-import { APP_ID, assertNoSecrets, SERVER_SECRET, startTestEmulator } from "../../testing/engine";
+import { APP_ID, assertNoSecrets, CheckedStack, checkedStack, SERVER_SECRET, startTestEmulator, stateFileOf } from "../../testing/engine";
 import { installPlugin } from "../../testing/plugin";
 import { must } from "../must";
 
@@ -83,7 +83,8 @@ describe("e2e: the plugin's functions from Pulumi YAML (fn::invoke) through the 
     this.timeout(240000);
     let em: EmulatorHandle;
     let env: PulumiEnv;
-    let stack: Stack;
+    /** The stack's operations, each followed by the harness's invariants; `stack.stack` is the plain stack. */
+    let stack: CheckedStack;
     const output: string[] = [];
     const onOutput = (line: string) => output.push(line);
 
@@ -98,11 +99,15 @@ describe("e2e: the plugin's functions from Pulumi YAML (fn::invoke) through the 
         env.envVars.PATH = [yamlDir, env.envVars.PATH].join(path.delimiter);
         fs.writeFileSync(path.join(env.workDir, "Pulumi.yaml"), PROGRAM);
         await installPlugin(env);
-        stack = await LocalWorkspace.createOrSelectStack(
-            { stackName: "fn", workDir: env.workDir },
-            { envVars: env.envVars, pulumiCommand: await getPulumiCommand() },
+        stack = checkedStack(
+            await LocalWorkspace.createOrSelectStack(
+                { stackName: "fn", workDir: env.workDir },
+                { envVars: env.envVars, pulumiCommand: await getPulumiCommand() },
+            ),
+            { stateFile: stateFileOf(env, "yaml-functions", "fn"), emulators: () => [em] },
+            onOutput,
         );
-        await stack.setAllConfig({
+        await stack.stack.setAllConfig({
             "zego:appId": { value: String(APP_ID) },
             "zego:serverSecret": { value: SERVER_SECRET, secret: true },
             "zego:endpoint": { value: em.url },
@@ -113,7 +118,7 @@ describe("e2e: the plugin's functions from Pulumi YAML (fn::invoke) through the 
     after(async () => {
         try {
             await stack?.destroy({ onOutput });
-            await stack?.workspace.removeStack("fn");
+            await stack?.stack.workspace.removeStack("fn");
         } finally {
             await env?.cleanup();
             await em?.close();
@@ -129,6 +134,7 @@ describe("e2e: the plugin's functions from Pulumi YAML (fn::invoke) through the 
         }
         const up = await stack.up({ onOutput });
         expect(up.summary.result).to.equal("succeeded");
+        expect(stack.checked, "the up's plan was compared and it converged").to.include({ previewEqualsUp: 1, converged: 1 });
         expect(up.outputs.agentName?.value).to.equal("Read from YAML");
         expect(up.outputs.agentLlm?.secret, "the LLM config holds the key").to.equal(true);
         expect(up.outputs.agentLlm?.value).to.deep.include({ apiKey: LLM_KEY, model: "model-a" });
@@ -138,7 +144,7 @@ describe("e2e: the plugin's functions from Pulumi YAML (fn::invoke) through the 
             "elsewhere_2",
         ]);
         expect(AGENT_STATUSES).to.include(up.outputs.status?.value);
-        const state = fs.readFileSync(path.join(env.backendDir, ".pulumi", "stacks", "yaml-functions", "fn.json"), "utf8");
+        const state = fs.readFileSync(stateFileOf(env, "yaml-functions", "fn"), "utf8");
         assertNoSecrets([state, ...output], [LLM_KEY, SERVER_SECRET]);
     });
 });

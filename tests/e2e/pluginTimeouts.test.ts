@@ -11,11 +11,20 @@ import { expect } from "chai";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { EmulatorHandle } from "../../emulator";
 import { ZegoClient } from "../../provider/client/client";
 import { createPulumiEnv, getPulumiCommand, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
-import { APP_ID, assertNoSecrets, SERVER_SECRET, startTestEmulator } from "../../testing/engine";
+import {
+    APP_ID,
+    assertNoSecrets,
+    CheckedStack,
+    checkedStack,
+    InvariantError,
+    SERVER_SECRET,
+    startTestEmulator,
+    stateFileOf,
+} from "../../testing/engine";
 import { installPlugin } from "../../testing/plugin";
 import { must } from "../must";
 
@@ -47,7 +56,8 @@ describe("e2e: customTimeouts on the zego plugin (YAML, real engine)", function 
     this.timeout(120_000);
     let em: EmulatorHandle;
     let env: PulumiEnv;
-    let stack: Stack;
+    /** The stack's operations, each followed by the harness's invariants (a failed one too: nothing live is left out of state). */
+    let stack: CheckedStack;
     const output: string[] = [];
     const onOutput = (line: string) => output.push(line);
 
@@ -67,11 +77,15 @@ describe("e2e: customTimeouts on the zego plugin (YAML, real engine)", function 
         env.envVars.PATH = [yamlDir, env.envVars.PATH].join(path.delimiter);
         fs.writeFileSync(path.join(env.workDir, "Pulumi.yaml"), program(""));
         await installPlugin(env);
-        stack = await LocalWorkspace.createOrSelectStack(
-            { stackName: "timeouts", workDir: env.workDir },
-            { envVars: env.envVars, pulumiCommand: await getPulumiCommand() },
+        stack = checkedStack(
+            await LocalWorkspace.createOrSelectStack(
+                { stackName: "timeouts", workDir: env.workDir },
+                { envVars: env.envVars, pulumiCommand: await getPulumiCommand() },
+            ),
+            { stateFile: stateFileOf(env, "zego-timeouts", "timeouts"), emulators: () => [em] },
+            onOutput,
         );
-        await stack.setAllConfig({
+        await stack.stack.setAllConfig({
             "zego:appId": { value: String(APP_ID) },
             "zego:serverSecret": { value: SERVER_SECRET, secret: true },
             "zego:endpoint": { value: em.url },
@@ -82,7 +96,7 @@ describe("e2e: customTimeouts on the zego plugin (YAML, real engine)", function 
         try {
             em?.setFaults({});
             await stack?.destroy({ onOutput });
-            await stack?.workspace.removeStack("timeouts");
+            await stack?.stack.workspace.removeStack("timeouts");
         } finally {
             await env?.cleanup();
             await em?.close();
@@ -97,12 +111,15 @@ describe("e2e: customTimeouts on the zego plugin (YAML, real engine)", function 
         await stack.up({ onOutput });
         const id = must(live()[0], "the instance").agentInstanceId;
         em.setBusy(id, { status: "SPEAKING", seconds: 600 });
+        const checks = stack.checked.liveInState;
         const err = await stack.destroy({ onOutput }).then(
             () => undefined,
             (e: Error) => e,
         );
         const returned = Date.now();
         expect(err, "destroy fails at the bound").to.be.instanceOf(Error);
+        expect(err, "the instance still live is still in state").to.not.be.instanceOf(InvariantError);
+        expect(stack.checked.liveInState, "checked after the failed destroy").to.equal(checks + 1);
         const deleteAt = must(
             em.requests().find((r) => r.action === "DeleteAgentInstance"),
             "DeleteAgentInstance",
@@ -128,12 +145,15 @@ describe("e2e: customTimeouts on the zego plugin (YAML, real engine)", function 
         setProgram(`create: ${BOUND_S}s`);
         em.setFaults({ hangNext: 1000, actions: ["QueryAgentInstanceStatus"] });
         const before = em.requests().at(-1)?.seq ?? -1;
+        const checks = stack.checked.liveInState;
         const err = await stack.up({ onOutput }).then(
             () => undefined,
             (e: Error) => e,
         );
         const returned = Date.now();
         expect(err, "up fails at the bound").to.be.instanceOf(Error);
+        expect(err, "the instance ZEGO created is in state").to.not.be.instanceOf(InvariantError);
+        expect(stack.checked.liveInState, "checked after the failed up").to.equal(checks + 1);
         const createAt = must(
             em.requests().find((r) => r.seq > before && r.action === "CreateAgentInstance"),
             "CreateAgentInstance",
@@ -143,7 +163,7 @@ describe("e2e: customTimeouts on the zego plugin (YAML, real engine)", function 
         expect(output.join("\n")).to.contain(
             `the status query after the create of agent instance ${id} was cut off by the resource's customTimeouts.create of 3 s`,
         );
-        const state = (await stack.exportStack()).deployment as { resources: { type: string; id?: string }[] };
+        const state = (await stack.stack.exportStack()).deployment as { resources: { type: string; id?: string }[] };
         expect(
             state.resources.filter((r) => r.type === "zego:index:AgentInstance").map((r) => r.id),
             "kept in state",

@@ -96,8 +96,8 @@ describe("e2e: secrets through the real engine", function () {
         };
         try {
             await withStack(program, { ...emulatorConfig(emulator), "zego:endpoint": { value: capture.url } }, async (run: EngineRun) => {
-                const preview = await run.stack.preview({ onOutput: run.onOutput, diff: true });
-                await run.stack.up({ onOutput: run.onOutput });
+                const preview = await run.preview({ onOutput: run.onOutput, diff: true });
+                await run.up({ onOutput: run.onOutput });
                 const state = await run.exportState();
                 const printed = run.output.join("\n");
                 expect(leakIn(state, secrets), "in the raw state file").to.equal(undefined);
@@ -118,7 +118,7 @@ describe("e2e: secrets through the real engine", function () {
                     expect(create!.body.LLM.SystemPrompt).to.equal(`${marked.prompt}${i}`);
                 });
                 // No change on a second preview: the marks do not make diffs.
-                const again = await run.stack.preview({ onOutput: run.onOutput, diff: true });
+                const again = await run.preview({ onOutput: run.onOutput, diff: true });
                 expect(again.changeSummary.update ?? 0).to.equal(0);
                 expect(leakIn(run.output.join("\n"), secrets)).to.equal(undefined);
             });
@@ -161,12 +161,12 @@ describe("e2e: secrets through the real engine", function () {
             });
         };
         await withStack(program, emulatorConfig(emulator), async (run) => {
-            await run.stack.up({ onOutput: run.onOutput });
+            await run.up({ onOutput: run.onOutput });
             apiKey = "sk-second-IGNORED-2";
-            const preview = await run.stack.preview({ onOutput: run.onOutput });
+            const preview = await run.preview({ onOutput: run.onOutput });
             expect(preview.changeSummary.update ?? 0, "no update planned").to.equal(0);
             const before = emulator.stats().requests;
-            await run.stack.up({ onOutput: run.onOutput });
+            await run.up({ onOutput: run.onOutput });
             const updates = emulator
                 .requests()
                 .slice(-(emulator.stats().requests - before))
@@ -197,7 +197,7 @@ describe("e2e: secrets through the real engine", function () {
                 program,
                 emulatorConfig(emulator),
                 async (run) => {
-                    await run.stack.up({ onOutput: run.onOutput });
+                    await run.up({ onOutput: run.onOutput });
                     const stackFile = fs.readFileSync(path.join(run.env.workDir, `Pulumi.${run.stack.name}.yaml`), "utf8");
                     expect(stackFile).to.contain(`secretsprovider: ${kms.stackOptions.secretsProvider}`).and.to.contain("encryptedkey:");
                     expect(kms.calls.encrypt, "the data key was encrypted by the service").to.be.greaterThan(0);

@@ -51,16 +51,16 @@ describe("e2e: sequences of operations keep the promises (issue 25)", function (
 
     it("a stray ZEGO_ENDPOINT neither drops live instances on refresh nor deletes them elsewhere on destroy", async () => {
         await withStack(oneInstance(), emulatorConfig(a), async (run) => {
-            await run.stack.up({ onOutput: run.onOutput });
+            await run.up({ onOutput: run.onOutput });
             const [id] = a.liveInstances().map((i) => i.agentInstanceId);
             expect(id, "created at A").to.be.a("string");
             // Another host (B) that does not hold the instance: it answers 410001002 (not found) there.
             await run.setEnv("ZEGO_ENDPOINT", b.url);
-            await run.stack.refresh({ onOutput: run.onOutput });
+            await run.refresh({ onOutput: run.onOutput });
             expect(await instanceIdsInState(run), "still in state after refresh").to.deep.equal([id]);
             expect(instanceCalls(b), "nothing sent to B").to.deep.equal([]);
 
-            await run.stack.destroy({ onOutput: run.onOutput });
+            await run.destroy({ onOutput: run.onOutput });
             expect(a.instance(id!)!.state, "deleted at A, where it lives").to.equal("deleted");
             expect(a.instance(id!)!.deletedReason).to.equal("api");
             expect(instanceCalls(b), "nothing sent to B").to.deep.equal([]);
@@ -74,10 +74,10 @@ describe("e2e: sequences of operations keep the promises (issue 25)", function (
             oneInstance(),
             {},
             async (run) => {
-                await run.stack.up({ onOutput: run.onOutput });
+                await run.up({ onOutput: run.onOutput });
                 const [old] = a.liveInstances().map((i) => i.agentInstanceId);
                 await run.setEnv("ZEGO_ENDPOINT", b.url);
-                const up = await run.stack.up({ onOutput: run.onOutput });
+                const up = await run.up({ onOutput: run.onOutput });
                 expect(up.summary.resourceChanges?.replace, "replaced at the new endpoint").to.equal(1);
                 expect(a.liveInstances(), "nothing left live at A").to.deep.equal([]);
                 expect(a.instance(old!)!.deletedReason, "deleted by its graceful delete, at A").to.equal("api");
@@ -86,7 +86,7 @@ describe("e2e: sequences of operations keep the promises (issue 25)", function (
                 expect(live).to.have.length(1);
                 expect(await instanceIdsInState(run)).to.deep.equal(live);
 
-                await run.stack.destroy({ onOutput: run.onOutput });
+                await run.destroy({ onOutput: run.onOutput });
                 expect(b.liveInstances()).to.deep.equal([]);
                 expect(a.liveInstances()).to.deep.equal([]);
             },
@@ -96,13 +96,13 @@ describe("e2e: sequences of operations keep the promises (issue 25)", function (
 
     it("`pulumi up --replace` of a speaking agent deletes it gracefully before the new one takes its AgentUserId", async () => {
         await withStack(oneInstance(), emulatorConfig(a), async (run) => {
-            const up = await run.stack.up({ onOutput: run.onOutput });
+            const up = await run.up({ onOutput: run.onOutput });
             const old = up.outputs.id!.value as string;
             const urn = up.outputs.urn!.value as string;
             expect(urn.startsWith(URN_PREFIX)).to.equal(true);
             a.setBusy(old, { status: "SPEAKING", seconds: 2 });
 
-            const replaced = await run.stack.up({ onOutput: run.onOutput, replace: [urn] });
+            const replaced = await run.up({ onOutput: run.onOutput, replace: [urn] });
             expect(replaced.summary.resourceChanges?.replace).to.equal(1);
             const gone = a.instance(old)!;
             expect(gone.deletedReason, "not kicked by the new instance").to.equal("api");
@@ -116,10 +116,10 @@ describe("e2e: sequences of operations keep the promises (issue 25)", function (
         // The engine checks a targeted replace without its old inputs, so the provider cannot see it coming:
         // this is what opting out of the default deleteBeforeReplace costs, and the log says so.
         await withStack(oneInstance("agent1", { deleteBeforeReplace: false }), emulatorConfig(a), async (run) => {
-            const up = await run.stack.up({ onOutput: run.onOutput });
+            const up = await run.up({ onOutput: run.onOutput });
             const old = up.outputs.id!.value as string;
             run.output.length = 0;
-            await run.stack.up({ onOutput: run.onOutput, replace: [up.outputs.urn!.value as string] });
+            await run.up({ onOutput: run.onOutput, replace: [up.outputs.urn!.value as string] });
             expect(a.instance(old)!.deletedReason).to.equal("kicked");
             expect(run.output.join("")).to.contain("deleteBeforeReplace: true").and.contain("aliases");
         });
@@ -134,19 +134,19 @@ describe("e2e: sequences of operations keep the promises (issue 25)", function (
             return { id: instance.agentInstanceId };
         };
         await withStack(program, emulatorConfig(a), async (run) => {
-            const up = await run.stack.up({ onOutput: run.onOutput });
+            const up = await run.up({ onOutput: run.onOutput });
             const old = up.outputs.id!.value as string;
             // An agent that is not registered: the old instance is deleted (delete first), then the create fails (410001009).
             agentId = "not_registered";
             room = "room_2";
-            const failed = await run.stack.up({ onOutput: run.onOutput }).then(
+            const failed = await run.up({ onOutput: run.onOutput }).then(
                 () => undefined,
                 (e: Error) => e,
             );
             expect(String(failed)).to.contain("410001009");
             expect(a.instance(old)!.deletedReason, "the old instance got its graceful delete").to.equal("api");
             agentId = AGENT_ID;
-            const again = await run.stack.up({ onOutput: run.onOutput });
+            const again = await run.up({ onOutput: run.onOutput });
             expect(again.summary.result).to.equal("succeeded");
             expect(a.liveInstances().map((i) => i.agentInstanceId)).to.deep.equal([again.outputs.id!.value]);
         });
@@ -166,11 +166,11 @@ describe("e2e: sequences of operations keep the promises (issue 25)", function (
             async () => oneInstance(name)(),
             emulatorConfig(a),
             async (run) => {
-                await run.stack.up({ onOutput: run.onOutput });
+                await run.up({ onOutput: run.onOutput });
                 const [old] = a.liveInstances().map((i) => i.agentInstanceId);
                 name = "renamed";
                 run.output.length = 0;
-                await run.stack.up({ onOutput: run.onOutput });
+                await run.up({ onOutput: run.onOutput });
                 expect(a.instance(old!)!.deletedReason, "ZEGO kicked it: the engine creates the new URN first").to.equal("kicked");
                 expect(run.output.join("")).to.contain("aliases").and.contain("renamed or moved");
             },
@@ -203,7 +203,7 @@ describe("e2e: credentials in --debug output and the event stream (issue 25, def
         const config = { ...emulatorConfig(emulator), "zego-e2e:ttsToken": { value: FROM_CONFIG, secret: true } };
         await withStack(program, config, async (run) => {
             const events: string[] = [];
-            await run.stack.up({ onOutput: run.onOutput, debug: true, onEvent: (e) => events.push(JSON.stringify(e)) });
+            await run.up({ onOutput: run.onOutput, debug: true, onEvent: (e) => events.push(JSON.stringify(e)) });
             const printed = run.output.join("");
             // The CLI masks the plaintext of config secrets wherever it appears.
             assertNoSecrets([printed, ...events, await run.exportState()], [FROM_CONFIG, SERVER_SECRET]);

@@ -57,7 +57,7 @@ describe("e2e: upgrade from recorded state", function () {
 
     async function destroyGracefully(run: EngineRun, agentInstanceId: string): Promise<void> {
         emulator.setBusy(agentInstanceId, { status: "SPEAKING", seconds: 2 });
-        await run.stack.destroy({ onOutput: run.onOutput });
+        await run.destroy({ onOutput: run.onOutput });
         const instance = emulator.instance(agentInstanceId)!;
         expect(instance.state).to.equal("deleted");
         expect(instance.deleteRequest).to.deep.include({ GracefulShutdown: true, GracefulShutdownTimeout: UPGRADE_TIMEOUT });
@@ -92,10 +92,10 @@ describe("e2e: upgrade from recorded state", function () {
                     // The same program over the old state: nothing to do, and no `__provider` anywhere in what the engine shows.
                     run.convergeAfterUp = false; // its refresh would count as calls of this up; checked below
                     let seq = calls();
-                    const preview = await run.stack.preview({ diff: true, onOutput: run.onOutput });
+                    const preview = await run.preview({ diff: true, onOutput: run.onOutput });
                     expect(preview.changeSummary).to.deep.equal({ same: 3 });
                     expect(preview.stdout).to.not.contain("__provider");
-                    const up = await run.stack.up({ diff: true, onOutput: run.onOutput });
+                    const up = await run.up({ diff: true, onOutput: run.onOutput });
                     expect(up.summary.resourceChanges).to.deep.equal({ same: 3 });
                     expect(up.stdout).to.not.contain("__provider");
                     expect(calls() - seq, "API calls of the preview and up").to.equal(0);
@@ -103,7 +103,7 @@ describe("e2e: upgrade from recorded state", function () {
                     run.convergeAfterUp = true;
 
                     // Refresh reads through whatever `__provider` the state holds.
-                    const refresh = await run.stack.refresh({ onOutput: run.onOutput });
+                    const refresh = await run.refresh({ onOutput: run.onOutput });
                     expect(refresh.summary.result).to.equal("succeeded");
                     expect(refresh.summary.resourceChanges ?? {}).to.not.have.any.keys("delete");
                     expect(emulator.instance(agentInstanceId)!.state).to.not.equal("deleted");
@@ -111,10 +111,10 @@ describe("e2e: upgrade from recorded state", function () {
                     // A real change: an update in place of both, shown without `__provider`, which then holds the current text.
                     model = "m2";
                     seq = calls();
-                    const change = await run.stack.preview({ diff: true, onOutput: run.onOutput });
+                    const change = await run.preview({ diff: true, onOutput: run.onOutput });
                     expect(change.changeSummary).to.deep.equal({ same: 1, update: 2 });
                     expect(change.stdout).to.contain("m2").and.not.contain("__provider");
-                    const update = await run.stack.up({ diff: true, onOutput: run.onOutput });
+                    const update = await run.up({ diff: true, onOutput: run.onOutput });
                     expect(update.summary.resourceChanges).to.deep.equal({ same: 1, update: 2 });
                     expect(update.stdout).to.not.contain("__provider");
                     const actions = emulator

@@ -116,7 +116,7 @@ async function checkWorld(real: Real, afterUp: boolean): Promise<void> {
 
 /** An up that must succeed (the harness checks its plan and convergence). */
 async function up(real: Real, opts: { replace?: string[] } = {}): Promise<void> {
-    await real.run.stack.up({ onOutput: real.run.onOutput, ...opts });
+    await real.run.up({ onOutput: real.run.onOutput, ...opts });
     await checkWorld(real, true);
 }
 
@@ -215,7 +215,7 @@ class Refresh extends Step {
         return true;
     }
     async act(_m: Model, r: Real) {
-        await r.run.stack.refresh({ onOutput: r.run.onOutput });
+        await r.run.refresh({ onOutput: r.run.onOutput });
         await checkWorld(r, true);
     }
     toString() {
@@ -239,7 +239,7 @@ class ConsoleDelete extends OnDecl {
         const id = await idOf(r.run, this.decl(m).name);
         if (id === undefined) return;
         await signedDelete(r.a, id);
-        await r.run.stack.refresh({ onOutput: r.run.onOutput });
+        await r.run.refresh({ onOutput: r.run.onOutput });
         expect(await instanceIdsInState(r.run), "refresh drops what ZEGO deleted").to.not.include(id);
         await up(r);
     }
@@ -256,7 +256,7 @@ class StrayEndpointRefresh extends Step {
     async act(_m: Model, r: Real) {
         await r.run.setEnv("ZEGO_ENDPOINT", r.b.url);
         try {
-            await r.run.stack.refresh({ onOutput: r.run.onOutput });
+            await r.run.refresh({ onOutput: r.run.onOutput });
         } finally {
             await r.run.setEnv("ZEGO_ENDPOINT", undefined);
         }
@@ -295,7 +295,7 @@ class FaultyEdit extends OnDecl {
         d.model = d.model === "model-a" ? "model-b" : "model-a";
         r.a.setFaults({ seed: this.seed, throttleBurst: 3, http5xxRate: 0.3, resetRate: 0.1, phase: "before" });
         try {
-            await r.run.stack.up({ onOutput: r.run.onOutput });
+            await r.run.up({ onOutput: r.run.onOutput });
         } catch (e) {
             if (e instanceof InvariantError) throw e;
             r.log.push("  (the faulty up failed, as it may)");
@@ -316,7 +316,7 @@ class FaultyMoveRoom extends OnDecl {
         d.room = d.room.endsWith("_x") ? d.room.slice(0, -2) : `${d.room}_x`;
         r.a.setFaults({ http5xxRate: 1, actions: ["CreateAgentInstance"], phase: "before" });
         try {
-            await r.run.stack.up({ onOutput: r.run.onOutput });
+            await r.run.up({ onOutput: r.run.onOutput });
             throw new Error("the up succeeded although every create failed");
         } catch (e) {
             if (e instanceof InvariantError) throw e;
@@ -388,7 +388,7 @@ describe("model: sequences of user operations through the engine (issue 25)", fu
                 await up(real);
                 await fc.asyncModelRun(() => ({ model: world, real }), steps);
                 const started = Date.now();
-                await run.stack.destroy({ onOutput: run.onOutput });
+                await run.destroy({ onOutput: run.onOutput });
                 const took = Date.now() - started;
                 expect(took, `destroy within its bound (${DESTROY_BOUND_MS} ms)`).to.be.below(DESTROY_BOUND_MS);
                 expect(a.liveInstances(), "destroy leaves nothing").to.deep.equal([]);

@@ -142,7 +142,7 @@ describe("resilience: bad input through the real engine", function () {
     describe("bad provider configuration fails `pulumi up` clearly", () => {
         async function upError(run: EngineRun, extra: Record<string, string>): Promise<string> {
             await run.stack.setAllConfig(withConfig(emulatorConfig(emulator), extra));
-            const error = await run.stack.up({ onOutput: run.onOutput }).then(
+            const error = await run.up({ onOutput: run.onOutput }).then(
                 () => undefined,
                 (e: Error) => e,
             );

@@ -30,7 +30,7 @@ describe("resilience: clock skew (real engine)", function () {
             skewMs = 11 * MINUTE;
             run.convergeAfterUp = false; // counted below: the up's own requests only
             const first = emulator.requests().length;
-            const up = await run.stack.up({ onOutput: run.onOutput });
+            const up = await run.up({ onOutput: run.onOutput });
             expect(up.summary.result).to.equal("succeeded");
             const codes = emulator
                 .requests()
@@ -42,7 +42,7 @@ describe("resilience: clock skew (real engine)", function () {
             expect(codes.filter((c) => c !== 100000004 && c !== 0)).to.deep.equal([]);
             expect(occupying(emulator)).to.deep.equal([stackOutput(up.outputs, "instance1"), stackOutput(up.outputs, "instance2")].sort());
             await run.checkConverged();
-            await run.stack.destroy({ onOutput: run.onOutput });
+            await run.destroy({ onOutput: run.onOutput });
             expect(occupying(emulator)).to.deep.equal([]);
             expect(await instanceIdsInState(run)).to.deep.equal([]);
             expect((await checkpoint(run)).resources.filter((r) => r.type !== "pulumi:pulumi:Stack")).to.have.length.at.most(1); // the default provider at most

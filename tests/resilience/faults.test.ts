@@ -64,7 +64,7 @@ describe("resilience: up and destroy under injected faults (real engine)", funct
         await withStack(instancesProgram(N, { gracefulShutdown: false }), config, async (run) => {
             emulator.setFaults(UP_FAULTS);
             const upStart = emulator.requests().length;
-            const up = await retried(MAX_RUNS, () => run.stack.up({ onOutput: run.onOutput, parallel: 1, continueOnError: true }));
+            const up = await retried(MAX_RUNS, () => run.up({ onOutput: run.onOutput, parallel: 1, continueOnError: true }));
             const upLog = emulator.requests().slice(upStart);
 
             const inState = await instanceIdsInState(run);
@@ -76,9 +76,7 @@ describe("resilience: up and destroy under injected faults (real engine)", funct
 
             emulator.setFaults(DESTROY_FAULTS);
             const destroyStart = emulator.requests().length;
-            const destroy = await retried(MAX_RUNS, () =>
-                run.stack.destroy({ onOutput: run.onOutput, parallel: 1, continueOnError: true }),
-            );
+            const destroy = await retried(MAX_RUNS, () => run.destroy({ onOutput: run.onOutput, parallel: 1, continueOnError: true }));
             const destroyLog = emulator.requests().slice(destroyStart);
             emulator.setFaults({});
 
@@ -124,14 +122,14 @@ describe("resilience: up and destroy under injected faults (real engine)", funct
         const BOUND_S = 2;
         const config = withConfig(emulatorConfig(emulator), { "zego:deleteWaitMargin": String(BOUND_S - 1) });
         await withStack(instancesProgram(1, { gracefulShutdownTimeout: 1 }), config, async (run) => {
-            await run.stack.up({ onOutput: run.onOutput });
+            await run.up({ onOutput: run.onOutput });
             const [id] = await instanceIdsInState(run);
             // Busy past its graceful timeout, as a speaking agent would be.
             emulator.setBusy(id!, { seconds: 30 });
             emulator.setFaults({ throttleBurst: 1_000_000, actions: ["QueryAgentInstanceStatus"] });
 
             const started = Date.now();
-            const failure = await run.stack.destroy({ onOutput: run.onOutput }).then(
+            const failure = await run.destroy({ onOutput: run.onOutput }).then(
                 () => undefined,
                 (e: Error) => e,
             );
@@ -155,7 +153,7 @@ describe("resilience: up and destroy under injected faults (real engine)", funct
                 .empty;
             expect(await instanceIdsInState(run), "the instance stays in state").to.deep.equal([id]);
 
-            await run.stack.destroy({ onOutput: run.onOutput });
+            await run.destroy({ onOutput: run.onOutput });
             expect(await instanceIdsInState(run), "instances left in state").to.deep.equal([]);
             expect(occupying(emulator), "instances left at the emulator").to.deep.equal([]);
             assertNoSecrets([await run.exportState(), said], SECRETS);

@@ -64,7 +64,7 @@ describe("resilience: the provider process or the CLI killed mid-create or mid-d
         // Slow creates: the CLI dies while the provider is waiting for ZEGO, and the provider logs after it.
         emulator.setFaults({ latencyMs: 1500, actions: ["CreateAgentInstance"] });
         await withStack(instancesProgram(2), emulatorConfig(emulator), async (run) => {
-            const up = run.stack.up({ onOutput: run.onOutput }).then(
+            const up = run.up({ onOutput: run.onOutput }).then(
                 () => undefined,
                 (e: Error) => e,
             );
@@ -103,7 +103,7 @@ describe("resilience: the provider process or the CLI killed mid-create or mid-d
             // `pulumi refresh --clear-pending-creates`.
             emulator.setFaults({});
             await run.stack.cancel();
-            const again = await run.stack.up({ onOutput: run.onOutput });
+            const again = await run.up({ onOutput: run.onOutput });
             expect(again.summary.result).to.equal("succeeded");
             for (const orphan of orphans)
                 expect(emulator.instance(orphan.agentInstanceId), `orphan ${orphan.agentInstanceId}`).to.include({
@@ -113,7 +113,7 @@ describe("resilience: the provider process or the CLI killed mid-create or mid-d
             expect(occupying(emulator).sort(), "live: exactly the stack's instances").to.deep.equal((await instanceIdsInState(run)).sort());
             // The up leaves the stale pending creates (no id, nothing live behind them); a refresh drops them.
             expect((await checkpoint(run)).pendingOperations).to.have.length(afterKill.pendingOperations.length);
-            await run.stack.refresh({ onOutput: run.onOutput, clearPendingCreates: true });
+            await run.refresh({ onOutput: run.onOutput, clearPendingCreates: true });
             expect((await checkpoint(run)).pendingOperations).to.deep.equal([]);
         });
     });
@@ -121,11 +121,11 @@ describe("resilience: the provider process or the CLI killed mid-create or mid-d
     it("SIGKILL while a graceful delete waits: destroy fails; a second destroy completes and nothing is left", async () => {
         await registerAgent(emulator);
         await withStack(instancesProgram(1, { gracefulShutdownTimeout: GRACEFUL_TIMEOUT }), emulatorConfig(emulator), async (run) => {
-            const up = await run.stack.up({ onOutput: run.onOutput });
+            const up = await run.up({ onOutput: run.onOutput });
             const id = stackOutput(up.outputs, "instance1") as string;
             emulator.setBusy(id, { status: "SPEAKING", seconds: 120 });
 
-            const first = run.stack.destroy({ onOutput: run.onOutput }).then(
+            const first = run.destroy({ onOutput: run.onOutput }).then(
                 () => undefined,
                 (e: Error) => e,
             );
@@ -151,7 +151,7 @@ describe("resilience: the provider process or the CLI killed mid-create or mid-d
 
             // What a user does next: run destroy again. Nothing else was needed (see the report in
             // the test output): the engine itself drops a pending delete from an interrupted run.
-            const second = await run.stack.destroy({ onOutput: run.onOutput });
+            const second = await run.destroy({ onOutput: run.onOutput });
             expect(second.summary.result).to.equal("succeeded");
             const text = second.stdout;
             expect(text, "the provider resumes the shutdown it finds").to.contain(
@@ -175,11 +175,11 @@ describe("resilience: the provider process or the CLI killed mid-create or mid-d
     it("SIGKILL of the `pulumi destroy` CLI: stack locked with a pending delete; `pulumi cancel` + destroy completes", async () => {
         await registerAgent(emulator);
         await withStack(instancesProgram(1, { gracefulShutdownTimeout: GRACEFUL_TIMEOUT }), emulatorConfig(emulator), async (run) => {
-            const up = await run.stack.up({ onOutput: run.onOutput });
+            const up = await run.up({ onOutput: run.onOutput });
             const id = stackOutput(up.outputs, "instance1") as string;
             emulator.setBusy(id, { status: "SPEAKING", seconds: 120 });
 
-            const first = run.stack.destroy({ onOutput: run.onOutput }).then(
+            const first = run.destroy({ onOutput: run.onOutput }).then(
                 () => undefined,
                 (e: Error) => e,
             );
@@ -203,7 +203,7 @@ describe("resilience: the provider process or the CLI killed mid-create or mid-d
             expect(emulator.instance(id)!.state).to.equal("shutting-down");
 
             // A plain retry is refused: the killed CLI's lock is still there.
-            const locked = await run.stack.destroy({ onOutput: run.onOutput }).then(
+            const locked = await run.destroy({ onOutput: run.onOutput }).then(
                 () => undefined,
                 (e: Error) => e,
             );
@@ -211,7 +211,7 @@ describe("resilience: the provider process or the CLI killed mid-create or mid-d
             expect(locked?.message).to.contain("pulumi cancel");
 
             await run.stack.cancel();
-            const second = await run.stack.destroy({ onOutput: run.onOutput });
+            const second = await run.destroy({ onOutput: run.onOutput });
             expect(second.summary.result).to.equal("succeeded");
             expect(second.stdout).to.contain("1 pending operations from previous deployment");
             expect(second.stdout).to.contain(`agent instance ${id} is already shutting down (ZEGO 410001041); waiting for it`);

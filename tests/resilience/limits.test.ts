@@ -22,7 +22,7 @@ describe("resilience: service-side limits (real engine)", function () {
 
     it(`the ${LIMIT + 1}th instance at a limit of ${LIMIT}: a clear 410000011 error; ${LIMIT} in state and live; destroy works`, async () => {
         await withStack(instancesProgram(LIMIT + 1, { gracefulShutdown: false }), emulatorConfig(emulator), async (run) => {
-            const failed = await run.stack.up({ onOutput: run.onOutput }).then(
+            const failed = await run.up({ onOutput: run.onOutput }).then(
                 () => undefined,
                 (e: Error) => e,
             );
@@ -43,7 +43,7 @@ describe("resilience: service-side limits (real engine)", function () {
             expect((await checkpoint(run)).pendingOperations).to.deep.equal([]);
             expect(emulator.stats().duplicateCreations).to.equal(0);
 
-            const destroy = await run.stack.destroy({ onOutput: run.onOutput });
+            const destroy = await run.destroy({ onOutput: run.onOutput });
             expect(destroy.summary.result).to.equal("succeeded");
             expect(occupying(emulator)).to.deep.equal([]);
             expect(await instanceIdsInState(run)).to.deep.equal([]);
