@@ -4,34 +4,26 @@
  * from the tarball `npm run plugin` builds (npm test builds it), against the emulator.
  */
 import { expect } from "chai";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { EmulatorHandle } from "../../emulator";
 import { ZegoClient } from "../../provider/client/client";
-import { createPulumiEnv, getPulumiCommand, PulumiEnv, repoRoot, stackOutput } from "../../scripts/pulumi-env";
+import { PulumiEnv, repoRoot, stackOutput } from "../../scripts/pulumi-env";
 import {
     APP_ID,
     assertNoSecrets,
     CheckedStack,
-    checkedStack,
     expectNothingLeaked,
     SERVER_SECRET,
     startTestEmulator,
     stateFileOf,
 } from "../../testing/engine";
-import { installPlugin } from "../../testing/plugin";
+import { yamlPluginStack } from "../../testing/plugin";
 import { must } from "../must";
 
 const LLM_KEY = "sk-yaml-LLMKEY-5d1c0a";
 const TTS_TOKEN = "tts-yaml-TTSCRED-77e1";
 const SECRETS = [LLM_KEY, TTS_TOKEN, SERVER_SECRET];
-
-function lastLine(out: string): string {
-    const lines = out.trim().split("\n");
-    return must(lines[lines.length - 1], "lines[lines.length - 1]").trim();
-}
 
 describe("e2e: the zego plugin from Pulumi YAML through the engine", function () {
     this.timeout(240000);
@@ -44,32 +36,20 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
     const stackName = "yaml";
 
     before(async () => {
-        const yamlDir = lastLine(
-            execFileSync("bash", [path.join(repoRoot(), "scripts", "ensure-language-yaml.sh")], {
-                encoding: "utf8",
-                stdio: ["ignore", "pipe", "inherit"],
-            }),
-        );
         em = await startTestEmulator();
-        env = createPulumiEnv();
-        env.envVars.PATH = [yamlDir, env.envVars.PATH].join(path.delimiter);
-        fs.copyFileSync(path.join(repoRoot(), "examples", "yaml-voice-agent", "Pulumi.yaml"), path.join(env.workDir, "Pulumi.yaml"));
-        await installPlugin(env);
-        stack = checkedStack(
-            await LocalWorkspace.createOrSelectStack(
-                { stackName, workDir: env.workDir },
-                { envVars: env.envVars, pulumiCommand: await getPulumiCommand() },
-            ),
-            { stateFile: stateFile(), emulators: () => [em] },
+        ({ env, stack } = await yamlPluginStack({
+            program: fs.readFileSync(path.join(repoRoot(), "examples", "yaml-voice-agent", "Pulumi.yaml"), "utf8"),
+            stackName,
+            emulators: () => [em],
             onOutput,
-        );
-        await stack.stack.setAllConfig({
-            "zego:appId": { value: String(APP_ID) },
-            "zego:serverSecret": { value: SERVER_SECRET, secret: true },
-            "zego:endpoint": { value: em.url },
-            llmApiKey: { value: LLM_KEY, secret: true },
-            ttsToken: { value: TTS_TOKEN, secret: true },
-        });
+            config: {
+                "zego:appId": { value: String(APP_ID) },
+                "zego:serverSecret": { value: SERVER_SECRET, secret: true },
+                "zego:endpoint": { value: em.url },
+                llmApiKey: { value: LLM_KEY, secret: true },
+                ttsToken: { value: TTS_TOKEN, secret: true },
+            },
+        }));
     });
 
     after(async () => {

@@ -5,14 +5,11 @@
  * → host.Provider starts a new plugin), so each process keeps its own provider's settings.
  */
 import { expect } from "chai";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as path from "path";
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { EmulatorHandle } from "../../emulator";
-import { createPulumiEnv, getPulumiCommand, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
-import { assertNoSecrets, CheckedStack, checkedStack, startTestEmulator, stateFileOf } from "../../testing/engine";
-import { installPlugin } from "../../testing/plugin";
+import { PulumiEnv } from "../../scripts/pulumi-env";
+import { assertNoSecrets, CheckedStack, startTestEmulator, stateFileOf } from "../../testing/engine";
+import { yamlPluginStack } from "../../testing/plugin";
 import { must } from "../must";
 
 const APP_A = 1000000001;
@@ -60,11 +57,6 @@ outputs:
   idB: \${instanceB.agentInstanceId}
 `;
 
-function lastLine(out: string): string {
-    const lines = out.trim().split("\n");
-    return must(lines[lines.length - 1], "lines[lines.length - 1]").trim();
-}
-
 describe("e2e: two ZEGO apps from one YAML program (explicit zego providers)", function () {
     this.timeout(240000);
     let emA: EmulatorHandle;
@@ -77,34 +69,22 @@ describe("e2e: two ZEGO apps from one YAML program (explicit zego providers)", f
     const stackName = "apps";
 
     before(async () => {
-        const yamlDir = lastLine(
-            execFileSync("bash", [path.join(repoRoot(), "scripts", "ensure-language-yaml.sh")], {
-                encoding: "utf8",
-                stdio: ["ignore", "pipe", "inherit"],
-            }),
-        );
         emA = await startTestEmulator({ appId: APP_A, serverSecret: SECRET_A });
         emB = await startTestEmulator({ appId: APP_B, serverSecret: SECRET_B });
-        env = createPulumiEnv();
-        env.envVars.PATH = [yamlDir, env.envVars.PATH].join(path.delimiter);
-        fs.writeFileSync(path.join(env.workDir, "Pulumi.yaml"), PROGRAM);
-        await installPlugin(env);
-        stack = checkedStack(
-            await LocalWorkspace.createOrSelectStack(
-                { stackName, workDir: env.workDir },
-                { envVars: env.envVars, pulumiCommand: await getPulumiCommand() },
-            ),
-            { stateFile: stateFile(), emulators: () => [emA, emB] },
+        ({ env, stack } = await yamlPluginStack({
+            program: PROGRAM,
+            stackName,
+            emulators: () => [emA, emB],
             onOutput,
-        );
-        await stack.stack.setAllConfig({
-            appA: { value: String(APP_A) },
-            secretA: { value: SECRET_A, secret: true },
-            endpointA: { value: emA.url },
-            appB: { value: String(APP_B) },
-            secretB: { value: SECRET_B, secret: true },
-            endpointB: { value: emB.url },
-        });
+            config: {
+                appA: { value: String(APP_A) },
+                secretA: { value: SECRET_A, secret: true },
+                endpointA: { value: emA.url },
+                appB: { value: String(APP_B) },
+                secretB: { value: SECRET_B, secret: true },
+                endpointB: { value: emB.url },
+            },
+        }));
     });
 
     after(async () => {

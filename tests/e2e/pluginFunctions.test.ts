@@ -4,17 +4,13 @@
  * `npm run plugin` builds, against the emulator.
  */
 import { expect } from "chai";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as path from "path";
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { EmulatorHandle } from "../../emulator";
 import { ZegoClient } from "../../provider/client/client";
 import { AGENT_STATUSES } from "../../provider/schema/api";
-import { createPulumiEnv, getPulumiCommand, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
-import { APP_ID, assertNoSecrets, CheckedStack, checkedStack, SERVER_SECRET, startTestEmulator, stateFileOf } from "../../testing/engine";
-import { installPlugin } from "../../testing/plugin";
-import { must } from "../must";
+import { PulumiEnv } from "../../scripts/pulumi-env";
+import { APP_ID, assertNoSecrets, CheckedStack, SERVER_SECRET, startTestEmulator, stateFileOf } from "../../testing/engine";
+import { yamlPluginStack } from "../../testing/plugin";
 
 const LLM_KEY = "sk-yaml-fn-LLMKEY-93b1";
 
@@ -89,30 +85,19 @@ describe("e2e: the plugin's functions from Pulumi YAML (fn::invoke) through the 
     const onOutput = (line: string) => output.push(line);
 
     before(async () => {
-        const out = execFileSync("bash", [path.join(repoRoot(), "scripts", "ensure-language-yaml.sh")], {
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "inherit"],
-        }).trim();
-        const yamlDir = must(out.split("\n").pop(), "ensure-language-yaml.sh's last line").trim();
         em = await startTestEmulator();
-        env = createPulumiEnv();
-        env.envVars.PATH = [yamlDir, env.envVars.PATH].join(path.delimiter);
-        fs.writeFileSync(path.join(env.workDir, "Pulumi.yaml"), PROGRAM);
-        await installPlugin(env);
-        stack = checkedStack(
-            await LocalWorkspace.createOrSelectStack(
-                { stackName: "fn", workDir: env.workDir },
-                { envVars: env.envVars, pulumiCommand: await getPulumiCommand() },
-            ),
-            { stateFile: stateFileOf(env, "yaml-functions", "fn"), emulators: () => [em] },
+        ({ env, stack } = await yamlPluginStack({
+            program: PROGRAM,
+            stackName: "fn",
+            emulators: () => [em],
             onOutput,
-        );
-        await stack.stack.setAllConfig({
-            "zego:appId": { value: String(APP_ID) },
-            "zego:serverSecret": { value: SERVER_SECRET, secret: true },
-            "zego:endpoint": { value: em.url },
-            llmApiKey: { value: LLM_KEY, secret: true },
-        });
+            config: {
+                "zego:appId": { value: String(APP_ID) },
+                "zego:serverSecret": { value: SERVER_SECRET, secret: true },
+                "zego:endpoint": { value: em.url },
+                llmApiKey: { value: LLM_KEY, secret: true },
+            },
+        }));
     });
 
     after(async () => {

@@ -8,24 +8,13 @@
  *   3 s saying so; the instance, which ZEGO did create, stays in state, and destroy deletes it.
  */
 import { expect } from "chai";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { EmulatorHandle } from "../../emulator";
 import { ZegoClient } from "../../provider/client/client";
-import { createPulumiEnv, getPulumiCommand, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
-import {
-    APP_ID,
-    assertNoSecrets,
-    CheckedStack,
-    checkedStack,
-    InvariantError,
-    SERVER_SECRET,
-    startTestEmulator,
-    stateFileOf,
-} from "../../testing/engine";
-import { installPlugin } from "../../testing/plugin";
+import { PulumiEnv } from "../../scripts/pulumi-env";
+import { APP_ID, assertNoSecrets, CheckedStack, InvariantError, SERVER_SECRET, startTestEmulator } from "../../testing/engine";
+import { yamlPluginStack } from "../../testing/plugin";
 import { must } from "../must";
 
 const BOUND_S = 3;
@@ -62,34 +51,21 @@ describe("e2e: customTimeouts on the zego plugin (YAML, real engine)", function 
     const onOutput = (line: string) => output.push(line);
 
     before(async () => {
-        const lines = execFileSync("bash", [path.join(repoRoot(), "scripts", "ensure-language-yaml.sh")], {
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "inherit"],
-        })
-            .trim()
-            .split("\n");
-        const yamlDir = must(lines[lines.length - 1], "the language plugin's directory").trim();
         em = await startTestEmulator();
         const client = new ZegoClient({ appId: APP_ID, serverSecret: SERVER_SECRET, endpoint: em.url });
         await client.registerAgent({ agentId: "timeouts_agent", name: "Timeouts agent" });
         client.close();
-        env = createPulumiEnv();
-        env.envVars.PATH = [yamlDir, env.envVars.PATH].join(path.delimiter);
-        fs.writeFileSync(path.join(env.workDir, "Pulumi.yaml"), program(""));
-        await installPlugin(env);
-        stack = checkedStack(
-            await LocalWorkspace.createOrSelectStack(
-                { stackName: "timeouts", workDir: env.workDir },
-                { envVars: env.envVars, pulumiCommand: await getPulumiCommand() },
-            ),
-            { stateFile: stateFileOf(env, "zego-timeouts", "timeouts"), emulators: () => [em] },
+        ({ env, stack } = await yamlPluginStack({
+            program: program(""),
+            stackName: "timeouts",
+            emulators: () => [em],
             onOutput,
-        );
-        await stack.stack.setAllConfig({
-            "zego:appId": { value: String(APP_ID) },
-            "zego:serverSecret": { value: SERVER_SECRET, secret: true },
-            "zego:endpoint": { value: em.url },
-        });
+            config: {
+                "zego:appId": { value: String(APP_ID) },
+                "zego:serverSecret": { value: SERVER_SECRET, secret: true },
+                "zego:endpoint": { value: em.url },
+            },
+        }));
     });
 
     after(async () => {
