@@ -3,18 +3,27 @@
  * own floor, N no-op dynamic resources, through the same engine (Automation API, the pinned CLI)
  * in the same run. Pacing is off on both sides (the emulator has no rate limit or latency, the
  * client's `zego:maxRequestsPerSecond` is 0), so what grows with N is engine and provider work.
- * Also the state file's bytes per instance (instances of a registered agent: agentId, userId, rtc;
- * bench/teardown.ts reports the size of instances with their own llm/tts/asr and secrets).
+ * Also the state file's bytes per instance. Two shapes, each against its floor:
+ *
+ *   zego         an instance of a registered agent (agentId, userId, rtc)  vs  floor: no-ops
+ *   zego+readme  the README example's instance: its own llm, tts, asr, the LLM key and the TTS
+ *                token marked secret by the user                            vs  floor+2secrets: no-ops with two secret inputs
+ *   echo+readme  (diagnostic) a no-op with a hand-written __provider that stores exactly what
+ *                zego+readme stores: the engine's cost of that state shape, without our provider
+ *
  * Results: BENCHMARKS.md.
  *
  *   npm run bench            (runs this, then bench/teardown.ts)
- *   node dist/bench/scale.js (this alone; BENCH_SCALE_N=10,100,300 BENCH_SCALE_ROUNDS=1)
+ *   node dist/bench/scale.js (this alone; BENCH_SCALE_N=10,100,300 BENCH_SCALE_ROUNDS=1
+ *                             BENCH_SCALE_KINDS=floor,zego,floor+2secrets,zego+readme; also floor+secret,
+ *                             floor+shape, echo+readme)
  *
- * Each N is measured floor first, then ours, alternately for BENCH_SCALE_ROUNDS rounds; the ratio
- * uses the best (lowest) time of each, which is the least load-dependent figure on a shared
- * machine. The last line is machine-readable:
+ * Each N is measured kind after kind, for BENCH_SCALE_ROUNDS rounds; the ratio uses the best
+ * (lowest) time of each, which is the least load-dependent figure on a shared machine. The last
+ * line is machine-readable (each part present when its two kinds were measured):
  *
- *   RESULT scale_up_ratio=<x> scale_destroy_ratio=<y> scale_preview_ratio=<z> state_bytes_per_instance=<b> failures=<n>
+ *   RESULT scale_up_ratio=<x> scale_destroy_ratio=<y> scale_preview_ratio=<z> state_bytes_per_instance=<b>
+ *          readme_up_ratio=<x> readme_destroy_ratio=<y> readme_preview_ratio=<z> readme_state_bytes_per_instance=<b> failures=<n>
  */
 import * as pulumi from "@pulumi/pulumi";
 import { performance } from "perf_hooks";
