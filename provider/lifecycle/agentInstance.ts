@@ -125,9 +125,8 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
         } catch (e) {
             throw kept(bound.reached ? bound.error(`the status query after the create of ${label} ${id}`, keptThen, e) : (e as Error));
         }
-        // A live digital human may push to a CDN instead of a room (CDN wins when both are set).
-        const where = args.cdn !== undefined ? "pushing to a CDN" : `in room ${String((args.rtc as Props | undefined)?.roomId)}`;
-        log(`created ${label} ${id} (${String(args.agentId)} ${where})`);
+        // No "created" line: the engine shows each create itself, and every provider line is a
+        // diagnostic event it handles (BENCHMARKS.md, Scale).
         return { id, outs };
     }
 

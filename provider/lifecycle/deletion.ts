@@ -123,11 +123,9 @@ export async function deleteAgentInstance(
             }),
         );
 
-    log(
-        graceful
-            ? `deleting agent instance ${agentInstanceId} gracefully: GracefulShutdown=true, GracefulShutdownTimeout=${timeout} s`
-            : `deleting agent instance ${agentInstanceId} now (GracefulShutdown=false)`,
-    );
+    // No line for a delete that is over at the first poll: each provider line is a diagnostic event
+    // the engine handles and shows, which cost destroys of many instances a third of their time
+    // (BENCHMARKS.md, Scale). Lines come once there is something to wait for, or something unusual.
     // Shorter than the graceful timeout: allowed (the user's hard bound), but likely to end before ZEGO does.
     if (custom !== undefined && settings.waitForDeletion && graceful && custom < timeout)
         log(
@@ -195,7 +193,7 @@ export async function deleteAgentInstance(
             const code = zegoCode(poll.error);
             if (code === Code.InstanceNotFound) {
                 const waitedMs = now() - started;
-                log(`agent instance ${agentInstanceId} is gone after ${(waitedMs / 1000).toFixed(1)} s`);
+                if (announced) log(`agent instance ${agentInstanceId} is gone after ${(waitedMs / 1000).toFixed(1)} s`);
                 return { outcome: "deleted", waitedMs, lastStatus: polls.lastStatus };
             }
             if (code === Code.ShuttingDown) {
@@ -219,9 +217,13 @@ export async function deleteAgentInstance(
             }
         }
         const t = now();
-        if (!announced && graceful) {
+        if (!announced) {
             announced = true;
-            log(`waiting up to ${timeout} s for agent instance ${agentInstanceId} to finish speaking (status ${polls.lastStatus})`);
+            log(
+                graceful
+                    ? `waiting up to ${timeout} s for agent instance ${agentInstanceId} to finish speaking (GracefulShutdown=true, status ${polls.lastStatus})`
+                    : `agent instance ${agentInstanceId} still exists after DeleteAgentInstance (GracefulShutdown=false, status ${polls.lastStatus}); waiting for it up to ${boundSeconds()} s`,
+            );
         }
         if (t >= deadline()) throw fail("the bound was reached after that poll", lastAnswered);
         if (t - lastProgress >= progressInterval) {

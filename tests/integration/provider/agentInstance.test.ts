@@ -322,7 +322,7 @@ describe("provider integration: AgentInstance against the emulator", function ()
             const polls = requestsOf(ctx.em, "QueryAgentInstanceStatus").filter((r) => r.at >= del.at);
             expect(polls.map((r) => r.code)).to.include(410001041);
             expect(must(polls[polls.length - 1], "polls[polls.length - 1]").code).to.equal(410001002);
-            expect(ctx.logs.join("\n")).to.contain("gracefully").and.contain(`${id} is gone`);
+            expect(ctx.logs.join("\n")).to.contain("GracefulShutdown=true").and.contain(`${id} is gone`);
         });
 
         it("busy past the timeout: returns when the service force-deletes at the timeout (margin from ZEGO_DELETE_WAIT_MARGIN)", async () => {

@@ -49,11 +49,11 @@ describe("customTimeouts.create bounds the create (fake timers)", () => {
     });
     afterEach(() => fake.restore());
 
-    function instanceProvider(client: ZegoClient) {
+    function instanceProvider(client: ZegoClient, log: (line: string) => void = () => undefined) {
         const settings = new Settings({});
         const values: Record<string, string> = { "zego:appId": "1234567890", "zego:serverSecret": "0123456789abcdef0123456789abcdef" };
         settings.configure({ get: (key) => values[key] });
-        return lifecycleProviders(createLifecycleContext({ settings, createClient: () => client, log: () => undefined })).AgentInstance;
+        return lifecycleProviders(createLifecycleContext({ settings, createClient: () => client, log })).AgentInstance;
     }
 
     async function outcome(work: Promise<unknown>): Promise<{ err?: Error; at: number }> {
@@ -105,5 +105,15 @@ describe("customTimeouts.create bounds the create (fake timers)", () => {
         expect(err).to.equal(undefined);
         expect(at).to.equal(1_000);
         expect(fake.countTimers(), "the bound's alarm was cleared").to.equal(0);
+    });
+
+    it("a create writes no line of its own (the engine shows each create; each provider line is an engine diagnostic event)", async () => {
+        const { client } = fakeClient(1_000, false);
+        const lines: string[] = [];
+        const { err } = await outcome(
+            instanceProvider(client, (line) => void lines.push(line)).create(validInstanceArgs(), { timeoutSeconds: 30 }),
+        );
+        expect(err).to.equal(undefined);
+        expect(lines).to.deep.equal([]);
     });
 });

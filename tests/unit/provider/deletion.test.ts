@@ -172,6 +172,37 @@ describe("deleteAgentInstance: how long it waits", () => {
     });
 });
 
+describe("deleteAgentInstance: what it writes to the log", () => {
+    onFakeTime();
+    const settings = { gracefulShutdown: true, gracefulShutdownTimeout: 30, waitForDeletion: true };
+
+    it("a delete that is over at the first poll writes no line (each is an engine diagnostic event: a third of a destroy of many)", async () => {
+        const z = fakeZego({ goneAt: 0 });
+        const report = await z.remove(settings, 15);
+        expect(report.outcome).to.equal("deleted");
+        expect(z.calls).to.deep.equal(["delete", "status"]);
+        expect(z.logs).to.deep.equal([]);
+    });
+
+    it("a graceful delete that waits says what it waits for, with its settings, and when the instance is gone", async () => {
+        const z = fakeZego({ goneAt: 2_000 });
+        await z.remove(settings, 15);
+        expect(z.logs).to.deep.equal([
+            "waiting up to 30 s for agent instance i1 to finish speaking (GracefulShutdown=true, status SHUTTING_DOWN)",
+            "agent instance i1 is gone after 2.0 s",
+        ]);
+    });
+
+    it("a non-graceful delete that waits says so, with its bound", async () => {
+        const z = fakeZego({ goneAt: 1_000 });
+        await z.remove({ ...settings, gracefulShutdown: false }, 15);
+        expect(z.logs).to.deep.equal([
+            "agent instance i1 still exists after DeleteAgentInstance (GracefulShutdown=false, status SHUTTING_DOWN); waiting for it up to 15 s",
+            "agent instance i1 is gone after 1.0 s",
+        ]);
+    });
+});
+
 describe("deleteAgentInstance: no call carries it past its deadline", () => {
     onFakeTime();
 
