@@ -19,8 +19,19 @@ import * as path from "path";
 
 const DIST_TESTS = __dirname;
 const MOCHA = require.resolve("mocha/bin/mocha.js");
-/** Engine test files known to take longest, started first so the run does not end waiting for one of them. */
-const LONGEST_FIRST = ["model/", "e2e/examples", "e2e/release", "resilience/interrupt", "resilience/faults", "e2e/lifecycle"];
+/** Engine test files that took longest in CI (the runner's table), started first so the run does not end waiting for one of them. */
+const LONGEST_FIRST = [
+    "e2e/lifecycle",
+    "e2e/examples",
+    "model/",
+    "e2e/sequences",
+    "e2e/release",
+    "e2e/upgrade",
+    "e2e/secrets",
+    "resilience/contention",
+    "resilience/interrupt",
+    "e2e/migration",
+];
 /** How long a file's process may live after mocha printed its summary. */
 const EXIT_GRACE_MS = 30_000;
 
