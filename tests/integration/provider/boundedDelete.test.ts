@@ -6,13 +6,10 @@
  * short, and a second delete after the fault is gone succeeds.
  */
 import { expect } from "chai";
-import { EmulatorHandle, FaultOptions, startEmulator } from "../../../emulator";
+import { FaultOptions } from "../../../emulator";
 import { validInstanceArgs } from "../../../testing/fixtures";
-import { createLifecycleContext } from "../../../provider/lifecycle/context";
 import { DeletionTimeoutError } from "../../../provider/lifecycle/deletion";
-import { lifecycleProviders } from "../../../provider/lifecycle/providers";
-import { Settings } from "../../../provider/lifecycle/settings";
-import { APP_ID, directClient, Props, rejectionOf, resourceInputs, SERVER_SECRET } from "./helpers";
+import { Props, rejectionOf, resourceInputs, SERVER_SECRET, useRealTimeProviderEnvironment } from "./helpers";
 
 const BOUND_MS = 1500; // gracefulShutdownTimeout 1 s + ZEGO_DELETE_WAIT_MARGIN 0.5 s
 /** The cut-off call's grace and the machine's slack (2 shared cores). */
@@ -20,43 +17,21 @@ const SLACK_MS = 1000;
 
 describe("provider integration: delete ends within its bound when status polls are throttled or hang (real time)", function () {
     this.timeout(20_000);
-    let em: EmulatorHandle;
-    const logs: string[] = [];
-    const env: Record<string, string | undefined> = { ZEGO_DELETE_WAIT_MARGIN: "0.5" };
-    const settings = new Settings(env);
+    const lab = useRealTimeProviderEnvironment({ ZEGO_DELETE_WAIT_MARGIN: "0.5" });
     // The system clock: what bounds the delete here is real time.
-    const context = createLifecycleContext({ settings, log: (line) => void logs.push(line) });
-    const instance = lifecycleProviders(context).AgentInstance;
-
-    beforeEach(async () => {
-        logs.length = 0;
-        em = await startEmulator({ appId: APP_ID, serverSecret: SERVER_SECRET, rateLimitPerSecond: 0 });
-        const values: Record<string, string> = {
-            "zego:appId": String(APP_ID),
-            "zego:serverSecret": SERVER_SECRET,
-            "zego:endpoint": em.url,
-        };
-        settings.configure({ get: (key) => values[key] });
-        const client = directClient(em);
-        await client.registerAgent({ agentId: "demo_agent", name: "Demo agent" });
-        client.close();
-    });
-    afterEach(async () => {
-        context.clients.clear();
-        await em.close();
-    });
+    const instance = lab.providers.AgentInstance;
 
     async function createInstance(): Promise<{ id: string; outs: Props }> {
         const checked = await instance.check({}, resourceInputs({ ...validInstanceArgs("1"), gracefulShutdownTimeout: 1 }));
         const { id, outs } = await instance.create(checked.inputs!);
         // Busy past its graceful timeout: ZEGO force-deletes it at 1 s.
-        em.setBusy(id, { seconds: 30 });
+        lab.em.setBusy(id, { seconds: 30 });
         return { id, outs: outs as Props };
     }
 
     async function deleteUnder(faults: FaultOptions): Promise<{ id: string; outs: Props; ms: number; err: Error }> {
         const { id, outs } = await createInstance();
-        em.setFaults({ ...faults, actions: ["QueryAgentInstanceStatus"] });
+        lab.em.setFaults({ ...faults, actions: ["QueryAgentInstanceStatus"] });
         const started = Date.now();
         const err = await rejectionOf(instance.delete(id, outs));
         return { id, outs, ms: Date.now() - started, err };
@@ -81,15 +56,15 @@ describe("provider integration: delete ends within its bound when status polls a
             expect(err.message).not.to.match(/\bwaited\b/);
             expect(err.message).not.to.contain(SERVER_SECRET);
 
-            em.setFaults({});
+            lab.em.setFaults({});
             await instance.delete(id, outs);
-            expect(em.instance(id)!.state).to.equal("deleted");
+            expect(lab.em.instance(id)!.state).to.equal("deleted");
         });
     }
 
     it("DeleteAgentInstance hung: the delete ends at the bound, saying the shutdown may or may not have started", async () => {
         const { id, outs } = await createInstance();
-        em.setFaults({ hangNext: 1000, actions: ["DeleteAgentInstance"] });
+        lab.em.setFaults({ hangNext: 1000, actions: ["DeleteAgentInstance"] });
         const started = Date.now();
         const err = await rejectionOf(instance.delete(id, outs));
         const ms = Date.now() - started;

@@ -6,14 +6,10 @@
  * update is cut off at the bound. Bounds are 0.5 s, so each case takes about a second.
  */
 import { expect } from "chai";
-import { EmulatorHandle, startEmulator } from "../../../emulator";
 import { validInstanceArgs } from "../../../testing/fixtures";
-import { createLifecycleContext } from "../../../provider/lifecycle/context";
 import { PartialCreateError } from "../../../provider/lifecycle/provider";
-import { lifecycleProviders } from "../../../provider/lifecycle/providers";
-import { Settings } from "../../../provider/lifecycle/settings";
 import { CustomTimeoutError } from "../../../provider/lifecycle/timeouts";
-import { APP_ID, directClient, Props, rejectionOf, resourceInputs, SERVER_SECRET } from "./helpers";
+import { Props, rejectionOf, resourceInputs, useRealTimeProviderEnvironment } from "./helpers";
 
 const BOUND_S = 0.5;
 /** The cut-off call's grace and the machine's slack (2 shared cores). */
@@ -23,28 +19,9 @@ const EARLY_MS = 10;
 
 describe("provider integration: customTimeouts.create and .update (real time)", function () {
     this.timeout(20_000);
-    let em: EmulatorHandle;
-    const settings = new Settings({});
-    const context = createLifecycleContext({ settings, log: () => undefined });
-    const instance = lifecycleProviders(context).AgentInstance;
-    const agent = lifecycleProviders(context).Agent;
-
-    beforeEach(async () => {
-        em = await startEmulator({ appId: APP_ID, serverSecret: SERVER_SECRET, rateLimitPerSecond: 0 });
-        const values: Record<string, string> = {
-            "zego:appId": String(APP_ID),
-            "zego:serverSecret": SERVER_SECRET,
-            "zego:endpoint": em.url,
-        };
-        settings.configure({ get: (key) => values[key] });
-        const client = directClient(em);
-        await client.registerAgent({ agentId: "demo_agent", name: "Demo agent" });
-        client.close();
-    });
-    afterEach(async () => {
-        context.clients.clear();
-        await em.close();
-    });
+    const lab = useRealTimeProviderEnvironment();
+    const instance = lab.providers.AgentInstance;
+    const agent = lab.providers.Agent;
 
     async function inputs(): Promise<Props> {
         return (await instance.check({}, resourceInputs(validInstanceArgs("1")))).inputs as Props;
@@ -57,7 +34,7 @@ describe("provider integration: customTimeouts.create and .update (real time)", 
     }
 
     it("the status query after the create hangs: cut off at the bound, the instance kept in state, and delete removes it", async () => {
-        em.setFaults({ hangNext: 1000, actions: ["QueryAgentInstanceStatus"] });
+        lab.em.setFaults({ hangNext: 1000, actions: ["QueryAgentInstanceStatus"] });
         const { err, ms } = await timed(instance.create(await inputs(), { timeoutSeconds: BOUND_S }));
         expect(err, String(err)).to.be.instanceOf(PartialCreateError);
         expect(ms).to.be.within(BOUND_S * 1000 - EARLY_MS, BOUND_S * 1000 + SLACK_MS);
@@ -67,14 +44,14 @@ describe("provider integration: customTimeouts.create and .update (real time)", 
                 `the status query after the create of agent instance ${partial.id} was cut off by the resource's customTimeouts.create of 0.5 s`,
             )
             .and.contain("kept in state so that destroy can delete it");
-        expect(em.liveInstances().map((i) => i.agentInstanceId)).to.deep.equal([partial.id]);
-        em.setFaults({});
+        expect(lab.em.liveInstances().map((i) => i.agentInstanceId)).to.deep.equal([partial.id]);
+        lab.em.setFaults({});
         await instance.delete(partial.id, partial.properties);
-        expect(em.liveInstances()).to.have.length(0);
+        expect(lab.em.liveInstances()).to.have.length(0);
     });
 
     it("the create request itself is slow: not cut off in flight (its id would be lost), kept in state once answered", async () => {
-        em.setFaults({ latencyMs: 1500, actions: ["CreateAgentInstance"] });
+        lab.em.setFaults({ latencyMs: 1500, actions: ["CreateAgentInstance"] });
         const { err, ms } = await timed(instance.create(await inputs(), { timeoutSeconds: BOUND_S }));
         expect(err, String(err)).to.be.instanceOf(PartialCreateError);
         expect(ms, "waited for the answer").to.be.at.least(1500);
@@ -82,13 +59,13 @@ describe("provider integration: customTimeouts.create and .update (real time)", 
         expect(partial.message)
             .to.contain("ZEGO answered the create request after the bound")
             .and.contain("customTimeouts.create of 0.5 s");
-        em.setFaults({});
+        lab.em.setFaults({});
         await instance.delete(partial.id, partial.properties);
-        expect(em.liveInstances()).to.have.length(0);
+        expect(lab.em.liveInstances()).to.have.length(0);
     });
 
     it("the create is throttled: stopped before it is sent again, nothing created", async () => {
-        em.setFaults({ throttleBurst: 1000, actions: ["CreateAgentInstance"] });
+        lab.em.setFaults({ throttleBurst: 1000, actions: ["CreateAgentInstance"] });
         const { err, ms } = await timed(instance.create(await inputs(), { timeoutSeconds: BOUND_S }));
         expect(err, String(err)).to.be.instanceOf(CustomTimeoutError);
         expect(ms).to.be.within(BOUND_S * 1000 - EARLY_MS, BOUND_S * 1000 + SLACK_MS);
@@ -96,33 +73,33 @@ describe("provider integration: customTimeouts.create and .update (real time)", 
             .to.contain("the create of the agent instance")
             .and.contain("was cut off by the resource's customTimeouts.create of 0.5 s")
             .and.contain("Nothing was created");
-        expect(em.instances()).to.have.length(0);
+        expect(lab.em.instances()).to.have.length(0);
     });
 
     it("without customTimeouts (0) a slow create just takes its time", async () => {
-        em.setFaults({ latencyMs: 700, actions: ["CreateAgentInstance"] });
+        lab.em.setFaults({ latencyMs: 700, actions: ["CreateAgentInstance"] });
         const { id } = await instance.create(await inputs(), { timeoutSeconds: 0 });
-        expect(em.instance(id)).to.not.equal(undefined);
+        expect(lab.em.instance(id)).to.not.equal(undefined);
     });
 
     it("Agent: a slow RegisterAgent is not cut off in flight; answered after customTimeouts.create it is kept in state, and delete unregisters it", async () => {
         const checked = await agent.check({}, resourceInputs({ agentId: "bounded_agent", name: "Bounded" }));
-        em.setFaults({ latencyMs: 1500, actions: ["RegisterAgent"] });
+        lab.em.setFaults({ latencyMs: 1500, actions: ["RegisterAgent"] });
         const { err } = await timed(agent.create(checked.inputs as Props, { timeoutSeconds: BOUND_S }));
         expect(err, String(err)).to.be.instanceOf(PartialCreateError);
         const partial = err as PartialCreateError;
         expect(partial.id).to.equal("bounded_agent");
         expect(partial.message).to.contain("ZEGO answered RegisterAgent after the bound").and.contain("customTimeouts.create of 0.5 s");
-        expect(em.agents().map((a) => a.AgentId)).to.include("bounded_agent");
-        em.setFaults({});
+        expect(lab.em.agents().map((a) => a.AgentId)).to.include("bounded_agent");
+        lab.em.setFaults({});
         await agent.delete(partial.id, partial.properties);
-        expect(em.agents().map((a) => a.AgentId)).not.to.include("bounded_agent");
+        expect(lab.em.agents().map((a) => a.AgentId)).not.to.include("bounded_agent");
     });
 
     it("Agent: an UnregisterAgent that hangs is cut off at customTimeouts.delete", async () => {
         const checked = await agent.check({}, resourceInputs({ agentId: "bounded_agent", name: "Bounded" }));
         const { id, outs } = await agent.create(checked.inputs as Props);
-        em.setFaults({ hangNext: 1000, actions: ["UnregisterAgent"] });
+        lab.em.setFaults({ hangNext: 1000, actions: ["UnregisterAgent"] });
         const { err, ms } = await timed(agent.delete(id, outs as Props, { timeoutSeconds: BOUND_S }));
         expect(err, String(err)).to.be.instanceOf(CustomTimeoutError);
         expect(ms).to.be.within(BOUND_S * 1000 - EARLY_MS, BOUND_S * 1000 + SLACK_MS);
@@ -134,7 +111,7 @@ describe("provider integration: customTimeouts.create and .update (real time)", 
     it("an UpdateAgentInstance that hangs is cut off at customTimeouts.update, saying the state keeps its previous inputs", async () => {
         const created = await instance.create(await inputs());
         const news = { ...(await inputs()), llm: { ...((await inputs()).llm as Props), model: "other-model" } };
-        em.setFaults({ hangNext: 1000, actions: ["UpdateAgentInstance"] });
+        lab.em.setFaults({ hangNext: 1000, actions: ["UpdateAgentInstance"] });
         const { err, ms } = await timed(instance.update(created.id, created.outs as Props, news, { timeoutSeconds: BOUND_S }));
         expect(err, String(err)).to.be.instanceOf(CustomTimeoutError);
         expect(ms).to.be.within(BOUND_S * 1000 - EARLY_MS, BOUND_S * 1000 + SLACK_MS);

@@ -216,6 +216,57 @@ export function useProviderEnvironment(options: Partial<EmulatorOptions> = {}): 
     };
 }
 
+/** A provider over the system clock against a real emulator (rate limiting off), for what real time bounds. */
+export interface RealTimeProviderContext {
+    readonly em: EmulatorHandle;
+    /** Provider log lines of the current test. */
+    readonly logs: string[];
+    readonly settings: Settings;
+    readonly context: LifecycleContext;
+    readonly providers: Record<ResourceKind, LifecycleProvider>;
+}
+
+/**
+ * Per test: a fresh emulator with the agent `demo_agent` registered, the stack config pointing at it,
+ * and a provider context on the system clock reading `env` as its `ZEGO_*` variables.
+ */
+export function useRealTimeProviderEnvironment(env: Record<string, string | undefined> = {}): RealTimeProviderContext {
+    let em: EmulatorHandle | undefined;
+    const logs: string[] = [];
+    const settings = new Settings(env);
+    const context = createLifecycleContext({ settings, log: (line) => void logs.push(line) });
+    const providers = lifecycleProviders(context);
+
+    beforeEach(async () => {
+        logs.length = 0;
+        em = await startEmulator({ appId: APP_ID, serverSecret: SERVER_SECRET, rateLimitPerSecond: 0 });
+        const values: Record<string, string> = {
+            "zego:appId": String(APP_ID),
+            "zego:serverSecret": SERVER_SECRET,
+            "zego:endpoint": em.url,
+        };
+        settings.configure({ get: (key) => values[key] });
+        const client = directClient(em);
+        await client.registerAgent({ agentId: "demo_agent", name: "Demo agent" });
+        client.close();
+    });
+    afterEach(async () => {
+        context.clients.clear();
+        await em?.close();
+        em = undefined;
+    });
+
+    return {
+        get em() {
+            return em!;
+        },
+        logs,
+        settings,
+        context,
+        providers,
+    };
+}
+
 /** Simulated milliseconds `fn` takes, with its result. */
 export async function timed<T>(clock: Clock, fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
     const started = clock.now();

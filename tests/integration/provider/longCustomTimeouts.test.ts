@@ -4,57 +4,34 @@
  * emulator; each case takes a few milliseconds.
  */
 import { expect } from "chai";
-import { EmulatorHandle, startEmulator } from "../../../emulator";
 import { validInstanceArgs } from "../../../testing/fixtures";
-import { createLifecycleContext } from "../../../provider/lifecycle/context";
-import { lifecycleProviders } from "../../../provider/lifecycle/providers";
-import { Settings } from "../../../provider/lifecycle/settings";
-import { APP_ID, directClient, Props, resourceInputs, SERVER_SECRET } from "./helpers";
+import { Props, resourceInputs, useRealTimeProviderEnvironment } from "./helpers";
 
 /** `customTimeouts: { create: "840h" }` as the engine sends it: 35 days in seconds. */
 const DAYS_35_S = 35 * 24 * 3600;
 
 describe("provider integration: a customTimeouts longer than Node's longest timer", function () {
     this.timeout(20_000);
-    let em: EmulatorHandle;
-    const settings = new Settings({});
-    const context = createLifecycleContext({ settings, log: () => undefined });
-    const instance = lifecycleProviders(context).AgentInstance;
-    const agent = lifecycleProviders(context).Agent;
-
-    beforeEach(async () => {
-        em = await startEmulator({ appId: APP_ID, serverSecret: SERVER_SECRET, rateLimitPerSecond: 0 });
-        const values: Record<string, string> = {
-            "zego:appId": String(APP_ID),
-            "zego:serverSecret": SERVER_SECRET,
-            "zego:endpoint": em.url,
-        };
-        settings.configure({ get: (key) => values[key] });
-        const client = directClient(em);
-        await client.registerAgent({ agentId: "demo_agent", name: "Demo agent" });
-        client.close();
-    });
-    afterEach(async () => {
-        context.clients.clear();
-        await em.close();
-    });
+    const lab = useRealTimeProviderEnvironment();
+    const instance = lab.providers.AgentInstance;
+    const agent = lab.providers.Agent;
 
     it("create, update and delete of an instance with customTimeouts of 35 days succeed (not cut off at once)", async () => {
         const inputs = (await instance.check({}, resourceInputs(validInstanceArgs("1")))).inputs as Props;
         // A little latency, so that a bound firing after 1 ms would cut the calls off.
-        em.setFaults({ latencyMs: 50 });
+        lab.em.setFaults({ latencyMs: 50 });
         const { id, outs } = await instance.create(inputs, { timeoutSeconds: DAYS_35_S });
         const llm = { ...(inputs.llm as Props), temperature: 0.5 };
         const updated = (await instance.update(id, outs!, { ...inputs, llm }, { timeoutSeconds: DAYS_35_S })).outs!;
         await instance.delete(id, updated, { timeoutSeconds: DAYS_35_S });
-        expect(em.liveInstances()).to.have.length(0);
+        expect(lab.em.liveInstances()).to.have.length(0);
     });
 
     it("Agent: register and unregister with customTimeouts of 35 days succeed", async () => {
         const checked = (await agent.check({}, resourceInputs({ agentId: "long_agent", name: "Long" }))).inputs as Props;
-        em.setFaults({ latencyMs: 50 });
+        lab.em.setFaults({ latencyMs: 50 });
         const { id, outs } = await agent.create(checked, { timeoutSeconds: DAYS_35_S });
         await agent.delete(id, outs!, { timeoutSeconds: DAYS_35_S });
-        expect(em.agents().map((a) => a.AgentId)).to.deep.equal(["demo_agent"]);
+        expect(lab.em.agents().map((a) => a.AgentId)).to.deep.equal(["demo_agent"]);
     });
 });
