@@ -13,6 +13,7 @@ import {
     APP_ID,
     assertNoSecrets,
     CheckedStack,
+    emulatorConfig,
     expectNothingLeaked,
     SERVER_SECRET,
     startTestEmulator,
@@ -43,9 +44,7 @@ describe("e2e: the zego plugin from Pulumi YAML through the engine", function ()
             emulators: () => [em],
             onOutput,
             config: {
-                "zego:appId": { value: String(APP_ID) },
-                "zego:serverSecret": { value: SERVER_SECRET, secret: true },
-                "zego:endpoint": { value: em.url },
+                ...emulatorConfig(em),
                 llmApiKey: { value: LLM_KEY, secret: true },
                 ttsToken: { value: TTS_TOKEN, secret: true },
             },

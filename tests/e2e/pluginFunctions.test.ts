@@ -9,7 +9,7 @@ import { EmulatorHandle } from "../../emulator";
 import { ZegoClient } from "../../provider/client/client";
 import { AGENT_STATUSES } from "../../provider/schema/api";
 import { PulumiEnv } from "../../scripts/pulumi-env";
-import { APP_ID, assertNoSecrets, CheckedStack, SERVER_SECRET, startTestEmulator, stateFileOf } from "../../testing/engine";
+import { APP_ID, assertNoSecrets, CheckedStack, emulatorConfig, SERVER_SECRET, startTestEmulator, stateFileOf } from "../../testing/engine";
 import { yamlPluginStack } from "../../testing/plugin";
 
 const LLM_KEY = "sk-yaml-fn-LLMKEY-93b1";
@@ -92,9 +92,7 @@ describe("e2e: the plugin's functions from Pulumi YAML (fn::invoke) through the 
             emulators: () => [em],
             onOutput,
             config: {
-                "zego:appId": { value: String(APP_ID) },
-                "zego:serverSecret": { value: SERVER_SECRET, secret: true },
-                "zego:endpoint": { value: em.url },
+                ...emulatorConfig(em),
                 llmApiKey: { value: LLM_KEY, secret: true },
             },
         }));

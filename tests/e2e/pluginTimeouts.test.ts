@@ -13,7 +13,15 @@ import * as path from "path";
 import { EmulatorHandle } from "../../emulator";
 import { ZegoClient } from "../../provider/client/client";
 import { PulumiEnv } from "../../scripts/pulumi-env";
-import { APP_ID, assertNoSecrets, CheckedStack, InvariantError, SERVER_SECRET, startTestEmulator } from "../../testing/engine";
+import {
+    APP_ID,
+    assertNoSecrets,
+    CheckedStack,
+    emulatorConfig,
+    InvariantError,
+    SERVER_SECRET,
+    startTestEmulator,
+} from "../../testing/engine";
 import { yamlPluginStack } from "../../testing/plugin";
 import { must } from "../must";
 
@@ -61,9 +69,7 @@ describe("e2e: customTimeouts on the zego plugin (YAML, real engine)", function 
             emulators: () => [em],
             onOutput,
             config: {
-                "zego:appId": { value: String(APP_ID) },
-                "zego:serverSecret": { value: SERVER_SECRET, secret: true },
-                "zego:endpoint": { value: em.url },
+                ...emulatorConfig(em),
             },
         }));
     });
