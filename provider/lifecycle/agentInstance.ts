@@ -4,7 +4,7 @@
  */
 import { Code } from "../client/codes";
 import { CREATE_DIGITAL_HUMAN_AGENT_INSTANCE, CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE } from "../schema/api";
-import { checkArgs, DELETION_KEYS, failuresForEngine, PROVIDER_PROPERTY, ResourceKind, userArgs } from "../schema/resources";
+import { checkArgs, failuresForEngine, PROVIDER_PROPERTY, ResourceKind, userArgs } from "../schema/resources";
 import type {
     CreateAgentInstanceRequest,
     CreateDigitalHumanAgentInstanceRequest,
@@ -12,13 +12,12 @@ import type {
 } from "../schema/types";
 import { joinSecrets, SECRETS_PROPERTY, withCredentialsSecret } from "../schema/secrets";
 import { LifecycleContext } from "./context";
-import { deleteAgentInstance } from "./deletion";
+import { instanceDeletion, ownDeletionSettings } from "./deletion";
 import { classifyChanges, diffResult, instanceUpdateRequest } from "./diff";
 import { LifecycleProvider, PartialCreateError, pick, Props, withoutPlumbing } from "./provider";
-import { OwnDeletionSettings } from "./settings";
 import { inputsFromState, migrate, previewOutputs, STATE_VERSION } from "./state";
 import { targetReplaces } from "./target";
-import { customTimeoutSeconds, OperationBound, repeatableWithinBound, UPDATE_AGAIN, withinBound } from "./timeouts";
+import { OperationBound, repeatableWithinBound, UPDATE_AGAIN, withinBound } from "./timeouts";
 import { ZegoAbortError } from "../client/errors";
 
 type InstanceKind = Extract<ResourceKind, "AgentInstance" | "DigitalHumanAgentInstance" | "LiveDigitalHumanAgentInstance">;
@@ -52,10 +51,6 @@ async function statusOf(kind: InstanceKind, query: () => Promise<{ status: strin
     }
 }
 
-function ownDeletionSettings(args: Props): OwnDeletionSettings {
-    return pick(args, DELETION_KEYS) as OwnDeletionSettings;
-}
-
 /**
  * A digital human's AgentStreamId in use (410001030) after a clean preview: most often the old
  * instance of a resource renamed or moved without aliases, which Pulumi deletes only after it
@@ -76,7 +71,7 @@ async function streamInUseAdvice<T>(create: () => Promise<T>): Promise<T> {
 
 export function agentInstanceProvider(kind: InstanceKind, context: LifecycleContext): LifecycleProvider {
     const label = LABELS[kind];
-    const { settings, clients, clock, log, identities } = context;
+    const { settings, clients, clock, identities } = context;
 
     /**
      * Create, within the customTimeouts.create bound: the create request is stopped before it is sent
@@ -214,32 +209,6 @@ export function agentInstanceProvider(kind: InstanceKind, context: LifecycleCont
             return { outs };
         },
 
-        async delete(id, props, options) {
-            const state = migrate(props);
-            // Read from state as stored (the outputs echo the inputs; 0.1.0 never moved these into `secrets`).
-            const own = ownDeletionSettings(state);
-            const deletion = settings.effectiveDeletionSettings(own);
-            const marginSeconds = settings.deleteWaitMarginSeconds();
-            const report = await clients.onExisting(state, `${label} ${id}`, (client) =>
-                deleteAgentInstance(client, id, {
-                    settings: deletion,
-                    marginSeconds,
-                    clock,
-                    log,
-                    customTimeoutSeconds: customTimeoutSeconds(options),
-                }),
-            );
-            if (report.outcome === "already-gone") {
-                const taken = identities.takenBy(userArgs(kind, state));
-                if (taken)
-                    log(
-                        `warning: ${label} ${id} was ended by ZEGO when ${taken.agentInstanceId}, created in this update with the same ${taken.identity}, took its place ` +
-                            `(ZEGO kicks the older instance, without a graceful shutdown). This happens when a resource is renamed or moved to another parent ` +
-                            `(give it \`aliases\` with its old name, so that Pulumi updates it in place), when it is replaced with the deleteBeforeReplace option off ` +
-                            `(set deleteBeforeReplace: true: the TypeScript resources default to it, the plugin's resources need it set), ` +
-                            `or when two resources of the stack declare the same agentUserId (give each its own).`,
-                    );
-            }
-        },
+        delete: instanceDeletion(kind, label, context),
     };
 }

@@ -17,9 +17,50 @@
 import { alarm, Clock } from "../client/clock";
 import { Code } from "../client/codes";
 import type { RequestOptions } from "../client/options";
-import { DeletionSettings, MAX_GRACEFUL_SHUTDOWN_SECONDS } from "./settings";
-import { seconds } from "./timeouts";
+import { DELETION_KEYS, ResourceKind, userArgs, type OwnDeletionSettings } from "../schema/resources";
 import type { LifecycleContext } from "./context";
+import { LifecycleProvider, pick } from "./provider";
+import { DeletionSettings, MAX_GRACEFUL_SHUTDOWN_SECONDS } from "./settings";
+import { migrate } from "./state";
+import { customTimeoutSeconds, seconds } from "./timeouts";
+
+/** A resource's own deletion settings: its arguments, or its state (where the outputs echo them). */
+export function ownDeletionSettings(props: Record<string, unknown>): OwnDeletionSettings {
+    return pick(props, DELETION_KEYS) as OwnDeletionSettings;
+}
+
+/**
+ * The engine's Delete of an instance (`pulumi destroy`, a replacement): its own deletion settings
+ * from state, resolved once with the environment and stack config (lifecycle/settings.ts), then
+ * `deleteAgentInstance` at the instance's own app and endpoint. `label` names the kind in messages.
+ */
+export function instanceDeletion(kind: ResourceKind, label: string, context: LifecycleContext): LifecycleProvider["delete"] {
+    const { settings, clients, clock, log, identities } = context;
+    return async (id, props, options) => {
+        // As stored: the outputs echo the inputs at the top level in every state version (0.1.0 never moved these into `secrets`).
+        const plan = settings.deletionPlan(ownDeletionSettings(props));
+        const state = migrate(props);
+        const report = await clients.onExisting(state, `${label} ${id}`, (client) =>
+            deleteAgentInstance(client, id, {
+                settings: plan,
+                marginSeconds: plan.marginSeconds,
+                clock,
+                log,
+                customTimeoutSeconds: customTimeoutSeconds(options),
+            }),
+        );
+        if (report.outcome !== "already-gone") return;
+        const taken = identities.takenBy(userArgs(kind, state));
+        if (taken)
+            log(
+                `warning: ${label} ${id} was ended by ZEGO when ${taken.agentInstanceId}, created in this update with the same ${taken.identity}, took its place ` +
+                    `(ZEGO kicks the older instance, without a graceful shutdown). This happens when a resource is renamed or moved to another parent ` +
+                    `(give it \`aliases\` with its old name, so that Pulumi updates it in place), when it is replaced with the deleteBeforeReplace option off ` +
+                    `(set deleteBeforeReplace: true: the TypeScript resources default to it, the plugin's resources need it set), ` +
+                    `or when two resources of the stack declare the same agentUserId (give each its own).`,
+            );
+    };
+}
 
 /**
  * The client calls delete needs (a ZegoClient satisfies it). Each call must reject soon after
@@ -107,15 +148,7 @@ export async function deleteAgentInstance(
                 agentInstanceId,
                 elapsedMs: now() - started,
                 boundSeconds: boundSeconds(),
-                boundMadeOf:
-                    custom !== undefined
-                        ? `the resource's customTimeouts.delete; without it, ${ownBoundSeconds()} s`
-                        : resumed
-                          ? `ZEGO's maximum graceful timeout of ${MAX_GRACEFUL_SHUTDOWN_SECONDS} s plus a margin of ${margin} s, as an earlier delete's shutdown was running`
-                          : graceful
-                            ? `the graceful timeout of ${timeout} s plus a margin of ${margin} s`
-                            : `no graceful timeout (GracefulShutdown=false) plus a margin of ${margin} s` +
-                              (margin < MIN_BOUND_SECONDS ? `, at least ${MIN_BOUND_SECONDS} s` : ""),
+                boundMadeOf: boundMadeOf({ custom, ownSeconds: ownBoundSeconds(), resumed, graceful, timeout, margin }),
                 polls,
                 waited: settings.waitForDeletion,
                 cause,
@@ -271,6 +304,25 @@ async function withinDeadline<T>(clock: Clock, deadline: number, call: (options:
     } finally {
         finished.abort();
     }
+}
+
+/** What the bound of a delete is made of, for its timeout message. */
+function boundMadeOf(b: {
+    custom?: number;
+    ownSeconds: number;
+    resumed: boolean;
+    graceful: boolean;
+    timeout: number;
+    margin: number;
+}): string {
+    if (b.custom !== undefined) return `the resource's customTimeouts.delete; without it, ${b.ownSeconds} s`;
+    const margin = `plus a margin of ${b.margin} s`;
+    if (b.resumed)
+        return `ZEGO's maximum graceful timeout of ${MAX_GRACEFUL_SHUTDOWN_SECONDS} s ${margin}, as an earlier delete's shutdown was running`;
+    if (b.graceful) return `the graceful timeout of ${b.timeout} s ${margin}`;
+    return (
+        `no graceful timeout (GracefulShutdown=false) ${margin}` + (b.margin < MIN_BOUND_SECONDS ? `, at least ${MIN_BOUND_SECONDS} s` : "")
+    );
 }
 
 interface TimeoutFacts {

@@ -20,7 +20,7 @@
 import { REGIONS, resolveEndpoint, UNIFIED_ENDPOINT } from "../client/regions";
 import { ZegoConfigError } from "../client/errors";
 import { APP_ID_RANGE, serverSecretProblem } from "../client/options";
-import { DELETION_KEYS, type DeletionSettings, type OwnDeletionSettings } from "../schema/resources";
+import { type DeletionSettings, type OwnDeletionSettings } from "../schema/resources";
 import { GRACEFUL_SHUTDOWN_TIMEOUT } from "../schema/api";
 
 /** The subset of the engine's config object we use (`pulumi.dynamic.Config`). */
@@ -473,15 +473,10 @@ export function ownConnection(
     return { ...pacing(snapshot), appId: own.appId, serverSecret: own.serverSecret, endpoint: own.endpoint, region: own.region };
 }
 
-/** The deletion settings in effect in a snapshot resolved with the resource's own (`own`), and whether the environment set any. */
-export function deletionSettings(snapshot: SettingsSnapshot): DeletionSettings & { source: string } {
-    const { values, sources } = checked(snapshot);
-    return {
-        gracefulShutdown: values.gracefulShutdown!,
-        gracefulShutdownTimeout: values.gracefulShutdownTimeout!,
-        waitForDeletion: values.waitForDeletion!,
-        source: DELETION_KEYS.some((n) => sources[n] === "env") ? "environment override" : "resource/stack settings",
-    };
+/** The deletion settings in effect in a snapshot resolved with the resource's own (`own`). */
+export function deletionSettings(snapshot: SettingsSnapshot): DeletionSettings {
+    const { gracefulShutdown, gracefulShutdownTimeout, waitForDeletion } = checked(snapshot).values;
+    return { gracefulShutdown: gracefulShutdown!, gracefulShutdownTimeout: gracefulShutdownTimeout!, waitForDeletion: waitForDeletion! };
 }
 
 /**
@@ -541,17 +536,13 @@ export class Settings {
 
     /** The resource's settings over stack config over defaults: what state records at create/update (the environment applies at delete). */
     deletionSettingsWithoutEnv(own: OwnDeletionSettings): DeletionSettings {
-        const { source: _source, ...recorded } = deletionSettings(resolveSettings({ stackConfig: this.#stackConfig, env: {}, own }));
-        return recorded;
+        return deletionSettings(resolveSettings({ stackConfig: this.#stackConfig, env: {}, own }));
     }
 
-    /** What delete actually does: the environment over everything else. */
-    effectiveDeletionSettings(own: OwnDeletionSettings): DeletionSettings & { source: string } {
-        return deletionSettings(this.snapshot(own));
-    }
-
-    deleteWaitMarginSeconds(): number {
-        return checked(this.snapshot()).values.deleteWaitMargin!;
+    /** What a delete does, from one snapshot: the deletion settings (the environment over everything else) and the margin after the graceful timeout. */
+    deletionPlan(own: OwnDeletionSettings): DeletionSettings & { marginSeconds: number } {
+        const snapshot = this.snapshot(own);
+        return { ...deletionSettings(snapshot), marginSeconds: snapshot.values.deleteWaitMargin! };
     }
 }
 

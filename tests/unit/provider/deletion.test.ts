@@ -317,10 +317,10 @@ describe("the delete wait's margin setting", () => {
     it("is 15 s unless zego:deleteWaitMargin or ZEGO_DELETE_WAIT_MARGIN says otherwise (the environment first)", () => {
         const env: Record<string, string> = {};
         const settings = new Settings(env);
-        expect(settings.deleteWaitMarginSeconds()).to.equal(15);
+        expect(settings.deletionPlan({}).marginSeconds).to.equal(15);
         settings.configure({ get: (key) => (key === "zego:deleteWaitMargin" ? "40" : undefined) });
-        expect(settings.deleteWaitMarginSeconds()).to.equal(40);
+        expect(settings.deletionPlan({}).marginSeconds).to.equal(40);
         env.ZEGO_DELETE_WAIT_MARGIN = "5";
-        expect(settings.deleteWaitMarginSeconds()).to.equal(5);
+        expect(settings.deletionPlan({}).marginSeconds).to.equal(5);
     });
 });
