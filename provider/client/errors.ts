@@ -114,29 +114,30 @@ export interface ZegoApiErrorDetails {
     readonly advice?: string;
 }
 
-/** A ZEGO call that failed: a ZEGO error code, an HTTP error, a network error or a bad response. */
-export class ZegoApiError extends ZegoError {
-    readonly action: string;
-    readonly code?: number;
-    readonly httpStatus?: number;
-    readonly requestId?: string;
-    readonly zegoMessage?: string;
-    readonly networkCode?: string;
-    readonly retryable: boolean;
-    readonly ambiguous: boolean;
-    readonly attempts: number;
+/** What a ZegoApiError carries as properties (the rest of its details go into its message). */
+type ApiErrorFields = Omit<ZegoApiErrorDetails, "problem" | "gaveUp" | "advice" | "attempts"> & { readonly attempts: number };
 
+/** A ZEGO call that failed: a ZEGO error code, an HTTP error, a network error or a bad response. */
+// The interface declares the class's fields from the details, once (declaration merging).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ZegoApiError extends ApiErrorFields {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class ZegoApiError extends ZegoError {
     constructor(details: ZegoApiErrorDetails) {
         super(apiErrorMessage(details));
-        this.action = details.action;
-        this.code = details.code;
-        this.httpStatus = details.httpStatus;
-        this.requestId = details.requestId;
-        this.zegoMessage = details.zegoMessage;
-        this.networkCode = details.networkCode;
-        this.retryable = details.retryable;
-        this.ambiguous = details.ambiguous;
-        this.attempts = details.attempts ?? 1;
+        const { action, code, httpStatus, requestId, zegoMessage, networkCode, retryable, ambiguous } = details;
+        const fields: ApiErrorFields = {
+            action,
+            code,
+            httpStatus,
+            requestId,
+            zegoMessage,
+            networkCode,
+            retryable,
+            ambiguous,
+            attempts: details.attempts ?? 1,
+        };
+        Object.assign(this, fields);
     }
 }
 
