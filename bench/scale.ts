@@ -31,8 +31,8 @@ import { cpus } from "os";
 import { AgentInstance, ZegoClient } from "../provider";
 import { secretProps } from "../provider/resources/inputs";
 import { EmulatorHandle } from "../emulator";
-import { APP_ID, assertNoSecrets, changesOf, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../testing/engine";
-import { ASR_SECRET, LLM_API_KEY, numberedInstanceArgs, TTS_TOKEN } from "../testing/fixtures";
+import { APP_ID, assertNoSecrets, changesOf, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../tests/harness/engine";
+import { ASR_SECRET, LLM_API_KEY, numberedInstanceArgs, TTS_TOKEN } from "../tests/harness/fixtures";
 
 const SIZES = (process.env.BENCH_SCALE_N ?? "10,100,300").split(",").map(Number);
 const ROUNDS = Number(process.env.BENCH_SCALE_ROUNDS ?? 1);

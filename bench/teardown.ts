@@ -24,8 +24,8 @@ import { cpus } from "os";
 import { AgentInstance, ZegoClient } from "../provider";
 import { signedQuery } from "../provider/client/signing";
 import { EmulatorHandle } from "../emulator";
-import { APP_ID, assertNoSecrets, EngineRun, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../testing/engine";
-import { ASR_SECRET, LLM_API_KEY, numberedInstanceArgs, TTS_TOKEN } from "../testing/fixtures";
+import { APP_ID, assertNoSecrets, EngineRun, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../tests/harness/engine";
+import { ASR_SECRET, LLM_API_KEY, numberedInstanceArgs, TTS_TOKEN } from "../tests/harness/fixtures";
 
 const RATE = 10;
 const LATENCY_MS = 30;

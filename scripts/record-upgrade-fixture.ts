@@ -9,8 +9,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { emulatorConfig, startTestEmulator, withStack } from "../testing/engine";
-import { UPGRADE_STACK, upgradeProgram } from "../testing/upgradeProgram";
+import { emulatorConfig, startTestEmulator, withStack } from "../tests/harness/engine";
+import { UPGRADE_STACK, upgradeProgram } from "../tests/harness/upgradeProgram";
 import { repoRoot, stackOutput } from "./pulumi-env";
 
 async function main(fileName = "upgrade-v2.json"): Promise<void> {

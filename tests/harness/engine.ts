@@ -22,11 +22,11 @@ import {
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { EmulatorHandle, DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../emulator";
-import { createPulumiEnv, getPulumiCommand, PulumiEnv } from "../scripts/pulumi-env";
-import { emulatorAt } from "./emulator";
+import { EmulatorHandle, DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../../emulator";
+import { createPulumiEnv, getPulumiCommand, PulumiEnv } from "../../scripts/pulumi-env";
+import { emulatorAt } from "../../testing/emulator";
 
-export { assertNoSecrets, emulatorConfig, startTestEmulator } from "./emulator";
+export { assertNoSecrets, emulatorConfig, startTestEmulator } from "../../testing/emulator";
 
 export const APP_ID = DEFAULT_APP_ID;
 export const SERVER_SECRET = DEFAULT_SERVER_SECRET;
