@@ -58,7 +58,7 @@ describe("tests/harness/processCpu: CPU time by kind of process", () => {
             [["/usr/bin/python3", "x.py"], "other"],
         ] as const;
         for (const [argv, kind] of kinds) expect(processKind(argv, 1), argv.join(" ")).to.equal(kind);
-        expect(processKind(["node", "dist/bench/contention.js"], process.pid)).to.equal("this process");
+        expect(processKind(["node", "dist/tests/bench/contention.js"], process.pid)).to.equal("this process");
     });
 
     it("counts a child's CPU time under its kind, and only what it used between two snapshots", async function () {

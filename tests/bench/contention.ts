@@ -19,11 +19,11 @@
  * (tests/harness/processCpu.ts, sampled every 100 ms), and the CPU floor: those CPU-seconds / the CPUs,
  * the least wall time in which this machine could have run them.
  *
- *   npm run bench:contention     (= npm run plugin && node dist/bench/contention.js; also part of npm run bench)
+ *   npm run bench:contention     (= npm run plugin && node dist/tests/bench/contention.js; also part of npm run bench)
  *
  * The stacks keep their secrets in a key management service (tests/harness/kms.ts), as stacks on Pulumi
  * Cloud or with a cloud KMS do: with the passphrase provider, every CLI command that loads a stack
- * also derives its key (1,000,000 PBKDF2 iterations, bench/cliReads.ts), which ten CI jobs pay on
+ * also derives its key (1,000,000 PBKDF2 iterations, tests/bench/cliReads.ts), which ten CI jobs pay on
  * ten machines but this benchmark's ten stacks on the same CPUs.
  *
  * Options (environment): BENCH_STACKS (K, default 10), BENCH_INSTANCES (M, default 10),
@@ -36,11 +36,11 @@
  * (one line; the unprefixed ratios are the dynamic resources', the plugin_ ones the plugin's).
  */
 import { cpus } from "os";
-import { assertNoSecrets, startTestEmulator } from "../tests/harness/engine";
-import { ContentionProvider, ContentionSecrets, runContention } from "../tests/harness/contention";
-import { CpuShare, sdkLoadCpuSeconds } from "../tests/harness/cpu";
-import { CpuByKind, PROCESS_KINDS } from "../tests/harness/processCpu";
-import { registerAgent, SECRETS } from "../tests/harness/stacks";
+import { assertNoSecrets, startTestEmulator } from "../harness/engine";
+import { ContentionProvider, ContentionSecrets, runContention } from "../harness/contention";
+import { CpuShare, sdkLoadCpuSeconds } from "../harness/cpu";
+import { CpuByKind, PROCESS_KINDS } from "../harness/processCpu";
+import { registerAgent, SECRETS } from "../harness/stacks";
 
 const RATE = 10;
 const LATENCY_MS = 30;
