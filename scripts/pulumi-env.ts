@@ -1,5 +1,5 @@
 /**
- * Hermetic environment for driving the real Pulumi engine from tests (Automation API).
+ * Hermetic environment for driving the real Pulumi engine (Automation API), for the demo and the tests:
  *
  *   const env = createPulumiEnv();
  *   const stack = await LocalWorkspace.createOrSelectStack(

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { Agent, AgentInstance, AgentInstanceArgs, ZegoConnection } from "../../provider";
 import { EmulatorHandle } from "../../emulator";
-import { assertNoSecrets, emulatorConfig, previewFailure, SERVER_SECRET, startTestEmulator, withStack } from "../../testing/engine";
+import { assertNoSecrets, emulatorConfig, previewFailure, SERVER_SECRET, startTestEmulator, withStack } from "../harness/engine";
 import { must } from "../must";
 
 const APP_B = 1000000002;

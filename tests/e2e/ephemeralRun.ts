@@ -10,7 +10,7 @@ import * as path from "path";
 import { promisify } from "util";
 import { EmulatorHandle } from "../../emulator";
 import { createPulumiEnv, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
-import { APP_ID, SERVER_SECRET } from "../../testing/engine";
+import { APP_ID, SERVER_SECRET } from "../harness/engine";
 
 export const LLM_KEY = "sk-example-LLMKEY-5e1f0a";
 export const TTS_TOKEN = "tts-example-TOKEN-77c2";

@@ -28,8 +28,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { EmulatorHandle } from "../../emulator";
 import { createPulumiEnv, ensurePulumiCli, getPulumiCommand, PulumiEnv, repoRoot, stackOutput } from "../../scripts/pulumi-env";
 import { voiceAgentStack } from "../../examples/voice-agent/stack";
-import { assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator } from "../../testing/engine";
-import { createsSettled } from "../../testing/wait";
+import { assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator } from "../harness/engine";
+import { createsSettled } from "../harness/wait";
 import { must } from "../must";
 import { EphemeralRun, expectAllCleanedUp, LLM_KEY, onFirstRequest, runEphemeral, TTS_TOKEN } from "./ephemeralRun";
 

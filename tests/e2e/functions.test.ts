@@ -7,8 +7,8 @@ import { expect } from "chai";
 import { Agent, AgentInstance, AgentInstanceArgs, getAgent, getAgentInstanceStatus, listAgents } from "../../provider";
 import { AGENT_STATUSES } from "../../provider/schema/api";
 import { EmulatorHandle } from "../../emulator";
-import { LLM_API_KEY, TTS_TOKEN, validInstanceArgs } from "../../testing/fixtures";
-import { assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../../testing/engine";
+import { LLM_API_KEY, TTS_TOKEN, validInstanceArgs } from "../harness/fixtures";
+import { assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../harness/engine";
 
 describe("e2e: the TypeScript functions through the real engine", function () {
     this.timeout(240_000);

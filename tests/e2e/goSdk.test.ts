@@ -11,8 +11,8 @@ import * as path from "path";
 import { promisify } from "util";
 import { EmulatorHandle } from "../../emulator";
 import { createPulumiEnv, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
-import { APP_ID, assertNoSecrets, SERVER_SECRET, startTestEmulator } from "../../testing/engine";
-import { installPlugin, packageVersion } from "../../testing/plugin";
+import { APP_ID, assertNoSecrets, SERVER_SECRET, startTestEmulator } from "../harness/engine";
+import { installPlugin, packageVersion } from "../harness/plugin";
 import { must } from "../must";
 
 const run = promisify(execFile);

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, PulumiFn } from "@pulumi/pulumi/automation";
 import { Agent, AgentInstance, ZegoClient } from "../../provider";
 import { EmulatorHandle } from "../../emulator";
-import { LLM_API_KEY, TTS_TOKEN, ASR_SECRET } from "../../testing/fixtures";
+import { LLM_API_KEY, TTS_TOKEN, ASR_SECRET } from "../harness/fixtures";
 import {
     assertNoSecrets,
     changesOf,
@@ -18,9 +18,9 @@ import {
     SERVER_SECRET,
     startTestEmulator,
     withStack,
-} from "../../testing/engine";
+} from "../harness/engine";
 import { stackOutput } from "../../scripts/pulumi-env";
-import { signedDelete } from "../../testing/stacks";
+import { signedDelete } from "../harness/stacks";
 
 interface ProgramOptions {
     model?: string;

@@ -6,8 +6,8 @@ import { expect } from "chai";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { Agent, LiveDigitalHumanAgentInstance } from "../../provider";
 import { EmulatorHandle } from "../../emulator";
-import { TTS_TOKEN } from "../../testing/fixtures";
-import { assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../../testing/engine";
+import { TTS_TOKEN } from "../harness/fixtures";
+import { assertNoSecrets, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../harness/engine";
 import { stackOutput } from "../../scripts/pulumi-env";
 import { must } from "../must";
 

@@ -14,18 +14,10 @@ import { LocalWorkspace, PulumiFn } from "@pulumi/pulumi/automation";
 import { Agent, AgentInstance, DigitalHumanAgentInstance, ZegoClient } from "../../provider";
 import { EmulatorHandle } from "../../emulator";
 import { repoRoot, stackOutput } from "../../scripts/pulumi-env";
-import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN } from "../../testing/fixtures";
-import {
-    assertNoSecrets,
-    EngineRun,
-    emulatorConfig,
-    SERVER_SECRET,
-    startTestEmulator,
-    StateResource,
-    withStack,
-} from "../../testing/engine";
-import { installPlugin } from "../../testing/plugin";
-import { UPGRADE_INSTANCE, UPGRADE_STACK, UPGRADE_TIMEOUT } from "../../testing/upgradeProgram";
+import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN } from "../harness/fixtures";
+import { assertNoSecrets, EngineRun, emulatorConfig, SERVER_SECRET, startTestEmulator, StateResource, withStack } from "../harness/engine";
+import { installPlugin } from "../harness/plugin";
+import { UPGRADE_INSTANCE, UPGRADE_STACK, UPGRADE_TIMEOUT } from "../harness/upgradeProgram";
 
 /** A resource served by the zego plugin that takes over the dynamic resource of the same kind and name (the README's code). */
 class PluginResource extends pulumi.CustomResource {
@@ -198,7 +190,7 @@ describe("e2e: moving a stack from the dynamic resources to the zego plugin (ali
             .join(emulator.url)
             .split("{{INSTANCE_ID}}")
             .join(agentInstanceId);
-        // The 0.1.0 program (testing/upgradeProgram.ts), served by the plugin.
+        // The 0.1.0 program (tests/harness/upgradeProgram.ts), served by the plugin.
         const program = async () => {
             const agent = new PluginResource("Agent", "agent", { agentId: UPGRADE_INSTANCE.agentId, llm });
             const instance = new PluginResource("AgentInstance", "instance", {

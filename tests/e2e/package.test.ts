@@ -14,7 +14,7 @@ import * as path from "path";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { EmulatorHandle } from "../../emulator";
 import { createPulumiEnv, getPulumiCommand, repoRoot, stackOutput } from "../../scripts/pulumi-env";
-import { APP_ID, SERVER_SECRET } from "../../testing/engine";
+import { APP_ID, SERVER_SECRET } from "../harness/engine";
 import { must } from "../must";
 
 /** What the package may contain (paths inside the tarball, without the leading "package/"). */

@@ -18,8 +18,8 @@ import {
     SERVER_SECRET,
     startTestEmulator,
     stateFileOf,
-} from "../../testing/engine";
-import { yamlPluginStack } from "../../testing/plugin";
+} from "../harness/engine";
+import { yamlPluginStack } from "../harness/plugin";
 import { must } from "../must";
 
 const LLM_KEY = "sk-yaml-LLMKEY-5d1c0a";

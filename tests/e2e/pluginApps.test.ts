@@ -8,8 +8,8 @@ import { expect } from "chai";
 import * as fs from "fs";
 import { EmulatorHandle } from "../../emulator";
 import { PulumiEnv } from "../../scripts/pulumi-env";
-import { assertNoSecrets, CheckedStack, startTestEmulator, stateFileOf } from "../../testing/engine";
-import { yamlPluginStack } from "../../testing/plugin";
+import { assertNoSecrets, CheckedStack, startTestEmulator, stateFileOf } from "../harness/engine";
+import { yamlPluginStack } from "../harness/plugin";
 import { must } from "../must";
 
 const APP_A = 1000000001;

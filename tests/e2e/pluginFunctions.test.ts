@@ -9,8 +9,8 @@ import { EmulatorHandle } from "../../emulator";
 import { ZegoClient } from "../../provider/client/client";
 import { AGENT_STATUSES } from "../../provider/schema/api";
 import { PulumiEnv } from "../../scripts/pulumi-env";
-import { APP_ID, assertNoSecrets, CheckedStack, emulatorConfig, SERVER_SECRET, startTestEmulator, stateFileOf } from "../../testing/engine";
-import { yamlPluginStack } from "../../testing/plugin";
+import { APP_ID, assertNoSecrets, CheckedStack, emulatorConfig, SERVER_SECRET, startTestEmulator, stateFileOf } from "../harness/engine";
+import { yamlPluginStack } from "../harness/plugin";
 
 const LLM_KEY = "sk-yaml-fn-LLMKEY-93b1";
 

@@ -13,16 +13,8 @@ import * as path from "path";
 import { EmulatorHandle } from "../../emulator";
 import { ZegoClient } from "../../provider/client/client";
 import { PulumiEnv } from "../../scripts/pulumi-env";
-import {
-    APP_ID,
-    assertNoSecrets,
-    CheckedStack,
-    emulatorConfig,
-    InvariantError,
-    SERVER_SECRET,
-    startTestEmulator,
-} from "../../testing/engine";
-import { yamlPluginStack } from "../../testing/plugin";
+import { APP_ID, assertNoSecrets, CheckedStack, emulatorConfig, InvariantError, SERVER_SECRET, startTestEmulator } from "../harness/engine";
+import { yamlPluginStack } from "../harness/plugin";
 import { must } from "../must";
 
 const BOUND_S = 3;

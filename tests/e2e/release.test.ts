@@ -23,8 +23,8 @@ import { promisify } from "util";
 import { EmulatorHandle } from "../../emulator";
 import { ensurePulumiCli, repoRoot } from "../../scripts/pulumi-env";
 import { archiveName, PLUGIN, PLUGIN_JS, TARGETS } from "../../scripts/release/plugin";
-import { APP_ID, assertNoSecrets, SERVER_SECRET, startTestEmulator } from "../../testing/engine";
-import { packageVersion } from "../../testing/plugin";
+import { APP_ID, assertNoSecrets, SERVER_SECRET, startTestEmulator } from "../harness/engine";
+import { packageVersion } from "../harness/plugin";
 import { must } from "../must";
 
 const run = promisify(execFile);

@@ -5,7 +5,7 @@
  * marked or credential value, and the bodies the provider sent (captured by a loopback proxy in
  * front of the emulator) equal the user's input. Plus: check failures on unknown keys print no
  * secret, `ignoreChanges: ["llm.apiKey"]` works, the `import` option fails clearly, and a stack
- * whose secrets provider is a key management service (testing/kms.ts) keeps them as well.
+ * whose secrets provider is a key management service (tests/harness/kms.ts) keeps them as well.
  */
 import { expect } from "chai";
 import * as fc from "fast-check";
@@ -16,10 +16,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { Agent, AgentInstance } from "../../provider";
 import { EmulatorHandle } from "../../emulator";
-import { LLM_API_KEY, validInstanceArgs } from "../../testing/fixtures";
+import { LLM_API_KEY, validInstanceArgs } from "../harness/fixtures";
 import { build, leakIn, paramsTree, SEED } from "../fixtures/secretTrees";
-import { emulatorConfig, EngineRun, previewFailure, SERVER_SECRET, startTestEmulator, withStack } from "../../testing/engine";
-import { startKms } from "../../testing/kms";
+import { emulatorConfig, EngineRun, previewFailure, SERVER_SECRET, startTestEmulator, withStack } from "../harness/engine";
+import { startKms } from "../harness/kms";
 import { must } from "../must";
 
 interface Captured {

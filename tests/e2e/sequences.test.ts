@@ -7,9 +7,9 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentInstance } from "../../provider";
 import { EmulatorHandle } from "../../emulator";
-import { numberedInstanceArgs } from "../../testing/fixtures";
-import { APP_ID, assertNoSecrets, emulatorConfig, previewFailure, SERVER_SECRET, startTestEmulator, withStack } from "../../testing/engine";
-import { AGENT_ID, instanceIdsInState, registerAgent, SECRETS } from "../../testing/stacks";
+import { numberedInstanceArgs } from "../harness/fixtures";
+import { APP_ID, assertNoSecrets, emulatorConfig, previewFailure, SERVER_SECRET, startTestEmulator, withStack } from "../harness/engine";
+import { AGENT_ID, instanceIdsInState, registerAgent, SECRETS } from "../harness/stacks";
 
 const URN_PREFIX = "urn:pulumi:";
 

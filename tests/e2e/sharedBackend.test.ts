@@ -1,7 +1,7 @@
 /**
  * examples/ephemeral-env on many CI machines that share one state backend: Pulumi's own PostgreSQL
  * backend (`PULUMI_BACKEND_URL=postgres://...`, built into the CLI) on a real PostgreSQL server this
- * test starts (testing/postgres.ts). Every run is a separate `node run.js` process with its own
+ * test starts (tests/harness/postgres.ts). Every run is a separate `node run.js` process with its own
  * PULUMI_HOME, work dir and passphrase, as on separate machines; only the backend URL and the ZEGO app
  * (the emulator) are shared.
  */
@@ -10,8 +10,8 @@ import { execFile } from "child_process";
 import { promisify } from "util";
 import { EmulatorHandle } from "../../emulator";
 import { createPulumiEnv, ensurePulumiCli } from "../../scripts/pulumi-env";
-import { startTestEmulator } from "../../testing/engine";
-import { PostgresServer, startPostgres } from "../../testing/postgres";
+import { startTestEmulator } from "../harness/engine";
+import { PostgresServer, startPostgres } from "../harness/postgres";
 import { must } from "../must";
 import { EphemeralRun, expectAllCleanedUp, runEphemeral } from "./ephemeralRun";
 

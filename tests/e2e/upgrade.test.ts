@@ -11,9 +11,9 @@ import { ZegoClient } from "../../provider";
 import { providerText } from "../../provider/shim";
 import { EmulatorHandle } from "../../emulator";
 import { repoRoot } from "../../scripts/pulumi-env";
-import { LLM_API_KEY } from "../../testing/fixtures";
-import { assertNoSecrets, EngineRun, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../../testing/engine";
-import { UPGRADE_INSTANCE, UPGRADE_STACK, UPGRADE_TIMEOUT, upgradeProgram } from "../../testing/upgradeProgram";
+import { LLM_API_KEY } from "../harness/fixtures";
+import { assertNoSecrets, EngineRun, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../harness/engine";
+import { UPGRADE_INSTANCE, UPGRADE_STACK, UPGRADE_TIMEOUT, upgradeProgram } from "../harness/upgradeProgram";
 
 const FIXTURES = ["upgrade-v1.json", "upgrade-v2.json"];
 const INSTANCE_TYPE = "pulumi-nodejs:dynamic/zego:AgentInstance";

@@ -4,7 +4,7 @@
  * resources (with aliases), `--replace`, refresh, a speaking agent, a deletion made in the ZEGO
  * console, a stray ZEGO_ENDPOINT, a graceful-shutdown override, and faults (throttling, gateway
  * 5xx, resets) during an up, each ending in a destroy. After every step the harness and the model
- * check: every instance live at ZEGO is in state (testing/engine.ts, after each operation); an up's
+ * check: every instance live at ZEGO is in state (tests/harness/engine.ts, after each operation); an up's
  * preview planned what it did, and refresh + preview then show no changes (after each up); what is
  * live is what the program declares; no instance ended except by a delete (never kicked, never
  * anywhere but where it lives); an up after a fault succeeds once the fault is gone; the destroy
@@ -18,7 +18,7 @@ import { expect } from "chai";
 import * as fc from "fast-check";
 import { AgentInstance } from "../../provider";
 import { EmulatorHandle } from "../../emulator";
-import { numberedInstanceArgs } from "../../testing/fixtures";
+import { numberedInstanceArgs } from "../harness/fixtures";
 import {
     assertNoSecrets,
     EngineRun,
@@ -27,8 +27,8 @@ import {
     latestCheckpoint,
     startTestEmulator,
     withStack,
-} from "../../testing/engine";
-import { AGENT_ID, instanceIdsInState, INSTANCE_TYPE, registerAgent, SECRETS, signedDelete } from "../../testing/stacks";
+} from "../harness/engine";
+import { AGENT_ID, instanceIdsInState, INSTANCE_TYPE, registerAgent, SECRETS, signedDelete } from "../harness/stacks";
 
 const FUZZ = process.env.FUZZ === "1";
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : FUZZ ? Date.now() % 2 ** 31 : 20261207;

@@ -17,9 +17,9 @@ import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { AgentInstance } from "../../provider";
 import { checkArgs } from "../../provider/schema/resources";
 import { EmulatorHandle } from "../../emulator";
-import { validInstanceArgs } from "../../testing/fixtures";
+import { validInstanceArgs } from "../harness/fixtures";
 import { applyPatch, BAD_INPUTS, BadInput, isAbout } from "../fixtures/badInputs";
-import { assertNoSecrets, emulatorConfig, EngineRun, previewFailure, startTestEmulator, withStack } from "../../testing/engine";
+import { assertNoSecrets, emulatorConfig, EngineRun, previewFailure, startTestEmulator, withStack } from "../harness/engine";
 import { checkpoint, INSTANCE_TYPE, instancesProgram, registerAgent, SECRETS, withConfig } from "./helpers";
 
 /** Dotted paths of the leaves a patch sets or deletes (arrays are leaves). */

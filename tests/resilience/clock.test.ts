@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import { EmulatorHandle } from "../../emulator";
-import { assertNoSecrets, emulatorConfig, startTestEmulator, withStack } from "../../testing/engine";
+import { assertNoSecrets, emulatorConfig, startTestEmulator, withStack } from "../harness/engine";
 import { checkpoint, instanceIdsInState, instancesProgram, occupying, registerAgent, SECRETS } from "./helpers";
 import { stackOutput } from "../../scripts/pulumi-env";
 

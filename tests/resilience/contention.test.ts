@@ -8,8 +8,8 @@
  * `npm run bench:contention` (BENCHMARKS.md).
  */
 import { expect } from "chai";
-import { assertNoSecrets, startTestEmulator } from "../../testing/engine";
-import { runContention } from "../../testing/contention";
+import { assertNoSecrets, startTestEmulator } from "../harness/engine";
+import { runContention } from "../harness/contention";
 import { registerAgent, SECRETS } from "./helpers";
 
 const STACKS = 4;

@@ -28,7 +28,7 @@
  */
 import { expect } from "chai";
 import { EmulatorHandle, FaultOptions } from "../../emulator";
-import { assertNoSecrets, emulatorConfig, startTestEmulator, withStack } from "../../testing/engine";
+import { assertNoSecrets, emulatorConfig, startTestEmulator, withStack } from "../harness/engine";
 import { checkpoint, instanceIdsInState, instancesProgram, occupying, registerAgent, retried, SECRETS, withConfig } from "./helpers";
 
 const N = 10;

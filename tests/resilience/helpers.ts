@@ -8,12 +8,12 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import { ConfigMap } from "@pulumi/pulumi/automation";
 import { AgentInstance } from "../../provider";
-import { numberedInstanceArgs } from "../../testing/fixtures";
-import { EngineRun, latestCheckpoint } from "../../testing/engine";
-import { AGENT_ID } from "../../testing/stacks";
-export type { StateResource } from "../../testing/engine";
-export { createsSettled, waitFor } from "../../testing/wait";
-export { AGENT_ID, INSTANCE_TYPE, instanceIdsInState, occupying, registerAgent, SECRETS, signedDelete } from "../../testing/stacks";
+import { numberedInstanceArgs } from "../harness/fixtures";
+import { EngineRun, latestCheckpoint } from "../harness/engine";
+import { AGENT_ID } from "../harness/stacks";
+export type { StateResource } from "../harness/engine";
+export { createsSettled, waitFor } from "../harness/wait";
+export { AGENT_ID, INSTANCE_TYPE, instanceIdsInState, occupying, registerAgent, SECRETS, signedDelete } from "../harness/stacks";
 
 export interface ProgramOptions {
     /** Default true (the provider's default). */

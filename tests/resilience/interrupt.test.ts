@@ -22,7 +22,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import { EmulatorHandle } from "../../emulator";
-import { assertNoSecrets, emulatorConfig, startTestEmulator, withStack } from "../../testing/engine";
+import { assertNoSecrets, emulatorConfig, startTestEmulator, withStack } from "../harness/engine";
 import {
     checkpoint,
     cliPid,

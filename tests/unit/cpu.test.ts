@@ -1,13 +1,13 @@
-/** The benchmarks' CPU accounting (testing/cpu.ts). */
+/** The benchmarks' CPU accounting (tests/harness/cpu.ts). */
 import { expect } from "chai";
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { cpuBetween, cpuTicks, sdkLoadCpuSeconds } from "../../testing/cpu";
-import { cpuByKindBetween, PROCESS_KINDS, processKind, ProcessCpuSampler } from "../../testing/processCpu";
+import { cpuBetween, cpuTicks, sdkLoadCpuSeconds } from "../harness/cpu";
+import { cpuByKindBetween, PROCESS_KINDS, processKind, ProcessCpuSampler } from "../harness/processCpu";
 
-describe("testing/cpu: what the CPUs did between two readings", () => {
+describe("tests/harness/cpu: what the CPUs did between two readings", () => {
     it("busy is user + nice + system + irq + softirq, steal apart, both of all ticks; idle and iowait are not busy", () => {
         //          user nice system idle iowait irq softirq steal
         const from = [100, 0, 50, 1000, 10, 0, 0, 5];
@@ -42,7 +42,7 @@ describe("testing/cpu: what the CPUs did between two readings", () => {
     });
 });
 
-describe("testing/processCpu: CPU time by kind of process", () => {
+describe("tests/harness/processCpu: CPU time by kind of process", () => {
     it("classifies the command lines the engine runs (as seen in /proc during a benchmark)", () => {
         const kinds = [
             [["/x/bin/pulumi", "up", "--yes", "--skip-preview"], "engine"],
@@ -58,7 +58,7 @@ describe("testing/processCpu: CPU time by kind of process", () => {
             [["/usr/bin/python3", "x.py"], "other"],
         ] as const;
         for (const [argv, kind] of kinds) expect(processKind(argv, 1), argv.join(" ")).to.equal(kind);
-        expect(processKind(["node", "dist/bench/contention.js"], process.pid)).to.equal("this process");
+        expect(processKind(["node", "dist/tests/bench/contention.js"], process.pid)).to.equal("this process");
     });
 
     it("counts a child's CPU time under its kind, and only what it used between two snapshots", async function () {

@@ -1,4 +1,4 @@
-/** The e2e harness's invariants (testing/engine.ts): the preview = up comparison on engine events as the CLI sends them, and the plain invariant functions. */
+/** The e2e harness's invariants (tests/harness/engine.ts): the preview = up comparison on engine events as the CLI sends them, and the plain invariant functions. */
 import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
@@ -15,7 +15,7 @@ import {
     SERVER_SECRET,
     startTestEmulator,
     stepOf,
-} from "../../testing/engine";
+} from "../harness/engine";
 
 const STACK = "urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev";
 const urn = (name: string) => `urn:pulumi:dev::p::pulumi-nodejs:dynamic:Resource::${name}`;

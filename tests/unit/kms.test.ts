@@ -1,9 +1,9 @@
-/** The benchmarks' key management service (testing/kms.ts), over real HTTP as the CLI's Vault client calls it. */
+/** The benchmarks' key management service (tests/harness/kms.ts), over real HTTP as the CLI's Vault client calls it. */
 import { expect } from "chai";
 import axios from "axios";
-import { Kms, startKms } from "../../testing/kms";
+import { Kms, startKms } from "../harness/kms";
 
-describe("testing/kms: Vault transit's encrypt and decrypt", () => {
+describe("tests/harness/kms: Vault transit's encrypt and decrypt", () => {
     let kms: Kms;
     beforeEach(async () => (kms = await startKms()));
     afterEach(() => kms.close());

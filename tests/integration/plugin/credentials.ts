@@ -1,6 +1,6 @@
 /** The app and credentials the plugin tests configure, and the check that none of them leaks. */
 import { expect } from "chai";
-import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN } from "../../../testing/fixtures";
+import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN } from "../../harness/fixtures";
 import { visible } from "./engine";
 
 export const APP_ID = 1234567890;

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { EmulatorHandle, startEmulator } from "../../../emulator";
 import { ZegoClient } from "../../../provider/client/client";
 import { secret, SECRET_SIG, SIG_KEY, unwrapSecrets } from "../../../provider/plugin/values";
-import { LLM_API_KEY, TTS_TOKEN } from "../../../testing/fixtures";
+import { LLM_API_KEY, TTS_TOKEN } from "../../harness/fixtures";
 import { rejectionOf } from "../../rejection";
 import { APP_ID, expectNoPlaintextSecret, SERVER_SECRET } from "./credentials";
 import { EngineClient, js } from "./engine";

@@ -9,7 +9,7 @@ import { EmulatorHandle, startEmulator } from "../../../emulator";
 import { providerText } from "../../../provider/shim";
 import { secret, Props, unwrapSecrets } from "../../../provider/plugin/values";
 import { splitSecrets } from "../../../provider/schema/secrets";
-import { LLM_API_KEY, validInstanceArgs } from "../../../testing/fixtures";
+import { LLM_API_KEY, validInstanceArgs } from "../../harness/fixtures";
 import { EngineClient, js, struct } from "./engine";
 import { APP_ID, expectNoPlaintextSecret, SERVER_SECRET } from "./credentials";
 

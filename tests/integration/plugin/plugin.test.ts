@@ -8,7 +8,7 @@ import { EmulatorHandle, startEmulator } from "../../../emulator";
 import { secret, SECRET_SIG, SIG_KEY, Props, unwrapSecrets } from "../../../provider/plugin/values";
 import { splitSecrets } from "../../../provider/schema/secrets";
 import { UNKNOWN } from "../../../provider/schema/unknown";
-import { LLM_API_KEY, TTS_TOKEN, ASR_SECRET, validInstanceArgs } from "../../../testing/fixtures";
+import { LLM_API_KEY, TTS_TOKEN, ASR_SECRET, validInstanceArgs } from "../../harness/fixtures";
 import { EngineClient, js, struct } from "./engine";
 import { APP_ID, expectNoPlaintextSecret, SERVER_SECRET } from "./credentials";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";

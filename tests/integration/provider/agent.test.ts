@@ -1,6 +1,6 @@
 /** Agent provider methods (provider/runtime.ts) against the bundled emulator over real HTTP. */
 import { expect } from "chai";
-import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN } from "../../../testing/fixtures";
+import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN } from "../../harness/fixtures";
 import { APP_ID, directClient, Props, rejectionOf, requestsOf, resourceInputs, useProviderEnvironment } from "./helpers";
 import { publicPart, unwrapSecrets } from "../../fixtures/secretWire";
 import { must } from "../../must";

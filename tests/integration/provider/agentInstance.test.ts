@@ -9,7 +9,7 @@ import { DeletionTimeoutError } from "../../../provider/lifecycle/deletion";
 import { PartialCreateError } from "../../../provider/lifecycle/provider";
 import { joinSecrets } from "../../../provider/schema/secrets";
 import { startEmulator } from "../../../emulator";
-import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN, validInstanceArgs } from "../../../testing/fixtures";
+import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN, validInstanceArgs } from "../../harness/fixtures";
 import { isAbout } from "../../fixtures/badInputs";
 import {
     APP_ID,

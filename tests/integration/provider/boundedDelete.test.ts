@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import { FaultOptions } from "../../../emulator";
-import { validInstanceArgs } from "../../../testing/fixtures";
+import { validInstanceArgs } from "../../harness/fixtures";
 import { DeletionTimeoutError } from "../../../provider/lifecycle/deletion";
 import { Props, rejectionOf, resourceInputs, SERVER_SECRET, useRealTimeProviderEnvironment } from "./helpers";
 

@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { LifecycleProvider, Props } from "../../../provider/lifecycle/provider";
-import { validInstanceArgs } from "../../../testing/fixtures";
+import { validInstanceArgs } from "../../harness/fixtures";
 import { APP_ID, SERVER_SECRET, useProviderEnvironment } from "./helpers";
 
 describe("lifecycle: a resource's own connection, edges", function () {

@@ -6,7 +6,7 @@
  * update is cut off at the bound. Bounds are 0.5 s, so each case takes about a second.
  */
 import { expect } from "chai";
-import { validInstanceArgs } from "../../../testing/fixtures";
+import { validInstanceArgs } from "../../harness/fixtures";
 import { PartialCreateError } from "../../../provider/lifecycle/provider";
 import { CustomTimeoutError } from "../../../provider/lifecycle/timeouts";
 import { Props, rejectionOf, resourceInputs, useRealTimeProviderEnvironment } from "./helpers";

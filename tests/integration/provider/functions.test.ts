@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { runFunction } from "../../../provider/lifecycle/functions";
 import { AGENT_STATUSES } from "../../../provider/schema/api";
-import { LLM_API_KEY, TTS_TOKEN, validInstanceArgs } from "../../../testing/fixtures";
+import { LLM_API_KEY, TTS_TOKEN, validInstanceArgs } from "../../harness/fixtures";
 import { ZegoClient } from "../../../provider/client/client";
 import { APP_ID, rejectionOf, requestsOf, SERVER_SECRET, useProviderEnvironment } from "./helpers";
 

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { PartialCreateError } from "../../../provider/lifecycle/provider";
 import { UNKNOWN } from "../../../provider/schema/unknown";
 import { startEmulator } from "../../../emulator";
-import { validInstanceArgs } from "../../../testing/fixtures";
+import { validInstanceArgs } from "../../harness/fixtures";
 import { APP_ID, directClient, Props, rejectionOf, requestsOf, resourceInputs, SERVER_SECRET, useProviderEnvironment } from "./helpers";
 import { must } from "../../must";
 

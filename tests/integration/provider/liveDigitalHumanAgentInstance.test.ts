@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { UNKNOWN } from "../../../provider/schema/unknown";
-import { TTS_TOKEN } from "../../../testing/fixtures";
+import { TTS_TOKEN } from "../../harness/fixtures";
 import { APP_ID, directClient, Props, requestsOf, resourceInputs, timed, useProviderEnvironment } from "./helpers";
 import { must } from "../../must";
 

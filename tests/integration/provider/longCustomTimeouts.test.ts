@@ -4,7 +4,7 @@
  * emulator; each case takes a few milliseconds.
  */
 import { expect } from "chai";
-import { validInstanceArgs } from "../../../testing/fixtures";
+import { validInstanceArgs } from "../../harness/fixtures";
 import { Props, resourceInputs, useRealTimeProviderEnvironment } from "./helpers";
 
 /** `customTimeouts: { create: "840h" }` as the engine sends it: 35 days in seconds. */

@@ -20,6 +20,7 @@ import {
     replaceBetween,
 } from "../../../scripts/docs/render";
 import { repoRoot } from "../../../scripts/pulumi-env";
+import { globToRegExp, shippedBy } from "../../harness/packageFiles";
 
 const root = repoRoot();
 const docsDir = path.join(root, "docs");
@@ -72,15 +73,6 @@ function brokenLinks(doc: string): string[] {
     return broken;
 }
 
-/** npm's `files` globs as used here: `*` within a folder, `**` across folders. */
-function globToRegExp(glob: string): RegExp {
-    const body = glob
-        .split(/(\*\*\/|\*)/)
-        .map((part) => (part === "**/" ? "(?:.*/)?" : part === "*" ? "[^/]*" : part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")))
-        .join("");
-    return new RegExp(`^${body}$`);
-}
-
 describe("docs/", () => {
     it("the generated parts (configuration table, API reference) are what scripts/docs/render.ts renders now", async () => {
         const expected = await expectedFiles(root);
@@ -120,11 +112,11 @@ describe("docs/", () => {
     });
 
     it("README.md links only to files the npm tarball ships (package.json `files`) or to files of the repository on GitHub", () => {
-        const { files, repository } = JSON.parse(read("package.json")) as { files: string[]; repository: { url: string } };
-        const shipped = files.map(globToRegExp);
+        const { repository } = JSON.parse(read("package.json")) as { repository: { url: string } };
+        const shipped = shippedBy(root);
         const outside: string[] = [];
         for (const { target, file } of links("README.md")) {
-            if (file && !shipped.some((re) => re.test(file))) outside.push(target);
+            if (file && !shipped(file)) outside.push(target);
         }
         expect(outside, "relative links from the packed README to files not in the tarball").to.deep.equal([]);
         expect(brokenLinks("README.md")).to.deep.equal([]);

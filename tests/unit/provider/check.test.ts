@@ -8,7 +8,7 @@ import { providers } from "../../../provider/runtime";
 import { UNKNOWN } from "../../../provider/schema/unknown";
 import { splitSecrets } from "../../../provider/schema/secrets";
 import { BAD_INPUTS, badArgs, isAbout } from "../../fixtures/badInputs";
-import { LLM_API_KEY, TTS_TOKEN, ASR_SECRET, validInstanceArgs } from "../../../testing/fixtures";
+import { LLM_API_KEY, TTS_TOKEN, ASR_SECRET, validInstanceArgs } from "../../harness/fixtures";
 
 /** Inputs as the resource class hands them to the provider: secrets hoisted into `secrets`. */
 function asProps(args: Record<string, unknown>): Record<string, unknown> {

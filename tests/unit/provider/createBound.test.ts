@@ -13,7 +13,7 @@ import { createLifecycleContext } from "../../../provider/lifecycle/context";
 import { PartialCreateError } from "../../../provider/lifecycle/provider";
 import { lifecycleProviders } from "../../../provider/lifecycle/providers";
 import { Settings } from "../../../provider/lifecycle/settings";
-import { validInstanceArgs } from "../../../testing/fixtures";
+import { validInstanceArgs } from "../../harness/fixtures";
 
 const T0 = Date.UTC(2025, 0, 1);
 

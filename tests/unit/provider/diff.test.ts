@@ -3,7 +3,7 @@ import { providers } from "../../../provider/runtime";
 import { splitSecrets } from "../../../provider/schema/secrets";
 import { UNKNOWN } from "../../../provider/schema/unknown";
 import { applyPatch } from "../../fixtures/badInputs";
-import { validInstanceArgs } from "../../../testing/fixtures";
+import { validInstanceArgs } from "../../harness/fixtures";
 
 function asProps(args: Record<string, unknown>): Record<string, unknown> {
     const { publicArgs, secrets } = splitSecrets(args);

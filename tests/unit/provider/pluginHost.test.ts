@@ -12,7 +12,7 @@ import { lifecycleProviders } from "../../../provider/lifecycle/providers";
 import { Settings } from "../../../provider/lifecycle/settings";
 import { STATE_VERSION } from "../../../provider/lifecycle/state";
 import { UNKNOWN } from "../../../provider/schema/unknown";
-import { validInstanceArgs } from "../../../testing/fixtures";
+import { validInstanceArgs } from "../../harness/fixtures";
 import { rejectionOf } from "../../rejection";
 import { countingEndpoint } from "./countingEndpoint";
 

@@ -5,7 +5,7 @@ import { createLifecycleContext } from "../../../provider/lifecycle/context";
 import { lifecycleProviders } from "../../../provider/lifecycle/providers";
 import { Settings } from "../../../provider/lifecycle/settings";
 import { STATE_VERSION } from "../../../provider/lifecycle/state";
-import { validInstanceArgs } from "../../../testing/fixtures";
+import { validInstanceArgs } from "../../harness/fixtures";
 import { countingEndpoint } from "./countingEndpoint";
 
 describe("state written by a newer package version", () => {

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Agent, AgentArgs, AgentInstance, DigitalHumanAgentInstance, LiveDigitalHumanAgentInstance } from "../../../provider";
 import { withSecretOutputs } from "../../../provider/resources/inputs";
 import { OUTPUT_KEYS, ResourceKind } from "../../../provider/schema/resources";
-import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN, validInstanceArgs } from "../../../testing/fixtures";
+import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN, validInstanceArgs } from "../../harness/fixtures";
 import { useMockMonitor } from "../../fixtures/mockMonitor";
 import { publicPart, secretPaths, unwrapSecrets } from "../../fixtures/secretWire";
 

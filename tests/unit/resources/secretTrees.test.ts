@@ -10,7 +10,7 @@ import * as fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { Agent, AgentInstance } from "../../../provider";
 import { redact, REDACTED } from "../../../emulator/redact";
-import { validInstanceArgs } from "../../../testing/fixtures";
+import { validInstanceArgs } from "../../harness/fixtures";
 import { useMockMonitor } from "../../fixtures/mockMonitor";
 import { publicPart, unwrapSecrets } from "../../fixtures/secretWire";
 import { build, leakIn, paramsTree, SEED } from "../../fixtures/secretTrees";

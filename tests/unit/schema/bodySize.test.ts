@@ -8,7 +8,7 @@ import { checkArgs } from "../../../provider/schema/resources";
 import { objectToWire } from "../../../provider/schema/wire";
 import { ACTIONS } from "../../../provider/schema/api";
 import { UNKNOWN } from "../../../provider/schema/unknown";
-import { validInstanceArgs } from "../../../testing/fixtures";
+import { validInstanceArgs } from "../../harness/fixtures";
 
 /** 1.1 MB, as in the issue. */
 const MB_1_1 = Math.floor(1.1 * MAX_REQUEST_BODY_BYTES);

@@ -13,17 +13,17 @@
  * together, measured in the same run), and, for the pacing alone, first-to-last accepted call /
  * floor; and from the release to the first accepted create (delete): K CLIs and K provider
  * processes starting on the same CPUs. Each run also prints what the machine's CPUs did from each
- * release to the last call returning (testing/cpu.ts): the share of all CPU time busy, and the
+ * release to the last call returning (tests/harness/cpu.ts): the share of all CPU time busy, and the
  * share a shared host (a cloud VM) gave to other machines (steal). Near 100 % busy, the wall time
  * is the CPUs', not the pacing's. A second table says which processes used that CPU time
- * (testing/processCpu.ts, sampled every 100 ms), and the CPU floor: those CPU-seconds / the CPUs,
+ * (tests/harness/processCpu.ts, sampled every 100 ms), and the CPU floor: those CPU-seconds / the CPUs,
  * the least wall time in which this machine could have run them.
  *
- *   npm run bench:contention     (= npm run plugin && node dist/bench/contention.js; also part of npm run bench)
+ *   npm run bench:contention     (= npm run plugin && node dist/tests/bench/contention.js; also part of npm run bench)
  *
- * The stacks keep their secrets in a key management service (testing/kms.ts), as stacks on Pulumi
+ * The stacks keep their secrets in a key management service (tests/harness/kms.ts), as stacks on Pulumi
  * Cloud or with a cloud KMS do: with the passphrase provider, every CLI command that loads a stack
- * also derives its key (1,000,000 PBKDF2 iterations, bench/cliReads.ts), which ten CI jobs pay on
+ * also derives its key (1,000,000 PBKDF2 iterations, tests/bench/cliReads.ts), which ten CI jobs pay on
  * ten machines but this benchmark's ten stacks on the same CPUs.
  *
  * Options (environment): BENCH_STACKS (K, default 10), BENCH_INSTANCES (M, default 10),
@@ -36,11 +36,11 @@
  * (one line; the unprefixed ratios are the dynamic resources', the plugin_ ones the plugin's).
  */
 import { cpus } from "os";
-import { assertNoSecrets, startTestEmulator } from "../testing/engine";
-import { ContentionProvider, ContentionSecrets, runContention } from "../testing/contention";
-import { CpuShare, sdkLoadCpuSeconds } from "../testing/cpu";
-import { CpuByKind, PROCESS_KINDS } from "../testing/processCpu";
-import { registerAgent, SECRETS } from "../testing/stacks";
+import { assertNoSecrets, startTestEmulator } from "../harness/engine";
+import { ContentionProvider, ContentionSecrets, runContention } from "../harness/contention";
+import { CpuShare, sdkLoadCpuSeconds } from "../harness/cpu";
+import { CpuByKind, PROCESS_KINDS } from "../harness/processCpu";
+import { registerAgent, SECRETS } from "../harness/stacks";
 
 const RATE = 10;
 const LATENCY_MS = 30;
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     log(
         `# this machine: a fresh node loads @pulumi/pulumi/runtime in ${fmt(sdkLoadCpuSeconds())} CPU-s (median of 5), as every dynamic provider host does first`,
     );
-    log(`# stacks' secrets: ${SECRETS_AT === "kms" ? "a key management service (testing/kms.ts)" : "the passphrase provider"}`);
+    log(`# stacks' secrets: ${SECRETS_AT === "kms" ? "a key management service (tests/harness/kms.ts)" : "the passphrase provider"}`);
     // The engine alone: K empty stacks, up and destroy together.
     const idle = await startTestEmulator({ rateLimitPerSecond: RATE, latencyMs: LATENCY_MS });
     const overhead = await runContention(idle, { stacks: K, instances: 0, secrets: SECRETS_AT }).finally(() => idle.close());

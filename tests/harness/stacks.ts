@@ -3,9 +3,9 @@
  * the agent they run (registered directly, outside the stack, so faults hit only what the stack
  * does), the secrets no output may show, and where the instances are (state, emulator).
  */
-import { ZegoClient } from "../provider";
-import { Code } from "../provider/client/codes";
-import { EmulatorHandle } from "../emulator";
+import { ZegoClient } from "../../provider";
+import { Code } from "../../provider/client/codes";
+import { EmulatorHandle } from "../../emulator";
 import { ASR_SECRET, LLM_API_KEY, TTS_TOKEN } from "./fixtures";
 import { APP_ID, EngineRun, latestCheckpoint, SERVER_SECRET } from "./engine";
 

@@ -13,8 +13,8 @@
  *
  * Results: BENCHMARKS.md.
  *
- *   npm run bench            (runs this, then bench/teardown.ts)
- *   node dist/bench/scale.js (this alone; BENCH_SCALE_N=10,100,300 BENCH_SCALE_ROUNDS=1
+ *   npm run bench            (runs this, then tests/bench/teardown.ts)
+ *   node dist/tests/bench/scale.js (this alone; BENCH_SCALE_N=10,100,300 BENCH_SCALE_ROUNDS=1
  *                             BENCH_SCALE_KINDS=floor,zego,floor+2secrets,zego+readme; also floor+secret,
  *                             floor+shape, echo+readme)
  *
@@ -28,11 +28,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { performance } from "perf_hooks";
 import { cpus } from "os";
-import { AgentInstance, ZegoClient } from "../provider";
-import { secretProps } from "../provider/resources/inputs";
-import { EmulatorHandle } from "../emulator";
-import { APP_ID, assertNoSecrets, changesOf, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../testing/engine";
-import { ASR_SECRET, LLM_API_KEY, numberedInstanceArgs, TTS_TOKEN } from "../testing/fixtures";
+import { AgentInstance, ZegoClient } from "../../provider";
+import { secretProps } from "../../provider/resources/inputs";
+import { EmulatorHandle } from "../../emulator";
+import { APP_ID, assertNoSecrets, changesOf, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../harness/engine";
+import { ASR_SECRET, LLM_API_KEY, numberedInstanceArgs, TTS_TOKEN } from "../harness/fixtures";
 
 const SIZES = (process.env.BENCH_SCALE_N ?? "10,100,300").split(",").map(Number);
 const ROUNDS = Number(process.env.BENCH_SCALE_ROUNDS ?? 1);

@@ -1,7 +1,7 @@
 /**
  * Drives the real Pulumi engine (the CLI built by scripts/ensure-pulumi.sh) through the Automation
- * API against the bundled emulator, for the e2e and resilience tests, the benchmarks and scripts
- * (repo tooling, not public). Issue 9's invariants are plain functions a test can call on any
+ * API against the bundled emulator, for the e2e and resilience tests, the benchmarks and the
+ * upgrade-fixture recorder (test code, not public). Issue 9's invariants are plain functions a test can call on any
  * Automation API stack (`expectNothingLeaked`, `expectPlanMatched`, `expectConverged`); `run.up`/
  * `preview`/`refresh`/`destroy` (and `checkedStack(stack)` for a stack made elsewhere) run an
  * operation and check them after it, success or failure, while `run.stack` is the plain stack.
@@ -22,11 +22,11 @@ import {
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { EmulatorHandle, DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../emulator";
-import { createPulumiEnv, getPulumiCommand, PulumiEnv } from "../scripts/pulumi-env";
-import { emulatorAt } from "./emulator";
+import { EmulatorHandle, DEFAULT_APP_ID, DEFAULT_SERVER_SECRET } from "../../emulator";
+import { createPulumiEnv, getPulumiCommand, PulumiEnv } from "../../scripts/pulumi-env";
+import { emulatorAt } from "../../testing/emulator";
 
-export { assertNoSecrets, emulatorConfig, startTestEmulator } from "./emulator";
+export { assertNoSecrets, emulatorConfig, startTestEmulator } from "../../testing/emulator";
 
 export const APP_ID = DEFAULT_APP_ID;
 export const SERVER_SECRET = DEFAULT_SERVER_SECRET;

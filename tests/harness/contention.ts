@@ -5,8 +5,8 @@
  */
 import { performance } from "perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
-import { AgentInstance } from "../provider";
-import { EmulatorHandle } from "../emulator";
+import { AgentInstance } from "../../provider";
+import { EmulatorHandle } from "../../emulator";
 import { compareSteps, emulatorConfig, plannedSteps, upSteps, withStack } from "./engine";
 import { numberedInstanceArgs } from "./fixtures";
 import { installPlugin } from "./plugin";
@@ -103,7 +103,7 @@ function barrier(n: number): () => Promise<void> {
 /**
  * Where the stacks' secrets are kept: the passphrase provider (each CLI command derives the key:
  * 1,000,000 PBKDF2 iterations) or a key management service, as on Pulumi Cloud or with a cloud KMS
- * (here testing/kms.ts, started for the run).
+ * (here tests/harness/kms.ts, started for the run).
  */
 export type ContentionSecrets = "passphrase" | "kms";
 
@@ -114,7 +114,7 @@ export interface ContentionCase {
     readonly instances: number;
     readonly provider?: ContentionProvider;
     readonly secrets?: ContentionSecrets;
-    /** Sample every process's CPU time (testing/processCpu.ts) to report it by kind. */
+    /** Sample every process's CPU time (tests/harness/processCpu.ts) to report it by kind. */
     readonly cpuByProcess?: boolean;
 }
 

@@ -22,8 +22,8 @@ import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
-import { archive, bundlePlugin, hostTarget, PLUGIN, pluginDocs, pluginFiles, root, writeFiles } from "../scripts/release/plugin";
-import { schemaText } from "../provider/plugin/writeSchema";
+import { archive, bundlePlugin, hostTarget, PLUGIN, pluginDocs, pluginFiles, root, writeFiles } from "../../scripts/release/plugin";
+import { schemaText } from "../../provider/plugin/writeSchema";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 

@@ -1,5 +1,5 @@
-/** The program whose state is recorded in tests/fixtures/state/upgrade-v1.json (see scripts/record-upgrade-fixture.ts). */
-import { Agent, AgentInstance } from "../provider";
+/** The program whose state is recorded in tests/fixtures/state/upgrade-v1.json (see tests/fixtures/recordUpgrade.ts). */
+import { Agent, AgentInstance } from "../../provider";
 import { LLM_API_KEY } from "./fixtures";
 
 export const UPGRADE_STACK = "upgrade-fixture";

@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { repoRoot } from "../scripts/pulumi-env";
+import { repoRoot } from "../../scripts/pulumi-env";
 
 export interface PostgresServer {
     /** The backend URL for PULUMI_BACKEND_URL (holds the password: never print it). */

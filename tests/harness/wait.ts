@@ -1,5 +1,5 @@
 /** Waiting for something the emulator or a process does, up to a bound (tests fail on the bound, never pass on it). */
-import { EmulatorHandle } from "../emulator";
+import { EmulatorHandle } from "../../emulator";
 
 /** Polls `probe` every 50 ms until it returns something other than undefined or false; throws after `timeoutMs`. */
 export async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {

@@ -4,7 +4,7 @@
  * `PUT /v1/transit/encrypt/<key>` and `/decrypt/<key>`). A stack created with `secretsProvider`
  * keeps its data key encrypted under a key held only here, as a stack on Pulumi Cloud or a cloud
  * KMS does; each CLI command then costs one HTTP call instead of the passphrase provider's 1,000,000
- * PBKDF2 iterations (bench/cliReads.ts measures both). Repo tooling for the benchmarks, not public.
+ * PBKDF2 iterations (tests/bench/cliReads.ts measures both). Repo tooling for the benchmarks, not public.
  */
 import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from "crypto";
 import * as http from "http";

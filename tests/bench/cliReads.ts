@@ -4,18 +4,18 @@
  * user + system CPU-seconds of each command against a stack of 3 instances, median and minimum of
  * 5 runs, measured with /usr/bin/time; for a stack whose secrets provider is the passphrase one
  * (each command that loads the stack's secrets derives its key: 1,000,000 PBKDF2 iterations) and
- * for one whose data key a key management service holds (testing/kms.ts: an HTTP call instead).
+ * for one whose data key a key management service holds (tests/harness/kms.ts: an HTTP call instead).
  *
- *   npm run build && node dist/bench/cliReads.js
+ *   npm run build && node dist/tests/bench/cliReads.js
  */
 import { execFile } from "child_process";
 import { promisify } from "util";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { AgentInstance } from "../provider";
-import { emulatorConfig, EngineRun, startTestEmulator, withStack } from "../testing/engine";
-import { startKms } from "../testing/kms";
-import { numberedInstanceArgs } from "../testing/fixtures";
-import { AGENT_ID, registerAgent } from "../testing/stacks";
+import { AgentInstance } from "../../provider";
+import { emulatorConfig, EngineRun, startTestEmulator, withStack } from "../harness/engine";
+import { startKms } from "../harness/kms";
+import { numberedInstanceArgs } from "../harness/fixtures";
+import { AGENT_ID, registerAgent } from "../harness/stacks";
 
 const RUNS = 5;
 const execFileAsync = promisify(execFile);

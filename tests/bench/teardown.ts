@@ -7,7 +7,7 @@
  * retry), previews of a new and of the deployed 50-instance stack (API calls must be 0), and the
  * size of what the provider puts into state. Results: BENCHMARKS.md.
  *
- *   npm run bench            (= npm run build && node dist/bench/teardown.js)
+ *   npm run bench            (= npm run build && node dist/tests/bench/teardown.js)
  *
  * Options (environment): BENCH_N (default 50), BENCH_PARALLEL (comma list of engine `parallel`
  * settings to try; "default" = the CLI's own default; default "default,50"), BENCH_BUSY10_ONLY=1
@@ -21,11 +21,11 @@
  */
 import { performance } from "perf_hooks";
 import { cpus } from "os";
-import { AgentInstance, ZegoClient } from "../provider";
-import { signedQuery } from "../provider/client/signing";
-import { EmulatorHandle } from "../emulator";
-import { APP_ID, assertNoSecrets, EngineRun, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../testing/engine";
-import { ASR_SECRET, LLM_API_KEY, numberedInstanceArgs, TTS_TOKEN } from "../testing/fixtures";
+import { AgentInstance, ZegoClient } from "../../provider";
+import { signedQuery } from "../../provider/client/signing";
+import { EmulatorHandle } from "../../emulator";
+import { APP_ID, assertNoSecrets, EngineRun, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../harness/engine";
+import { ASR_SECRET, LLM_API_KEY, numberedInstanceArgs, TTS_TOKEN } from "../harness/fixtures";
 
 const RATE = 10;
 const LATENCY_MS = 30;

@@ -4,8 +4,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
 import { ConfigMap, LocalWorkspace } from "@pulumi/pulumi/automation";
-import type { EmulatorHandle } from "../emulator";
-import { createPulumiEnv, ensurePulumiCli, getPulumiCommand, PulumiEnv, repoRoot } from "../scripts/pulumi-env";
+import type { EmulatorHandle } from "../../emulator";
+import { createPulumiEnv, ensurePulumiCli, getPulumiCommand, PulumiEnv, repoRoot } from "../../scripts/pulumi-env";
 import { CheckedStack, checkedStack, stateFileOf } from "./engine";
 
 export function packageVersion(): string {
