@@ -94,9 +94,9 @@ async function main(): Promise<void> {
     );
     log("");
     log(
-        "| provider | run | up ok | destroy ok | up wall (s) | up ratio | up() call (s) | first create (s) | creates span (s) | destroy wall (s) | destroy ratio | destroy() call (s) | first delete (s) | deletes span (s) | throttled creates | throttled deletes | left | up CPU busy/steal % | destroy CPU busy/steal % |",
+        "| provider | run | up ok | destroy ok | up wall (s) | up ratio | up() call (s) | first create (s) | creates span (s) | last request (s) | destroy wall (s) | destroy ratio | destroy() call (s) | first delete (s) | deletes span (s) | last request (s) | throttled creates | throttled deletes | left | up CPU busy/steal % | destroy CPU busy/steal % |",
     );
-    log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     let succeeded = 0;
     let left = 0;
     let throttled = 0;
@@ -121,8 +121,8 @@ async function main(): Promise<void> {
                 errors.push(...o.errors.map((e) => `${provider}: ${e}`));
                 assertNoSecrets([...o.errors], SECRETS);
                 log(
-                    `| ${provider} | ${run} | ${o.upSucceeded}/${K} | ${o.destroySucceeded}/${K} | ${fmt(o.upSeconds)} | ${fmt(o.upSeconds / FLOOR_S)} | ${fmt(o.upCallSeconds)} | ${fmt(o.firstCreateSeconds)} | ${fmt(o.createSpanSeconds)} | ` +
-                        `${fmt(o.destroySeconds)} | ${fmt(o.destroySeconds / FLOOR_S)} | ${fmt(o.destroyCallSeconds)} | ${fmt(o.firstDeleteSeconds)} | ${fmt(o.deleteSpanSeconds)} | ` +
+                    `| ${provider} | ${run} | ${o.upSucceeded}/${K} | ${o.destroySucceeded}/${K} | ${fmt(o.upSeconds)} | ${fmt(o.upSeconds / FLOOR_S)} | ${fmt(o.upCallSeconds)} | ${fmt(o.firstCreateSeconds)} | ${fmt(o.createSpanSeconds)} | ${fmt(o.lastUpRequestSeconds)} | ` +
+                        `${fmt(o.destroySeconds)} | ${fmt(o.destroySeconds / FLOOR_S)} | ${fmt(o.destroyCallSeconds)} | ${fmt(o.firstDeleteSeconds)} | ${fmt(o.deleteSpanSeconds)} | ${fmt(o.lastDestroyRequestSeconds)} | ` +
                         `${o.throttledCreates} | ${o.throttledDeletes} | ${o.left.length + o.leftInState} | ${cpuCell(o.upCpu)} | ${cpuCell(o.destroyCpu)} |`,
                 );
                 cpuRows.push(cpuRow(`${provider} | ${run} | up`, o.upCallSeconds, o.upCpuByKind));

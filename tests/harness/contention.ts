@@ -56,6 +56,12 @@ export interface ContentionOutcome {
     /** From the release to the first CreateAgentInstance / DeleteAgentInstance accepted: K CLIs and providers starting. */
     readonly firstCreateSeconds: number;
     readonly firstDeleteSeconds: number;
+    /**
+     * From the release to the phase's last API request of any action (a delete's status polls
+     * included): what the commands took after it (upSeconds minus this) is the engines finishing.
+     */
+    readonly lastUpRequestSeconds: number;
+    readonly lastDestroyRequestSeconds: number;
     readonly throttledCreates: number;
     readonly throttledDeletes: number;
     /** Instance ids still occupying the app after every destroy. */
@@ -217,6 +223,10 @@ async function contend(
         return first === undefined ? 0 : (first.at - (from?.wall ?? first.at)) / 1000;
     };
     const since = (from: Moment | undefined, ends: number[]) => (Math.max(...ends) - (from?.at ?? 0)) / 1000;
+    const lastRequest = (from: Moment | undefined, to: Moment | undefined) => {
+        const within = log.filter((r) => from !== undefined && to !== undefined && r.at >= from.wall && r.at <= to.wall);
+        return within.length === 0 ? 0 : (Math.max(...within.map((r) => r.at)) - from!.wall) / 1000;
+    };
     return {
         stacks,
         instances,
@@ -234,6 +244,8 @@ async function contend(
         deleteSpanSeconds: span("DeleteAgentInstance"),
         firstCreateSeconds: start("CreateAgentInstance", released.up),
         firstDeleteSeconds: start("DeleteAgentInstance", released.destroy),
+        lastUpRequestSeconds: lastRequest(released.up, ended.up),
+        lastDestroyRequestSeconds: lastRequest(released.destroy, ended.destroy),
         throttledCreates: of("CreateAgentInstance").filter((r) => r.throttled).length,
         throttledDeletes: of("DeleteAgentInstance").filter((r) => r.throttled).length,
         left: occupying(emulator),
