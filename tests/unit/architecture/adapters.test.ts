@@ -8,20 +8,17 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { repoRoot } from "../../../scripts/pulumi-env";
+import { importSpecifiers } from "../../harness/imports";
 
 function source(file: string): string {
     return fs.readFileSync(path.join(repoRoot(), file), "utf8");
-}
-
-function importsOf(text: string): string[] {
-    return [...text.matchAll(/(?:^|\n)\s*import\b[^;]*?\bfrom\s+"([^"]+)"/g)].map((m) => m[1]!);
 }
 
 describe("the plugin adapter (plugin/server.ts)", () => {
     it("plugin/server.ts imports no lifecycle rule module (agent, agentInstance, state, diff) nor the state-shape constants, and reads no setting itself", () => {
         const text = source("provider/plugin/server.ts");
         const rules = ["../lifecycle/agent", "../lifecycle/agentInstance", "../lifecycle/state", "../lifecycle/diff", "../schema/unknown"];
-        expect(importsOf(text).filter((m) => rules.includes(m))).to.deep.equal([]);
+        expect(importSpecifiers(text).filter((m) => rules.includes(m))).to.deep.equal([]);
         for (const name of ["OUTPUT_KEYS", "PROVIDER_PROPERTY", "SECRETS_PROPERTY", "CONNECTION_KEY", "stateVersion", ".settings."])
             expect(text, name).to.not.contain(name);
     });

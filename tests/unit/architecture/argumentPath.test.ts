@@ -9,6 +9,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { repoRoot } from "../../../scripts/pulumi-env";
+import { importedFiles } from "../../harness/imports";
 
 /** In order; `has` is what the file does with the value, found in its text. */
 const WALK: { file: string; has: RegExp; does: string }[] = [
@@ -40,23 +41,11 @@ const WALK: { file: string; has: RegExp; does: string }[] = [
     { file: "provider/client/transport.ts", has: /JSON\.stringify\(/, does: "the signed POST body" },
 ];
 
-/** Relative imports of a file, resolved to repository paths. */
-function importsOf(root: string, file: string): string[] {
-    const text = fs.readFileSync(path.join(root, file), "utf8");
-    const out: string[] = [];
-    for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?\bfrom\s+"(\.[^"]+)"/g)) {
-        const base = path.resolve(path.dirname(path.join(root, file)), m[1]!);
-        const target = [`${base}.ts`, path.join(base, "index.ts")].find((f) => fs.existsSync(f));
-        if (target) out.push(path.relative(root, target));
-    }
-    return out;
-}
-
 /** Every product file `file` imports, directly or through others. */
 function reach(root: string, file: string): Set<string> {
     const seen = new Set<string>();
     const visit = (f: string) => {
-        for (const next of importsOf(root, f)) {
+        for (const next of importedFiles(root, f)) {
             if (seen.has(next)) continue;
             seen.add(next);
             visit(next);

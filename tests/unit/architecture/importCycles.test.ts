@@ -5,35 +5,15 @@
  * are where a value import creeps in next.
  */
 import { expect } from "chai";
-import * as fs from "fs";
-import * as path from "path";
 import { repoRoot } from "../../../scripts/pulumi-env";
+import { importedFiles, sources } from "../../harness/imports";
 
 const PRODUCT = ["provider", "emulator"];
 
-function sources(dir: string): string[] {
-    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-        const file = path.join(dir, e.name);
-        if (e.isDirectory()) return sources(file);
-        return e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") ? [file] : [];
-    });
-}
-
-/** The product modules each module imports (relative specifiers of `import`/`export … from`). */
+/** The product modules each module imports. */
 function importGraph(root: string): Map<string, string[]> {
-    const graph = new Map<string, string[]>();
-    const files = PRODUCT.flatMap((d) => sources(path.join(root, d)));
-    for (const file of files) {
-        const text = fs.readFileSync(file, "utf8");
-        const targets: string[] = [];
-        for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?\bfrom\s+"(\.[^"]+)"/g)) {
-            const base = path.resolve(path.dirname(file), m[1]!);
-            const target = [`${base}.ts`, path.join(base, "index.ts")].find((f) => fs.existsSync(f));
-            if (target) targets.push(target);
-        }
-        graph.set(file, targets);
-    }
-    return graph;
+    const files = PRODUCT.flatMap((d) => sources(root, d)).filter((s) => s.file.endsWith(".ts"));
+    return new Map(files.map((s) => [s.file, importedFiles(root, s.file)]));
 }
 
 /** Each cycle once, as the chain of files from its first module back to it. */
@@ -45,7 +25,7 @@ function importCycles(root: string): string[][] {
     const visit = (file: string) => {
         const at = stack.indexOf(file);
         if (at >= 0) {
-            cycles.push([...stack.slice(at), file].map((f) => path.relative(root, f)));
+            cycles.push([...stack.slice(at), file]);
             return;
         }
         if (done.has(file)) return;

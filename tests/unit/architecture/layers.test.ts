@@ -6,49 +6,12 @@
  * files the tarball ships: what only tests use belongs in tests/harness/.
  */
 import { expect } from "chai";
-import * as fs from "fs";
-import * as path from "path";
 import { repoRoot } from "../../../scripts/pulumi-env";
+import { importedPaths, Source, sources } from "../../harness/imports";
 import { shippedBy } from "../../harness/packageFiles";
 
 const PUBLISHED = ["provider", "emulator", "testing"];
 const NOT_FOR_PUBLISHED = ["scripts", "tests", "demo", "examples"];
-/** Dependencies, build output and engine state: not our sources. */
-const SKIPPED = new Set(["node_modules", "dist", "coverage"]);
-
-interface Source {
-    /** Relative to the repository root, `/`-separated. */
-    file: string;
-    text: string;
-}
-
-/** Every source file of the repository (TypeScript and JavaScript), dependencies and build output aside. */
-function sources(root: string, dir = ""): Source[] {
-    return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e): Source[] => {
-        const file = dir === "" ? e.name : `${dir}/${e.name}`;
-        if (e.isDirectory()) return SKIPPED.has(e.name) || e.name.startsWith(".") ? [] : sources(root, file);
-        if (!/\.(ts|js|cjs|mjs)$/.test(e.name) || e.name.endsWith(".d.ts")) return [];
-        return [{ file, text: fs.readFileSync(path.join(root, file), "utf8") }];
-    });
-}
-
-/**
- * The repository paths a source imports: the relative specifiers of `import`/`export … from`,
- * `import "…"`, `import("…")` and `require("…")`, resolved against its folder. Type-only imports
- * count: they are where a value import creeps in next.
- */
-function importedPaths({ file, text }: Source): string[] {
-    const patterns = [
-        /(?:^|\n)\s*(?:import|export)\b[^;]*?\bfrom\s+["']([^"']+)["']/g,
-        /(?:^|\n)\s*import\s+["']([^"']+)["']/g,
-        /\b(?:require|import)\(\s*["']([^"']+)["']\s*\)/g,
-    ];
-    return patterns
-        .flatMap((re) => [...text.matchAll(re)].map((m) => m[1]!))
-        .filter((spec) => spec.startsWith("."))
-        .map((spec) => path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)));
-}
-
 const topFolder = (file: string) => file.split("/")[0]!;
 
 /** The imports against the direction, as "importer -> imported path". */
