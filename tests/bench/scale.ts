@@ -12,13 +12,18 @@
  *                zego+readme stores: the engine's cost of that state shape, without our provider
  *   input+readme (diagnostic) the same no-op given the same arguments, whose outputs are empty: what
  *                the engine costs for the README's arguments alone, which any provider pays
+ *   lean+readme  (diagnostic) the same no-op whose outputs are what delete and refresh need plus one
+ *                secret digest of the arguments for diff, instead of their echo: the cost of a state
+ *                shape that does not repeat the arguments; leanplain+readme the same with the digests
+ *                not secret
  *
  * Results: BENCHMARKS.md.
  *
  *   npm run bench            (runs this, then tests/bench/teardown.ts)
  *   node dist/tests/bench/scale.js (this alone; BENCH_SCALE_N=10,100,300 BENCH_SCALE_ROUNDS=1
  *                             BENCH_SCALE_KINDS=floor,zego,floor+2secrets,zego+readme; also floor+secret,
- *                             floor+shape, echo+readme, input+readme)
+ *                             floor+shape, echo+readme, input+readme, lean+readme,
+ *                             leanplain+readme)
  *
  * Each N is measured kind after kind, for BENCH_SCALE_ROUNDS rounds; the ratio uses the best
  * (lowest) time of each, which is the least load-dependent figure on a shared machine. The last
@@ -85,12 +90,17 @@ const ECHO_PROVIDER =
     'exports.handler=()=>({async create(i){return{id:"x",outs:{...i,agentInstanceId:"x",appId:1,endpoint:"http://127.0.0.1:1",' +
     'status:"IDLE",stateVersion:2,deletion:{gracefulShutdown:true,gracefulShutdownTimeout:30,waitForDeletion:true}}}},async delete(){}})';
 class Echo extends pulumi.CustomResource {
-    constructor(name: string, props: pulumi.Inputs, provider = ECHO_PROVIDER) {
-        super("pulumi-nodejs:dynamic/bench:Echo", name, { ...props, __provider: provider });
+    constructor(name: string, props: pulumi.Inputs, provider = ECHO_PROVIDER, opts?: pulumi.CustomResourceOptions) {
+        super("pulumi-nodejs:dynamic/bench:Echo", name, { ...props, __provider: provider }, opts);
     }
 }
 /** "input+readme": the README's arguments stored as inputs, nothing but `__provider` as outputs. */
 const INPUT_PROVIDER = 'exports.handler=()=>({async create(){return{id:"x",outs:{}}},async delete(){}})';
+/** "lean+readme": outputs of what delete and refresh need, and a digest per argument (one secret) for diff. */
+const LEAN_PROVIDER =
+    'exports.handler=()=>({async create(i){const h=require("crypto"),d={};for(const k of Object.keys(i))if(k!=="__provider")' +
+    'd[k]=h.createHash("sha256").update(JSON.stringify(i[k])).digest("base64").slice(0,16);return{id:"x",outs:{agentInstanceId:"x",' +
+    'appId:1,endpoint:"http://127.0.0.1:1",status:"IDLE",stateVersion:3,gracefulShutdownTimeout:i.gracefulShutdownTimeout,argDigests:d}}},async delete(){}})';
 
 /**
  * The README example's instance (examples/voice-agent/stack.ts): its own llm, tts and asr, the LLM key
@@ -124,7 +134,17 @@ const readmeArgs = (i: number, shape: ReturnType<typeof readmeShape>) => {
  * "floor+secret": the floor with one secret input, "floor+2secrets" with two (as many as the README
  * shape), to tell the engine's cost of a secret from ours (BENCH_SCALE_KINDS). "zego+readme": ours in the README shape.
  */
-type Kind = "floor" | "zego" | "floor+secret" | "floor+shape" | "floor+2secrets" | "echo+readme" | "input+readme" | "zego+readme";
+type Kind =
+    | "floor"
+    | "zego"
+    | "floor+secret"
+    | "floor+shape"
+    | "floor+2secrets"
+    | "echo+readme"
+    | "input+readme"
+    | "lean+readme"
+    | "leanplain+readme"
+    | "zego+readme";
 const KINDS = (process.env.BENCH_SCALE_KINDS ?? "floor,zego,floor+2secrets,zego+readme").split(",") as Kind[];
 interface Run {
     kind: Kind;
@@ -148,6 +168,9 @@ function program(kind: Kind, n: number) {
             else if (kind === "floor+2secrets") new Noop(`noop${i}`, { key: pulumi.secret(LLM_API_KEY), token: pulumi.secret(TTS_TOKEN) });
             else if (kind === "echo+readme") new Echo(`echo${i}`, secretProps(readmeArgs(i, shape)));
             else if (kind === "input+readme") new Echo(`input${i}`, secretProps(readmeArgs(i, shape)), INPUT_PROVIDER);
+            else if (kind === "lean+readme")
+                new Echo(`lean${i}`, secretProps(readmeArgs(i, shape)), LEAN_PROVIDER, { additionalSecretOutputs: ["argDigests"] });
+            else if (kind === "leanplain+readme") new Echo(`lean${i}`, secretProps(readmeArgs(i, shape)), LEAN_PROVIDER);
             else if (kind === "zego+readme") new AgentInstance(`agent${i}`, readmeArgs(i, shape));
             else {
                 // An instance of the registered agent (its LLM/TTS/ASR come from RegisterAgent): the smallest useful one.
@@ -246,6 +269,8 @@ async function main(): Promise<void> {
                 ["zego+readme", "floor+2secrets"],
                 ["echo+readme", "floor+2secrets"],
                 ["input+readme", "floor+2secrets"],
+                ["lean+readme", "floor+2secrets"],
+                ["leanplain+readme", "floor+2secrets"],
                 ["zego+readme", "echo+readme"],
                 ["zego+readme", "input+readme"],
             ] as [Kind, Kind][]
