@@ -1,12 +1,13 @@
 /** The plugin's functions over gRPC, with this test as the engine: Invoke of zego:index:getAgent and the others, against the emulator. */
 import { expect } from "chai";
-import { EmulatorHandle, startEmulator } from "../../../emulator";
+import { EmulatorHandle } from "../../../emulator";
 import { ZegoClient } from "../../../provider/client/client";
 import { secret, SECRET_SIG, SIG_KEY, unwrapSecrets } from "../../../provider/plugin/values";
 import { LLM_API_KEY, TTS_TOKEN } from "../../harness/fixtures";
 import { rejectionOf } from "../../rejection";
 import { APP_ID, expectNoPlaintextSecret, SERVER_SECRET } from "./credentials";
 import { EngineClient, js } from "./engine";
+import { withEmulatorAndPlugin } from "./lab";
 
 const AGENT = {
     agentId: "plugin_read_agent",
@@ -20,19 +21,14 @@ describe("plugin: functions through Invoke (test as the engine)", function () {
     let em: EmulatorHandle;
     let engine: EngineClient;
 
+    withEmulatorAndPlugin((e, g) => ([em, engine] = [e, g]));
     beforeEach(async () => {
-        em = await startEmulator({ appId: APP_ID, serverSecret: SERVER_SECRET, rateLimitPerSecond: 0 });
-        engine = await EngineClient.launch();
         const client = new ZegoClient({ appId: APP_ID, serverSecret: SERVER_SECRET, endpoint: em.url, maxRequestsPerSecond: 0 });
         try {
             await client.registerAgent(AGENT as never);
         } finally {
             client.close();
         }
-    });
-    afterEach(async () => {
-        await engine?.close();
-        await em?.close();
     });
 
     const configure = () => engine.configure({ appId: String(APP_ID), serverSecret: secret(SERVER_SECRET), endpoint: em.url });

@@ -5,11 +5,12 @@
  */
 import { expect } from "chai";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
-import { EmulatorHandle, startEmulator } from "../../../emulator";
+import { EmulatorHandle } from "../../../emulator";
 import { providerText } from "../../../provider/shim";
 import { secret, Props, unwrapSecrets } from "../../../provider/plugin/values";
 import { splitSecrets } from "../../../provider/schema/secrets";
 import { LLM_API_KEY, validInstanceArgs } from "../../harness/fixtures";
+import { withEmulatorAndPlugin } from "./lab";
 import { EngineClient, js, struct } from "./engine";
 import { APP_ID, expectNoPlaintextSecret, SERVER_SECRET } from "./credentials";
 
@@ -19,16 +20,7 @@ describe("plugin: state written by the dynamic resources (moved with an alias)",
     this.timeout(30000);
     let em: EmulatorHandle;
     let engine: EngineClient;
-
-    beforeEach(async () => {
-        em = await startEmulator({ appId: APP_ID, serverSecret: SERVER_SECRET, rateLimitPerSecond: 0 });
-        engine = await EngineClient.launch();
-        await engine.configure({ appId: String(APP_ID), serverSecret: secret(SERVER_SECRET), endpoint: em.url });
-    });
-    afterEach(async () => {
-        await engine?.close();
-        await em?.close();
-    });
+    withEmulatorAndPlugin((e, g) => ([em, engine] = [e, g]), { configured: true });
 
     /** An instance created through the plugin, and its state as the dynamic resources would have stored it (current and 0.1.0 shape). */
     async function dynamicStates(): Promise<{ id: string; inputs: Props; current: Props; legacy: Props }> {

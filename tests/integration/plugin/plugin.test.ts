@@ -4,11 +4,12 @@
  */
 import { expect } from "chai";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
-import { EmulatorHandle, startEmulator } from "../../../emulator";
+import { EmulatorHandle } from "../../../emulator";
 import { secret, SECRET_SIG, SIG_KEY, Props, unwrapSecrets } from "../../../provider/plugin/values";
 import { splitSecrets } from "../../../provider/schema/secrets";
 import { UNKNOWN } from "../../../provider/schema/unknown";
 import { LLM_API_KEY, TTS_TOKEN, ASR_SECRET, validInstanceArgs } from "../../harness/fixtures";
+import { withEmulatorAndPlugin } from "./lab";
 import { EngineClient, js, struct } from "./engine";
 import { APP_ID, expectNoPlaintextSecret, SERVER_SECRET } from "./credentials";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
@@ -27,15 +28,7 @@ describe("plugin: the zego provider over gRPC (test as the engine)", function ()
     this.timeout(30000);
     let em: EmulatorHandle;
     let engine: EngineClient;
-
-    beforeEach(async () => {
-        em = await startEmulator({ appId: APP_ID, serverSecret: SERVER_SECRET, rateLimitPerSecond: 0 });
-        engine = await EngineClient.launch();
-    });
-    afterEach(async () => {
-        await engine?.close();
-        await em?.close();
-    });
+    withEmulatorAndPlugin((e, g) => ([em, engine] = [e, g]));
 
     const config = () => ({ appId: String(APP_ID), serverSecret: secret(SERVER_SECRET), endpoint: em.url });
     const countOf = (action: string) => em.requests().filter((r) => r.action === action).length;
