@@ -139,6 +139,26 @@ describe("e2e: the packed package in a consumer project", function () {
         });
     }
 
+    it('"./testing" loads from the tarball alone: an emulator started, the stack config pointing at it, a leak caught without printing the secret', async () => {
+        const requireFromConsumer = createRequire(path.join(consumer, "index.js"));
+        const testing = requireFromConsumer("pulumi-zego-aiagent/testing") as typeof import("../../testing");
+        expect(requireFromConsumer.resolve("pulumi-zego-aiagent/testing")).to.equal(
+            path.join(consumer, "node_modules", "pulumi-zego-aiagent", "dist", "testing", "index.js"),
+        );
+        const emulator = await testing.startTestEmulator();
+        try {
+            const config = testing.emulatorConfig(emulator);
+            expect(config["zego:endpoint"]).to.deep.equal({ value: emulator.url });
+            expect(config["zego:serverSecret"]?.secret).to.equal(true);
+            const secret = config["zego:serverSecret"]!.value;
+            expect(() => testing.assertNoSecrets([`state: ${secret}`], [secret]))
+                .to.throw()
+                .that.satisfies((e: Error) => !e.message.includes(secret));
+        } finally {
+            await emulator.close();
+        }
+    });
+
     it("up and destroy an AgentInstance declared with the packed package (exports map + closure serialization)", async () => {
         const requireFromConsumer = createRequire(path.join(consumer, "index.js"));
         // Bare specifiers go through the `exports` map; deep imports are refused.

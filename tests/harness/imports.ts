@@ -26,15 +26,18 @@ export function sources(root: string, dir = ""): Source[] {
 
 /**
  * The specifiers a source imports: of `import`/`export … from`, `import "…"`, `import("…")` and
- * `require("…")`. Type-only imports count: they are where a value import creeps in next.
+ * `require("…")` (a template literal without substitutions too). Type-only imports count: they are
+ * where a value import creeps in next. A statement may span lines, hold a comment with a `;` in its
+ * braces, and follow a block comment on its line.
  */
 export function importSpecifiers(text: string): string[] {
+    const lineStart = String.raw`(?:^|\n)\s*(?:/\*[^\n]*?\*/\s*)*`;
     const patterns = [
-        /(?:^|\n)\s*(?:import|export)\b[^;]*?\bfrom\s+["']([^"']+)["']/g,
-        /(?:^|\n)\s*import\s+["']([^"']+)["']/g,
-        /\b(?:require|import)\(\s*["']([^"']+)["']\s*\)/g,
+        new RegExp(String.raw`${lineStart}(?:import|export)\b(?:[^;{]|\{[^}]*\})*?\bfrom\s+["']([^"']+)["']`, "g"),
+        new RegExp(String.raw`${lineStart}import\s+["']([^"']+)["']`, "g"),
+        /\b(?:require|import)\(\s*(?:["']([^"']+)["']|`([^`$]+)`)\s*\)/g,
     ];
-    return patterns.flatMap((re) => [...text.matchAll(re)].map((m) => m[1]!));
+    return patterns.flatMap((re) => [...text.matchAll(re)].map((m) => (m[1] ?? m[2])!));
 }
 
 /** The repository paths a source imports (its relative specifiers resolved against its folder, without an extension). */
