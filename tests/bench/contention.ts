@@ -103,6 +103,8 @@ async function main(): Promise<void> {
     const ratios = { dynamic: newRatios(), plugin: newRatios() };
     const errors: string[] = [];
     const cpuRows: string[] = [];
+    /** Destroys whose requests went on after the last accepted delete, printed after the tables. */
+    const tails: string[] = [];
     for (let run = 1; run <= RUNS; run++) {
         for (const provider of PROVIDERS) {
             const emulator = await startTestEmulator({ rateLimitPerSecond: RATE, latencyMs: LATENCY_MS, concurrencyLimit: K * M + 10 });
@@ -125,6 +127,11 @@ async function main(): Promise<void> {
                         `${fmt(o.destroySeconds)} | ${fmt(o.destroySeconds / FLOOR_S)} | ${fmt(o.destroyCallSeconds)} | ${fmt(o.firstDeleteSeconds)} | ${fmt(o.deleteSpanSeconds)} | ${fmt(o.lastDestroyRequestSeconds)} | ` +
                         `${o.throttledCreates} | ${o.throttledDeletes} | ${o.left.length + o.leftInState} | ${cpuCell(o.upCpu)} | ${cpuCell(o.destroyCpu)} |`,
                 );
+                if (o.destroyTail.length > 0)
+                    tails.push(
+                        `${provider} run ${run}: requests from 1 s before the last accepted delete on:`,
+                        ...o.destroyTail.map((l) => `  ${l}`),
+                    );
                 cpuRows.push(cpuRow(`${provider} | ${run} | up`, o.upCallSeconds, o.upCpuByKind));
                 cpuRows.push(cpuRow(`${provider} | ${run} | destroy`, o.destroyCallSeconds, o.destroyCpuByKind));
             } finally {
@@ -138,6 +145,11 @@ async function main(): Promise<void> {
     log(`| provider | run | phase | wall (s) | CPU-s | CPU floor (s) | ${PROCESS_KINDS.join(" | ")} |`);
     log(`|---|---|---|---|---|---|${PROCESS_KINDS.map(() => "---|").join("")}`);
     for (const row of cpuRows) log(row);
+    if (tails.length > 0) {
+        log("");
+        log("Destroys whose requests went on more than 0.7 s after their last accepted delete (status polls):");
+        for (const line of tails) log(line);
+    }
     log("");
     for (const e of errors) log(`error: ${e.split("\n").slice(-6).join(" | ")}`);
     const worst = (xs: number[]) => Math.max(...xs).toFixed(2);

@@ -29,6 +29,9 @@ const momentOf = (sampler: ProcessCpuSampler | undefined) => (): Moment => ({
 });
 import { AGENT_ID, instanceIdsInState, occupying, PLUGIN_INSTANCE_TYPE } from "./stacks";
 
+/** Requests this long after a destroy's last accepted delete are a tail worth printing. */
+const TAIL_MS = 700;
+
 export interface ContentionOutcome {
     readonly stacks: number;
     readonly instances: number;
@@ -62,6 +65,11 @@ export interface ContentionOutcome {
      */
     readonly lastUpRequestSeconds: number;
     readonly lastDestroyRequestSeconds: number;
+    /**
+     * When requests went on for more than TAIL_MS after the last accepted delete (only status polls
+     * are left then): each request from a second before that delete on, so that what held them shows.
+     */
+    readonly destroyTail: string[];
     readonly throttledCreates: number;
     readonly throttledDeletes: number;
     /** Instance ids still occupying the app after every destroy. */
@@ -223,6 +231,21 @@ async function contend(
         return first === undefined ? 0 : (first.at - (from?.wall ?? first.at)) / 1000;
     };
     const since = (from: Moment | undefined, ends: number[]) => (Math.max(...ends) - (from?.at ?? 0)) / 1000;
+    const destroyTail = (): string[] => {
+        if (released.destroy === undefined) return [];
+        const from = released.destroy.wall;
+        const deletes = accepted("DeleteAgentInstance").filter((r) => r.at >= from);
+        const lastDelete = deletes[deletes.length - 1]?.at;
+        const after = log.filter((r) => r.at >= from);
+        if (lastDelete === undefined || Math.max(...after.map((r) => r.at)) - lastDelete <= TAIL_MS) return [];
+        return after
+            .filter((r) => r.at >= lastDelete - 1000)
+            .map(
+                (r) =>
+                    `${((r.at - lastDelete) / 1000).toFixed(2)} s ${r.action} ${r.throttled ? "throttled" : `code ${r.code}`} ` +
+                    `${(r.body as { AgentInstanceId?: string } | undefined)?.AgentInstanceId ?? ""}`,
+            );
+    };
     const lastRequest = (from: Moment | undefined, to: Moment | undefined) => {
         const within = log.filter((r) => from !== undefined && to !== undefined && r.at >= from.wall && r.at <= to.wall);
         return within.length === 0 ? 0 : (Math.max(...within.map((r) => r.at)) - from!.wall) / 1000;
@@ -246,6 +269,7 @@ async function contend(
         firstDeleteSeconds: start("DeleteAgentInstance", released.destroy),
         lastUpRequestSeconds: lastRequest(released.up, ended.up),
         lastDestroyRequestSeconds: lastRequest(released.destroy, ended.destroy),
+        destroyTail: destroyTail(),
         throttledCreates: of("CreateAgentInstance").filter((r) => r.throttled).length,
         throttledDeletes: of("DeleteAgentInstance").filter((r) => r.throttled).length,
         left: occupying(emulator),
