@@ -191,7 +191,11 @@ export function expectNothingLeaked(stateFile: string, emulators: readonly Emula
  */
 export function expectPlanMatched(plan: Plan, up: { result: UpResult; done: readonly string[] }): void {
     if (plan.result === undefined)
-        throw new InvariantError(`preview failed, but up succeeded with ${JSON.stringify(changesOf(up.result.summary.resourceChanges))}`);
+        // With the preview's own error: a failure seen once (a long fuzz run) must be diagnosable from its log.
+        throw new InvariantError(
+            `preview failed, but up succeeded with ${JSON.stringify(changesOf(up.result.summary.resourceChanges))}\n` +
+                `--- preview's error:\n${tail(plan.error?.message ?? "(none recorded)")}\n--- up:\n${tail(up.result.stdout)}`,
+        );
     const mismatch = compareSteps(plan.planned, up.done);
     if (mismatch !== undefined)
         // With what the engine printed for both: a mismatch seen once in CI must be diagnosable from its log.
