@@ -10,9 +10,10 @@
  * anywhere but where it lives); an up after a fault succeeds once the fault is gone; the destroy
  * ends within its bound and leaves nothing.
  *
- * In `npm test`: a short seeded run plus the named sequences. `npm run fuzz` runs it long:
- * FUZZ_SEED (default: random, printed), FUZZ_MINUTES (default 60), FUZZ_MAX_COMMANDS (default 8).
- * A failure prints the seed and the shrunk sequence; replay it with FUZZ_SEED=<seed> FUZZ_PATH=<path>.
+ * In `npm test`: a short seeded run plus the named sequences. `npm run fuzz` (fuzz.ts) runs it long,
+ * one sequence per process: FUZZ_SEED (default: random, printed), FUZZ_MINUTES (default 60),
+ * FUZZ_MAX_COMMANDS (default 8). A failure prints the seed and the shrunk sequence; replay it with
+ * FUZZ_SEED=<seed> FUZZ_RUNS=1 npm run fuzz.
  */
 import { expect } from "chai";
 import * as fc from "fast-check";
@@ -413,7 +414,8 @@ describe("model: sequences of user operations through the engine (issue 25)", fu
             }),
             {
                 seed: SEED,
-                numRuns: FUZZ ? Number.MAX_SAFE_INTEGER : 1,
+                // npm run fuzz (fuzz.ts) runs one sequence per process (FUZZ_RUNS=1), each from its own seed.
+                numRuns: FUZZ ? Number(process.env.FUZZ_RUNS ?? Number.MAX_SAFE_INTEGER) : 1,
                 ...(FUZZ ? { interruptAfterTimeLimit: minutes * 60_000, markInterruptAsFailure: false } : {}),
                 ...(process.env.FUZZ_PATH ? { path: process.env.FUZZ_PATH } : {}),
             },
