@@ -37,17 +37,11 @@ export function ownDeletionSettings(props: Record<string, unknown>): OwnDeletion
 export function instanceDeletion(kind: ResourceKind, label: string, context: LifecycleContext): LifecycleProvider["delete"] {
     const { settings, clients, clock, log, identities } = context;
     return async (id, props, options) => {
-        // As stored: the outputs echo the inputs at the top level in every state version (0.1.0 never moved these into `secrets`).
-        const plan = settings.deletionPlan(ownDeletionSettings(props));
         const state = migrate(props);
+        // The outputs echo the inputs at the top level in every state version (0.1.0 never moved these into `secrets`).
+        const plan = settings.deletionPlan(ownDeletionSettings(state));
         const report = await clients.onExisting(state, `${label} ${id}`, (client) =>
-            deleteAgentInstance(client, id, {
-                settings: plan,
-                marginSeconds: plan.marginSeconds,
-                clock,
-                log,
-                customTimeoutSeconds: customTimeoutSeconds(options),
-            }),
+            deleteAgentInstance(client, id, { ...plan, clock, log, customTimeoutSeconds: customTimeoutSeconds(options) }),
         );
         if (report.outcome !== "already-gone") return;
         const taken = identities.takenBy(userArgs(kind, state));

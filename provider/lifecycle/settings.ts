@@ -540,9 +540,9 @@ export class Settings {
     }
 
     /** What a delete does, from one snapshot: the deletion settings (the environment over everything else) and the margin after the graceful timeout. */
-    deletionPlan(own: OwnDeletionSettings): DeletionSettings & { marginSeconds: number } {
+    deletionPlan(own: OwnDeletionSettings): { settings: DeletionSettings; marginSeconds: number } {
         const snapshot = this.snapshot(own);
-        return { ...deletionSettings(snapshot), marginSeconds: snapshot.values.deleteWaitMargin! };
+        return { settings: deletionSettings(snapshot), marginSeconds: snapshot.values.deleteWaitMargin! };
     }
 }
 

@@ -25,7 +25,7 @@ const WALK: { file: string; has: RegExp; does: string }[] = [
     },
     {
         file: "provider/lifecycle/deletion.ts",
-        has: /settings\.deletionPlan\(ownDeletionSettings\(props\)\)/,
+        has: /settings\.deletionPlan\(ownDeletionSettings\(state\)\)/,
         does: "reads it from state, builds the request",
     },
     {
