@@ -45,7 +45,16 @@ import {
 } from "./options";
 import { RateLimiter } from "./rateLimiter";
 import { interpretOutcome } from "./response";
-import { AttemptFailure, AttemptResult, ClockCorrection, failureReason, RetryPolicy, runWithRetries, ThrottleSignal } from "./retry";
+import {
+    AttemptFailure,
+    AttemptResult,
+    ClockCorrection,
+    failureReason,
+    isThrottled,
+    RetryPolicy,
+    runWithRetries,
+    ThrottleSignal,
+} from "./retry";
 import { signedQuery } from "./signing";
 import { Transport } from "./transport";
 
@@ -475,6 +484,10 @@ export class ZegoClient {
             return { ok: true, value: { data: interpreted.data, requestId: interpreted.requestId } };
         }
         const f = interpreted.failure;
+        // A ZEGO answer other than throttling passed the app's rate limit as much as a success did:
+        // it counts toward the rate's recovery (a delete's polls all answer 410001002 "not found",
+        // which otherwise left the status rate of a throttled process low to the end of a destroy).
+        if (f.kind === "zego" && !isThrottled(f, this.#throttle)) adaptive?.onSuccess();
         this.#emit({
             type: "response",
             action,

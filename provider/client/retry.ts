@@ -134,10 +134,16 @@ export interface ClassifyOptions {
     readonly throttle: ThrottleSignal;
 }
 
+/** The failure is the server turning the request away for its rate (the throttle signal). */
+export function isThrottled(failure: AttemptFailure, throttle: ThrottleSignal): boolean {
+    return (
+        (failure.httpStatus !== undefined && throttle.httpStatuses.includes(failure.httpStatus)) ||
+        (failure.code !== undefined && throttle.codes.includes(failure.code))
+    );
+}
+
 export function classifyFailure(failure: AttemptFailure, options: ClassifyOptions): Verdict {
-    const throttled =
-        (failure.httpStatus !== undefined && options.throttle.httpStatuses.includes(failure.httpStatus)) ||
-        (failure.code !== undefined && options.throttle.codes.includes(failure.code));
+    const throttled = isThrottled(failure, options.throttle);
     const reason = throttled ? `throttled (${failureReason(failure)})` : failureReason(failure);
     // A throttled request was turned away, not carried out: safe to repeat, even for a create.
     if (throttled) return { retry: true, ambiguous: false, throttled, reason };

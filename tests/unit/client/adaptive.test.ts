@@ -12,7 +12,8 @@ import { systemClock } from "../../../provider/client/clock";
 import { ZegoApiError } from "../../../provider/client";
 import { Settings, SettingsError } from "../../../provider/lifecycle/settings";
 import { eventsOf, makeClient, peerOnFakeTime, rejection, settle } from "./helpers";
-import { ok, ScriptedPeer } from "./peer";
+import { ok, ScriptedPeer, zego } from "./peer";
+import { Code } from "../../../provider/client/codes";
 import { must } from "../../must";
 
 const NOW = 1_700_000_000_000;
@@ -167,6 +168,27 @@ describe("client: adaptive pacing", () => {
             fixed.client.close();
             expect(eventsOf(fixed.events, "throttled").length).to.be.greaterThan(2 * throttled.length);
             expect(fixed.client.pacingRate("UnregisterAgent")).to.equal(10);
+        });
+
+        it("climbs back on ZEGO answers that are errors but not throttling (a delete's polls answer 410001002 'not found')", async () => {
+            // Throttled in the first second, as a process is while every stack's deletes start at once;
+            // after that the app has room, and every status poll answers "instance not found".
+            peer.fallback = () => (Date.now() < NOW + 1000 ? { status: 429, body: "" } : zego(Code.InstanceNotFound));
+            const { client } = makeClient(peer);
+            const polls = Array.from({ length: 5 }, (_, i) => rejection(client.queryAgentInstanceStatus(`i${i}`)));
+            await settle(Promise.all(polls), clock);
+            const low = client.pacingRate("QueryAgentInstanceStatus");
+            expect(low, "throttling lowered the rate").to.be.lessThan(5);
+            const started = Date.now();
+            const more = await settle(
+                Promise.all(Array.from({ length: 20 }, (_, i) => rejection(client.queryAgentInstanceStatus(`j${i}`)))),
+                clock,
+            );
+            client.close();
+            for (const e of more) expect((e as ZegoApiError).code).to.equal(Code.InstanceNotFound);
+            // Old code: no answer but code 0 counted, so the rate stayed at `low` (20 polls ≥ 20/low s).
+            expect(client.pacingRate("QueryAgentInstanceStatus"), `from ${low.toFixed(2)}/s`).to.be.greaterThan(low + 3);
+            expect(Date.now() - started, "the 20 polls went faster than at the low rate").to.be.lessThan((20 / low) * 1000 * 0.8);
         });
     });
 });
