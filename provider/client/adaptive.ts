@@ -6,7 +6,7 @@
  * - On a throttled answer to a request sent at the current rate, the rate is multiplied by
  *   `decrease` (answers to requests sent before the last decrease are stale evidence and ignored,
  *   as TCP reacts once per round trip), never below `minRequestsPerSecond`.
- * - On every success it climbs back additively, `increasePerSecond` requests/s per second of
+ * - On every success (or answer judged on its merits, retry.ts) it climbs back additively, `increasePerSecond` requests/s per second of
  *   successes at the current rate, up to the configured maximum; at the maximum the gate is off
  *   and only the rolling-window bucket (rateLimiter.ts) paces.
  * - Below the maximum, sends are spaced 1/rate apart, each gap stretched or shrunk by up to
@@ -98,7 +98,7 @@ export class AdaptiveRate extends SlotQueue {
         this.wake();
     }
 
-    /** A request succeeded (any answer that was not throttling). */
+    /** A request passed the rate limit: a success, or an answer judged on its merits (retry.ts judgedOnMerits). */
     onSuccess(): void {
         if (this.#rate >= this.maxRate) return;
         // increasePerSecond per second of traffic at the current rate: rate successes per second.

@@ -50,7 +50,7 @@ import {
     AttemptResult,
     ClockCorrection,
     failureReason,
-    isThrottled,
+    judgedOnMerits,
     RetryPolicy,
     runWithRetries,
     ThrottleSignal,
@@ -484,10 +484,9 @@ export class ZegoClient {
             return { ok: true, value: { data: interpreted.data, requestId: interpreted.requestId } };
         }
         const f = interpreted.failure;
-        // A ZEGO answer other than throttling passed the app's rate limit as much as a success did:
-        // it counts toward the rate's recovery (a delete's polls all answer 410001002 "not found",
-        // which otherwise left the status rate of a throttled process low to the end of a destroy).
-        if (f.kind === "zego" && !isThrottled(f, this.#throttle)) adaptive?.onSuccess();
+        // Counts toward the rate's recovery like a success: a delete's polls all answer 410001002, and
+        // counting only code 0 left a throttled process's status rate low to the end of a destroy.
+        if (judgedOnMerits(f, this.#throttle)) adaptive?.onSuccess();
         this.#emit({
             type: "response",
             action,

@@ -142,6 +142,15 @@ export function isThrottled(failure: AttemptFailure, throttle: ThrottleSignal): 
     );
 }
 
+/**
+ * A ZEGO answer that is neither throttling nor a server fault: the request passed the app's rate
+ * limit and was judged on its merits (410001002 "not found" to a deleted instance's poll), which
+ * tells adaptive pacing as much about the rate as a success does.
+ */
+export function judgedOnMerits(failure: AttemptFailure, throttle: ThrottleSignal): boolean {
+    return failure.kind === "zego" && failure.code !== undefined && !TRANSIENT_CODES.has(failure.code) && !isThrottled(failure, throttle);
+}
+
 export function classifyFailure(failure: AttemptFailure, options: ClassifyOptions): Verdict {
     const throttled = isThrottled(failure, options.throttle);
     const reason = throttled ? `throttled (${failureReason(failure)})` : failureReason(failure);

@@ -13,7 +13,8 @@ import { ZegoApiError } from "../../../provider/client";
 import { Settings, SettingsError } from "../../../provider/lifecycle/settings";
 import { eventsOf, makeClient, peerOnFakeTime, rejection, settle } from "./helpers";
 import { ok, ScriptedPeer, zego } from "./peer";
-import { Code } from "../../../provider/client/codes";
+import { Code, TRANSIENT_CODES } from "../../../provider/client/codes";
+import { AttemptFailure, DEFAULT_THROTTLE_SIGNAL, judgedOnMerits } from "../../../provider/client/retry";
 import { must } from "../../must";
 
 const NOW = 1_700_000_000_000;
@@ -120,6 +121,18 @@ describe("client: adaptive pacing", () => {
             off.onThrottled(Date.now());
             expect(off.rate).to.equal(10);
         });
+    });
+
+    it("an answer judged on its merits counts toward recovery; throttling, a server fault or no ZEGO answer does not", () => {
+        const zegoAnswer = (code: number, httpStatus = 200): AttemptFailure => ({ kind: "zego", code, httpStatus });
+        const signal = DEFAULT_THROTTLE_SIGNAL;
+        expect(judgedOnMerits(zegoAnswer(Code.InstanceNotFound), signal)).to.equal(true);
+        expect(judgedOnMerits(zegoAnswer(Code.ShuttingDown), signal)).to.equal(true);
+        expect(judgedOnMerits(zegoAnswer(Code.DigitalHumanFrequencyLimit), signal), "a throttle code").to.equal(false);
+        expect(judgedOnMerits(zegoAnswer(Code.InstanceNotFound, 429), signal), "HTTP 429").to.equal(false);
+        for (const code of TRANSIENT_CODES) expect(judgedOnMerits(zegoAnswer(code), signal), `server fault ${code}`).to.equal(false);
+        expect(judgedOnMerits({ kind: "http", httpStatus: 502 }, signal)).to.equal(false);
+        expect(judgedOnMerits({ kind: "network", networkCode: "ECONNRESET" }, signal)).to.equal(false);
     });
 
     describe("a client sharing the app's limit with others", () => {
