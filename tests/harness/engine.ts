@@ -85,6 +85,13 @@ export interface StackOptions {
     stackName?: string;
     /** The stack's secrets provider (`pulumi stack init --secrets-provider`); the passphrase one by default. */
     secretsProvider?: string;
+    /**
+     * After a passing body the stack is destroyed, and that destroy failing fails the test ("must
+     * succeed"). "best effort" is for a test whose body ends where a destroy cannot work (it stopped
+     * the only server its stack talks to): the destroy is still tried, and still must leave nothing
+     * behind (an invariant violation fails the test either way).
+     */
+    closingDestroy?: "must succeed" | "best effort";
 }
 
 /** The raw state file a file backend (`PulumiEnv.backendDir`) keeps for a project's stack. */
@@ -96,7 +103,12 @@ export async function withStack(
     program: PulumiFn,
     config: ConfigMap,
     body: (run: EngineRun) => Promise<void>,
-    { envVars = {}, stackName = `e2e-${randomBytes(4).toString("hex")}`, secretsProvider }: StackOptions = {},
+    {
+        envVars = {},
+        stackName = `e2e-${randomBytes(4).toString("hex")}`,
+        secretsProvider,
+        closingDestroy = "must succeed",
+    }: StackOptions = {},
 ): Promise<void> {
     const env = createPulumiEnv();
     const projectName = "zego-e2e";
@@ -141,16 +153,20 @@ export async function withStack(
         }),
     );
     activeRuns.set(url, (activeRuns.get(url) ?? 0) + 1);
-    let leftBehind: InvariantError | undefined;
+    /** Why the closing destroy of a passing body fails the test. */
+    let closingFailure: unknown;
     let cleaned = false;
     try {
         if (Object.keys(config).length > 0) await stack.setAllConfig(config);
         await body(run);
-        // A passing test must also leave nothing behind.
-        await run.destroy({ onOutput: run.onOutput }).catch((e) => {
-            if (e instanceof InvariantError) leftBehind = e;
-        });
-        cleaned = leftBehind === undefined;
+        // A passing test must also be destroyable, and leave nothing behind.
+        try {
+            await run.destroy({ onOutput: run.onOutput });
+            cleaned = true;
+        } catch (e) {
+            if (e instanceof InvariantError || closingDestroy === "must succeed") closingFailure = e;
+            else cleaned = true;
+        }
     } finally {
         try {
             if (!cleaned) await run.destroy({ onOutput: run.onOutput });
@@ -161,7 +177,11 @@ export async function withStack(
         await env.cleanup();
         activeRuns.set(url, (activeRuns.get(url) ?? 1) - 1);
     }
-    if (leftBehind) throw leftBehind;
+    if (closingFailure !== undefined) {
+        if (closingFailure instanceof InvariantError) throw closingFailure;
+        const message = closingFailure instanceof Error ? closingFailure.message : String(closingFailure);
+        throw new Error(`the test passed, but the stack's closing destroy failed: ${message}`);
+    }
 }
 
 export class InvariantError extends Error {
