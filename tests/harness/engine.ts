@@ -85,13 +85,6 @@ export interface StackOptions {
     stackName?: string;
     /** The stack's secrets provider (`pulumi stack init --secrets-provider`); the passphrase one by default. */
     secretsProvider?: string;
-    /**
-     * After a passing body the stack is destroyed, and that destroy failing fails the test ("must
-     * succeed"). "best effort" is for a test whose body ends where a destroy cannot work (it stopped
-     * the only server its stack talks to): the destroy is still tried, and still must leave nothing
-     * behind (an invariant violation fails the test either way).
-     */
-    closingDestroy?: "must succeed" | "best effort";
 }
 
 /** The raw state file a file backend (`PulumiEnv.backendDir`) keeps for a project's stack. */
@@ -103,12 +96,7 @@ export async function withStack(
     program: PulumiFn,
     config: ConfigMap,
     body: (run: EngineRun) => Promise<void>,
-    {
-        envVars = {},
-        stackName = `e2e-${randomBytes(4).toString("hex")}`,
-        secretsProvider,
-        closingDestroy = "must succeed",
-    }: StackOptions = {},
+    { envVars = {}, stackName = `e2e-${randomBytes(4).toString("hex")}`, secretsProvider }: StackOptions = {},
 ): Promise<void> {
     const env = createPulumiEnv();
     const projectName = "zego-e2e";
@@ -159,13 +147,12 @@ export async function withStack(
     try {
         if (Object.keys(config).length > 0) await stack.setAllConfig(config);
         await body(run);
-        // A passing test must also be destroyable, and leave nothing behind.
+        // A passing test must also be destroyable, and leave nothing behind: its closing destroy failing fails it.
         try {
             await run.destroy({ onOutput: run.onOutput });
             cleaned = true;
         } catch (e) {
-            if (e instanceof InvariantError || closingDestroy === "must succeed") closingFailure = e;
-            else cleaned = true;
+            closingFailure = e;
         }
     } finally {
         try {
