@@ -15,7 +15,8 @@
  *   lean+readme  (diagnostic) the same no-op whose outputs are what delete and refresh need plus one
  *                secret digest of the arguments for diff, instead of their echo: the cost of a state
  *                shape that does not repeat the arguments; leanplain+readme the same with the digests
- *                not secret
+ *                not secret; packed+readme the leanest: the instance id, its status and one string
+ *                packing what delete and diff need (3 outputs)
  *
  * Results: BENCHMARKS.md.
  *
@@ -23,7 +24,7 @@
  *   node dist/tests/bench/scale.js (this alone; BENCH_SCALE_N=10,100,300 BENCH_SCALE_ROUNDS=1
  *                             BENCH_SCALE_KINDS=floor,zego,floor+2secrets,zego+readme; also floor+secret,
  *                             floor+shape, echo+readme, input+readme, lean+readme,
- *                             leanplain+readme)
+ *                             leanplain+readme, packed+readme)
  *
  * Each N is measured kind after kind, for BENCH_SCALE_ROUNDS rounds; the ratio uses the best
  * (lowest) time of each, which is the least load-dependent figure on a shared machine. The last
@@ -102,6 +103,12 @@ const LEAN_PROVIDER =
     'd[k]=h.createHash("sha256").update(JSON.stringify(i[k])).digest("base64").slice(0,16);return{id:"x",outs:{agentInstanceId:"x",' +
     'appId:1,endpoint:"http://127.0.0.1:1",status:"IDLE",stateVersion:3,gracefulShutdownTimeout:i.gracefulShutdownTimeout,argDigests:d}}},async delete(){}})';
 
+/** "packed+readme": the instance id, its status, and one string packing what delete and diff need. */
+const PACKED_PROVIDER =
+    'exports.handler=()=>({async create(i){const h=require("crypto"),d=[];for(const k of Object.keys(i).sort())if(k!=="__provider")' +
+    'd.push(k+"="+h.createHash("sha256").update(JSON.stringify(i[k])).digest("base64").slice(0,11));return{id:"x",outs:{agentInstanceId:"x",' +
+    'status:"IDLE",ref:"v3 1 http://127.0.0.1:1 30 "+d.join(" ")}}},async delete(){}})';
+
 /**
  * The README example's instance (examples/voice-agent/stack.ts): its own llm, tts and asr, the LLM key
  * and the TTS token marked secret by the user (`config.requireSecret`), one object shared by all instances.
@@ -144,6 +151,7 @@ type Kind =
     | "input+readme"
     | "lean+readme"
     | "leanplain+readme"
+    | "packed+readme"
     | "zego+readme";
 const KINDS = (process.env.BENCH_SCALE_KINDS ?? "floor,zego,floor+2secrets,zego+readme").split(",") as Kind[];
 interface Run {
@@ -171,6 +179,7 @@ function program(kind: Kind, n: number) {
             else if (kind === "lean+readme")
                 new Echo(`lean${i}`, secretProps(readmeArgs(i, shape)), LEAN_PROVIDER, { additionalSecretOutputs: ["argDigests"] });
             else if (kind === "leanplain+readme") new Echo(`lean${i}`, secretProps(readmeArgs(i, shape)), LEAN_PROVIDER);
+            else if (kind === "packed+readme") new Echo(`packed${i}`, secretProps(readmeArgs(i, shape)), PACKED_PROVIDER);
             else if (kind === "zego+readme") new AgentInstance(`agent${i}`, readmeArgs(i, shape));
             else {
                 // An instance of the registered agent (its LLM/TTS/ASR come from RegisterAgent): the smallest useful one.
@@ -271,6 +280,7 @@ async function main(): Promise<void> {
                 ["input+readme", "floor+2secrets"],
                 ["lean+readme", "floor+2secrets"],
                 ["leanplain+readme", "floor+2secrets"],
+                ["packed+readme", "floor+2secrets"],
                 ["zego+readme", "echo+readme"],
                 ["zego+readme", "input+readme"],
             ] as [Kind, Kind][]
