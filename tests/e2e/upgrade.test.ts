@@ -2,7 +2,8 @@
  * Upgrade path: state written by earlier versions of the provider (recorded fixtures, with their
  * `__provider` and encrypted secrets) still refreshes, updates and destroys with the current code,
  * through the engine. upgrade-v1.json is 0.1.0's (a 4 KB closure-serialized shim); upgrade-v2.json
- * the hand-written `__provider` text.
+ * the hand-written `__provider` text (state version 1); upgrade-v3.json state version 2 (the Agent's
+ * `keptFields`), as 0.2.0 writes it.
  */
 import { expect } from "chai";
 import * as fs from "fs";
@@ -15,7 +16,7 @@ import { LLM_API_KEY } from "../harness/fixtures";
 import { assertNoSecrets, EngineRun, emulatorConfig, SERVER_SECRET, startTestEmulator, withStack } from "../harness/engine";
 import { UPGRADE_INSTANCE, UPGRADE_STACK, UPGRADE_TIMEOUT, upgradeProgram } from "../harness/upgradeProgram";
 
-const FIXTURES = ["upgrade-v1.json", "upgrade-v2.json"];
+const FIXTURES = ["upgrade-v1.json", "upgrade-v2.json", "upgrade-v3.json"];
 const INSTANCE_TYPE = "pulumi-nodejs:dynamic/zego:AgentInstance";
 
 interface StoredResource {

@@ -1,4 +1,4 @@
-/** The program whose state is recorded in tests/fixtures/state/upgrade-v1.json (see tests/fixtures/recordUpgrade.ts). */
+/** The program whose state is recorded in tests/fixtures/state/upgrade-v*.json (see tests/fixtures/recordUpgrade.ts). */
 import { Agent, AgentInstance } from "../../provider";
 import { LLM_API_KEY } from "./fixtures";
 
