@@ -98,6 +98,20 @@ export const TRANSIENT_CODES: ReadonlySet<number> = new Set([
     Code.InsufficientResources,
 ]);
 
+/**
+ * Answers about the request or the resource, not about the service's load: such a request passed
+ * the app's rate limit and was judged on its merits, so adaptive pacing counts it like a success
+ * (retry.ts judgedOnMerits). An allowlist: an undocumented code or a server fault says nothing of the kind.
+ */
+export const MERIT_ANSWERS: ReadonlySet<number> = new Set([
+    Code.InvalidParameter,
+    Code.InstanceNotFound,
+    Code.AgentAlreadyExists,
+    Code.AgentNotFound,
+    Code.ShuttingDown,
+    Code.LiveDigitalHumanControlled,
+]);
+
 export function codeMeaning(code: number): string {
     return CODE_MEANINGS[code] ?? "undocumented code";
 }

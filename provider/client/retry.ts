@@ -23,7 +23,7 @@
  * Waits use exponential backoff with full jitter, honour Retry-After, and never run past the
  * overall deadline: a wait that would end past it is not started.
  */
-import { Code, TRANSIENT_CODES } from "./codes";
+import { Code, MERIT_ANSWERS, TRANSIENT_CODES } from "./codes";
 import type { RetryBudget } from "./budget";
 import type { Clock } from "./clock";
 import { abortableSleep } from "./clock";
@@ -143,12 +143,18 @@ export function isThrottled(failure: AttemptFailure, throttle: ThrottleSignal): 
 }
 
 /**
- * A ZEGO answer that is neither throttling nor a server fault: the request passed the app's rate
- * limit and was judged on its merits (410001002 "not found" to a deleted instance's poll), which
- * tells adaptive pacing as much about the rate as a success does.
+ * A ZEGO answer about the request or the resource (MERIT_ANSWERS: 410001002 "not found" to a
+ * deleted instance's poll, ...), not with a server-error status and not configured as throttling:
+ * the request passed the app's rate limit, which tells adaptive pacing as much as a success does.
  */
 export function judgedOnMerits(failure: AttemptFailure, throttle: ThrottleSignal): boolean {
-    return failure.kind === "zego" && failure.code !== undefined && !TRANSIENT_CODES.has(failure.code) && !isThrottled(failure, throttle);
+    return (
+        failure.kind === "zego" &&
+        failure.code !== undefined &&
+        MERIT_ANSWERS.has(failure.code) &&
+        (failure.httpStatus === undefined || failure.httpStatus < 500) &&
+        !isThrottled(failure, throttle)
+    );
 }
 
 export function classifyFailure(failure: AttemptFailure, options: ClassifyOptions): Verdict {

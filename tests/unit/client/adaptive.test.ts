@@ -123,14 +123,22 @@ describe("client: adaptive pacing", () => {
         });
     });
 
-    it("an answer judged on its merits counts toward recovery; throttling, a server fault or no ZEGO answer does not", () => {
+    it("an answer judged on its merits counts toward recovery; throttling, a server fault, an unknown code or no ZEGO answer does not", () => {
         const zegoAnswer = (code: number, httpStatus = 200): AttemptFailure => ({ kind: "zego", code, httpStatus });
         const signal = DEFAULT_THROTTLE_SIGNAL;
-        expect(judgedOnMerits(zegoAnswer(Code.InstanceNotFound), signal)).to.equal(true);
-        expect(judgedOnMerits(zegoAnswer(Code.ShuttingDown), signal)).to.equal(true);
+        for (const code of [Code.InstanceNotFound, Code.ShuttingDown, Code.AgentNotFound, Code.InvalidParameter])
+            expect(judgedOnMerits(zegoAnswer(code), signal), `${code}`).to.equal(true);
         expect(judgedOnMerits(zegoAnswer(Code.DigitalHumanFrequencyLimit), signal), "a throttle code").to.equal(false);
         expect(judgedOnMerits(zegoAnswer(Code.InstanceNotFound, 429), signal), "HTTP 429").to.equal(false);
+        expect(judgedOnMerits(zegoAnswer(Code.InstanceNotFound, 503), signal), "HTTP 503 with a ZEGO body").to.equal(false);
+        expect(
+            judgedOnMerits(zegoAnswer(Code.InstanceNotFound), { httpStatuses: [], codes: [Code.InstanceNotFound] }),
+            "configured as throttling",
+        ).to.equal(false);
         for (const code of TRANSIENT_CODES) expect(judgedOnMerits(zegoAnswer(code), signal), `server fault ${code}`).to.equal(false);
+        // Server faults by name, a concurrency limit, and a code the docs do not list (other ZEGO products throttle with such).
+        for (const code of [410001032, 410001025, Code.ConcurrencyLimit, 300000003])
+            expect(judgedOnMerits(zegoAnswer(code), signal), `${code}`).to.equal(false);
         expect(judgedOnMerits({ kind: "http", httpStatus: 502 }, signal)).to.equal(false);
         expect(judgedOnMerits({ kind: "network", networkCode: "ECONNRESET" }, signal)).to.equal(false);
     });
