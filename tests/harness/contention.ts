@@ -169,7 +169,9 @@ async function contend(
     // Only the ups and the destroys are timed, unchecked (run.stack); the harness's invariants are checked
     // around them, untimed: each stack's preview before the ups are released must equal what its up
     // did, and once every up is done each stack converges (refresh, then preview with no changes).
-    await Promise.all(
+    // Settled, not all: a stack whose closing destroy (withStack's) fails too is one more error of
+    // this run, reported with the rest, not a rejection that drops the report while the others go on.
+    const settled = await Promise.allSettled(
         Array.from({ length: stacks }, (_, k) =>
             withStack(
                 stackProgram(k + 1, instances, provider),
@@ -216,6 +218,9 @@ async function contend(
             ),
         ),
     );
+    settled.forEach((s, k) => {
+        if (s.status === "rejected") errors.push(`stack ${k + 1}: ${(s.reason as Error).message.slice(-2000)}`);
+    });
 
     const log = emulator.requests().filter((r) => r.seq > firstSeq);
     const of = (action: string) => log.filter((r) => r.action === action);
