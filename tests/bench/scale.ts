@@ -103,11 +103,15 @@ const LEAN_PROVIDER =
     'd[k]=h.createHash("sha256").update(JSON.stringify(i[k])).digest("base64").slice(0,16);return{id:"x",outs:{agentInstanceId:"x",' +
     'appId:1,endpoint:"http://127.0.0.1:1",status:"IDLE",stateVersion:3,gracefulShutdownTimeout:i.gracefulShutdownTimeout,argDigests:d}}},async delete(){}})';
 
-/** "packed+readme": the instance id, its status, and one string packing what delete and diff need. */
+/**
+ * "packed+readme": the instance id, its status, and one string packing what delete and diff need.
+ * A lower bound: its digests are not secret, where a usable state would keep those of arguments
+ * holding credentials secret (lean+readme's cost).
+ */
 const PACKED_PROVIDER =
     'exports.handler=()=>({async create(i){const h=require("crypto"),d=[];for(const k of Object.keys(i).sort())if(k!=="__provider")' +
     'd.push(k+"="+h.createHash("sha256").update(JSON.stringify(i[k])).digest("base64").slice(0,11));return{id:"x",outs:{agentInstanceId:"x",' +
-    'status:"IDLE",ref:"v3 1 http://127.0.0.1:1 30 "+d.join(" ")}}},async delete(){}})';
+    'status:"IDLE",ref:"v3 1 http://127.0.0.1:1 "+i.gracefulShutdownTimeout+" "+d.join(" ")}}},async delete(){}})';
 
 /**
  * The README example's instance (examples/voice-agent/stack.ts): its own llm, tts and asr, the LLM key
