@@ -268,6 +268,28 @@ describe("e2e: preview = up, convergence, and nothing left behind (issue 9)", fu
         });
     });
 
+    it("the harness fails a test whose body passed but whose closing destroy fails (it was swallowed), naming the destroy's error", async () => {
+        // Its own emulator: the instance the failed destroy leaves must not reach the other tests' leak checks.
+        const own = await startTestEmulator();
+        try {
+            const error = await withStack(ttsProgram(), emulatorConfig(own), async (run) => {
+                await run.up({ onOutput: run.onOutput });
+                // Refused at every destroy, in effect or not (the documented rule): the closing destroy fails at once.
+                await run.setEnv("ZEGO_GRACEFUL_SHUTDOWN_TIMEOUT", "soon");
+            }).then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            expect(error, "withStack resolved although its closing destroy failed").to.be.instanceOf(Error);
+            expect(error!.message)
+                .to.match(/^the test passed, but the stack's closing destroy failed: /)
+                .and.contain("ZEGO_GRACEFUL_SHUTDOWN_TIMEOUT");
+            expect(own.liveInstances().length, "nothing was deleted").to.equal(1);
+        } finally {
+            await own.close();
+        }
+    });
+
     it("the harness compares preview and up step by step: a program that adds an instance only when not previewing fails it, naming the instance", async () => {
         const sneaky = async () => {
             const agent = new Agent("agent", { agentId: "e2e_sneaky_agent", llm: llm() });
