@@ -6,9 +6,10 @@
  * - On a throttled answer to a request sent at the current rate, the rate is multiplied by
  *   `decrease` (answers to requests sent before the last decrease are stale evidence and ignored,
  *   as TCP reacts once per round trip), never below `minRequestsPerSecond`.
- * - On every success (or answer judged on its merits, retry.ts) it climbs back additively, `increasePerSecond` requests/s per second of
- *   successes at the current rate, up to the configured maximum; at the maximum the gate is off
- *   and only the rolling-window bucket (rateLimiter.ts) paces.
+ * - On every success, or answer judged on its merits (retry.ts judgedOnMerits), it climbs back
+ *   additively, `increasePerSecond` requests/s per second of successes at the current rate, up to
+ *   the configured maximum; at the maximum the gate is off and only the rolling-window bucket
+ *   (rateLimiter.ts) paces.
  * - Below the maximum, sends are spaced 1/rate apart, each gap stretched or shrunk by up to
  *   `jitter` (a fraction), so processes that were throttled together do not stay in lock-step.
  *   The gap is taken at the rate current when a slot comes due, so calls queued while the rate
