@@ -252,8 +252,9 @@ async function contend(
             );
     };
     const lastRequest = (from: Moment | undefined, to: Moment | undefined) => {
-        const within = log.filter((r) => from !== undefined && to !== undefined && r.at >= from.wall && r.at <= to.wall);
-        return within.length === 0 ? 0 : (Math.max(...within.map((r) => r.at)) - from!.wall) / 1000;
+        if (from === undefined || to === undefined) return 0;
+        const within = log.filter((r) => r.at >= from.wall && r.at <= to.wall);
+        return within.length === 0 ? 0 : (Math.max(...within.map((r) => r.at)) - from.wall) / 1000;
     };
     return {
         stacks,
