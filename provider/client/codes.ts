@@ -101,15 +101,16 @@ export const TRANSIENT_CODES: ReadonlySet<number> = new Set([
 /**
  * Answers about the request or the resource, not about the service's load: such a request passed
  * the app's rate limit and was judged on its merits, so adaptive pacing counts it like a success
- * (retry.ts judgedOnMerits). An allowlist: an undocumented code or a server fault says nothing of the kind.
+ * (retry.ts judgedOnMerits). An allowlist: an undocumented code or a server fault says nothing of
+ * the kind. Not the answers a wait repeats (410001041 "shutting down", 410001049 for a live digital
+ * human polled through DeleteAgentInstance): counted, they raised the rate of the very action a
+ * speaking agent's wait was polling with, taking other stacks' deletes of the same app past their bound.
  */
 export const MERIT_ANSWERS: ReadonlySet<number> = new Set([
     Code.InvalidParameter,
     Code.InstanceNotFound,
     Code.AgentAlreadyExists,
     Code.AgentNotFound,
-    Code.ShuttingDown,
-    Code.LiveDigitalHumanControlled,
 ]);
 
 export function codeMeaning(code: number): string {

@@ -126,8 +126,11 @@ describe("client: adaptive pacing", () => {
     it("an answer judged on its merits counts toward recovery; throttling, a server fault, an unknown code or no ZEGO answer does not", () => {
         const zegoAnswer = (code: number, httpStatus = 200): AttemptFailure => ({ kind: "zego", code, httpStatus });
         const signal = DEFAULT_THROTTLE_SIGNAL;
-        for (const code of [Code.InstanceNotFound, Code.ShuttingDown, Code.AgentNotFound, Code.InvalidParameter])
+        for (const code of [Code.InstanceNotFound, Code.AgentNotFound, Code.InvalidParameter])
             expect(judgedOnMerits(zegoAnswer(code), signal), `${code}`).to.equal(true);
+        // What a wait repeats (a speaking agent's polls) would speed up the poll at the cost of other deletes of the app.
+        for (const code of [Code.ShuttingDown, Code.LiveDigitalHumanControlled])
+            expect(judgedOnMerits(zegoAnswer(code), signal), `a wait's answer ${code}`).to.equal(false);
         expect(judgedOnMerits(zegoAnswer(Code.DigitalHumanFrequencyLimit), signal), "a throttle code").to.equal(false);
         expect(judgedOnMerits(zegoAnswer(Code.InstanceNotFound, 429), signal), "HTTP 429").to.equal(false);
         expect(judgedOnMerits(zegoAnswer(Code.InstanceNotFound, 503), signal), "HTTP 503 with a ZEGO body").to.equal(false);
